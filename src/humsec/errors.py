@@ -1,0 +1,84 @@
+"""One exception hierarchy for everything humsec raises on bad input.
+
+Every error carries a *location* (file, column, row or spec node) and a *hint* that tells
+the user how to fix the problem. The CLI prints ``str(error)`` and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from difflib import get_close_matches
+
+
+class HumsecError(Exception):
+    """Base class of every error humsec raises because of the user's input.
+
+    Parameters
+    ----------
+    message:
+        What is wrong, in one sentence.
+    location:
+        Where: a file path, ``file:column``, ``row 12``, or a spec node such as
+        ``index spec node 'vulnerability'``.
+    hint:
+        What to do about it.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, location: str | None = None, hint: str | None = None):
+        self.message = message
+        self.location = location
+        self.hint = hint
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.location:
+            text = f"{self.location}: {text}"
+        if self.hint:
+            text = f"{text}\n  hint: {self.hint}"
+        return text
+
+
+class DataError(HumsecError):
+    """A data file or table cannot be used: unreadable, malformed, empty or wrong types."""
+
+
+class ColumnError(DataError):
+    """A column that is needed is missing or holds unusable values."""
+
+
+class CountryMatchError(DataError):
+    """Country names or codes could not be matched to ISO3."""
+
+    def __init__(self, unmatched: Iterable[str], *, location: str | None = None):
+        self.unmatched = sorted({str(u) for u in unmatched})
+        shown = ", ".join(repr(u) for u in self.unmatched[:20])
+        more = "" if len(self.unmatched) <= 20 else f" (and {len(self.unmatched) - 20} more)"
+        super().__init__(
+            f"{len(self.unmatched)} country name(s) could not be matched to ISO3: {shown}{more}",
+            location=location,
+            hint="use ISO3 codes, fix the spelling, or pass unmatched='keep' to keep them "
+            "with iso3 missing",
+        )
+
+
+class SpecError(HumsecError):
+    """A specification (framework, index, deprivation, shocks, measures) is invalid."""
+
+
+class FrameworkError(SpecError):
+    """The human-security framework file is invalid (duplicate ids, unknown references)."""
+
+
+class DatasetNotFoundError(HumsecError):
+    """A bundled dataset or preset name is unknown."""
+
+
+def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:
+    """Return a ``"did you mean …?"`` phrase listing close matches of ``name``, or ``""``."""
+    matches = get_close_matches(name, list(candidates), n=n, cutoff=0.5)
+    if not matches:
+        return ""
+    return "did you mean " + ", ".join(repr(m) for m in matches) + "?"

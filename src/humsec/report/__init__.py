@@ -1,0 +1,1 @@
+"""Self-contained, offline HTML reports (Jinja2 + Plotly)."""

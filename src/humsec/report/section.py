@@ -1,0 +1,49 @@
+"""The contract every report section follows.
+
+A section is a small object with an ``id``, a ``title`` and a ``render(context)`` method that
+calls engines and returns HTML fragments. Sections never write files; the report builder
+assembles them into one page with Plotly's JavaScript embedded once.
+
+Later capabilities add their own module under :mod:`humsec.report.sections` and append an
+instance to :data:`humsec.report.sections.SECTIONS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What the user asked for: an optional focus country (ISO3), year and seed."""
+
+    country: str | None = None
+    year: int | None = None
+    seed: int = 1
+
+
+@dataclass
+class RenderedSection:
+    """A rendered section: an HTML body fragment plus the attributions it relies on.
+
+    ``html`` may contain Plotly figure ``<div>`` fragments made with
+    :func:`humsec.report.figures.figure_html` (no ``<script src>``; the page embeds plotly.js).
+    """
+
+    id: str
+    title: str
+    html: str
+    attributions: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class Section(Protocol):
+    """A report section."""
+
+    id: str
+    title: str
+
+    def render(self, context: ReportContext) -> RenderedSection:
+        """Call engines for ``context`` and return the section's HTML."""
+        ...
