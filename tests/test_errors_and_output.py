@@ -14,7 +14,7 @@ def test_error_message_names_location_and_hint() -> None:
 
 
 def test_did_you_mean_lists_close_matches() -> None:
-    assert did_you_mean("gnipc", ["gni_pc", "le", "gnipc_f"]) == "did you mean 'gnipc_f', 'gni_pc'?"
+    assert did_you_mean("gnipc", ["gni_pc", "le", "gnipc_f"]) == "did you mean 'gni_pc', 'gnipc_f'?"
     assert did_you_mean("zzz", ["le"]) == ""
 
 
