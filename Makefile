@@ -32,7 +32,7 @@ pytest: $(STAMP)
 
 ## make bench: run the benchmarks; each writes JSON to benchmarks/results/
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH)
 
 ## make data: rebuild the bundled Parquet from ../shared/data
 data: $(STAMP)
