@@ -82,3 +82,8 @@ def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:
     if not matches:
         return ""
     return "did you mean " + ", ".join(repr(m) for m in matches) + "?"
+
+
+class HumsecWarning(UserWarning):
+    """A result was computed, but something about the input deserves the user's attention
+    (for example missing values treated as non-deprived, or weights renormalised)."""
