@@ -1,1 +1,41 @@
-"""Self-contained, offline HTML reports (Jinja2 + Plotly)."""
+"""Self-contained, offline HTML reports (Jinja2 + Plotly).
+
+Build the whole report in Python with :func:`build_report` (returns HTML text) or
+:func:`write_report` (writes it atomically). A report is an ordered list of sections
+(:data:`SECTIONS`); each capability contributes a :class:`Section` whose ``render(context)``
+returns a :class:`RenderedSection`. Figures are embedded with :func:`figure_html`.
+"""
+
+from humsec.report.builder import (
+    ProgressCallback,
+    build_report,
+    ordered_sections,
+    select_sections,
+    write_report,
+)
+from humsec.report.country import DEFAULT_COUNTRY, country_label, resolve_country
+from humsec.report.figures import PLOTLY_CONFIG, figure_html, plotly_js
+from humsec.report.section import RenderedSection, ReportContext, Section
+from humsec.report.sections import SECTIONS
+from humsec.report.sparkline import sparkline_svg
+from humsec.report.tables import table_html
+
+__all__ = [
+    "DEFAULT_COUNTRY",
+    "PLOTLY_CONFIG",
+    "SECTIONS",
+    "ProgressCallback",
+    "RenderedSection",
+    "ReportContext",
+    "Section",
+    "build_report",
+    "country_label",
+    "figure_html",
+    "ordered_sections",
+    "plotly_js",
+    "resolve_country",
+    "select_sections",
+    "sparkline_svg",
+    "table_html",
+    "write_report",
+]

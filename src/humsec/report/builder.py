@@ -1,0 +1,212 @@
+"""Assemble report sections into one self-contained, offline HTML page.
+
+The page holds inline CSS, Plotly's JavaScript embedded once in the head, a navigation bar
+listing the sections, a header (humsec version, data date, focus country) and a footer with
+the sources the sections cite. :func:`build_report` is pure (it returns text);
+:func:`write_report` writes that text atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from humsec import __version__
+from humsec.data.output import write_text
+from humsec.errors import HumsecError, SpecError, did_you_mean
+from humsec.report.country import DEFAULT_COUNTRY, country_label, resolve_country
+from humsec.report.figures import offline_geo_assets_js, plotly_js
+from humsec.report.section import RenderedSection, ReportContext, Section
+
+ProgressCallback = Callable[[int, int, str], None]
+"""Called after each section as ``progress(done, total, section_title)``."""
+
+REPORT_TITLE = "Human security report"
+_SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+# plotly.js figures call Plotly.newPlot; a page without any can skip the 4.8 MB bundle.
+_PLOTLY_MARKER = "Plotly.newPlot"
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("humsec.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _css() -> str:
+    return resources.files("humsec.report").joinpath("templates/report.css").read_text("utf-8")
+
+
+def ordered_sections(sections: Sequence[Section]) -> list[Section]:
+    """Sections in display order: as listed, except that closing sections come last.
+
+    A section marks itself as closing with a true ``closing`` attribute (the attribution
+    section does), so that capabilities appending to ``SECTIONS`` still land before it.
+    """
+    body = [s for s in sections if not getattr(s, "closing", False)]
+    closing = [s for s in sections if getattr(s, "closing", False)]
+    return body + closing
+
+
+def select_sections(ids: Sequence[str], sections: Sequence[Section]) -> list[Section]:
+    """Pick the sections whose ``id`` is in ``ids`` (kept in report order).
+
+    Closing sections (attribution) are always kept: the bundled data's licences require the
+    attribution to travel with any figure made from it. Unknown ids raise :class:`SpecError`
+    with close matches.
+    """
+    known = {s.id: s for s in sections}
+    wanted = [i.strip() for i in ids if i.strip()]
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        hints = [did_you_mean(u, known) for u in unknown]
+        raise SpecError(
+            f"unknown report section(s): {', '.join(repr(u) for u in unknown)}",
+            location="--sections",
+            hint=" ".join(h for h in hints if h) or f"available sections: {', '.join(known)}",
+        )
+    return [s for s in sections if s.id in wanted or getattr(s, "closing", False)]
+
+
+def _check_sections(sections: Sequence[Section]) -> None:
+    seen: set[str] = set()
+    for position, section in enumerate(sections):
+        where = f"report section #{position + 1}"
+        if not isinstance(section, Section):
+            raise SpecError(
+                f"{type(section).__name__} is not a report section",
+                location=where,
+                hint="a section needs `id`, `title` and `render(context)`",
+            )
+        if not isinstance(section.id, str) or not _SECTION_ID.match(section.id):
+            raise SpecError(
+                f"section id {section.id!r} is not a lowercase html id",
+                location=where,
+                hint="use lowercase letters, digits, '-' and '_', starting with a letter",
+            )
+        if section.id in seen:
+            raise SpecError(
+                f"two report sections share the id {section.id!r}",
+                location=where,
+                hint="give each section in SECTIONS a distinct id",
+            )
+        seen.add(section.id)
+
+
+def data_date() -> str:
+    """A short statement of which data editions the report uses (from the data catalog)."""
+    from humsec.data import catalog
+
+    entries = catalog()
+    parts = [f"{entry.name} {entry.version}" for entry in entries if getattr(entry, "version", "")]
+    return "; ".join(parts) if parts else "bundled data"
+
+
+def build_report(
+    context: ReportContext | None = None,
+    sections: Sequence[Section] | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    generated: datetime | None = None,
+    data_label: str | None = None,
+) -> str:
+    """Render ``sections`` for ``context`` and return the full HTML page as text.
+
+    ``sections`` defaults to :data:`humsec.report.sections.SECTIONS` (read at call time, so
+    sections appended by capabilities are included). The focus country (default
+    :data:`~humsec.report.country.DEFAULT_COUNTRY`, Kenya) is validated and normalised to ISO3
+    first (names are accepted), so a typo fails before any section runs.
+    ``generated`` fixes the timestamp shown (default: now, UTC) and ``data_label`` overrides
+    the data editions shown in the header. Errors raised by a section keep their type and get a
+    note naming the section.
+    """
+    from humsec.report.sections import SECTIONS
+
+    context = context or ReportContext()
+    iso3 = resolve_country(context.country or DEFAULT_COUNTRY)
+    if iso3 != context.country:
+        context = replace(context, country=iso3)
+    if context.year is not None and not 1900 <= context.year <= 2100:
+        raise HumsecError(
+            f"report year {context.year} is out of range",
+            location="--year",
+            hint="give a calendar year such as 2022",
+        )
+    chosen = ordered_sections(SECTIONS if sections is None else sections)
+    _check_sections(chosen)
+    rendered: list[RenderedSection] = []
+    for done, section in enumerate(chosen, start=1):
+        try:
+            result = section.render(context)
+        except Exception as error:
+            error.add_note(f"while rendering report section {section.id!r}")
+            raise
+        if not isinstance(result, RenderedSection):
+            raise SpecError(
+                f"section {section.id!r} returned {type(result).__name__}, not RenderedSection",
+                location=f"report section {section.id!r}",
+                hint="return humsec.report.RenderedSection(id, title, html, attributions)",
+            )
+        rendered.append(result)
+        if progress is not None:
+            progress(done, len(chosen), section.title)
+
+    attributions = list(dict.fromkeys(a for r in rendered for a in r.attributions))
+    needs_plotly = any(_PLOTLY_MARKER in r.html for r in rendered)
+    stamp = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        title=REPORT_TITLE,
+        version=__version__,
+        country_label=country_label(iso3),
+        year=context.year,
+        data_date=data_label if data_label is not None else data_date(),
+        generated=stamp,
+        css=Markup(_css()),
+        needs_plotly=needs_plotly,
+        geo_assets_js=Markup(offline_geo_assets_js()),
+        plotly_js=Markup(plotly_js()) if needs_plotly else "",
+        sections=[
+            {"id": r.id, "title": r.title, "html": Markup(r.html)} for r in rendered
+        ],
+        attributions=attributions,
+    )
+
+
+def write_report(
+    path: str | os.PathLike[str],
+    context: ReportContext | None = None,
+    sections: Sequence[Section] | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    generated: datetime | None = None,
+    data_label: str | None = None,
+) -> Path:
+    """Build the report (see :func:`build_report`) and write it atomically to ``path``.
+
+    The page is rendered completely before anything is written, so a failing section leaves
+    no file behind (and never overwrites a previous report).
+    """
+    target = Path(path)
+    if target.exists() and target.is_dir():
+        raise HumsecError(
+            f"{target} is a directory",
+            location="--out",
+            hint="give a file name such as humsec-report.html",
+        )
+    html = build_report(
+        context, sections, progress, generated=generated, data_label=data_label
+    )
+    return write_text(target, html)
