@@ -1,5 +1,59 @@
-"""humsec.data"""
+"""humsec.data: bundled country data with provenance, country codes, the indicator registry,
+the country panel, loaders for user-downloaded sources, and atomic output.
 
+>>> from humsec.data import load, country_panel
+>>> load("hdr").columns.tolist()
+['iso3', 'year', 'variable', 'value']
+"""
+
+from humsec.data.catalog import (
+    Catalog,
+    DatasetEntry,
+    RawFile,
+    attribution,
+    bundled_dir,
+    catalog,
+    dataset,
+    load,
+)
+from humsec.data.conflict import ucdp_country_year
+from humsec.data.countries import CountryMatch, countries, gw_to_iso3, match_countries, to_iso3
+from humsec.data.geo import world_geojson
+from humsec.data.indicators import (
+    Indicator,
+    IndicatorRegistry,
+    IndicatorSource,
+    ThreatCoverage,
+    indicator_registry,
+    load_indicator_registry,
+)
+from humsec.data.panel import country_panel
 from humsec.data.synthetic_survey import synthetic_survey
+from humsec.data.topojson import topology_to_features
 
-__all__ = ["synthetic_survey"]
+__all__ = [
+    "Catalog",
+    "CountryMatch",
+    "DatasetEntry",
+    "Indicator",
+    "IndicatorRegistry",
+    "IndicatorSource",
+    "RawFile",
+    "ThreatCoverage",
+    "attribution",
+    "bundled_dir",
+    "catalog",
+    "countries",
+    "country_panel",
+    "dataset",
+    "gw_to_iso3",
+    "indicator_registry",
+    "load",
+    "load_indicator_registry",
+    "match_countries",
+    "synthetic_survey",
+    "to_iso3",
+    "topology_to_features",
+    "ucdp_country_year",
+    "world_geojson",
+]

@@ -1,0 +1,110 @@
+"""The country panel: registered indicators side by side, indexed by (iso3, year)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from humsec.data.catalog import dataset, load
+from humsec.data.indicators import IndicatorSource, indicator_registry
+from humsec.errors import ColumnError, DataError
+
+# Long datasets hold (iso3, year, variable, value); the others are wide with iso3 and year.
+LONG_DATASETS = ("hdr", "wdi")
+
+
+def _source_values(source: IndicatorSource) -> pd.Series:
+    """Values of one source as a Series indexed by (iso3, year), missing cells dropped."""
+    entry = dataset(source.dataset)
+    frame = load(source.dataset)
+    if entry.shape == "long":
+        part = frame[frame["variable"] == source.variable]
+        if part.empty:
+            raise ColumnError(
+                f"dataset {source.dataset!r} has no variable {source.variable!r}",
+                location=f"indicator registry source {source}",
+            )
+        values = part.set_index(["iso3", "year"])["value"]
+    else:
+        if source.variable not in frame.columns:
+            raise ColumnError(
+                f"dataset {source.dataset!r} has no column {source.variable!r}",
+                location=f"indicator registry source {source}",
+            )
+        values = frame.set_index(["iso3", "year"])[source.variable]
+    values = pd.to_numeric(values, errors="raise").astype(np.float64)
+    values.index = pd.MultiIndex.from_arrays(
+        [
+            values.index.get_level_values(0).astype("str"),
+            values.index.get_level_values(1).astype(np.int64),
+        ],
+        names=["iso3", "year"],
+    )
+    return values.dropna()
+
+
+def _years(years: int | Iterable[int] | None) -> list[int] | None:
+    if years is None:
+        return None
+    if isinstance(years, int | np.integer):
+        return [int(years)]
+    wanted = [int(y) for y in years]
+    if not wanted:
+        raise DataError("years is empty", hint="pass None for all years, a year or a list of years")
+    return wanted
+
+
+def country_panel(
+    indicators: Iterable[str] | str | None = None,
+    years: int | Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """Wide panel of registered indicators, indexed by (iso3, year), countries only.
+
+    Rows are the full grid of every country that has a value for any requested indicator ×
+    every requested year (default: every year with a value), so a gap is an explicit NaN and
+    never 0. INFORM 2020 values sit at year 2020 and INFORM 2025 at 2025; HDR aggregates are
+    never included. Columns are the indicator codes in the order asked (default: registry
+    order). ``panel.attrs["coverage"]`` maps each code to its share of non-missing cells.
+    """
+    registry = indicator_registry()
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    codes = registry.codes() if indicators is None else list(indicators)
+    if not codes:
+        raise ColumnError("no indicators requested", hint="pass None for all registered ones")
+    duplicated = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicated:
+        raise ColumnError(f"indicator(s) requested twice: {duplicated}")
+    chosen = [registry.get(code) for code in codes]
+    wanted_years = _years(years)
+
+    columns: dict[str, pd.Series] = {}
+    for indicator in chosen:
+        parts = [_source_values(s) for s in indicator.sources]
+        values = pd.concat(parts)
+        if values.index.duplicated().any():
+            first = values.index[values.index.duplicated()][0]
+            raise DataError(
+                f"indicator {indicator.code!r} has two values for {first} from its sources",
+                location=f"indicator registry node {indicator.code}.sources",
+                hint="sources of one indicator must cover different years",
+            )
+        if wanted_years is not None:
+            values = values[values.index.get_level_values("year").isin(wanted_years)]
+        columns[indicator.code] = values
+    isos = sorted({iso for s in columns.values() for iso in s.index.get_level_values("iso3")})
+    all_years = (
+        sorted(wanted_years)
+        if wanted_years is not None
+        else sorted({y for s in columns.values() for y in s.index.get_level_values("year")})
+    )
+    index = pd.MultiIndex.from_product([isos, all_years], names=["iso3", "year"])
+    panel = pd.DataFrame({code: s.reindex(index) for code, s in columns.items()}, index=index)
+    panel = panel.astype(np.float64)
+    panel.columns.name = "indicator"
+    panel.attrs["coverage"] = {
+        code: float(panel[code].notna().mean()) if len(panel) else 0.0 for code in codes
+    }
+    return panel
