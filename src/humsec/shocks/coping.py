@@ -1,0 +1,151 @@
+"""Coping and recovery: savings, post-shock social protection, insurance, remittances, recovery.
+
+Parameters follow the World Bank "Unbreakable" model (Hallegatte, Vogt-Schilb, Bangalore and
+Rozenberg 2017): CRRA elasticity ``eta = 1.5``, discount rate ``rho = 0.06``, average productivity
+of capital ``pi = 0.33`` and a reconstruction rate ``lambda`` that recovers 95 % of the loss in
+``recovery_years`` (``lambda = ln(20) / T``; with ``T = 3`` years, ``lambda ~ 1.0`` per year).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from humsec.shocks.threats import GROUP_IDS
+
+__all__ = ["Coping", "Insurance", "SocialProtection"]
+
+#: International poverty line, 3.00 $ a day in 2021 PPP (World Bank, June 2025), per year.
+POVERTY_LINE_2021PPP = 3.00 * 365.0
+
+
+def _share(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"must be a share within [0, 1], got {value}")
+    return value
+
+
+class SocialProtection(BaseModel):
+    """Post-shock transfers to enrolled households.
+
+    Transfer = ``share_of_loss * asset loss + per_capita * household size``, paid
+    ``delay_years`` after the shock, to a random ``coverage`` share of targeted households
+    (``targeting``: ``all``, ``poor`` - below the poverty line - or a list of group ids).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    share_of_loss: float = 0.0
+    per_capita: float = 0.0
+    coverage: float = 0.0
+    targeting: Literal["all", "poor"] | list[str] = "poor"
+    delay_years: float = 0.0
+
+    @field_validator("coverage")
+    @classmethod
+    def _coverage(cls, value: float) -> float:
+        return _share(value)
+
+    @field_validator("share_of_loss", "per_capita", "delay_years")
+    @classmethod
+    def _nonneg(cls, value: float) -> float:
+        if value < 0 or not math.isfinite(value):
+            raise ValueError(f"must be finite and >= 0, got {value}")
+        return value
+
+    @field_validator("targeting")
+    @classmethod
+    def _groups(cls, value: str | list[str]) -> str | list[str]:
+        if isinstance(value, list):
+            bad = [g for g in value if g not in GROUP_IDS]
+            if bad:
+                raise ValueError(f"unknown group id(s) {bad}; use {list(GROUP_IDS)}")
+        return value
+
+
+class Insurance(BaseModel):
+    """An indemnity layer on asset losses: payout = min(cover, max(0, loss - attachment)).
+
+    ``attachment`` and ``cover`` are shares of the household's assets; ``penetration`` is the
+    share of households insured (random, fixed over years). ``hazards`` limits the cover
+    (``None``: all hazards).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    penetration: float = 0.0
+    attachment: float = 0.0
+    cover: float = 0.0
+    hazards: list[str] | None = None
+
+    @field_validator("penetration", "attachment", "cover")
+    @classmethod
+    def _shares(cls, value: float) -> float:
+        return _share(value)
+
+
+class Coping(BaseModel):
+    """Household coping capacity and the well-being parameters of the engine."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    eta: float = 1.5
+    discount_rate: float = 0.06
+    recovery_years: float = 3.0
+    productivity_of_capital: float = 0.33
+    poverty_line: float = POVERTY_LINE_2021PPP
+    reference_consumption: float | None = None
+    max_consumption_drop: float = 0.95
+    savings_use: float = 1.0
+    remittance_response: float = 0.0
+    social_protection: SocialProtection = Field(default_factory=SocialProtection)
+    insurance: Insurance = Field(default_factory=Insurance)
+
+    @field_validator("eta", "recovery_years", "poverty_line")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if not value > 0 or not math.isfinite(value):
+            raise ValueError(f"must be finite and > 0, got {value}")
+        return value
+
+    @field_validator("discount_rate")
+    @classmethod
+    def _rho(cls, value: float) -> float:
+        if not value > 0 or not math.isfinite(value):
+            raise ValueError(
+                f"the well-being discount rate must be > 0 (the integral diverges otherwise), "
+                f"got {value}"
+            )
+        return value
+
+    @field_validator("productivity_of_capital", "remittance_response")
+    @classmethod
+    def _nonneg(cls, value: float) -> float:
+        if value < 0 or not math.isfinite(value):
+            raise ValueError(f"must be finite and >= 0, got {value}")
+        return value
+
+    @field_validator("savings_use")
+    @classmethod
+    def _savings(cls, value: float) -> float:
+        return _share(value)
+
+    @field_validator("max_consumption_drop")
+    @classmethod
+    def _drop(cls, value: float) -> float:
+        if not 0 < value < 1:
+            raise ValueError(f"must be within (0, 1), got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _ref(self) -> Coping:
+        if self.reference_consumption is not None and not self.reference_consumption > 0:
+            raise ValueError("reference_consumption must be > 0 (or omitted for the mean)")
+        return self
+
+    @property
+    def reconstruction_rate(self) -> float:
+        """``lambda = ln(20) / recovery_years``: 95 % of the loss is recovered in that time."""
+        return math.log(20.0) / self.recovery_years

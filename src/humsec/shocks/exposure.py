@@ -1,0 +1,283 @@
+"""Exposure: the people and assets shocks fall on.
+
+Units are households (from microdata such as :func:`humsec.data.synthetic_survey`) or
+area x group cells. Each unit has an area, a livelihood, a survey weight (how many such units it
+represents), a population (people in the unit), consumption per capita per year, and the unit's
+income, assets, savings and remittances (money per unit). ``groups`` counts the unit's members
+in each vulnerable group; losses are shared equally among members when reported by group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from humsec.errors import ColumnError, DataError
+from humsec.shocks.threats import GROUP_IDS
+
+__all__ = ["OLDER_AGE", "Exposure", "exposure_from_survey"]
+
+#: Age from which a person counts among older people (UN WPP 65+ convention).
+OLDER_AGE = 65
+#: Age below which a person is a child (UN Convention on the Rights of the Child).
+CHILD_AGE = 18
+
+NUMERIC = ("weight", "population", "consumption", "income", "assets", "savings", "remittances")
+REQUIRED = ("area", "population", "consumption", "assets")
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Exposed units sorted by area (contiguous blocks let the engine slice households).
+
+    Use :meth:`from_units` or :func:`exposure_from_survey` rather than the constructor.
+    ``groups`` has one column per available group id (``people_in_poverty`` is derived by the
+    engine from the poverty line); ``deprivations`` optionally holds the global-MPI ``d_*``
+    indicators per unit for Alkire-Foster effects. ``notes`` records assumptions and the count of
+    rows with missing data that were dropped on request.
+    """
+
+    units: pd.DataFrame
+    groups: pd.DataFrame
+    deprivations: pd.DataFrame | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_units(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        groups: pd.DataFrame | None = None,
+        deprivations: pd.DataFrame | None = None,
+        missing: str = "raise",
+        location: str = "exposure",
+    ) -> Exposure:
+        """Validate a unit table and build an exposure.
+
+        Required columns: ``area, population, consumption, assets``. Optional: ``unit_id``
+        (default: row number), ``livelihood`` (default ``"all"``), ``weight`` (1), ``income``
+        (default ``consumption * population``), ``savings`` (0), ``remittances`` (0), and
+        ``group`` (a group id per cell: all its population counts in that group). Defaults used
+        are recorded in :attr:`notes`. ``missing="drop"`` drops rows with missing values and
+        records how many; the default raises.
+        """
+        if not isinstance(frame, pd.DataFrame) or frame.empty:
+            raise DataError("the exposure table is empty", location=location,
+                            hint="pass at least one household or cell")
+        absent = [c for c in REQUIRED if c not in frame.columns]
+        if absent:
+            raise ColumnError(
+                f"exposure is missing column(s) {absent}",
+                location=location,
+                hint=f"columns present: {list(frame.columns)[:20]}",
+            )
+        notes: list[str] = []
+        units = pd.DataFrame(
+            {
+                "unit_id": frame["unit_id"].to_numpy() if "unit_id" in frame else
+                np.arange(len(frame)),
+                "area": frame["area"].astype(str).to_numpy(),
+                "livelihood": frame["livelihood"].astype(str).to_numpy()
+                if "livelihood" in frame else "all",
+            }
+        )
+        for col in NUMERIC:
+            if col in frame.columns:
+                values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+                bad = np.flatnonzero(pd.isna(frame[col]).to_numpy() != np.isnan(values))
+                if bad.size:
+                    raise ColumnError(
+                        f"column {col!r} holds {bad.size} non-numeric value(s)",
+                        location=f"{location}:{col}, row {int(bad[0])}",
+                        hint="clean the column so it holds numbers",
+                    )
+                units[col] = values
+            elif col == "weight":
+                units[col] = 1.0
+                notes.append("no weight column: every unit counts once")
+            elif col == "income":
+                units[col] = units_population_consumption(frame)
+                notes.append("no income column: income = consumption x population")
+            else:
+                units[col] = 0.0
+                notes.append(f"no {col} column: {col} set to 0 for every unit")
+        nan_rows = units[list(NUMERIC)].isna().any(axis=1).to_numpy()
+        if nan_rows.any():
+            first = int(np.flatnonzero(nan_rows)[0])
+            cols = [c for c in NUMERIC if units[c].isna().any()]
+            if missing != "drop":
+                raise ColumnError(
+                    f"{int(nan_rows.sum())} unit(s) have missing values in {cols}",
+                    location=f"{location}, row {first}",
+                    hint="impute them, or pass missing='drop' to drop and count those units",
+                )
+            notes.append(f"dropped {int(nan_rows.sum())} unit(s) with missing values in {cols}")
+        keep = ~nan_rows
+        for col, lower, strict in (("population", 0, True), ("consumption", 0, True),
+                                   ("weight", 0, False), ("assets", 0, False),
+                                   ("income", 0, False), ("savings", 0, False),
+                                   ("remittances", 0, False)):
+            vals = units[col].to_numpy()[keep]
+            broken = vals <= lower if strict else vals < lower
+            if broken.any():
+                row = int(np.flatnonzero(keep)[np.flatnonzero(broken)[0]])
+                raise ColumnError(
+                    f"{col} must be {'> 0' if strict else '>= 0'}; {int(broken.sum())} unit(s) "
+                    f"break this",
+                    location=f"{location}:{col}, row {row}",
+                    hint="fix or drop those units",
+                )
+        if groups is None:
+            if "group" in frame.columns:
+                labels = frame["group"].astype(str).to_numpy()
+                unknown = sorted(set(labels) - set(GROUP_IDS) - {"none", "general"})
+                if unknown:
+                    raise ColumnError(
+                        f"unknown group id(s) {unknown[:10]}",
+                        location=f"{location}:group",
+                        hint=f"use one of {list(GROUP_IDS)} or 'general'",
+                    )
+                present = [g for g in GROUP_IDS if g in set(labels) and g != "people_in_poverty"]
+                groups = pd.DataFrame(
+                    {g: np.where(labels == g, units["population"], 0.0) for g in present}
+                )
+            else:
+                groups = pd.DataFrame(index=range(len(units)))
+        elif len(groups) != len(units):
+            raise DataError("groups must have one row per exposure unit", location=location)
+        groups = groups.reset_index(drop=True)
+        bad_cols = [c for c in groups.columns if c not in GROUP_IDS]
+        if bad_cols:
+            raise ColumnError(f"unknown group column(s) {bad_cols}", location=f"{location} groups",
+                              hint=f"use group ids {list(GROUP_IDS)}")
+        if deprivations is not None:
+            deprivations = deprivations.reset_index(drop=True)
+            if len(deprivations) != len(units):
+                raise DataError("deprivations must have one row per unit", location=location)
+        order = np.argsort(units["area"].to_numpy()[keep], kind="stable")
+        idx = np.flatnonzero(keep)[order]
+        return cls(
+            units=units.iloc[idx].reset_index(drop=True),
+            groups=groups.iloc[idx].reset_index(drop=True).astype(float),
+            deprivations=None if deprivations is None
+            else deprivations.iloc[idx].reset_index(drop=True),
+            notes=tuple(notes),
+        )
+
+    # -- views --------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.units)
+
+    @property
+    def areas(self) -> list[str]:
+        """Sorted area ids."""
+        return sorted(pd.unique(self.units["area"]).tolist())
+
+    @property
+    def livelihoods(self) -> list[str]:
+        """Sorted livelihood names."""
+        return sorted(pd.unique(self.units["livelihood"]).tolist())
+
+    @property
+    def people(self) -> float:
+        """People represented: ``sum(weight * population)``."""
+        return float((self.units["weight"] * self.units["population"]).sum())
+
+    def column(self, name: str) -> np.ndarray:
+        """A unit column as a float array."""
+        return self.units[name].to_numpy(dtype=float)
+
+    def with_units(self, **columns: np.ndarray) -> Exposure:
+        """A copy with some unit columns replaced (measures and programmes use this)."""
+        units = self.units.copy()
+        for name, values in columns.items():
+            units[name] = values
+        return replace(self, units=units)
+
+    def with_deprivations(self, deprivations: pd.DataFrame) -> Exposure:
+        """A copy with new deprivation indicators."""
+        return replace(self, deprivations=deprivations.reset_index(drop=True))
+
+    def select_areas(self, areas: Sequence[str]) -> np.ndarray:
+        """Boolean mask of units in ``areas``."""
+        return np.isin(self.units["area"].to_numpy(), list(areas))
+
+
+def units_population_consumption(frame: pd.DataFrame) -> np.ndarray:
+    """Household consumption total, ``consumption per capita * population``."""
+    return (pd.to_numeric(frame["consumption"], errors="coerce")
+            * pd.to_numeric(frame["population"], errors="coerce")).to_numpy(dtype=float)
+
+
+def exposure_from_survey(
+    individuals: pd.DataFrame, *, missing: str = "raise", location: str = "survey"
+) -> Exposure:
+    """Aggregate a person-level survey (one row per individual) to household exposure.
+
+    Needs ``hh_id, area, weight, consumption, assets``; uses ``income, savings, remittances,
+    livelihood`` when present, and derives group counts per household from ``sex`` (women and
+    girls), ``age`` (children < 18, older people >= 65), ``disability``, ``minority``,
+    ``displacement`` (refugee / idp / returnee) and ``remote``. Groups without a source column
+    (e.g. indigenous peoples in the synthetic survey) are left out and named in the notes, not
+    reported as zero. The ``d_*`` columns are kept as household deprivations (the global MPI
+    defines them at household level).
+    """
+    if not isinstance(individuals, pd.DataFrame) or individuals.empty:
+        raise DataError("the survey table is empty", location=location)
+    need = ["hh_id", "area", "consumption", "assets"]
+    absent = [c for c in need if c not in individuals.columns]
+    if absent:
+        raise ColumnError(f"survey is missing column(s) {absent}", location=location,
+                          hint="a household survey needs hh_id, area, consumption and assets")
+    df = individuals
+    codes, hh = pd.factorize(df["hh_id"], sort=True)
+    first = np.full(len(hh), -1)
+    first[codes[::-1]] = np.arange(len(df))[::-1]
+    size = np.bincount(codes, minlength=len(hh)).astype(float)
+    units = pd.DataFrame({"unit_id": np.asarray(hh), "population": size})
+    for col in ("area", "livelihood", "weight", "consumption", "income", "assets", "savings",
+                "remittances"):
+        if col in df.columns:
+            units[col] = df[col].to_numpy()[first]
+    group_cols: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=mask.astype(float), minlength=len(hh))
+
+    if "sex" in df:
+        group_cols["women"] = count(df["sex"].astype(str).str.lower().isin(["female", "f"])
+                                    .to_numpy())
+    if "age" in df:
+        age = pd.to_numeric(df["age"], errors="coerce").to_numpy(dtype=float)
+        if np.isnan(age).any():
+            notes.append(f"{int(np.isnan(age).sum())} person(s) with missing age counted in "
+                         "neither children nor older people")
+        group_cols["children"] = count(age < CHILD_AGE)
+        group_cols["older_people"] = count(age >= OLDER_AGE)
+    if "disability" in df:
+        group_cols["persons_with_disabilities"] = count(df["disability"].to_numpy() == 1)
+    if "minority" in df:
+        group_cols["ethnic_minorities"] = count(df["minority"].to_numpy() == 1)
+    if "displacement" in df:
+        disp = df["displacement"].astype(str).to_numpy()
+        group_cols["refugees"] = count(disp == "refugee")
+        group_cols["internally_displaced"] = count(disp == "idp")
+        group_cols["returnees"] = count(disp == "returnee")
+    if "remote" in df:
+        group_cols["people_in_remote_areas"] = count(df["remote"].to_numpy() == 1)
+    ordered = {g: group_cols[g] for g in GROUP_IDS if g in group_cols}
+    absent_groups = [g for g in GROUP_IDS if g not in ordered and g != "people_in_poverty"]
+    if absent_groups:
+        notes.append(f"no survey column for group(s) {absent_groups}: not reported")
+    dep_cols = [c for c in df.columns if str(c).startswith("d_")]
+    deprivations = None
+    if dep_cols:
+        deprivations = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").to_numpy()[first]
+                                     for c in dep_cols})
+    exposure = Exposure.from_units(units, groups=pd.DataFrame(ordered),
+                                   deprivations=deprivations, missing=missing, location=location)
+    return replace(exposure, notes=(*exposure.notes, *notes))

@@ -1,0 +1,457 @@
+"""Shock generators and compound dependence: which shocks hit which areas in a simulated year.
+
+Two kinds of hazard components make up a :class:`HazardModel`:
+
+* :class:`AreaHazard` - a generator: in every area, the number of events per year is Poisson with
+  the area's annual rate, and each event's intensity is drawn from an intensity distribution
+  (parametric, or a return-period table);
+* :class:`~humsec.shocks.events.EventSet` - a catalogue of events with frequencies and footprints
+  (CLIMADA style), e.g. built from a return-period table for a national price shock.
+
+Compound dependence between hazards (drought raising the odds of conflict and of a food-price
+spike, a cyclone followed by cholera) is a Gaussian copula on yearly occurrence. For year ``y``
+let ``G_y ~ N(0, C)`` be one latent normal per hazard with the user's correlation matrix ``C``.
+For an area hazard ``h`` with spatial correlation ``s_h`` the latent value in area ``a`` is
+
+    Z_{y,a,h} = sqrt(s_h) * G_{y,h} + sqrt(1 - s_h) * E_{y,a,h},   E_{y,a,.} ~ N(0, C),
+
+and the event count is the Poisson quantile ``N = F^{-1}_{Poisson(rate_{a,h})}(Phi(Z))``. The
+Poisson marginal of every hazard in every area is therefore exact; within an area two hazards
+with equal ``s`` have latent correlation ``C_hk``; ``s_h`` sets how often one hazard hits many
+areas in the same year (a regional drought has a high ``s``). Event sets use ``G_{y,h}`` itself for
+their national yearly count. Several shocks per year, of one or several hazards, follow naturally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from scipy import special, stats
+
+from humsec.errors import SpecError
+from humsec.shocks.events import EventSet
+from humsec.shocks.threats import check_threat
+
+__all__ = [
+    "AreaHazard",
+    "Dependence",
+    "HazardModel",
+    "Intensity",
+    "Occurrences",
+    "simulate_occurrences",
+]
+
+
+class Intensity(BaseModel):
+    """Distribution of one event's intensity.
+
+    kinds: ``fixed`` (``value``), ``uniform`` (``low``, ``high``), ``lognormal`` (``median``,
+    ``sigma`` of the log), ``beta`` (``a``, ``b`` rescaled to [``low``, ``high``]) and
+    ``return_periods`` (``table`` of ``[return_period, intensity]``: the annual exceedance
+    frequency of intensity ``x`` in an area is ``1/T(x)``, interpolated linearly in ``log T``; the
+    occurrence rate is then ``1/T_min``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["fixed", "uniform", "lognormal", "beta", "return_periods"]
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    median: float | None = None
+    sigma: float | None = None
+    a: float | None = None
+    b: float | None = None
+    table: list[tuple[float, float]] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Intensity:
+        need = {
+            "fixed": ("value",),
+            "uniform": ("low", "high"),
+            "lognormal": ("median", "sigma"),
+            "beta": ("a", "b", "low", "high"),
+            "return_periods": ("table",),
+        }[self.kind]
+        missing = [n for n in need if getattr(self, n) is None]
+        if missing:
+            raise ValueError(f"intensity kind {self.kind!r} needs {missing}")
+        if self.kind in ("uniform", "beta") and not (self.low is not None and self.high is not None
+                                                     and 0 <= self.low <= self.high):
+            raise ValueError("need 0 <= low <= high")
+        if self.kind == "lognormal" and not ((self.median or 0) > 0 and (self.sigma or -1) >= 0):
+            raise ValueError("lognormal needs median > 0 and sigma >= 0")
+        if self.kind == "beta" and not ((self.a or 0) > 0 and (self.b or 0) > 0):
+            raise ValueError("beta needs a > 0 and b > 0")
+        if self.kind == "fixed" and (self.value or 0) < 0:
+            raise ValueError("a fixed intensity must be >= 0")
+        if self.kind == "return_periods":
+            arr = np.asarray(self.table, dtype=float)
+            if len(arr) < 1 or np.any(arr[:, 0] <= 0) or np.any(arr[:, 1] < 0):
+                raise ValueError("return periods must be > 0 and intensities >= 0")
+            order = np.argsort(arr[:, 0])
+            if np.any(np.diff(arr[order, 1]) < 0) or len(np.unique(arr[:, 0])) != len(arr):
+                raise ValueError("intensity must not decrease with the return period")
+        return self
+
+    @property
+    def implied_rate(self) -> float | None:
+        """Occurrence rate implied by a return-period table (``1/T_min``), else ``None``."""
+        if self.kind != "return_periods" or not self.table:
+            return None
+        return 1.0 / min(t for t, _ in self.table)
+
+    def quantile(self, u: np.ndarray) -> np.ndarray:
+        """Intensity at probability levels ``u`` in (0, 1) (inverse-CDF sampling)."""
+        u = np.asarray(u, dtype=float)
+        if self.kind == "fixed":
+            return np.full(u.shape, float(self.value or 0.0))
+        if self.kind == "uniform":
+            lo, hi = float(self.low or 0.0), float(self.high or 0.0)
+            return lo + (hi - lo) * u
+        if self.kind == "lognormal":
+            return float(self.median or 1.0) * np.exp(float(self.sigma or 0.0) * special.ndtri(u))
+        if self.kind == "beta":
+            lo, hi = float(self.low or 0.0), float(self.high or 0.0)
+            return lo + (hi - lo) * stats.beta.ppf(u, float(self.a or 1.0), float(self.b or 1.0))
+        arr = np.asarray(self.table, dtype=float)
+        arr = arr[np.argsort(arr[:, 0])]
+        rate = 1.0 / arr[0, 0]
+        # Exceedance frequency of the sampled intensity is rate*(1-u); its return period:
+        period = 1.0 / (rate * np.clip(1.0 - u, 1e-300, 1.0))
+        return np.interp(np.log(period), np.log(arr[:, 0]), arr[:, 1])
+
+
+class AreaHazard(BaseModel):
+    """A Poisson shock generator per area.
+
+    ``rate`` is the default annual rate for every area in ``areas`` (all exposure areas when
+    ``areas`` is omitted); ``rates`` overrides it per area. ``spatial_correlation`` in [0, 1] is
+    ``s_h`` of the module docstring.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hazard: str
+    threat: str
+    units: str = ""
+    source: str = ""
+    rate: float = 0.0
+    rates: dict[str, float] = Field(default_factory=dict)
+    areas: list[str] | None = None
+    intensity: Intensity
+    spatial_correlation: float = 0.0
+
+    @field_validator("rate")
+    @classmethod
+    def _rate(cls, value: float) -> float:
+        if not np.isfinite(value) or value < 0:
+            raise SpecError(
+                f"annual rate must be finite and >= 0 (a frequency), got {value}",
+                location="hazard.rate",
+                hint="rates are expected events per year in an area, e.g. 0.2",
+            )
+        return value
+
+    @field_validator("rates")
+    @classmethod
+    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = {a: r for a, r in value.items() if not np.isfinite(r) or r < 0}
+        if bad:
+            raise SpecError(
+                f"annual rates must be finite and >= 0 (frequencies), got {bad}",
+                location="hazard.rates",
+                hint="rates are expected events per year in an area, e.g. 0.2",
+            )
+        return value
+
+    @field_validator("spatial_correlation")
+    @classmethod
+    def _spatial(cls, value: float) -> float:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"spatial_correlation must be in [0, 1], got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _threat(self) -> AreaHazard:
+        check_threat(self.threat, location=f"hazard {self.hazard!r}.threat")
+        if self.intensity.kind == "return_periods" and (self.rate or self.rates):
+            raise SpecError(
+                "a return-period intensity table already fixes the occurrence rate (1/T_min)",
+                location=f"hazard {self.hazard!r}",
+                hint="drop 'rate'/'rates', or use a parametric intensity distribution",
+            )
+        return self
+
+    def rate_by_area(self, areas: Sequence[str]) -> np.ndarray:
+        """Annual rate in each of ``areas`` (0 outside the hazard's areas)."""
+        index = {a: i for i, a in enumerate(areas)}
+        named = set(self.rates) | set(self.areas or [])
+        missing = sorted(a for a in named if a not in index)
+        if missing:
+            raise SpecError(
+                f"{len(missing)} hazard area(s) are not in the exposure: {missing[:10]}",
+                location=f"hazard {self.hazard!r}",
+                hint="use the exposure's area ids, or add those areas to the exposure",
+            )
+        base = self.intensity.implied_rate if self.intensity.implied_rate is not None else self.rate
+        out = np.zeros(len(areas))
+        if self.areas is None:
+            out[:] = base
+        else:
+            out[[index[a] for a in self.areas]] = base
+        for area, r in self.rates.items():
+            out[index[area]] = r
+        return out
+
+
+class Dependence(BaseModel):
+    """Gaussian-copula correlation between hazards' yearly occurrence.
+
+    ``correlation`` is a symmetric positive-definite matrix over ``hazards`` with a unit
+    diagonal. Hazards not listed are independent of all others.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hazards: list[str]
+    correlation: list[list[float]]
+
+    @model_validator(mode="after")
+    def _check(self) -> Dependence:
+        c = np.asarray(self.correlation, dtype=float)
+        n = len(self.hazards)
+        if len(set(self.hazards)) != n:
+            raise ValueError("dependence.hazards has duplicates")
+        if c.shape != (n, n):
+            raise ValueError(f"correlation must be {n} x {n} (one row per hazard), got {c.shape}")
+        if not np.allclose(c, c.T) or not np.allclose(np.diag(c), 1.0) or np.any(np.abs(c) > 1):
+            raise ValueError("correlation must be symmetric, with ones on the diagonal, in [-1, 1]")
+        if np.linalg.eigvalsh(c).min() <= 1e-10:
+            raise ValueError("correlation matrix is not positive definite: weaken some entries")
+        return self
+
+    def matrix(self, names: Sequence[str]) -> np.ndarray:
+        """Full correlation matrix over ``names`` (identity for hazards not listed)."""
+        unknown = sorted(set(self.hazards) - set(names))
+        if unknown:
+            raise SpecError(
+                f"dependence names unknown hazard(s) {unknown}",
+                location="dependence.hazards",
+                hint=f"hazards in the model are {list(names)}",
+            )
+        full = np.eye(len(names))
+        pos = [list(names).index(h) for h in self.hazards]
+        full[np.ix_(pos, pos)] = np.asarray(self.correlation, dtype=float)
+        return full
+
+
+class HazardModel(BaseModel):
+    """All shock components of a scenario plus their compound dependence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    area_hazards: list[AreaHazard] = Field(default_factory=list)
+    event_sets: list[EventSet] = Field(default_factory=list)
+    dependence: Dependence | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> HazardModel:
+        names = self.hazard_names
+        if not names:
+            raise SpecError(
+                "the hazard model has no hazard: the event set is empty",
+                location="hazards",
+                hint="add area_hazards or event_sets",
+            )
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise SpecError(f"duplicate hazard names {dup}", location="hazards",
+                            hint="give every hazard component its own name")
+        if self.dependence is not None:
+            self.dependence.matrix(names)
+        return self
+
+    @property
+    def hazard_names(self) -> list[str]:
+        """Hazard names: area hazards first, then event sets."""
+        return [h.hazard for h in self.area_hazards] + [e.hazard for e in self.event_sets]
+
+    @property
+    def threats(self) -> dict[str, str]:
+        """Hazard name -> framework threat id."""
+        out = {h.hazard: h.threat for h in self.area_hazards}
+        out.update({e.hazard: e.threat for e in self.event_sets})
+        return out
+
+    def correlation(self) -> np.ndarray:
+        """Copula correlation over :attr:`hazard_names`."""
+        names = self.hazard_names
+        return np.eye(len(names)) if self.dependence is None else self.dependence.matrix(names)
+
+    def check_areas(self, areas: Sequence[str]) -> None:
+        """Raise :class:`SpecError` if any footprint or hazard area is not in ``areas``."""
+        for hz in self.area_hazards:
+            hz.rate_by_area(areas)
+        for es in self.event_sets:
+            es.footprint_matrix(areas)
+
+
+@dataclass(frozen=True)
+class Occurrences:
+    """Simulated shock occurrences: one row per (year, area, event occurrence).
+
+    Arrays are aligned and sorted by year, then area. ``hazard`` indexes :attr:`hazards`,
+    ``area`` indexes :attr:`areas`. Years run ``0 .. n_years-1``.
+    """
+
+    year: np.ndarray
+    area: np.ndarray
+    hazard: np.ndarray
+    intensity: np.ndarray
+    n_years: int
+    hazards: tuple[str, ...]
+    areas: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.year)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: year, area, hazard, intensity."""
+        return pd.DataFrame(
+            {
+                "year": self.year,
+                "area": np.asarray(self.areas, dtype=object)[self.area],
+                "hazard": np.asarray(self.hazards, dtype=object)[self.hazard],
+                "intensity": self.intensity,
+            }
+        )
+
+    def with_intensity(self, intensity: np.ndarray) -> Occurrences:
+        """A copy with new intensities (used by hazard-reducing measures)."""
+        return Occurrences(self.year, self.area, self.hazard, intensity, self.n_years,
+                           self.hazards, self.areas)
+
+    def area_year_hits(self) -> np.ndarray:
+        """Boolean ``(n_years, n_areas, n_hazards)``: was the area hit by the hazard that year."""
+        hits = np.zeros((self.n_years, len(self.areas), len(self.hazards)), dtype=bool)
+        hits[self.year, self.area, self.hazard] = True
+        return hits
+
+    def conditional_probability(self, given: str, hazard: str) -> tuple[float, float]:
+        """``(P(hazard hits an area-year | given hits it), P(hazard hits an area-year))``.
+
+        Computed over area-years where both hazards can occur; the gap between the two numbers
+        is the compound dependence (e.g. conflict odds in drought years).
+        """
+        hits = self.area_year_hits()
+        i, j = self.hazards.index(given), self.hazards.index(hazard)
+        both_possible = hits[:, :, i].any(axis=0) & hits[:, :, j].any(axis=0)
+        g = hits[:, both_possible, i]
+        h = hits[:, both_possible, j]
+        conditional = float((g & h).sum() / max(g.sum(), 1))
+        return conditional, float(h.mean()) if h.size else 0.0
+
+
+def _poisson_quantile(u: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """Poisson quantile ``min{n : F(n; rate) >= u}``, vectorised over broadcast ``u`` and ``rate``.
+
+    Loops over the count ``n`` (a handful of values), never over rows.
+    """
+    rate = np.broadcast_to(rate, u.shape)
+    counts = np.zeros(u.shape, dtype=np.int32)
+    max_rate = float(rate.max()) if rate.size else 0.0
+    if max_rate <= 0:
+        return counts
+    n_max = int(stats.poisson.ppf(1 - 1e-12, max_rate)) + 1
+    pmf = np.exp(-rate)
+    cdf = pmf.copy()
+    for n in range(n_max):
+        counts += u > cdf
+        pmf = pmf * rate / (n + 1)
+        cdf = cdf + pmf
+    return counts
+
+
+def simulate_occurrences(
+    model: HazardModel, areas: Sequence[str], n_years: int, seed: int
+) -> Occurrences:
+    """Simulate ``n_years`` independent years of shocks over ``areas`` (see module docstring).
+
+    The same ``seed`` gives the same occurrences; measures are later applied to these same
+    occurrences, so that scenarios are compared with common random numbers.
+    """
+    if not isinstance(n_years, int | np.integer) or n_years < 1:
+        raise SpecError(f"n_years must be a positive integer, got {n_years!r}",
+                        location="simulate(n_years=...)")
+    areas = list(areas)
+    model.check_areas(areas)
+    names = model.hazard_names
+    corr = model.correlation()
+    chol = np.linalg.cholesky(corr)
+    ss = np.random.SeedSequence(seed)
+    rng_common, rng_local, rng_intensity, rng_pick = (np.random.default_rng(s)
+                                                      for s in ss.spawn(4))
+    common = rng_common.standard_normal((n_years, len(names))) @ chol.T
+
+    years: list[np.ndarray] = []
+    where: list[np.ndarray] = []
+    which: list[np.ndarray] = []
+    inten: list[np.ndarray] = []
+
+    n_area_hz = len(model.area_hazards)
+    if n_area_hz:
+        rates = np.stack([hz.rate_by_area(areas) for hz in model.area_hazards], axis=1)
+        sub_chol = np.linalg.cholesky(corr[:n_area_hz, :n_area_hz])
+        local = rng_local.standard_normal((n_years, len(areas), n_area_hz)) @ sub_chol.T
+        s = np.array([hz.spatial_correlation for hz in model.area_hazards])
+        latent = np.sqrt(s) * common[:, None, :n_area_hz] + np.sqrt(1.0 - s) * local
+        counts = _poisson_quantile(special.ndtr(latent), rates[None, :, :])
+        y, a, h = np.nonzero(counts)
+        reps = counts[y, a, h]
+        y, a, h = np.repeat(y, reps), np.repeat(a, reps), np.repeat(h, reps)
+        u = rng_intensity.random(len(y))
+        x = np.empty(len(y))
+        for k, hz in enumerate(model.area_hazards):
+            mask = h == k
+            x[mask] = hz.intensity.quantile(u[mask])
+        years.append(y)
+        where.append(a)
+        which.append(h)
+        inten.append(x)
+
+    for k, es in enumerate(model.event_sets):
+        col = n_area_hz + k
+        n_per_year = _poisson_quantile(special.ndtr(common[:, col]),
+                                       np.asarray(es.total_frequency))
+        total = int(n_per_year.sum())
+        if total == 0:
+            continue
+        picked = rng_pick.choice(len(es.events), size=total,
+                                 p=es.frequencies / es.total_frequency)
+        event_year = np.repeat(np.arange(n_years), n_per_year)
+        fp = es.footprint_matrix(areas)
+        sizes = np.diff(fp.indptr)[picked]
+        starts = fp.indptr[picked]
+        flat = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        years.append(np.repeat(event_year, sizes))
+        where.append(fp.indices[flat].astype(np.int64))
+        which.append(np.full(len(flat), col))
+        inten.append(fp.data[flat])
+
+    if years:
+        year = np.concatenate(years).astype(np.int64)
+        area = np.concatenate(where).astype(np.int64)
+        hazard = np.concatenate(which).astype(np.int64)
+        intensity = np.concatenate(inten).astype(float)
+    else:
+        year = area = hazard = np.zeros(0, dtype=np.int64)
+        intensity = np.zeros(0)
+    order = np.lexsort((hazard, area, year))
+    return Occurrences(year[order], area[order], hazard[order], intensity[order], int(n_years),
+                       tuple(names), tuple(areas))
