@@ -1,0 +1,142 @@
+"""Taylor-linearisation variance from PSU totals, and confidence intervals.
+
+Design: strata h = 1..H, PSUs i = 1..n_h drawn with replacement within strata (R
+``svydesign(id=~psu, strata=~stratum, weights=~w)``, Stata ``svyset psu, strata()``).
+
+Every estimator here is a ratio of weighted totals, theta = Y / X (a mean is the ratio to the
+weight total). Its linearised score for person l is ``z_l = s_l (y_l - theta x_l) / X``
+(Woodruff 1971; Binder 1983). With z_hi the PSU totals of the scores,
+
+    Var(theta) = sum_h n_h / (n_h - 1) * sum_i (z_hi - zbar_h)^2.
+
+Domains (subgroups) are handled without subsetting: the domain indicator multiplies s, and
+every PSU of the design stays in the sum (R ``svyby``; Lumley 2010, ch. 2.3).
+
+Single-PSU strata follow R ``options(survey.lonely.psu=...)``: ``fail``, ``certainty``
+(contributes 0), ``adjust`` (the lone PSU total is centred at the grand mean of all PSU totals,
+with factor 1) and ``average`` (the variance is divided by 1 - share of lonely strata).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as sps
+
+from humsec.errors import SpecError
+
+__all__ = ["PSUDesign", "design_variance", "logit_ci", "ratio_estimate", "t_ci"]
+
+
+@dataclass(frozen=True)
+class PSUDesign:
+    """The PSUs of a design: the stratum code of each PSU and the lonely-PSU rule."""
+
+    stratum: np.ndarray  # (P,) integer stratum code of each PSU, 0..H-1
+    stratum_labels: np.ndarray  # (H,) the user's stratum values
+    lonely_psu: str = "fail"
+
+    @property
+    def n_psu(self) -> int:
+        """Number of PSUs P."""
+        return int(self.stratum.shape[0])
+
+    @property
+    def n_strata(self) -> int:
+        """Number of strata H."""
+        return int(self.stratum_labels.shape[0])
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom, #PSU - #strata (R ``degf``)."""
+        return self.n_psu - self.n_strata
+
+    @property
+    def psu_per_stratum(self) -> np.ndarray:
+        """n_h, PSUs per stratum."""
+        return np.bincount(self.stratum, minlength=self.n_strata)
+
+
+def design_variance(z: np.ndarray, design: PSUDesign) -> np.ndarray:
+    """Var = sum_h n_h/(n_h-1) sum_i (z_hi - zbar_h)^2 for each column of the PSU-total scores
+    ``z`` (shape (P, ...)); lonely strata as ``design.lonely_psu`` says."""
+    shape = z.shape[1:]
+    flat = z.reshape(z.shape[0], -1)
+    n_h = design.psu_per_stratum
+    sums = np.zeros((design.n_strata, flat.shape[1]))
+    np.add.at(sums, design.stratum, flat)
+    means = sums / np.maximum(n_h, 1)[:, None]
+    dev = flat - means[design.stratum]
+    lonely = n_h == 1
+    if lonely.any():
+        if design.lonely_psu == "fail":
+            labels = ", ".join(str(s) for s in design.stratum_labels[lonely][:10])
+            raise SpecError(
+                f"{int(lonely.sum())} stratum/strata have a single PSU ({labels}); "
+                "the variance is undefined",
+                location="survey design (strata, psu)",
+                hint="set lonely_psu to 'certainty', 'adjust' or 'average' "
+                "(as R's options(survey.lonely.psu=...)), or merge the strata",
+            )
+        if design.lonely_psu == "adjust":
+            grand = flat.sum(axis=0) / design.n_psu
+            on_lonely = lonely[design.stratum]
+            dev[on_lonely] = flat[on_lonely] - grand
+    factor = np.where(n_h > 1, n_h / np.maximum(n_h - 1, 1), 0.0)
+    if design.lonely_psu == "adjust":
+        factor = np.where(lonely, 1.0, factor)
+    ss = np.zeros((design.n_strata, flat.shape[1]))
+    np.add.at(ss, design.stratum, dev * dev)
+    var = (factor[:, None] * ss).sum(axis=0)
+    if design.lonely_psu == "average" and lonely.any():
+        var = var / (1.0 - lonely.mean())
+    return var.reshape(shape)
+
+
+def ratio_estimate(
+    num: np.ndarray, den: np.ndarray, design: PSUDesign
+) -> tuple[np.ndarray, np.ndarray]:
+    """theta = Y/X and its linearised SE from PSU totals ``num`` = Y_hi, ``den`` = X_hi.
+
+    Score totals z_hi = (Y_hi - theta X_hi) / X (the ratio estimator's linearisation; for a mean
+    X is the weight total). Shapes (P, ...) broadcast; theta is NaN where X = 0.
+    """
+    num, den = np.broadcast_arrays(num, den)
+    y = num.sum(axis=0)
+    x = den.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        theta = np.where(x != 0, y / np.where(x != 0, x, 1.0), np.nan)
+        z = (num - theta * den) / np.where(x != 0, x, np.nan)
+    z = np.nan_to_num(z, nan=0.0)
+    se = np.sqrt(np.maximum(design_variance(z, design), 0.0))
+    se = np.where(np.isnan(theta), np.nan, se)
+    return theta, se
+
+
+def t_ci(
+    theta: np.ndarray, se: np.ndarray, df: int, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wald interval theta -/+ t_{(1+level)/2, df} * se (df = #PSU - #strata)."""
+    q = float(sps.t.ppf(0.5 + level / 2, max(df, 1)))
+    return theta - q * se, theta + q * se
+
+
+def logit_ci(
+    theta: np.ndarray, se: np.ndarray, df: int, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logit interval for a proportion, as R ``svyciprop(method="logit")``.
+
+    l = log(theta/(1-theta)), se_l = se / (theta (1-theta)); bounds
+    expit(l -/+ t_{(1+level)/2, df} se_l). At theta = 0 or 1 the interval collapses to theta.
+    """
+    q = float(sps.t.ppf(0.5 + level / 2, max(df, 1)))
+    theta = np.asarray(theta, dtype=float)
+    inside = (theta > 0) & (theta < 1)
+    safe = np.where(inside, theta, 0.5)
+    logit = np.log(safe / (1 - safe))
+    se_l = se / (safe * (1 - safe))
+    with np.errstate(over="ignore"):
+        lo = 1 / (1 + np.exp(-(logit - q * se_l)))
+        hi = 1 / (1 + np.exp(-(logit + q * se_l)))
+    return np.where(inside, lo, theta), np.where(inside, hi, theta)

@@ -1,0 +1,341 @@
+"""The deprivation measure specification and the survey design, as data.
+
+A :class:`DeprivationSpec` says which indicators count, how each raw variable is turned into a
+0/1 deprivation (its *deprivation cutoff*), the indicator weights (nested equal by default:
+each dimension gets 1/D and shares it equally among its indicators, as the global MPI does),
+whether an indicator measures fear or want (and which framework threat), and the poverty
+cutoff(s) ``k``. A person is poor when the weighted deprivation score ``c >= k`` (compared with
+a 1e-9 tolerance, Alkire and Foster 2011; OPHI mpitb conventions).
+
+A :class:`SurveyDesign` names the weight, stratum and PSU columns of a stratified cluster
+design with PSUs drawn with replacement (R ``svydesign(id=~psu, strata=~stratum,
+weights=~w)``), and how single-PSU strata are treated (R ``options(survey.lonely.psu=...)``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from humsec.errors import HumsecWarning, SpecError
+
+__all__ = ["Cutoff", "DeprivationSpec", "Indicator", "SurveyDesign", "parse_k"]
+
+#: Tolerance of the poverty comparison c >= k - TOLERANCE (floating sums such as 1/6 + 1/6).
+TOLERANCE = 1e-9
+
+_OPS = ("<", "<=", ">", ">=", "==", "!=")
+_CUTOFF_RE = re.compile(r"^\s*(<=|>=|==|!=|<|>)\s*(-?[0-9.eE+-]+)\s*$")
+
+
+class Cutoff(BaseModel):
+    """A deprivation cutoff on a raw variable.
+
+    Either a comparison (``op`` and ``value``: the person is deprived when ``x op value``, e.g.
+    ``years_schooling < 6``) or a set of categories (``categories``: deprived when ``x`` is one
+    of them, e.g. unimproved water sources). ``Cutoff.parse("< 6")`` reads the short form.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    op: Literal["<", "<=", ">", ">=", "==", "!="] | None = None
+    value: float | None = None
+    categories: list[str | int | float] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Cutoff:
+        comparison = self.op is not None or self.value is not None
+        if comparison and self.categories is not None:
+            raise ValueError("give either op/value or categories, not both")
+        if comparison and (self.op is None or self.value is None):
+            raise ValueError("a comparison cutoff needs both op and value, e.g. '< 6'")
+        if not comparison and not self.categories:
+            raise ValueError("a cutoff needs op/value (e.g. '< 6') or a non-empty categories list")
+        return self
+
+    @classmethod
+    def parse(cls, text: str) -> Cutoff:
+        """Read ``"< 6"``, ``">= 2"``, ``"== 1"`` and similar."""
+        match = _CUTOFF_RE.match(text)
+        if not match:
+            raise ValueError(
+                f"cannot read cutoff {text!r}; write e.g. '< 6' or give categories: [..]"
+            )
+        return cls(op=match.group(1), value=float(match.group(2)))
+
+    def describe(self) -> str:
+        """Human-readable form, e.g. ``< 6`` or ``in {'river', 'pond'}``."""
+        if self.categories is not None:
+            return "in {" + ", ".join(repr(c) for c in self.categories) + "}"
+        return f"{self.op} {self.value:g}"
+
+
+class Indicator(BaseModel):
+    """One deprivation indicator.
+
+    ``column`` is the data column (defaults to ``name``); with no ``cutoff`` the column must
+    already hold 0/1 deprivations. ``weight`` is optional: missing weights are filled nested-equal.
+    ``pillar`` is ``"want"`` or ``"fear"``; ``threat`` is a framework threat id.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    column: str | None = None
+    weight: float | None = Field(default=None, gt=0)
+    dimension: str | None = None
+    pillar: Literal["want", "fear"] = "want"
+    threat: str | None = None
+    cutoff: Cutoff | None = None
+    label: str | None = None
+
+    @field_validator("cutoff", mode="before")
+    @classmethod
+    def _parse_cutoff(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return Cutoff.parse(value)
+        if isinstance(value, list):
+            return Cutoff(categories=value)
+        return value
+
+    @property
+    def source(self) -> str:
+        """The data column read for this indicator."""
+        return self.column or self.name
+
+
+def parse_k(value: float | str) -> float:
+    """Read a poverty cutoff given as a fraction (0.33) or, as mpitb does, a percent (33).
+
+    Values above 1 are read as percents: ``parse_k(33) == 0.33``; ``parse_k("33%") == 0.33``.
+    """
+    text = str(value).strip()
+    percent = text.endswith("%")
+    try:
+        number = float(text.rstrip("%"))
+    except ValueError as exc:
+        raise SpecError(
+            f"cannot read poverty cutoff k={value!r}",
+            location="k",
+            hint="give k as a fraction (0.33) or a percent (33)",
+        ) from exc
+    if percent or number > 1:
+        number /= 100.0
+    if not 0 < number <= 1:
+        raise SpecError(
+            f"poverty cutoff k={value!r} is outside (0, 1] (or (0, 100] as a percent)",
+            location="k",
+            hint="k = 0.33 (or 33) is the global-MPI cutoff",
+        )
+    return number
+
+
+class DeprivationSpec(BaseModel):
+    """An Alkire-Foster deprivation measure: indicators, weights, cutoffs k, subgroups.
+
+    Build it in Python, ``DeprivationSpec(indicators={"d_nutr": 1/6, ...}, k=0.33)``, from a
+    list of :class:`Indicator` (or dicts), or from YAML with :meth:`from_yaml`.
+
+    Weights (Alkire and Foster 2011): the deprivation score of person i is
+    ``c_i = sum_j w_j * g_ij`` with ``sum_j w_j = 1``. Missing weights are nested equal:
+    ``w_j = 1 / (D * n_d)`` for indicator j in dimension d of D dimensions with n_d indicators
+    (equal ``1/J`` when no dimensions are named). Given weights that do not sum to 1 are an
+    error, unless ``normalise_weights=True`` (then they are rescaled with a warning).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "deprivation"
+    description: str = ""
+    indicators: list[Indicator]
+    k: list[float] = Field(default_factory=lambda: [1 / 3])
+    by: list[str] = Field(default_factory=list)
+    missing: Literal["listwise", "nondeprived"] = "listwise"
+    normalise_weights: bool = False
+    want_k: float | None = None
+    fear_k: float | None = None
+
+    @field_validator("indicators", mode="before")
+    @classmethod
+    def _indicators_from_mapping(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            out = []
+            for name, item in value.items():
+                if isinstance(item, dict):
+                    out.append({"name": name, **item})
+                else:
+                    out.append({"name": name, "weight": item})
+            return out
+        return value
+
+    @field_validator("k", mode="before")
+    @classmethod
+    def _k_list(cls, value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value]
+        out = []
+        for v in values:
+            number = float(v)
+            if not 0 < number <= 1 or math.isnan(number):
+                raise ValueError(
+                    f"poverty cutoff k={v!r} is outside (0, 1]; give a fraction such as 0.33 "
+                    "(the CLI's --k also accepts percents such as 33)"
+                )
+            out.append(number)
+        return out
+
+    @field_validator("want_k", "fear_k")
+    @classmethod
+    def _pillar_k(cls, value: float | None) -> float | None:
+        if value is not None and not 0 < value <= 1:
+            raise ValueError(f"pillar cutoff {value!r} is outside (0, 1]")
+        return value
+
+    @model_validator(mode="after")
+    def _weights(self) -> DeprivationSpec:
+        if not self.indicators:
+            raise ValueError("a deprivation spec needs at least one indicator")
+        names = [i.name for i in self.indicators]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"indicator names must be unique; repeated: {dupes}")
+        given = [i.weight for i in self.indicators]
+        if all(w is None for w in given):
+            self.indicators = _nested_equal(self.indicators)
+        elif any(w is None for w in given):
+            raise ValueError(
+                "either give a weight to every indicator or to none (then they are nested equal)"
+            )
+        total = sum(float(i.weight or 0.0) for i in self.indicators)
+        if abs(total - 1.0) > 1e-6:
+            if not self.normalise_weights:
+                raise ValueError(
+                    f"indicator weights sum to {total:.6g}, not 1; fix them, or set "
+                    "normalise_weights: true to rescale them"
+                )
+            warnings.warn(
+                f"indicator weights summed to {total:.6g}; rescaled to sum to 1",
+                HumsecWarning,
+                stacklevel=2,
+            )
+            self.indicators = [
+                i.model_copy(update={"weight": float(i.weight or 0.0) / total})
+                for i in self.indicators
+            ]
+        return self
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def build(cls, **kwargs: Any) -> DeprivationSpec:
+        """Validate ``kwargs`` into a spec; pydantic errors become a :class:`SpecError`."""
+        try:
+            return cls(**kwargs)
+        except ValidationError as exc:
+            raise _spec_error(exc, "deprivation spec") from None
+
+    @classmethod
+    def from_yaml(cls, source: str | Path) -> DeprivationSpec:
+        """Load a spec from a YAML file path or YAML text.
+
+        The YAML holds the same fields as the constructor; ``indicators`` is a list of mappings
+        (``name, column, weight, dimension, pillar, threat, cutoff``) or a mapping name -> weight.
+        """
+        is_path = isinstance(source, Path) or (
+            "\n" not in source and source.strip().endswith((".yaml", ".yml"))
+        )
+        path = Path(source) if is_path else None
+        location = str(source) if path is not None else "deprivation spec"
+        if path is not None and not path.exists():
+            raise SpecError(
+                f"deprivation spec file {str(path)!r} does not exist",
+                location=str(path),
+                hint="check the path, or start from the bundled humsec/deprivation/specs/*.yaml",
+            )
+        text = path.read_text(encoding="utf-8") if path is not None else str(source)
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise SpecError(f"invalid YAML: {exc}", location=location) from None
+        if not isinstance(raw, dict):
+            raise SpecError(
+                "a deprivation spec must be a YAML mapping with an 'indicators' key",
+                location=location,
+            )
+        try:
+            return cls(**raw)
+        except ValidationError as exc:
+            raise _spec_error(exc, location) from None
+
+    # -- views ----------------------------------------------------------------------------------
+    @property
+    def weights(self) -> dict[str, float]:
+        """Indicator name -> weight (summing to 1)."""
+        return {i.name: float(i.weight or 0.0) for i in self.indicators}
+
+    @property
+    def names(self) -> list[str]:
+        """Indicator names in spec order."""
+        return [i.name for i in self.indicators]
+
+    def pillar_indicators(self, pillar: Literal["want", "fear"]) -> list[Indicator]:
+        """The indicators tagged with ``pillar``."""
+        return [i for i in self.indicators if i.pillar == pillar]
+
+    def with_k(self, k: float | list[float]) -> DeprivationSpec:
+        """A copy with other poverty cutoff(s)."""
+        return DeprivationSpec.build(**{**self.model_dump(), "k": k})
+
+
+def _nested_equal(indicators: list[Indicator]) -> list[Indicator]:
+    dims: dict[str, int] = {}
+    for ind in indicators:
+        key = ind.dimension or ind.name if any(i.dimension for i in indicators) else ""
+        dims[key] = dims.get(key, 0) + 1
+    n_dims = len(dims)
+    out = []
+    for ind in indicators:
+        key = ind.dimension or ind.name if any(i.dimension for i in indicators) else ""
+        out.append(ind.model_copy(update={"weight": 1.0 / (n_dims * dims[key])}))
+    return out
+
+
+def _spec_error(exc: ValidationError, location: str) -> SpecError:
+    first = exc.errors()[0]
+    node = ".".join(str(p) for p in first.get("loc", ()))
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    return SpecError(
+        message,
+        location=f"{location} node '{node}'" if node else location,
+        hint="see docs/deprivation.md for the spec fields",
+    )
+
+
+class SurveyDesign(BaseModel):
+    """A stratified cluster design, PSUs with replacement (R ``svydesign(id=~psu, strata=~s,
+    weights=~w)``; Stata ``svyset psu [pw=w], strata(s)``).
+
+    Any part may be omitted: no ``psu`` means every row is its own PSU, no ``strata`` one stratum,
+    no ``weight`` equal weights. ``lonely_psu`` follows R's ``survey.lonely.psu``: ``fail`` (the
+    default, an error), ``certainty`` (the stratum adds no variance), ``adjust`` (centre the lone
+    PSU at the grand mean of PSU totals) or ``average`` (scale the variance up by
+    H / (H - number of lonely strata)). ``nest=True`` treats PSU ids as labels within strata
+    (R's ``nest=TRUE``); otherwise a PSU id that appears in two strata is an error.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weight: str | None = None
+    strata: str | None = None
+    psu: str | None = None
+    lonely_psu: Literal["fail", "certainty", "adjust", "average"] = "fail"
+    nest: bool = False
+
+    @property
+    def columns(self) -> list[str]:
+        """The design columns named."""
+        return [c for c in (self.weight, self.strata, self.psu) if c is not None]

@@ -1,0 +1,400 @@
+"""One pass over the microdata to per (stratum, PSU, subgroup) weighted sums.
+
+Every Alkire-Foster estimator and its linearised variance is a function of weighted totals
+(METHODS.md, "Sufficient statistics"): for the total and each subgroup level, and for each PSU,
+the sums of ``s``, ``s*poor_k``, ``s*c_i(k)``, ``s*g_j`` and ``s*g_j*poor_k``. This module
+builds those row-level products as narwhals expressions and lets the engine that holds the data
+(pandas, Polars, DuckDB, Dask) sum them in a single ``group_by``. Missing values, non-binary
+deprivations and negative weights are counted in the same pass, so validation needs no second
+read of the data.
+
+Rows are grouped by (stratum, PSU, every subgroup variable, complete): the finest
+cross-classification. Marginal subgroups are summed from it afterwards in numpy.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from humsec.deprivation.backends import as_lazy
+from humsec.deprivation.linearisation import PSUDesign
+from humsec.deprivation.spec import TOLERANCE, DeprivationSpec, Indicator, SurveyDesign
+from humsec.errors import ColumnError, DataError, HumsecWarning, did_you_mean
+
+__all__ = ["SufficientStatistics", "sufficient_statistics"]
+
+STRATUM = "_stratum"
+PSU = "_psu"
+COMPLETE = "_complete"
+COUNT = "_n"
+
+
+@dataclass
+class SufficientStatistics:
+    """Per (stratum, PSU, subgroup, complete) sums, and the counts found on the way.
+
+    ``table`` has the key columns ``_stratum, _psu, _by0.., _complete``, the row count ``_n``
+    and the weighted sums named in ``stats``. ``srs`` says that no PSU was given (each row is
+    its own PSU). ``missing`` counts missing values per indicator / design column,
+    ``nonbinary`` the values of 0/1 indicators that are neither 0 nor 1, ``negative_weights``
+    rows with a negative weight.
+    """
+
+    table: pd.DataFrame
+    stats: list[str]
+    by: list[str]
+    srs: bool
+    backend: str
+    missing: dict[str, int] = field(default_factory=dict)
+    nonbinary: dict[str, int] = field(default_factory=dict)
+    negative_weights: int = 0
+
+    @property
+    def by_keys(self) -> list[str]:
+        """Internal key column names of the subgroup variables."""
+        return [f"_by{i}" for i in range(len(self.by))]
+
+    @property
+    def complete_table(self) -> pd.DataFrame:
+        """The groups of complete rows (those the estimators use)."""
+        return self.table[self.table[COMPLETE]]
+
+    @property
+    def n_rows(self) -> int:
+        """Rows read."""
+        return int(self.table[COUNT].sum())
+
+    @property
+    def n_dropped(self) -> int:
+        """Rows dropped listwise because an indicator or design value is missing."""
+        return int(self.table.loc[~self.table[COMPLETE], COUNT].sum())
+
+    def validate(self, design: SurveyDesign) -> None:
+        """Raise on non-binary deprivations, negative weights, PSUs in two strata, no rows."""
+        bad = {k: v for k, v in self.nonbinary.items() if v}
+        if bad:
+            raise ColumnError(
+                "deprivation indicators must be 0/1 (or missing); found other values: "
+                + ", ".join(f"{k}: {v} row(s)" for k, v in bad.items()),
+                location="indicator column(s) " + ", ".join(repr(k) for k in bad),
+                hint="recode to 0/1, or give the indicator a cutoff in the spec "
+                "(e.g. cutoff: '< 6')",
+            )
+        if self.negative_weights:
+            raise ColumnError(
+                f"{self.negative_weights} row(s) have a negative survey weight",
+                location=f"data column '{design.weight}'",
+                hint="sampling weights must be >= 0; check the weight variable",
+            )
+        table = self.complete_table
+        if table.empty or float(table["s"].sum()) <= 0:
+            raise DataError(
+                f"no usable rows: {self.n_rows} read, {self.n_dropped} dropped for missing values",
+                location="data",
+                hint="check the missing values, or set missing: nondeprived in the spec",
+            )
+        if not self.srs and not design.nest and design.strata:
+            per_psu = table.groupby(PSU, dropna=False)[STRATUM].nunique()
+            multi = per_psu[per_psu > 1]
+            if len(multi):
+                raise DataError(
+                    f"{len(multi)} PSU(s) appear in more than one stratum, e.g. PSU "
+                    f"{multi.index[0]!r}",
+                    location=f"data columns '{design.psu}', '{design.strata}'",
+                    hint="PSUs must be nested in strata; if PSU ids are reused across strata "
+                    "pass SurveyDesign(nest=True)",
+                )
+
+    def psu_design(self, lonely_psu: str) -> tuple[PSUDesign, np.ndarray]:
+        """The PSU design and, for each row of ``complete_table``, its PSU index."""
+        table = self.complete_table
+        psu_codes, psu_keys = pd.factorize(
+            pd.MultiIndex.from_arrays([table[STRATUM], table[PSU]]), sort=True
+        )
+        strata_of_psu = np.asarray(psu_keys.get_level_values(0))
+        stratum_codes, stratum_labels = pd.factorize(strata_of_psu, sort=True)
+        design = PSUDesign(
+            stratum=np.asarray(stratum_codes, dtype=np.int64),
+            stratum_labels=np.asarray(stratum_labels),
+            lonely_psu=lonely_psu,
+        )
+        return design, np.asarray(psu_codes, dtype=np.int64)
+
+    def domain_totals(
+        self, psu_index: np.ndarray, n_psu: int, variable: int | None, names: list[str]
+    ) -> tuple[list[str], np.ndarray, int]:
+        """PSU x level totals of the sums ``names``: array (P, L, len(names)).
+
+        ``variable`` is the position of the subgroup variable in ``by`` (None: the total).
+        Returns the level labels, the array and the number of complete rows whose level is
+        missing (they count in the total but in no level).
+        """
+        table = self.complete_table
+        values = table[names].to_numpy(dtype=np.float64)
+        if variable is None:
+            out = np.zeros((n_psu, 1, len(names)))
+            np.add.at(out[:, 0, :], psu_index, values)
+            return ["total"], out, 0
+        key = table[f"_by{variable}"]
+        missing = key.isna().to_numpy()
+        codes, levels = pd.factorize(key, sort=True)
+        labels = [str(v) for v in levels]
+        out = np.zeros((n_psu, len(labels), len(names)))
+        keep = ~missing
+        np.add.at(out, (psu_index[keep], codes[keep]), values[keep])
+        return labels, out, int(table.loc[missing, COUNT].sum())
+
+
+def _indicator_expr(ind: Indicator) -> nw.Expr:
+    """0/1 (Float64) deprivation of one indicator; null where the raw value is null."""
+    col = nw.col(ind.source)
+    cut = ind.cutoff
+    if cut is None:
+        return col.cast(nw.Float64)
+    if cut.categories is not None:
+        deprived = col.is_in(cut.categories)
+    else:
+        value = float(cut.value or 0.0)
+        x = col.cast(nw.Float64)
+        deprived = {
+            "<": x < value,
+            "<=": x <= value,
+            ">": x > value,
+            ">=": x >= value,
+            "==": x == value,
+            "!=": x != value,
+        }[str(cut.op)]
+    # is_in / comparisons give False on null in some engines: put the null back explicitly.
+    return nw.when(col.is_null()).then(None).otherwise(deprived.cast(nw.Float64))
+
+
+def _check_columns(
+    schema: dict[str, Any], spec: DeprivationSpec, design: SurveyDesign, by: list[str]
+) -> None:
+    names = list(schema)
+    wanted = [(i.source, f"indicator '{i.name}'") for i in spec.indicators]
+    wanted += [(c, "survey design") for c in design.columns]
+    wanted += [(c, "subgroup (by)") for c in by]
+    for column, role in wanted:
+        if column not in schema:
+            raise ColumnError(
+                f"column {column!r} needed by {role} is not in the data",
+                location=f"data column '{column}'",
+                hint=did_you_mean(column, names) or f"available columns: {', '.join(names[:30])}",
+            )
+    numeric = (nw.Float64, nw.Float32, nw.Int64, nw.Int32, nw.Int16, nw.Int8, nw.UInt8,
+               nw.UInt16, nw.UInt32, nw.UInt64, nw.Boolean)  # fmt: skip
+    for ind in spec.indicators:
+        dtype = schema[ind.source]
+        needs_number = ind.cutoff is None or ind.cutoff.categories is None
+        if needs_number and not any(dtype == t for t in numeric):
+            what = (
+                "0/1 values" if ind.cutoff is None else f"numbers (cutoff {ind.cutoff.describe()})"
+            )
+            raise ColumnError(
+                f"indicator '{ind.name}' needs {what} but column {ind.source!r} is {dtype}",
+                location=f"data column '{ind.source}'",
+                hint="recode it to 0/1, or give a categories cutoff in the spec",
+            )
+    if design.weight is not None and not any(schema[design.weight] == t for t in numeric):
+        raise ColumnError(
+            f"weight column {design.weight!r} is {schema[design.weight]}, not numeric",
+            location=f"data column '{design.weight}'",
+            hint="pass the sampling weight column",
+        )
+
+
+def sufficient_statistics(
+    data: Any,
+    spec: DeprivationSpec,
+    design: SurveyDesign | None = None,
+    by: list[str] | None = None,
+    *,
+    compound: bool = False,
+    codeprivation: bool = False,
+) -> SufficientStatistics:
+    """Compute, in one ``group_by`` on the data's own engine, the weighted sums the estimators
+    need.
+
+    For weight ``s_i``, deprivations ``g_ij``, score ``c_i = sum_j w_j g_ij`` and
+    ``poor_i(k) = [c_i >= k - 1e-9]`` the sums are (per key group):
+
+    ``s``, ``p{k}`` = s*poor, ``c{k}`` = s*c*poor, ``g{j}`` = s*g_j, ``gp{j}_{k}`` =
+    s*g_j*poor, and with ``compound=True`` ``wp{k}`` (want-poor), ``fd`` (fear-deprived),
+    ``wf{k}`` (both); with ``codeprivation=True`` ``gg{a}_{b}`` = s*g_a*g_b for a < b.
+    """
+    design = design or SurveyDesign()
+    by = list(by or [])
+    frame = as_lazy(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        schema = dict(frame.collect_schema())
+        backend = str(frame.implementation).lower()
+    _check_columns(schema, spec, design, by)
+
+    inds = spec.indicators
+    ks = spec.k
+    weight = nw.col(design.weight).cast(nw.Float64) if design.weight else nw.lit(1.0)
+    design_cols = design.columns
+    key_exprs = [
+        (nw.col(design.strata) if design.strata else nw.lit(0)).alias(STRATUM),
+        *[nw.col(c).alias(f"_by{i}") for i, c in enumerate(by)],
+    ]
+    if design.psu:
+        key_exprs.append(nw.col(design.psu).alias(PSU))
+    complete_parts = [~nw.col(c).is_null() for c in design_cols]
+    if spec.missing == "listwise":
+        complete_parts += [~nw.col(i.source).is_null() for i in inds]
+    complete = (
+        nw.all_horizontal(*complete_parts, ignore_nulls=False) if complete_parts else nw.lit(True)
+    )
+
+    # Step 1: deprivations g_j (null kept), weight, completeness, validation flags.
+    g_exprs = []
+    for j, ind in enumerate(inds):
+        g = _indicator_expr(ind)
+        if spec.missing == "nondeprived":
+            g = g.fill_null(0.0)
+        g_exprs.append(g.alias(f"_g{j}"))
+    flags = [
+        nw.col(i.source).is_null().cast(nw.Int64).alias(f"_miss{j}") for j, i in enumerate(inds)
+    ]
+    flags += [
+        nw.col(c).is_null().cast(nw.Int64).alias(f"_missd{d}") for d, c in enumerate(design_cols)
+    ]
+    for j, ind in enumerate(inds):
+        if ind.cutoff is None:
+            x = nw.col(ind.source).cast(nw.Float64)
+            bad = (~x.is_in([0.0, 1.0])) & (~x.is_null())
+            flags.append(bad.fill_null(False).cast(nw.Int64).alias(f"_bad{j}"))
+    flags.append((weight < 0).fill_null(False).cast(nw.Int64).alias("_negw"))
+    step = frame.with_columns(
+        *key_exprs, *g_exprs, *flags, weight.alias("_s"), complete.alias(COMPLETE)
+    )
+
+    # Step 2: score and poverty status per cutoff.
+    score = nw.sum_horizontal(
+        *[nw.col(f"_g{j}") * float(i.weight or 0.0) for j, i in enumerate(inds)]
+    )
+    step = step.with_columns(score.alias("_c"))
+    poor = [
+        (nw.col("_c") >= k - TOLERANCE).cast(nw.Float64).alias(f"_poor{q}")
+        for q, k in enumerate(ks)
+    ]
+    extra: list[nw.Expr] = []
+    if compound:
+        extra += _pillar_exprs(spec)
+    step = step.with_columns(*poor, *extra)
+
+    # Step 3: weighted products to be summed.
+    s = nw.col("_s")
+    stats: dict[str, nw.Expr] = {"s": s}
+    for q in range(len(ks)):
+        stats[f"p{q}"] = s * nw.col(f"_poor{q}")
+        stats[f"c{q}"] = s * nw.col("_c") * nw.col(f"_poor{q}")
+    for j in range(len(inds)):
+        stats[f"g{j}"] = s * nw.col(f"_g{j}")
+        for q in range(len(ks)):
+            stats[f"gp{j}_{q}"] = s * nw.col(f"_g{j}") * nw.col(f"_poor{q}")
+    if compound:
+        stats["fd"] = s * nw.col("_fd")
+        for q in range(len(ks)):
+            stats[f"wp{q}"] = s * nw.col(f"_wp{q}")
+            stats[f"wf{q}"] = s * nw.col(f"_wp{q}") * nw.col("_fd")
+    if codeprivation:
+        for a in range(len(inds)):
+            for b in range(a + 1, len(inds)):
+                stats[f"gg{a}_{b}"] = s * nw.col(f"_g{a}") * nw.col(f"_g{b}")
+    flag_names = [f"_miss{j}" for j in range(len(inds))]
+    flag_names += [f"_missd{d}" for d in range(len(design_cols))]
+    flag_names += [f"_bad{j}" for j, i in enumerate(inds) if i.cutoff is None] + ["_negw"]
+    keys = [STRATUM, *[f"_by{i}" for i in range(len(by))], COMPLETE]
+    if design.psu:
+        keys.insert(1, PSU)
+    products = step.select(
+        *keys, *[e.alias(n) for n, e in stats.items()], *[nw.col(f) for f in flag_names]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            if design.psu:
+                grouped = products.group_by(*keys, drop_null_keys=False).agg(
+                    nw.col(*stats, *flag_names).sum(), nw.len().alias(COUNT)
+                )
+                table = grouped.collect().to_pandas()
+            else:
+                # No PSU: every row is its own PSU (a simple random sample of rows).
+                table = products.with_columns(nw.lit(1).alias(COUNT)).collect().to_pandas()
+                table[PSU] = np.arange(len(table))
+        except Exception as exc:  # engine errors (bad casts, unreadable files) -> DataError
+            raise DataError(
+                f"the {backend} engine could not compute the deprivation sums: {exc}",
+                location="data",
+                hint="check the indicator columns' types and the spec's cutoffs",
+            ) from exc
+    table[COMPLETE] = table[COMPLETE].fillna(False).astype(bool)
+    missing = {i.name: int(table[f"_miss{j}"].sum()) for j, i in enumerate(inds)}
+    missing.update({c: int(table[f"_missd{d}"].sum()) for d, c in enumerate(design_cols)})
+    nonbinary = {
+        i.name: int(table[f"_bad{j}"].sum()) for j, i in enumerate(inds) if i.cutoff is None
+    }
+    negative = int(table["_negw"].sum())
+    if spec.missing == "nondeprived":
+        n_filled = sum(missing[i.name] for i in inds)
+        if n_filled:
+            warnings.warn(
+                f"{n_filled} missing indicator value(s) were treated as non-deprived "
+                f"({', '.join(f'{k}: {v}' for k, v in missing.items() if v)})",
+                HumsecWarning,
+                stacklevel=3,
+            )
+    table = table.drop(columns=flag_names)
+    return SufficientStatistics(
+        table=table,
+        stats=list(stats),
+        by=by,
+        srs=design.psu is None,
+        backend=backend,
+        missing=missing,
+        nonbinary=nonbinary,
+        negative_weights=negative,
+    )
+
+
+def _pillar_exprs(spec: DeprivationSpec) -> list[nw.Expr]:
+    """Want-poverty per cutoff and fear deprivation, each scored within its own pillar.
+
+    Want score = sum over want indicators of w_j g_j / sum of want weights; a person is
+    want-poor when it reaches ``want_k`` (default: each of the spec's k). Fear score likewise;
+    fear-deprived when it reaches ``fear_k`` (default: any fear deprivation, score > 0).
+    """
+    out: list[nw.Expr] = []
+    pillars: dict[str, list[tuple[int, float]]] = {"want": [], "fear": []}
+    for j, ind in enumerate(spec.indicators):
+        pillars[ind.pillar].append((j, float(ind.weight or 0.0)))
+    for pillar, members in pillars.items():
+        if not members:
+            raise ColumnError(
+                f"compound fear x want insecurity needs at least one {pillar} indicator",
+                location="deprivation spec node 'indicators'",
+                hint=f"tag indicators with pillar: {pillar}",
+            )
+    for pillar, members in pillars.items():
+        total = sum(w for _, w in members)
+        score = nw.sum_horizontal(*[nw.col(f"_g{j}") * (w / total) for j, w in members])
+        if pillar == "want":
+            for q, k in enumerate(spec.k):
+                cut = spec.want_k if spec.want_k is not None else k
+                out.append((score >= cut - TOLERANCE).cast(nw.Float64).alias(f"_wp{q}"))
+        else:
+            if spec.fear_k is None:
+                out.append((score > TOLERANCE).cast(nw.Float64).alias("_fd"))
+            else:
+                out.append((score >= spec.fear_k - TOLERANCE).cast(nw.Float64).alias("_fd"))
+    return out
