@@ -1,0 +1,332 @@
+"""Build a composite index from a spec and a table: ``build(spec, data) -> IndexResult``.
+
+The steps follow the OECD/JRC Handbook (2008) and COINr's pipeline, in this order:
+
+1. read each indicator's column, divide by its denominator (times ``denominator_scale``) and
+   apply its transform (log, log1p);
+2. panel imputation ``latest`` (needs unit and year), then keep the requested ``year``;
+3. cross-sectional imputation (mean, median, group mean/median, regression);
+4. outlier treatment (COINr winsorisation with log fallback, or percentile caps);
+5. normalisation (reversed where direction and orientation differ);
+6. aggregation node by node from the bottom up.
+
+Nothing missing is ever replaced by zero: an all-missing indicator is reported in
+``result.missing`` and ``result.notes`` and simply drops out of its parent's weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from humsec.errors import ColumnError, DataError, SpecError, did_you_mean
+from humsec.index.aggregation import aggregate, round_half_up
+from humsec.index.expression import parse_expression
+from humsec.index.imputation import impute_cross_section, impute_latest, impute_regression
+from humsec.index.normalisation import apply_transform, normalise
+from humsec.index.outlier_treatment import treat
+from humsec.index.spec import IndexSpec
+
+
+@dataclass
+class IndexResult:
+    """What :func:`build` returns.
+
+    * ``scores``: one column per node code (root first, then nodes top-down), then one per
+      indicator (its normalised score); index = the units built.
+    * ``ranks``: rank of every node per unit (1 = highest score; ties share the lowest rank;
+      within each year for panel builds).
+    * ``classes``: class label for each node that has class bins (e.g. INFORM risk class).
+    * ``coverage``: share of the indicators under each node that have a value (observed or
+      imputed), per unit.
+    * ``raw``: indicator values after denominators, transforms, imputation and treatment.
+    * ``audit``: one row per imputed or treated cell (unit, indicator, step, method, detail).
+    * ``treatment``: per-indicator skewness/kurtosis before and after, and the action taken.
+    * ``missing``: per indicator, how many units had no value, how many were imputed, and how
+      many remain missing.
+    * ``notes``: plain-language warnings (e.g. an all-missing indicator).
+    """
+
+    spec: IndexSpec
+    scores: pd.DataFrame
+    ranks: pd.DataFrame
+    classes: pd.DataFrame
+    coverage: pd.DataFrame
+    raw: pd.DataFrame
+    audit: pd.DataFrame
+    treatment: pd.DataFrame
+    missing: pd.DataFrame
+    year: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> pd.Series:
+        """Root scores."""
+        return self.scores[self.spec.root]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Scores of all nodes, the root rank, classes and root coverage in one table."""
+        nodes = [n.code for n in self.spec.top_down()]
+        out = self.scores[nodes].copy()
+        out.insert(1, "rank", self.ranks[self.spec.root])
+        for column in self.classes.columns:
+            out[f"{column}_class"] = self.classes[column]
+        out["coverage"] = self.coverage[self.spec.root]
+        return out
+
+
+def _key(data: pd.DataFrame, name: str) -> pd.Series | None:
+    """The unit or year key as a Series aligned to ``data``: a column or an index level."""
+    if name in data.columns:
+        return data[name]
+    if name in [n for n in data.index.names if n is not None]:
+        return pd.Series(data.index.get_level_values(name), index=data.index, name=name)
+    return None
+
+
+def _check_columns(spec: IndexSpec, data: pd.DataFrame) -> None:
+    available = [str(c) for c in data.columns]
+    for ind in spec.indicators:
+        needed = [("column", ind.source_column)]
+        if ind.denominator:
+            needed.append(("denominator", ind.denominator))
+        if ind.imputation.by:
+            needed.append(("imputation 'by'", ind.imputation.by))
+        for role, column in needed:
+            if column not in data.columns:
+                raise ColumnError(
+                    f"{role} {column!r} is not in the data",
+                    location=f"index spec {spec.code!r}, indicator {ind.code!r}",
+                    hint=did_you_mean(column, available)
+                    or f"the data has {len(available)} columns, e.g. {available[:8]}",
+                )
+
+
+def _numeric(data: pd.DataFrame, column: str, where: str) -> np.ndarray:
+    values = pd.to_numeric(data[column], errors="coerce")
+    bad = values.isna() & data[column].notna()
+    if bad.any():
+        first = data[column][bad].iloc[0]
+        raise DataError(
+            f"column {column!r} has {int(bad.sum())} non-numeric value(s), e.g. {first!r}",
+            location=where,
+            hint="clean the column or mark missing values as empty cells",
+        )
+    return values.to_numpy(dtype=float)
+
+
+def _raw_values(spec: IndexSpec, data: pd.DataFrame) -> pd.DataFrame:
+    raw = {}
+    for ind in spec.indicators:
+        where = f"index spec {spec.code!r}, indicator {ind.code!r}"
+        x = _numeric(data, ind.source_column, where)
+        if ind.denominator:
+            den = _numeric(data, ind.denominator, where)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                x = np.where(den == 0, np.nan, x / den) * ind.denominator_scale
+        raw[ind.code] = apply_transform(x, ind.transform, location=where)
+    return pd.DataFrame(raw, index=data.index)
+
+
+def _ranks(scores: pd.DataFrame, groups: pd.Series | None) -> pd.DataFrame:
+    if groups is None:
+        return scores.rank(ascending=False, method="min").astype("Float64")
+    return scores.groupby(groups.to_numpy()).rank(ascending=False, method="min").astype("Float64")
+
+
+def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> IndexResult:
+    """Build the index ``spec`` on ``data`` (one row per unit, or per unit-year).
+
+    ``data`` may carry the unit and year keys (``spec.unit``, ``spec.time``) as columns or as
+    index levels. With ``year`` the result holds the units of that year, indexed by unit,
+    after panel imputation has used earlier years. Otherwise the result has ``data``'s index.
+    Raises :class:`ColumnError` for a column the spec names but the data lacks (listing close
+    matches) and :class:`SpecError` for impossible aggregations.
+    """
+    if not isinstance(data, pd.DataFrame) or data.empty:
+        raise DataError("the data for an index build must be a non-empty table")
+    frame = data
+    _check_columns(spec, frame)
+    unit_key, time_key = _key(frame, spec.unit), _key(frame, spec.time)
+    raw = _raw_values(spec, frame)
+    codes = spec.indicator_codes
+    imputed = pd.DataFrame(False, index=frame.index, columns=codes)
+    how_imputed: dict[str, str] = {}
+    missing_before = raw.isna().sum()
+
+    latest = [i for i in spec.indicators if i.imputation.method == "latest"]
+    if latest:
+        if unit_key is None or time_key is None:
+            raise SpecError(
+                "imputation 'latest' needs panel data with unit and year keys",
+                location=f"index spec {spec.code!r}, indicator {latest[0].code!r}",
+                hint=f"give the data columns or index levels {spec.unit!r} and {spec.time!r}",
+            )
+        keyed = pd.concat([unit_key, time_key, raw], axis=1)
+        for lag in sorted({i.imputation.lag for i in latest}):
+            cols = [i.code for i in latest if i.imputation.lag == lag]
+            filled, mask = impute_latest(keyed, cols, unit=spec.unit, time=spec.time, lag=lag)
+            raw[cols] = filled
+            imputed[cols] = mask
+            how_imputed.update({c: f"latest within {lag} years" for c in cols})
+
+    groups_year: pd.Series | None = None
+    if year is not None:
+        if time_key is None:
+            raise DataError(
+                f"year {year} asked for, but the data has no {spec.time!r} column or level",
+                location=f"index spec {spec.code!r}",
+                hint="drop --year for cross-sectional data",
+            )
+        keep = (pd.to_numeric(time_key, errors="coerce") == year).to_numpy()
+        if not keep.any():
+            years = sorted(pd.to_numeric(time_key, errors="coerce").dropna().unique())
+            raise DataError(
+                f"no rows for year {year}",
+                location=f"index spec {spec.code!r}",
+                hint=f"years in the data: {int(years[0])}-{int(years[-1])}" if years else None,
+            )
+        frame, raw, imputed = frame[keep], raw[keep], imputed[keep]
+        missing_before = raw.isna().sum() + imputed.sum()
+        if unit_key is not None:
+            unit_index = pd.Index(unit_key[keep].astype(str), name=spec.unit)
+            frame = frame.set_axis(unit_index)
+            raw = raw.set_axis(unit_index)
+            imputed = imputed.set_axis(unit_index)
+    elif time_key is not None and time_key.nunique() > 1:
+        groups_year = time_key
+
+    for ind in spec.indicators:
+        method = ind.imputation.method
+        if method in ("none", "latest"):
+            continue
+        if method == "regression":
+            column, newly = impute_regression(raw[ind.code], raw[ind.imputation.predictors])
+        else:
+            groups = frame[ind.imputation.by] if ind.imputation.by else None
+            column, newly = impute_cross_section(raw[ind.code], method, groups=groups)
+        raw[ind.code] = column
+        imputed[ind.code] = imputed[ind.code] | newly
+        how_imputed[ind.code] = method + (f" by {ind.imputation.by}" if ind.imputation.by else "")
+
+    notes: list[str] = []
+    treated_rows = []
+    audit_rows: list[pd.DataFrame] = []
+    normalised = {}
+    for ind in spec.indicators:
+        x = raw[ind.code].to_numpy(dtype=float)
+        where = f"index spec {spec.code!r}, indicator {ind.code!r}"
+        if np.isnan(x).all():
+            notes.append(
+                f"indicator {ind.code!r} has no value for any unit; it is left out of "
+                f"its parent's weights (not set to zero)"
+            )
+            normalised[ind.code] = x
+            continue
+        outcome = treat(x, ind.treatment)
+        raw[ind.code] = outcome.values
+        treated_rows.append(
+            {
+                "indicator": ind.code,
+                "method": ind.treatment.method,
+                "action": outcome.action,
+                "points_treated": int((outcome.points != "").sum()),
+                "skew_before": outcome.skew_before,
+                "kurtosis_before": outcome.kurtosis_before,
+                "skew_after": outcome.skew_after,
+                "kurtosis_after": outcome.kurtosis_after,
+            }
+        )
+        hit = outcome.points != ""
+        if hit.any():
+            audit_rows.append(
+                pd.DataFrame(
+                    {
+                        "unit": raw.index[hit].astype(str),
+                        "indicator": ind.code,
+                        "step": "treatment",
+                        "method": outcome.action,
+                        "detail": outcome.points[hit],
+                    }
+                )
+            )
+        normalised[ind.code] = normalise(
+            outcome.values,
+            ind.normalisation,
+            reverse=ind.direction != spec.orientation,
+            transform=ind.transform,
+            location=where,
+        )
+    for code, how in how_imputed.items():
+        cells = imputed[code].to_numpy()
+        if cells.any():
+            audit_rows.append(
+                pd.DataFrame(
+                    {
+                        "unit": raw.index[cells].astype(str),
+                        "indicator": code,
+                        "step": "imputation",
+                        "method": how,
+                        "detail": "",
+                    }
+                )
+            )
+
+    scores = pd.DataFrame(normalised, index=raw.index)
+    present = scores.notna()
+    coverage = {code: present[code].astype(float) for code in codes}
+    for node in spec.bottom_up():
+        weights = spec.child_weights(node)
+        children = scores[node.children].to_numpy(dtype=float)
+        where = f"index spec {spec.code!r}, node {node.code!r}"
+        if node.method == "custom":
+            expr = parse_expression(node.expression or "", node.children, location=where)
+            values = expr.evaluate({c: scores[c].to_numpy(dtype=float) for c in node.children})
+            values = np.broadcast_to(values, (len(scores),)).astype(float)
+            if node.round is not None:
+                values = round_half_up(values, node.round)
+        else:
+            w = np.array([weights[c] for c in node.children])
+            values, _ = aggregate(children, w, node, scale_max=spec.scale[1], location=where)
+        scores[node.code] = values
+        leaves = spec.leaves_under(node.code)
+        coverage[node.code] = present[leaves].mean(axis=1)
+
+    order = [n.code for n in spec.top_down()] + codes
+    scores = scores[order]
+    coverage_frame = pd.DataFrame(coverage, index=scores.index)[order]
+    ranks = _ranks(scores, groups_year)
+    classes = pd.DataFrame(index=scores.index)
+    for code, bins in spec.iter_classes():
+        edges = [-np.inf, *bins.breaks, np.inf]
+        classes[code] = pd.cut(scores[code], edges, labels=bins.labels, right=False)
+
+    missing = pd.DataFrame(
+        {
+            "missing_raw": missing_before.reindex(codes).astype(int),
+            "imputed": imputed.sum().reindex(codes).astype(int),
+            "missing_after": scores[codes].isna().sum().astype(int),
+            "units": len(scores),
+        }
+    )
+    missing.index.name = "indicator"
+    audit = (
+        pd.concat(audit_rows, ignore_index=True)
+        if audit_rows
+        else pd.DataFrame(columns=["unit", "indicator", "step", "method", "detail"])
+    )
+    return IndexResult(
+        spec=spec,
+        scores=scores,
+        ranks=ranks,
+        classes=classes,
+        coverage=coverage_frame,
+        raw=raw,
+        audit=audit,
+        treatment=pd.DataFrame(treated_rows),
+        missing=missing,
+        year=year,
+        notes=notes,
+    )

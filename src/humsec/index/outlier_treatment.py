@@ -1,0 +1,135 @@
+"""Outlier treatment before normalisation: COINr-style winsorisation and percentile caps.
+
+Skewness and kurtosis are the sample statistics COINr uses (taken there from ``e1071`` with
+``type = 2``, the definitions Excel's SKEW and KURT also use):
+
+* ``G1 = g1 * sqrt(n (n - 1)) / (n - 2)`` with ``g1 = m3 / m2^(3/2)``;
+* ``G2 = ((n + 1) (g2) + 6) (n - 1) / ((n - 2)(n - 3))`` with ``g2 = m4 / m2^2 - 3`` (excess).
+
+An indicator *fails* when ``|G1| >= skew_threshold`` **and** ``G2 >= kurtosis_threshold``
+(defaults 2 and 3.5), i.e. it passes when either is below its threshold, as in COINr's
+``check_SkewKurt``. A failing indicator is winsorised one point at a time: the most extreme
+value on the side of the current skew (highest if G1 >= 0, lowest otherwise) is replaced by the
+next value inward (tied extremes move together), up to ``winmax`` points, re-checking after
+each step. If it still fails, the winsorisation is undone and COINr's ``log_CT`` transform is
+applied to the original values instead: ``ln(x - min(x) + 0.01 (max(x) - min(x)))``, which keeps
+the order of the values (so the indicator's direction is unchanged).
+
+``percentile_caps`` clips values below the ``lower_percentile`` and above the
+``upper_percentile`` quantiles (linear interpolation, R's type 7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from humsec.index.spec import Treatment
+
+FloatArray = NDArray[np.float64]
+
+
+def skewness(values: FloatArray) -> float:
+    """Sample skewness G1 (e1071 type 2 / Excel SKEW), ignoring NaN; NaN if n < 3."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n < 3:
+        return float("nan")
+    d = x - x.mean()
+    m2 = float(np.sum(d**2))
+    if m2 == 0:
+        return 0.0
+    g1 = np.sqrt(n) * float(np.sum(d**3)) / m2**1.5
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def kurtosis(values: FloatArray) -> float:
+    """Sample excess kurtosis G2 (e1071 type 2 / Excel KURT), ignoring NaN; NaN if n < 4."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n < 4:
+        return float("nan")
+    d = x - x.mean()
+    m2 = float(np.sum(d**2))
+    if m2 == 0:
+        return 0.0
+    r = n * float(np.sum(d**4)) / m2**2
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def passes_skew_kurtosis(values: FloatArray, skew_threshold: float, kurt_threshold: float) -> bool:
+    """True unless ``|G1| >= skew_threshold`` and ``G2 >= kurt_threshold`` (COINr's check)."""
+    s, k = skewness(values), kurtosis(values)
+    if np.isnan(s) or np.isnan(k):
+        return True
+    return bool(abs(s) < skew_threshold or k < kurt_threshold)
+
+
+@dataclass(frozen=True)
+class TreatmentOutcome:
+    """Treated values and what was done: ``points`` marks treated positions ("winhi", "winlo",
+    "log", "caplo", "caphi" or "")."""
+
+    values: FloatArray
+    points: NDArray[np.str_]
+    action: str
+    n_winsorised: int
+    skew_before: float
+    kurtosis_before: float
+    skew_after: float
+    kurtosis_after: float
+
+
+def log_ct(values: FloatArray) -> FloatArray:
+    """COINr's ``log_CT``: ``ln(x - min(x) + 0.01 (max(x) - min(x)))`` (NaN kept)."""
+    x = np.asarray(values, dtype=float)
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    return np.log(x - lo + 0.01 * (hi - lo))
+
+
+def treat(values: FloatArray, spec: Treatment) -> TreatmentOutcome:
+    """Treat one indicator (1-D over units) as ``spec`` says; see the module docstring."""
+    x = np.asarray(values, dtype=float).copy()
+    s0, k0 = skewness(x), kurtosis(x)
+    points = np.full(x.shape, "", dtype="<U5")
+    if spec.method == "none" or np.isnan(x).all():
+        return TreatmentOutcome(x, points, "none", 0, s0, k0, s0, k0)
+    if spec.method == "percentile_caps":
+        lo, hi = np.nanquantile(x, [spec.lower_percentile, spec.upper_percentile])
+        points[x < lo] = "caplo"
+        points[x > hi] = "caphi"
+        x = np.clip(x, lo, hi)
+        return TreatmentOutcome(
+            x, points, "percentile_caps", int((points != "").sum()), s0, k0,
+            skewness(x), kurtosis(x),
+        )
+    if passes_skew_kurtosis(x, spec.skew_threshold, spec.kurtosis_threshold):
+        return TreatmentOutcome(x, points, "none", 0, s0, k0, s0, k0)
+    treated = x.copy()
+    n_changed = 0
+    passed = False
+    # A loop over winsorisation steps (at most winmax), not over units.
+    while n_changed < spec.winmax:
+        high = skewness(treated) >= 0
+        extreme = np.nanmax(treated) if high else np.nanmin(treated)
+        at_extreme = treated == extreme
+        rest = treated[~at_extreme & ~np.isnan(treated)]
+        if rest.size == 0:
+            break
+        treated[at_extreme] = rest.max() if high else rest.min()
+        points[at_extreme] = "winhi" if high else "winlo"
+        n_changed += int(at_extreme.sum())
+        if passes_skew_kurtosis(treated, spec.skew_threshold, spec.kurtosis_threshold):
+            passed = True
+            break
+    if passed or spec.fallback == "none":
+        return TreatmentOutcome(
+            treated, points, "winsorise", n_changed, s0, k0, skewness(treated), kurtosis(treated)
+        )
+    logged = log_ct(x)
+    points = np.where(np.isnan(x), "", "log").astype("<U5")
+    return TreatmentOutcome(logged, points, "log", 0, s0, k0, skewness(logged), kurtosis(logged))
