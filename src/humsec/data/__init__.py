@@ -19,6 +19,7 @@ from humsec.data.catalog import (
 from humsec.data.conflict import ucdp_country_year
 from humsec.data.countries import CountryMatch, countries, gw_to_iso3, match_countries, to_iso3
 from humsec.data.geo import world_geojson
+from humsec.data.hxl import find_column, find_columns, read_hxl, require_tags, write_hxl
 from humsec.data.indicators import (
     Indicator,
     IndicatorRegistry,
@@ -28,8 +29,11 @@ from humsec.data.indicators import (
     load_indicator_registry,
 )
 from humsec.data.panel import country_panel
+from humsec.data.readers import read_table
+from humsec.data.shape import to_long, to_wide
 from humsec.data.synthetic_survey import synthetic_survey
 from humsec.data.topojson import topology_to_features
+from humsec.data.validation import require_columns, require_numeric, require_unique
 
 __all__ = [
     "Catalog",
@@ -46,14 +50,25 @@ __all__ = [
     "countries",
     "country_panel",
     "dataset",
+    "find_column",
+    "find_columns",
     "gw_to_iso3",
     "indicator_registry",
     "load",
     "load_indicator_registry",
     "match_countries",
+    "read_hxl",
+    "read_table",
+    "require_columns",
+    "require_numeric",
+    "require_tags",
+    "require_unique",
     "synthetic_survey",
     "to_iso3",
+    "to_long",
+    "to_wide",
     "topology_to_features",
     "ucdp_country_year",
     "world_geojson",
+    "write_hxl",
 ]

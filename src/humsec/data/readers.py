@@ -1,0 +1,599 @@
+"""Read the user's own tables: CSV/TSV/TXT in any common encoding, Excel, Parquet, Stata, SPSS.
+
+One entry point, :func:`read_table`, picks the reader from the file suffix and returns a
+pandas DataFrame. What the file said beyond the values is kept in ``frame.attrs``:
+
+``source``            the path read
+``format``            ``csv``, ``excel``, ``parquet``, ``stata`` or ``spss``
+``encoding``          text encoding used (text files)
+``delimiter``         field separator used (text files)
+``first_data_line``   1-based file line (or spreadsheet row) of the first data row
+``blank_lines``       1-based lines skipped as blank inside the data (text files)
+``hxl``               ``{column: "#tag+attrs"}`` when the file has an HXL hashtag row
+``value_labels``      ``{column: {code: label}}`` (Stata/SPSS)
+``variable_labels``   ``{column: label}`` (Stata/SPSS)
+
+Problems are raised as :class:`~humsec.errors.DataError` naming the file (and line) and
+saying what to do: missing or empty file, ragged CSV rows, undecodable bytes, unknown
+suffix, unknown sheet, duplicate header names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import itertools
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from humsec.data.hxl import find_hashtag_row
+from humsec.errors import ColumnError, DataError, did_you_mean
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+STATA_SUFFIXES = (".dta",)
+SPSS_SUFFIXES = (".sav", ".zsav", ".por")
+SUPPORTED_SUFFIXES = (
+    *TEXT_SUFFIXES,
+    *(s + ".gz" for s in TEXT_SUFFIXES),
+    *EXCEL_SUFFIXES,
+    *PARQUET_SUFFIXES,
+    *STATA_SUFFIXES,
+    *SPSS_SUFFIXES,
+)
+#: Field separators tried, in order of preference when several fit equally well.
+DELIMITERS = (",", "\t", ";", "|")
+#: Single-byte Western code page preferred when the detector offers it (a superset of
+#: latin-1 for printable characters, and what spreadsheet software writes on Windows).
+WESTERN = "cp1252"
+_SNIFF_LINES = 50
+
+Labels = Literal["codes", "labels"]
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    hxl: bool | None = None,
+    labels: Labels = "codes",
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Read a user table; the format follows the suffix.
+
+    Parameters
+    ----------
+    path:
+        ``.csv .tsv .tab .txt`` (optionally ``.gz``), ``.xlsx .xlsm .xls``, ``.parquet``,
+        ``.dta`` (Stata), ``.sav .zsav .por`` (SPSS).
+    sheet:
+        Excel sheet name or 0-based position (default: the first sheet).
+    encoding:
+        Text encoding; default: detected (BOM, then strict UTF-8, then charset-normalizer,
+        preferring cp1252 among equally plausible Western code pages).
+    delimiter:
+        Field separator; default: sniffed from the first lines among ``, TAB ; |``.
+    hxl:
+        ``None`` detects an HXL hashtag row automatically, ``True`` requires one, ``False``
+        reads the file as plain data.
+    labels:
+        Stata/SPSS only: ``"codes"`` keeps the stored codes (labels in
+        ``attrs["value_labels"]``); ``"labels"`` turns labelled columns into categoricals
+        of their labels (codes without a label keep their code as text).
+    columns:
+        Read only these columns (names checked, with suggestions).
+    """
+    file = _check_file(path)
+    suffix = _suffix(file)
+    if labels not in ("codes", "labels"):
+        raise DataError(
+            f"labels={labels!r} is not an option",
+            location=str(file),
+            hint="use labels='codes' or labels='labels'",
+        )
+    if suffix in TEXT_SUFFIXES or suffix.endswith(".gz"):
+        frame = _read_text(file, suffix, encoding=encoding, delimiter=delimiter, hxl=hxl)
+    elif suffix in EXCEL_SUFFIXES:
+        frame = _read_excel(file, suffix, sheet=sheet, hxl=hxl)
+    elif suffix in PARQUET_SUFFIXES:
+        frame = _read_parquet(file, columns)
+    elif suffix in STATA_SUFFIXES or suffix in SPSS_SUFFIXES:
+        frame = _read_labelled(file, suffix, labels=labels, columns=columns)
+    else:  # pragma: no cover - _suffix() has already rejected it
+        raise AssertionError(suffix)
+    if columns is not None:
+        frame = _select(frame, columns, file)
+    frame.attrs["source"] = str(file)
+    return frame
+
+
+# --- files and suffixes ----------------------------------------------------------------------
+def _check_file(path: str | os.PathLike[str]) -> Path:
+    file = Path(path)
+    if not file.exists():
+        near = did_you_mean(file.name, [p.name for p in file.parent.glob("*")]) if (
+            file.parent.is_dir()
+        ) else ""
+        raise DataError(
+            "file not found",
+            location=str(file),
+            hint=(near + " " if near else "") + "check the path and the working directory",
+        )
+    if file.is_dir():
+        raise DataError(
+            "this is a folder, not a file", location=str(file), hint="name a table file inside it"
+        )
+    if file.stat().st_size == 0:
+        raise DataError(
+            "the file is empty (0 bytes)",
+            location=str(file),
+            hint="export the table again; the file has no header and no data",
+        )
+    return file
+
+
+def _suffix(file: Path) -> str:
+    suffixes = [s.lower() for s in file.suffixes]
+    suffix = "".join(suffixes[-2:]) if suffixes[-1:] == [".gz"] else file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DataError(
+            f"cannot read files with suffix {suffix or '(none)'!r}",
+            location=str(file),
+            hint="save the table as one of " + ", ".join(SUPPORTED_SUFFIXES),
+        )
+    return suffix
+
+
+def _select(frame: pd.DataFrame, columns: Sequence[str], file: Path) -> pd.DataFrame:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        names = [str(c) for c in frame.columns]
+        tips = [t for t in (did_you_mean(str(m), names) for m in missing) if t]
+        raise ColumnError(
+            f"column(s) not in the file: {', '.join(map(repr, missing))}",
+            location=str(file),
+            hint=" ".join(tips) or f"columns: {', '.join(names)}",
+        )
+    selected = frame.loc[:, list(columns)]
+    selected.attrs = {
+        k: ({c: v[c] for c in columns if c in v} if isinstance(v, dict) else v)
+        for k, v in frame.attrs.items()
+    }
+    return selected
+
+
+# --- text ------------------------------------------------------------------------------------
+def decode_bytes(raw: bytes, *, encoding: str | None = None, source: str = "") -> tuple[str, str]:
+    """Decode file bytes, returning ``(text, encoding)``.
+
+    Order: an explicit ``encoding``; a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8;
+    charset-normalizer's most plausible guess, where cp1252 wins when it is among the
+    equally plausible Western code pages (and latin-1 takes over when cp1252 cannot map a
+    byte). Undecodable bytes raise DataError with the line and byte offset.
+    """
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise DataError(
+                f"unknown encoding {encoding!r}",
+                location=source,
+                hint="use a Python codec name such as 'utf-8', 'cp1252', 'latin-1', 'utf-16'",
+            ) from None
+        return _strict_decode(raw, encoding, source), encoding
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return _strict_decode(raw, name, source), name
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guess = _guess_encoding(raw)
+    if guess is None:
+        raise DataError(
+            "cannot tell which text encoding this file uses",
+            location=source,
+            hint="pass encoding= (e.g. 'cp1252', 'latin-1', 'utf-16') or save the file as UTF-8",
+        )
+    if guess == WESTERN:
+        try:
+            return raw.decode(WESTERN), WESTERN
+        except UnicodeDecodeError:
+            return raw.decode("latin-1"), "latin-1"
+    return _strict_decode(raw, guess, source), guess
+
+
+def _guess_encoding(raw: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(raw[: 1 << 20]))
+    if not results:
+        return None
+    best = min(r.chaos for r in results)
+    plausible = [r for r in results if r.chaos <= best + 1e-9]
+    for result in plausible:
+        if WESTERN in (result.encoding, *result.could_be_from_charset):
+            return WESTERN
+    name: str = plausible[0].encoding
+    return name
+
+
+def _strict_decode(raw: bytes, encoding: str, source: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataError(
+            f"bytes at offset {error.start} (line {line}) are not valid {encoding}",
+            location=source,
+            hint="pass the right encoding= (e.g. 'cp1252', 'latin-1', 'utf-16') or save the "
+            "file as UTF-8",
+        ) from None
+
+
+def sniff_delimiter(text: str, suffix: str = ".csv") -> str:
+    """Pick the separator that splits the first lines into the same number (> 1) of fields.
+
+    Each candidate in :data:`DELIMITERS` is scored by how many of the first 50 non-blank
+    records have the same field count as the first; ties go to the larger field count, then
+    to the suffix's convention (tab for ``.tsv``/``.tab``), then to the order listed.
+    """
+    sample_lines = list(itertools.islice((ln for ln in text.splitlines() if ln.strip()),
+                                         _SNIFF_LINES))
+    sample = "\n".join(sample_lines)
+    preferred = "\t" if suffix.startswith((".tsv", ".tab")) else ","
+    scores: list[tuple[int, int, int, int, str]] = []
+    for order, candidate in enumerate(DELIMITERS):
+        counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=candidate) if r]
+        if not counts or counts[0] < 2:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0])
+        scores.append((consistent, counts[0], candidate == preferred, -order, candidate))
+    if not scores:
+        return preferred
+    return max(scores)[4]
+
+
+def _read_text(
+    file: Path, suffix: str, *, encoding: str | None, delimiter: str | None, hxl: bool | None
+) -> pd.DataFrame:
+    raw = file.read_bytes()
+    if suffix.endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as error:
+            raise DataError(
+                f"cannot decompress: {error}",
+                location=str(file),
+                hint="check that the file is a complete gzip archive",
+            ) from None
+    text, used = decode_bytes(raw, encoding=encoding, source=str(file))
+    if not text.strip():
+        raise DataError(
+            "the file holds only blank lines", location=str(file), hint="export the table again"
+        )
+    sep = delimiter or sniff_delimiter(text, suffix)
+    head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=sep), 26))
+    records = [r for r in head if r]
+    tag_index = find_hashtag_row(records) if hxl is not False else None
+    if hxl and tag_index is None:
+        raise ColumnError(
+            "no HXL hashtag row found in the first 25 rows",
+            location=str(file),
+            hint="add a row of hashtags such as '#country+code' under the header row",
+        )
+    # Header records to skip: the header row, or everything up to and including the hashtags.
+    n_header = 1 if tag_index is None else tag_index + 1
+    counts = np.fromiter(map(len, csv.reader(io.StringIO(text), delimiter=sep)), dtype=np.int64)
+    nonblank = np.flatnonzero(counts > 0)
+    header_record = int(nonblank[n_header - 1]) if tag_index is None else int(
+        nonblank[tag_index]
+    )
+    expected = int(counts[header_record])
+    body = counts[header_record + 1:]
+    ragged = np.flatnonzero((body != expected) & (body > 0))
+    if ragged.size:
+        first = header_record + 1 + int(ragged[0])
+        line = _record_line(text, sep, first)
+        raise DataError(
+            f"line {line} has {int(counts[first])} fields but the header has {expected} "
+            f"({ragged.size} ragged row(s) in total)",
+            location=f"{file}:{line}",
+            hint=f"check for a missing or extra {_name(sep)} or an unclosed quote on that "
+            "line; quote values that contain the separator",
+        )
+    if not (body > 0).any():
+        raise DataError(
+            "the file has a header but no data rows",
+            location=str(file),
+            hint="export the table again with its data",
+        )
+    if tag_index is None:
+        names = [c.strip() for c in records[0]]
+        tags: dict[str, str] = {}
+    else:
+        names, tags = _hxl_names(records, tag_index, file)
+    _check_names(names, file, header_line=_record_line(text, sep, header_record))
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        header=None,
+        names=names,
+        skiprows=header_record + 1 if _one_line_per_record(text, counts) else n_header,
+        skip_blank_lines=True,
+        engine="c",
+    )
+    frame.attrs.update(
+        format="csv",
+        encoding=used,
+        delimiter=sep,
+        first_data_line=_record_line(text, sep, header_record) + 1,
+        blank_lines=tuple(
+            int(i) + 1 for i in np.flatnonzero(body == 0)[:1000] + header_record + 1
+        ),
+    )
+    if tags:
+        frame.attrs["hxl"] = tags
+    return frame
+
+
+def _one_line_per_record(text: str, counts: np.ndarray) -> bool:
+    newlines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    return bool(newlines == counts.size)
+
+
+def _record_line(text: str, sep: str, record: int) -> int:
+    """1-based file line on which csv record ``record`` (0-based) ends."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    for _ in itertools.islice(reader, record + 1):
+        pass
+    return int(reader.line_num)
+
+
+def _name(sep: str) -> str:
+    return {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}.get(sep, repr(sep))
+
+
+def _hxl_names(
+    records: list[list[str]], tag_index: int, file: Path
+) -> tuple[list[str], dict[str, str]]:
+    """Column names from the header row above the hashtags (or the tags), and the tag map."""
+    tag_row = [str(c).strip() for c in records[tag_index]]
+    header = [str(c).strip() for c in records[tag_index - 1]] if tag_index > 0 else []
+    names: list[str] = []
+    for i, tag in enumerate(tag_row):
+        label = header[i] if i < len(header) else ""
+        names.append(label or tag or f"column_{i + 1}")
+    # Repeated header text is common in HXL files; the hashtag then tells the columns apart.
+    seen = pd.Series(names).duplicated(keep=False).to_numpy()
+    names = [tag_row[i] if seen[i] and tag_row[i] else n for i, n in enumerate(names)]
+    tags = {n: " ".join(t.split()).replace(" ", "") for n, t in zip(names, tag_row, strict=False)
+            if t and t.startswith("#")}
+    return names, tags
+
+
+def _check_names(names: list[str], file: Path, header_line: int) -> None:
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ColumnError(
+            f"duplicate column name(s) in the header: {', '.join(map(repr, duplicated))}",
+            location=f"{file}:{header_line}",
+            hint="give every column its own name in the header row",
+        )
+
+
+# --- Excel -----------------------------------------------------------------------------------
+def _read_excel(
+    file: Path, suffix: str, *, sheet: str | int | None, hxl: bool | None
+) -> pd.DataFrame:
+    engine: Literal["xlrd", "openpyxl"] = "xlrd" if suffix == ".xls" else "openpyxl"
+    try:
+        book = pd.ExcelFile(file, engine=engine)
+    except ImportError:
+        raise DataError(
+            "reading old .xls workbooks needs the optional package xlrd",
+            location=str(file),
+            hint="save the workbook as .xlsx, or `pip install xlrd`",
+        ) from None
+    except Exception as error:  # openpyxl raises many types for corrupt files
+        raise DataError(
+            f"cannot open the workbook: {error}",
+            location=str(file),
+            hint="check that the file is a valid Excel workbook (open and save it again)",
+        ) from None
+    with book:
+        sheets = [str(s) for s in book.sheet_names]
+        chosen = _sheet(sheet, sheets, file)
+        grid = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
+    location = f"{file}[{chosen}]"
+    full_rows = grid.index
+    grid = grid.dropna(how="all").dropna(axis=1, how="all")
+    if grid.empty:
+        raise DataError("the sheet is empty", location=location, hint="pick another sheet=")
+    records = [[("" if _missing(v) else str(v)) for v in row] for row in grid.head(26).to_numpy()]
+    tag_index = find_hashtag_row(records) if hxl is not False else None
+    if hxl and tag_index is None:
+        raise ColumnError(
+            "no HXL hashtag row found in the first 25 rows",
+            location=location,
+            hint="add a row of hashtags such as '#country+code' under the header row",
+        )
+    header_pos = 0 if tag_index is None else tag_index
+    first_row = int(grid.index[header_pos]) + 1  # spreadsheet rows are 1-based
+    if tag_index is None:
+        names = [r.strip() or f"column_{i + 1}" for i, r in enumerate(records[0])]
+        tags: dict[str, str] = {}
+    else:
+        names, tags = _hxl_names(records, tag_index, file)
+    _check_names(names, file, header_line=first_row)
+    data = grid.iloc[header_pos + 1:]
+    if data.empty:
+        raise DataError(
+            "the sheet has a header but no data rows", location=location, hint="add data rows"
+        )
+    frame = pd.DataFrame(
+        {name: _infer(data.iloc[:, i]) for i, name in enumerate(names)}
+    ).reset_index(drop=True)
+    blank = full_rows[(full_rows > grid.index[header_pos]) & (full_rows < grid.index[-1])]
+    blank = blank.difference(grid.index)
+    frame.attrs.update(
+        format="excel",
+        sheet=chosen,
+        first_data_line=first_row + 1,
+        blank_lines=tuple(int(i) + 1 for i in blank[:1000]),
+    )
+    if tags:
+        frame.attrs["hxl"] = tags
+    return frame
+
+
+def _sheet(sheet: str | int | None, sheets: list[str], file: Path) -> str:
+    if sheet is None:
+        return sheets[0]
+    if isinstance(sheet, int):
+        if 0 <= sheet < len(sheets):
+            return sheets[sheet]
+        raise DataError(
+            f"sheet position {sheet} is out of range (the workbook has {len(sheets)})",
+            location=str(file),
+            hint=f"sheets: {', '.join(sheets)}",
+        )
+    if sheet in sheets:
+        return sheet
+    raise DataError(
+        f"no sheet named {sheet!r}",
+        location=str(file),
+        hint=(did_you_mean(sheet, sheets) + " " if did_you_mean(sheet, sheets) else "")
+        + f"sheets: {', '.join(sheets)}",
+    )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _infer(column: pd.Series) -> pd.Series:
+    """Give an object column read cell-by-cell the dtype pandas would have inferred."""
+    values = column.infer_objects()
+    if values.dtype == object:
+        numeric = pd.to_numeric(values, errors="coerce")
+        if bool((numeric.notna() | values.isna()).all()):
+            return numeric
+        return values.astype("str").where(values.notna())
+    return values
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+def _read_parquet(file: Path, columns: Sequence[str] | None) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    try:
+        schema_names = list(pq.read_schema(file).names)
+    except Exception as error:
+        raise DataError(
+            f"cannot read the Parquet file: {error}",
+            location=str(file),
+            hint="check that the file is complete and was written as Parquet",
+        ) from None
+    if columns is not None:
+        _select(pd.DataFrame(columns=schema_names), columns, file)
+    frame = pd.read_parquet(file, columns=list(columns) if columns is not None else None)
+    frame.attrs.update(format="parquet")
+    return frame
+
+
+# --- Stata and SPSS --------------------------------------------------------------------------
+def _read_labelled(
+    file: Path, suffix: str, *, labels: Labels, columns: Sequence[str] | None
+) -> pd.DataFrame:
+    """Read .dta/.sav/.por with pyreadstat, keeping value and variable labels as metadata.
+
+    User-defined missing values (SPSS) and Stata's extended missing values (.a-.z) become
+    NaN, as pyreadstat does by default, so they are counted as missing downstream.
+    """
+    import pyreadstat
+
+    reader: Any = {
+        ".dta": pyreadstat.read_dta,
+        ".sav": pyreadstat.read_sav,
+        ".zsav": pyreadstat.read_sav,
+        ".por": pyreadstat.read_por,
+    }[suffix]
+    usecols = list(columns) if columns is not None else None
+    try:
+        frame, meta = reader(str(file), apply_value_formats=False, usecols=usecols)
+    except Exception as error:
+        raise DataError(
+            f"cannot read the {'Stata' if suffix == '.dta' else 'SPSS'} file: {error}",
+            location=str(file),
+            hint="check that the file is complete; if a column name is wrong, check columns=",
+        ) from None
+    value_labels = {
+        column: {_plain(code): str(label) for code, label in mapping.items()}
+        for column, mapping in (meta.variable_value_labels or {}).items()
+        if column in frame.columns
+    }
+    variable_labels = {
+        column: label
+        for column, label in (meta.column_names_to_labels or {}).items()
+        if label and column in frame.columns
+    }
+    if labels == "labels":
+        converted = {col: _labelled(frame[col], mapping) for col, mapping in value_labels.items()}
+        frame = frame.assign(**converted)
+    frame.attrs.update(
+        format="stata" if suffix == ".dta" else "spss",
+        value_labels=value_labels,
+        variable_labels=variable_labels,
+    )
+    return frame
+
+
+def _plain(code: Any) -> Any:
+    # Labels come back keyed by float for numeric columns; integral codes read better as int.
+    if isinstance(code, float) and code.is_integer():
+        return int(code)
+    return code
+
+
+def _labelled(column: pd.Series, mapping: dict[Any, str]) -> pd.Series:
+    """Codes -> categorical of labels; codes without a label keep their code as text.
+
+    Categories follow the code order, so ordinal scales (1 = never ... 5 = always) stay
+    ordered as the questionnaire had them.
+    """
+    present = [_plain(v) for v in pd.unique(column.dropna())]
+    codes = sorted({*mapping, *present}, key=lambda v: (str(type(v)), v))
+    text = {code: mapping.get(code, str(code)) for code in codes}
+    # dict lookup treats 1.0 and 1 as the same key, so float-coded columns map directly
+    categories = list(dict.fromkeys(text[c] for c in codes))
+    return pd.Series(
+        pd.Categorical(column.map(text), categories=categories),
+        index=column.index,
+        name=column.name,
+    )
+
+
+__all__ = [
+    "DELIMITERS",
+    "SUPPORTED_SUFFIXES",
+    "decode_bytes",
+    "read_table",
+    "sniff_delimiter",
+]

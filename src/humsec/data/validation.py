@@ -1,0 +1,172 @@
+"""Checks on user tables that every engine and command shares: columns, numbers, unique keys.
+
+Messages point at the place a user can find in their file: for tables read with
+:func:`humsec.data.readers.read_table`, rows are given as 1-based file lines (the header is
+line 1; spreadsheet rows likewise); for other frames, as 1-based row positions together with
+the index label.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from humsec.errors import ColumnError, DataError, did_you_mean
+
+#: How many offending rows or keys a message lists before summarising the rest.
+SHOWN = 5
+
+
+def _where(frame: pd.DataFrame, location: str | None) -> str | None:
+    return location or frame.attrs.get("source")
+
+
+def file_lines(frame: pd.DataFrame, positions: Sequence[int] | np.ndarray) -> np.ndarray:
+    """1-based file lines of the rows at 0-based ``positions``.
+
+    Line = first_data_line + position, shifted past every blank line the reader skipped
+    (``attrs["blank_lines"]``). Frames not read from a file get position + 1.
+    """
+    pos = np.asarray(positions, dtype=np.int64)
+    first = frame.attrs.get("first_data_line")
+    if first is None:
+        return pos + 1
+    lines = pos + int(first)
+    for blank in sorted(frame.attrs.get("blank_lines", ())):
+        lines = lines + (lines >= blank)
+    return lines
+
+
+def row_labels(frame: pd.DataFrame, positions: Sequence[int] | np.ndarray) -> list[str]:
+    """Human-readable names of rows: ``line 7`` for file-backed frames, else ``row 3 (KEN)``."""
+    pos = np.asarray(positions, dtype=np.int64)
+    numbers = file_lines(frame, pos)
+    if frame.attrs.get("first_data_line") is not None:
+        return [f"line {n}" for n in numbers]
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1:
+        return [f"row {n}" for n in numbers]
+    labels = frame.index[pos]
+    return [f"row {n} ({label})" for n, label in zip(numbers, labels, strict=True)]
+
+
+def require_columns(
+    frame: pd.DataFrame, columns: Iterable[str], location: str | None = None
+) -> None:
+    """Raise ColumnError listing every missing column, with close matches from the table."""
+    present = [str(c) for c in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
+    if not missing:
+        return
+    tips = []
+    for name in missing:
+        near = did_you_mean(str(name), present)
+        if near:
+            tips.append(f"for {name!r}: {near}")
+    shown = ", ".join(present[:30]) + (" ..." if len(present) > 30 else "")
+    raise ColumnError(
+        f"missing column(s): {', '.join(map(repr, missing))}",
+        location=_where(frame, location),
+        hint="; ".join(tips) + ("; " if tips else "") + f"the table has: {shown}",
+    )
+
+
+def require_numeric(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    location: str | None = None,
+    *,
+    allow_missing: bool = True,
+) -> pd.DataFrame:
+    """Check that ``columns`` hold numbers and return a copy with them as numeric dtypes.
+
+    Text that parses as a number (``"12.5"``) is converted; any other text raises a
+    ColumnError listing the first offending rows and values. Missing cells stay missing
+    (NaN) and are allowed unless ``allow_missing=False``, in which case they are listed.
+    Booleans count as numbers (0/1).
+    """
+    columns = list(columns)
+    require_columns(frame, columns, location)
+    converted: dict[str, pd.Series] = {}
+    for column in columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values):
+            values = values.astype("float64" if values.isna().any() else "int64")
+        if not pd.api.types.is_numeric_dtype(values):
+            stripped = values.astype("string").str.strip()
+            stripped = stripped.where(stripped != "")
+            numeric = pd.to_numeric(stripped, errors="coerce")
+            bad = np.flatnonzero((numeric.isna() & stripped.notna()).to_numpy())
+            if bad.size:
+                rows = row_labels(frame, bad[:SHOWN])
+                shown = ", ".join(
+                    f"{r}: {values.iloc[i]!r}" for r, i in zip(rows, bad[:SHOWN], strict=True)
+                )
+                more = f" (and {bad.size - SHOWN} more)" if bad.size > SHOWN else ""
+                raise ColumnError(
+                    f"column {column!r} must be numeric but {bad.size} value(s) are not: "
+                    f"{shown}{more}",
+                    location=_where(frame, location),
+                    hint="fix or blank these cells (blank cells are read as missing); "
+                    "use '.' as the decimal mark and no thousands separators",
+                )
+            values = numeric.astype("float64")
+        if not allow_missing:
+            gaps = np.flatnonzero(values.isna().to_numpy())
+            if gaps.size:
+                rows = row_labels(frame, gaps[:SHOWN])
+                more = f" (and {gaps.size - SHOWN} more)" if gaps.size > SHOWN else ""
+                raise ColumnError(
+                    f"column {column!r} has {gaps.size} missing value(s): "
+                    f"{', '.join(rows)}{more}",
+                    location=_where(frame, location),
+                    hint="fill these cells or drop those rows explicitly before this step",
+                )
+        converted[column] = values
+    out = frame.assign(**converted)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def require_unique(
+    frame: pd.DataFrame, keys: Iterable[str] | str, location: str | None = None
+) -> None:
+    """Raise DataError when key combinations repeat, listing the first duplicates and rows."""
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    require_columns(frame, keys, location)
+    repeated = frame.duplicated(subset=keys, keep=False).to_numpy()
+    if not repeated.any():
+        return
+    positions = np.flatnonzero(repeated)
+    groups = frame.iloc[positions].groupby(keys, sort=False, dropna=False).indices
+    described: list[str] = []
+    for key, members in itertools.islice(groups.items(), SHOWN):
+        rows = row_labels(frame, positions[np.asarray(members)][:SHOWN])
+        described.append(f"{_key_text(keys, key)} at {', '.join(rows)}")
+    n_keys = len(groups)
+    more = f"; and {n_keys - SHOWN} more duplicated key(s)" if n_keys > SHOWN else ""
+    raise DataError(
+        f"{n_keys} key(s) of ({', '.join(keys)}) occur more than once: "
+        + "; ".join(described)
+        + more,
+        location=_where(frame, location),
+        hint="remove or aggregate the duplicate rows, or add the column that tells them "
+        "apart to the key",
+    )
+
+
+def _key_text(keys: list[str], key: Any) -> str:
+    values = key if isinstance(key, tuple) else (key,)
+    return "(" + ", ".join(f"{k}={v!r}" for k, v in zip(keys, values, strict=False)) + ")"
+
+
+__all__ = [
+    "file_lines",
+    "require_columns",
+    "require_numeric",
+    "require_unique",
+    "row_labels",
+]

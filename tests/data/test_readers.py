@@ -1,0 +1,306 @@
+"""Readers for user data (every format and encoding), validation helpers and reshaping."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+import pytest
+
+from humsec.data.readers import decode_bytes, read_table, sniff_delimiter
+from humsec.data.shape import to_long, to_wide
+from humsec.data.validation import (
+    file_lines,
+    require_columns,
+    require_numeric,
+    require_unique,
+)
+from humsec.errors import ColumnError, DataError
+
+CIV = "Côte d'Ivoire"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --- encodings -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("latin-1", "cp1252"),
+        ("cp1252", "cp1252"),
+    ],
+)
+def test_encodings_are_detected(tmp_path: Path, encoding: str, expected: str) -> None:
+    text = f"iso3,country,value\nCIV,{CIV},1.5\nREU,Réunion,2\n"
+    frame = read_table(write(tmp_path / "c.csv", text, encoding))
+    assert frame["country"].tolist() == [CIV, "Réunion"]
+    assert frame["value"].tolist() == [1.5, 2.0]
+    assert list(frame.columns) == ["iso3", "country", "value"]  # no BOM left in a name
+    assert frame.attrs["encoding"] == expected
+
+
+def test_cp1252_punctuation_is_not_read_as_central_european(tmp_path: Path) -> None:
+    text = "name,note\nÅlesund,“quoted” – dash\n"
+    frame = read_table(write(tmp_path / "w.csv", text, "cp1252"))
+    assert frame.loc[0, "name"] == "Ålesund"
+    assert frame.loc[0, "note"] == "“quoted” – dash"
+
+
+def test_cyrillic_cp1251_is_detected() -> None:
+    raw = "город,страна\nМосква,Россия\nКиев,Украина\nМинск,Беларусь\n".encode("cp1251")
+    text, used = decode_bytes(raw)
+    assert used == "cp1251"
+    assert "Москва" in text
+
+
+def test_explicit_wrong_encoding_names_line_and_offset(tmp_path: Path) -> None:
+    path = write(tmp_path / "l.csv", f"a,b\n1,x\n2,{CIV}\n", "latin-1")
+    with pytest.raises(DataError) as info:
+        read_table(path, encoding="utf-8")
+    text = str(info.value)
+    assert "line 3" in text and "not valid utf-8" in text and "encoding=" in text
+    with pytest.raises(DataError, match="unknown encoding"):
+        read_table(path, encoding="klingon")
+    assert read_table(path, encoding="latin-1")["b"].tolist() == ["x", CIV]
+
+
+# --- delimiters and text formats -------------------------------------------------------------
+def test_tsv_semicolon_pipe_and_gzip(tmp_path: Path) -> None:
+    tsv = read_table(write(tmp_path / "t.tsv", "a\tb\n1\tx, y\n2\tz\n"))
+    assert tsv.attrs["delimiter"] == "\t" and tsv["b"].tolist() == ["x, y", "z"]
+    semi = read_table(write(tmp_path / "s.txt", "a;b;c\n1;2,5;3\n"))
+    assert semi.attrs["delimiter"] == ";" and semi["b"].tolist() == ["2,5"]
+    pipe = read_table(write(tmp_path / "p.txt", "a|b\n1|2\n"))
+    assert pipe.attrs["delimiter"] == "|" and pipe["b"].tolist() == [2]
+    gz = tmp_path / "g.csv.gz"
+    gz.write_bytes(gzip.compress(b"a,b\n1,2\n3,4\n"))
+    assert read_table(gz)["b"].sum() == 6
+    forced = read_table(write(tmp_path / "f.csv", "a;b\n1;2\n"), delimiter=",")
+    assert list(forced.columns) == ["a;b"]
+
+
+def test_sniffer_prefers_consistent_split() -> None:
+    assert sniff_delimiter('name,comment\n"Doe, J",ok\n"Roe, R","fine; really"\n') == ","
+    assert sniff_delimiter("x\n1\n2\n", ".tsv") == "\t"  # one column: suffix convention
+
+
+def test_quoted_multiline_field_keeps_line_numbers(tmp_path: Path) -> None:
+    text = 'a,b\n1,"two\nlines"\n3,4,5\n'
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path / "q.csv", text))
+    assert "line 4 has 3 fields but the header has 2" in str(info.value)
+
+
+def test_blank_lines_are_skipped_and_remembered(tmp_path: Path) -> None:
+    frame = read_table(write(tmp_path / "b.csv", "a,b\n1,2\n\n3,x\n"))
+    assert frame["a"].tolist() == [1, 3]
+    assert frame.attrs["blank_lines"] == (3,)
+    assert file_lines(frame, [0, 1]).tolist() == [2, 4]
+
+
+# --- errors ----------------------------------------------------------------------------------
+def test_ragged_rows_report_line_and_field_counts(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.csv", "a,b,c\n1,2,3\n4,5,6,7\n8,9\n")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    text = str(info.value)
+    assert text.startswith(f"{path}:3: line 3 has 4 fields but the header has 3")
+    assert "2 ragged row(s)" in text and "comma" in text
+    short = write(tmp_path / "short.csv", "a,b,c\n1,2,3\n8,9\n")
+    with pytest.raises(DataError, match="line 3 has 2 fields but the header has 3"):
+        read_table(short)
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"", "empty \\(0 bytes\\)"),
+        (b"a,b,c\n", "header but no data rows"),
+        (b"a,b,c\n\n\n", "header but no data rows"),
+        (b"\n \n", "only blank lines"),
+    ],
+)
+def test_empty_files(tmp_path: Path, content: bytes, match: str) -> None:
+    path = tmp_path / "e.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=match) as info:
+        read_table(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_file_folder_and_suffix(tmp_path: Path) -> None:
+    write(tmp_path / "data.csv", "a\n1\n")
+    with pytest.raises(DataError, match="not found") as info:
+        read_table(tmp_path / "dta.csv")
+    assert "did you mean 'data.csv'" in str(info.value)
+    with pytest.raises(DataError, match="folder"):
+        read_table(tmp_path)
+    with pytest.raises(DataError, match=r"suffix '\.docx'") as info2:
+        read_table(write(tmp_path / "x.docx", "a"))
+    assert ".xlsx" in str(info2.value)
+
+
+def test_duplicate_header_names(tmp_path: Path) -> None:
+    with pytest.raises(ColumnError, match="duplicate column name\\(s\\) in the header: 'a'"):
+        read_table(write(tmp_path / "d.csv", "a,b,a\n1,2,3\n"))
+
+
+def test_columns_option_and_typo(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.csv", "iso3,value,year\nKEN,1,2020\n")
+    assert list(read_table(path, columns=["year", "iso3"]).columns) == ["year", "iso3"]
+    with pytest.raises(ColumnError, match="did you mean 'value'"):
+        read_table(path, columns=["valeu"])
+
+
+# --- Excel -----------------------------------------------------------------------------------
+def test_excel_sheets_and_types(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"iso3": ["KEN", "MLI"], "v": [1.5, None]}).to_excel(
+            writer, sheet_name="data", index=False
+        )
+        pd.DataFrame({"n": [1, 2, 3]}).to_excel(writer, sheet_name="other", index=False)
+    first = read_table(path)
+    assert first["iso3"].tolist() == ["KEN", "MLI"]
+    assert first["v"].iloc[0] == 1.5 and np.isnan(first["v"].iloc[1])
+    assert first.attrs["sheet"] == "data" and first.attrs["first_data_line"] == 2
+    assert read_table(path, sheet=1)["n"].tolist() == [1, 2, 3]
+    assert read_table(path, sheet="other")["n"].dtype.kind == "i"
+    with pytest.raises(DataError, match="did you mean 'other'"):
+        read_table(path, sheet="othr")
+    with pytest.raises(DataError, match="out of range"):
+        read_table(path, sheet=5)
+
+
+def test_corrupt_workbook(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="cannot open the workbook"):
+        read_table(write(tmp_path / "bad.xlsx", "not a zip"))
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+def test_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    pd.DataFrame({"iso3": ["KEN"], "v": [2.5]}).to_parquet(path)
+    frame = read_table(path, columns=["v"])
+    assert frame["v"].tolist() == [2.5] and frame.attrs["format"] == "parquet"
+    with pytest.raises(ColumnError, match="did you mean 'iso3'"):
+        read_table(path, columns=["iso"])
+    with pytest.raises(DataError, match="cannot read the Parquet file"):
+        read_table(write(tmp_path / "x.parquet", "garbage"))
+
+
+# --- Stata and SPSS --------------------------------------------------------------------------
+SURVEY = pd.DataFrame(
+    {"hh": [1.0, 2.0, 3.0, 4.0], "sex": [1.0, 2.0, 2.0, 9.0], "w": [1.5, 2.0, 1.0, 0.5]}
+)
+LABELS = {"sex": {1: "male", 2: "female"}}
+VARLABELS = ["household id", "sex of head", "sampling weight"]
+
+
+@pytest.mark.parametrize("suffix", [".dta", ".sav"])
+def test_labelled_files_keep_value_and_variable_labels(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"s{suffix}"
+    writer = pyreadstat.write_dta if suffix == ".dta" else pyreadstat.write_sav
+    writer(SURVEY, str(path), column_labels=VARLABELS, variable_value_labels=LABELS)
+    codes = read_table(path)
+    assert codes["sex"].tolist() == [1, 2, 2, 9]
+    assert codes.attrs["value_labels"] == {"sex": {1: "male", 2: "female"}}
+    assert codes.attrs["variable_labels"]["w"] == "sampling weight"
+    assert codes.attrs["format"] == ("stata" if suffix == ".dta" else "spss")
+    labelled = read_table(path, labels="labels")
+    assert labelled["sex"].tolist() == ["male", "female", "female", "9"]
+    assert labelled["sex"].cat.categories.tolist() == ["male", "female", "9"]
+    assert labelled["w"].tolist() == SURVEY["w"].tolist()
+    assert list(read_table(path, columns=["w"]).columns) == ["w"]
+
+
+def test_spss_user_missing_becomes_missing(tmp_path: Path) -> None:
+    path = tmp_path / "m.sav"
+    pyreadstat.write_sav(SURVEY, str(path), variable_value_labels=LABELS,
+                         missing_ranges={"sex": [9]})
+    frame = read_table(path)
+    assert frame["sex"].isna().tolist() == [False, False, False, True]
+
+
+def test_bad_labels_option_and_corrupt_stata(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.dta", "garbage")
+    with pytest.raises(DataError, match="labels='codes'"):
+        read_table(path, labels="names")  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="cannot read the Stata file"):
+        read_table(path)
+
+
+# --- validation helpers ----------------------------------------------------------------------
+def test_require_columns_suggests(tmp_path: Path) -> None:
+    frame = read_table(write(tmp_path / "c.csv", "iso3,gni_pc\nKEN,1\n"))
+    with pytest.raises(ColumnError) as info:
+        require_columns(frame, ["iso3", "gnipc", "le"])
+    text = str(info.value)
+    assert "missing column(s): 'gnipc', 'le'" in text
+    assert "for 'gnipc': did you mean 'gni_pc'?" in text
+    assert text.startswith(str(tmp_path / "c.csv"))
+
+
+def test_require_numeric_lists_file_lines_and_values(tmp_path: Path) -> None:
+    text = "iso3,value\nKEN,1.5\nMLI,n.a.\n\nNER, 7 \nTCD,12k\n"
+    frame = read_table(write(tmp_path / "n.csv", text))
+    with pytest.raises(ColumnError) as info:
+        require_numeric(frame, ["value"])
+    message = str(info.value)
+    assert "2 value(s) are not" in message
+    assert "line 3: 'n.a.'" in message and "line 6: '12k'" in message  # blank line 4 counted
+    fixed = frame.assign(value=frame["value"].replace({"n.a.": None, "12k": "12000"}))
+    numeric = require_numeric(fixed, ["value"])
+    assert numeric["value"].tolist()[::2] == [1.5, 7.0]
+    assert np.isnan(numeric["value"].iloc[1]) and numeric["value"].iloc[3] == 12000.0
+    with pytest.raises(ColumnError, match="1 missing value\\(s\\): line 3"):
+        require_numeric(fixed, ["value"], allow_missing=False)
+
+
+def test_require_numeric_on_plain_frame_uses_index_labels() -> None:
+    frame = pd.DataFrame({"v": [1, "x"]}, index=["KEN", "MLI"])
+    with pytest.raises(ColumnError, match="row 2 \\(MLI\\): 'x'"):
+        require_numeric(frame, ["v"], location="panel")
+    assert require_numeric(pd.DataFrame({"b": [True, False]}), ["b"])["b"].tolist() == [1, 0]
+
+
+def test_require_unique_lists_duplicates_with_lines(tmp_path: Path) -> None:
+    text = "iso3,year,v\nKEN,2020,1\nKEN,2021,2\nKEN,2020,3\nMLI,2020,4\nMLI,2020,5\n"
+    frame = read_table(write(tmp_path / "u.csv", text))
+    with pytest.raises(DataError) as info:
+        require_unique(frame, ["iso3", "year"])
+    message = str(info.value)
+    assert "2 key(s) of (iso3, year) occur more than once" in message
+    assert "(iso3='KEN', year=2020) at line 2, line 4" in message
+    assert "(iso3='MLI', year=2020) at line 5, line 6" in message
+    require_unique(frame, ["v"])
+
+
+# --- reshaping -------------------------------------------------------------------------------
+def test_long_wide_round_trip() -> None:
+    wide = pd.DataFrame({"iso3": ["KEN", "MLI"], "hdi": [0.6, 0.4], "le": [62.0, np.nan]})
+    long = to_long(wide, "iso3", "indicator", "value")
+    assert len(long) == 4 and long["value"].isna().sum() == 1
+    dropped = to_long(wide, "iso3", dropna=True)
+    assert len(dropped) == 3 and dropped.attrs["dropped_missing"] == 1
+    back = to_wide(long, "iso3", "indicator", "value")
+    assert back.loc["KEN", "hdi"] == 0.6 and np.isnan(back.loc["MLI", "le"])
+    assert list(back.columns) == ["hdi", "le"]
+
+
+def test_to_wide_refuses_duplicates(tmp_path: Path) -> None:
+    text = "iso3,var,value\nKEN,hdi,0.6\nKEN,le,62\nKEN,hdi,0.61\n"
+    long = read_table(write(tmp_path / "l.csv", text))
+    with pytest.raises(DataError, match="\\(iso3='KEN', var='hdi'\\) at line 2, line 4"):
+        to_wide(long, "iso3", "var", "value")
+    with pytest.raises(ColumnError, match="also an id column"):
+        to_long(long, ["iso3", "var"], var_name="var")
