@@ -10,7 +10,6 @@ and attribution. The script prints the size of each file and the total (must sta
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import re
@@ -497,16 +496,11 @@ def main(argv: list[str] | None = None) -> int:
         entries.append(
             _entry(name, file, shape, len(frame), list(frame.columns), raw, raw_of, notes)
         )
-    world_bytes = json.dumps(world, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    # mtime=0 and no file name keep the gzip byte-identical across rebuilds.
-    with (
-        atomic_path(BUNDLED_DIR / "world.geojson.gz") as tmp,
-        open(tmp, "wb") as handle,
-        gzip.GzipFile(fileobj=handle, mode="wb", mtime=0, filename="") as gz,
-    ):
-        gz.write(world_bytes)
+    # Plain GeoJSON (about 1.4 MB) stays within the size budget and is packaged by the
+    # existing "**/*.geojson" package-data pattern.
+    write_text(BUNDLED_DIR / "world.geojson", json.dumps(world, separators=(",", ":")))
     entries.append(
-        _entry("world", "world.geojson.gz", "geojson", len(world["features"]),
+        _entry("world", "world.geojson", "geojson", len(world["features"]),
                ["id", "properties.name", "geometry"], raw, raw_of, notes)
     )
     for entry in entries:

@@ -75,7 +75,8 @@ def ucdp_country_year(
     Rows repeated for the same conflict-year (one per supporting state) are de-duplicated by
     ``conflict_id``. The grid spans ``countries`` × ``years`` (default: the years in ``acd``);
     absence of any recorded conflict is an explicit 0 because the ACD is exhaustive for its
-    coverage (all state-based conflicts with >= 25 battle-related deaths per year).
+    coverage (all state-based conflicts with >= 25 battle-related deaths per year). Every
+    primary or secondary party is part of the grid as well as ``countries``.
     """
     missing = [c for c in REQUIRED if c not in acd.columns]
     if missing:
@@ -91,7 +92,7 @@ def ucdp_country_year(
     primary = _parties(frame, PRIMARY_COLUMNS, "primary")
     secondary = _parties(frame, SECONDARY_COLUMNS, "secondary")
     first, last = years or (int(frame["year"].min()), int(frame["year"].max()))
-    codes = sorted(set(countries) | set(primary["iso3"]))
+    codes = sorted(set(countries) | set(primary["iso3"]) | set(secondary["iso3"]))
     grid = pd.MultiIndex.from_product([codes, range(first, last + 1)], names=["iso3", "year"])
 
     by_primary = primary.groupby(["iso3", "year"]).agg(
@@ -105,7 +106,6 @@ def ucdp_country_year(
         n_conflicts_secondary=("conflict_id", "nunique")
     )
     out = pd.DataFrame(index=grid).join(by_primary).join(by_secondary)
-    out = out[out.index.get_level_values("iso3").isin(codes)]
     out = out.fillna(0).astype(np.int16)
     out["any_conflict"] = (out["n_conflicts"] > 0).astype(np.int8)
     out["max_intensity"] = out["max_intensity"].astype(np.int8)

@@ -15,10 +15,12 @@ from humsec.errors import ColumnError, DataError
 LONG_DATASETS = ("hdr", "wdi")
 
 
-def _source_values(source: IndicatorSource) -> pd.Series:
-    """Values of one source as a Series indexed by (iso3, year), missing cells dropped."""
+def _source_values(source: IndicatorSource) -> tuple[pd.Series, set[str]]:
+    """Values of one source as a Series indexed by (iso3, year), missing cells dropped, and
+    the set of countries its dataset covers (so that all-missing countries still get rows)."""
     entry = dataset(source.dataset)
     frame = load(source.dataset)
+    covered = set(frame["iso3"].astype("str"))
     if entry.shape == "long":
         part = frame[frame["variable"] == source.variable]
         if part.empty:
@@ -42,7 +44,7 @@ def _source_values(source: IndicatorSource) -> pd.Series:
         ],
         names=["iso3", "year"],
     )
-    return values.dropna()
+    return values.dropna(), covered
 
 
 def _years(years: int | Iterable[int] | None) -> list[int] | None:
@@ -62,10 +64,10 @@ def country_panel(
 ) -> pd.DataFrame:
     """Wide panel of registered indicators, indexed by (iso3, year), countries only.
 
-    Rows are the full grid of every country that has a value for any requested indicator ×
-    every requested year (default: every year with a value), so a gap is an explicit NaN and
-    never 0. INFORM 2020 values sit at year 2020 and INFORM 2025 at 2025; HDR aggregates are
-    never included. Columns are the indicator codes in the order asked (default: registry
+    Rows are the full grid of every country covered by the datasets behind the requested
+    indicators × every requested year (default: every year with a value), so a gap is an
+    explicit NaN and never 0. INFORM 2020 values sit at year 2020 and INFORM 2025 at 2025;
+    HDR aggregates are never included. Columns are the indicator codes in the order asked (default: registry
     order). ``panel.attrs["coverage"]`` maps each code to its share of non-missing cells.
     """
     registry = indicator_registry()
@@ -81,8 +83,13 @@ def country_panel(
     wanted_years = _years(years)
 
     columns: dict[str, pd.Series] = {}
+    isos: set[str] = set()
     for indicator in chosen:
-        parts = [_source_values(s) for s in indicator.sources]
+        parts = []
+        for source in indicator.sources:
+            part, covered = _source_values(source)
+            parts.append(part)
+            isos |= covered
         values = pd.concat(parts)
         if values.index.duplicated().any():
             first = values.index[values.index.duplicated()][0]
@@ -94,13 +101,12 @@ def country_panel(
         if wanted_years is not None:
             values = values[values.index.get_level_values("year").isin(wanted_years)]
         columns[indicator.code] = values
-    isos = sorted({iso for s in columns.values() for iso in s.index.get_level_values("iso3")})
     all_years = (
         sorted(wanted_years)
         if wanted_years is not None
         else sorted({y for s in columns.values() for y in s.index.get_level_values("year")})
     )
-    index = pd.MultiIndex.from_product([isos, all_years], names=["iso3", "year"])
+    index = pd.MultiIndex.from_product([sorted(isos), all_years], names=["iso3", "year"])
     panel = pd.DataFrame({code: s.reindex(index) for code, s in columns.items()}, index=index)
     panel = panel.astype(np.float64)
     panel.columns.name = "indicator"
