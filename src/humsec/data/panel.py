@@ -67,8 +67,9 @@ def country_panel(
     Rows are the full grid of every country covered by the datasets behind the requested
     indicators × every requested year (default: every year with a value), so a gap is an
     explicit NaN and never 0. INFORM 2020 values sit at year 2020 and INFORM 2025 at 2025;
-    HDR aggregates are never included. Columns are the indicator codes in the order asked (default: registry
-    order). ``panel.attrs["coverage"]`` maps each code to its share of non-missing cells.
+    HDR aggregates are never included. Columns are the indicator codes in the order asked
+    (default: registry order). ``panel.attrs["coverage"]`` maps each code to its share of
+    non-missing cells.
     """
     registry = indicator_registry()
     if isinstance(indicators, str):
