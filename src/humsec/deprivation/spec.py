@@ -161,6 +161,13 @@ class DeprivationSpec(BaseModel):
     want_k: float | None = None
     fear_k: float | None = None
 
+    def __init__(self, **data: Any) -> None:
+        # Report invalid specs as SpecError (location + hint), not as a raw pydantic error.
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _spec_error(exc, "deprivation spec") from None
+
     @field_validator("indicators", mode="before")
     @classmethod
     def _indicators_from_mapping(cls, value: Any) -> Any:
@@ -231,14 +238,6 @@ class DeprivationSpec(BaseModel):
 
     # -- construction ---------------------------------------------------------------------------
     @classmethod
-    def build(cls, **kwargs: Any) -> DeprivationSpec:
-        """Validate ``kwargs`` into a spec; pydantic errors become a :class:`SpecError`."""
-        try:
-            return cls(**kwargs)
-        except ValidationError as exc:
-            raise _spec_error(exc, "deprivation spec") from None
-
-    @classmethod
     def from_yaml(cls, source: str | Path) -> DeprivationSpec:
         """Load a spec from a YAML file path or YAML text.
 
@@ -268,8 +267,8 @@ class DeprivationSpec(BaseModel):
             )
         try:
             return cls(**raw)
-        except ValidationError as exc:
-            raise _spec_error(exc, location) from None
+        except SpecError as exc:
+            raise SpecError(exc.message, location=f"{location}: {exc.location}", hint=exc.hint)
 
     # -- views ----------------------------------------------------------------------------------
     @property
@@ -288,7 +287,7 @@ class DeprivationSpec(BaseModel):
 
     def with_k(self, k: float | list[float]) -> DeprivationSpec:
         """A copy with other poverty cutoff(s)."""
-        return DeprivationSpec.build(**{**self.model_dump(), "k": k})
+        return DeprivationSpec(**{**self.model_dump(), "k": k})
 
 
 def _nested_equal(indicators: list[Indicator]) -> list[Indicator]:

@@ -1,0 +1,202 @@
+"""Alkire-Foster estimates: the published toy example, hand-worked designs, missing data and
+clear errors on bad input."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
+from humsec.deprivation.alkire_foster import TABLE_COLUMNS
+from humsec.errors import ColumnError, DataError, HumsecWarning, SpecError
+
+# Alkire & Foster toy example (OPHI training material; METHODS.md): five people, four equally
+# weighted indicators, k = 1/2 -> M0 = 0.35, H = 0.6, A = 0.5833, contributions
+# 28.57 / 14.29 / 42.86 / 14.29 %.
+TOY = pd.DataFrame(
+    {
+        "a": [1, 0, 1, 0, 0],
+        "b": [0, 0, 1, 1, 0],
+        "c": [1, 1, 1, 0, 0],
+        "d": [0, 1, 0, 0, 0],
+    }
+)
+TOY_SPEC = DeprivationSpec(indicators={"a": 0.25, "b": 0.25, "c": 0.25, "d": 0.25}, k=0.5)
+
+
+def test_published_toy_example() -> None:
+    r = estimate(TOY, TOY_SPEC)
+    assert r.value("M0") == pytest.approx(0.35, abs=1e-12)
+    assert r.value("H") == pytest.approx(0.6, abs=1e-12)
+    assert r.value("A") == pytest.approx(0.5833, abs=5e-5)
+    pctb = [r.value("pctb", indicator=i) * 100 for i in "abcd"]
+    assert pctb == pytest.approx([28.57, 14.29, 42.86, 14.29], abs=5e-3)
+    actb = [r.value("actb", indicator=i) for i in "abcd"]
+    assert sum(actb) == pytest.approx(r.value("M0"), abs=1e-15)
+    assert sum(pctb) == pytest.approx(100.0, abs=1e-12)
+    # Uncensored vs censored: person 4 is deprived in b only (c = 0.25 < k) -> censored out.
+    assert r.value("hd", indicator="b") == pytest.approx(0.4)
+    assert r.value("hdk", indicator="b") == pytest.approx(0.2)
+    assert list(r.to_frame().columns) == TABLE_COLUMNS
+    assert r.dropped == 0 and r.n_used == 5
+
+
+def test_toy_srs_standard_error_by_hand() -> None:
+    # No design: 5 PSUs of one person in one stratum. For H: z_i = (poor_i - 0.6) / 5,
+    # Var = 5/4 * sum z_i^2 = 5/4 * (3*0.4^2 + 2*0.6^2) / 25 = 0.06 -> se = 0.2449.
+    r = estimate(TOY, TOY_SPEC)
+    assert r.value("H", column="se") == pytest.approx(np.sqrt(0.06), abs=1e-12)
+    assert r.df == 4
+
+
+def test_two_strata_two_psus_worked_by_hand() -> None:
+    # One person per PSU, y = poor: [1, 0 | 1, 1]; H = 0.75;
+    # z = (y - 0.75) / 4 = [1/16, -3/16 | 1/16, 1/16]; stratum 1 deviations +-1/8 ->
+    # 2/1 * 2/64 = 1/16; stratum 2 adds 0. se = 1/4; df = 4 PSUs - 2 strata = 2.
+    data = pd.DataFrame(
+        {"g": [1, 0, 1, 1], "st": [1, 1, 2, 2], "psu": [1, 2, 3, 4], "w": [1.0, 1, 1, 1]}
+    )
+    spec = DeprivationSpec(indicators={"g": 1.0}, k=1.0)
+    r = estimate(data, spec, SurveyDesign(weight="w", strata="st", psu="psu"))
+    assert r.value("H") == 0.75
+    assert r.value("H", column="se") == pytest.approx(0.25, abs=1e-15)
+    assert r.df == 2
+    t = sps.t.ppf(0.975, 2)  # 4.302652729911275
+    logit, se_logit = np.log(3.0), 0.25 / (0.75 * 0.25)
+    lo = 1 / (1 + np.exp(-(logit - t * se_logit)))
+    hi = 1 / (1 + np.exp(-(logit + t * se_logit)))
+    assert r.value("H", column="ci_low") == pytest.approx(lo, abs=1e-12)
+    assert r.value("H", column="ci_high") == pytest.approx(hi, abs=1e-12)
+    # A = 1 for a single indicator; its se is 0.
+    assert r.value("A") == 1.0 and r.value("A", column="se") == pytest.approx(0.0, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("option", "variance"),
+    [("certainty", 1 / 9), ("adjust", 10 / 81), ("average", 2 / 9)],
+)
+def test_lonely_psu_options_worked_by_hand(option: str, variance: float) -> None:
+    # y = [1, 0 | 1], stratum B has one PSU. theta = 2/3, z = (y - 2/3)/3 = [1/9, -2/9 | 1/9].
+    # Stratum A: 2/1 * 2 * (1/6)^2 = 1/9. certainty: B adds 0. adjust: B centred at the grand
+    # mean of PSU totals (0) adds (1/9)^2. average: 1/9 / (1 - 1/2).
+    data = pd.DataFrame({"g": [1, 0, 1], "st": ["A", "A", "B"], "psu": [1, 2, 3]})
+    spec = DeprivationSpec(indicators={"g": 1.0}, k=1.0)
+    design = SurveyDesign(strata="st", psu="psu", lonely_psu=option)  # type: ignore[arg-type]
+    r = estimate(data, spec, design)
+    assert r.value("H", column="se") ** 2 == pytest.approx(variance, abs=1e-15)
+
+
+def test_lonely_psu_fail_is_a_clear_error() -> None:
+    data = pd.DataFrame({"g": [1, 0, 1], "st": ["A", "A", "B"], "psu": [1, 2, 3]})
+    spec = DeprivationSpec(indicators={"g": 1.0}, k=1.0)
+    with pytest.raises(SpecError, match="single PSU"):
+        estimate(data, spec, SurveyDesign(strata="st", psu="psu"))
+
+
+def _design_frame(seed: int = 0, n: int = 600) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    psu = np.repeat(np.arange(30), n // 30)
+    return pd.DataFrame(
+        {
+            "a": rng.integers(0, 2, n),
+            "b": rng.integers(0, 2, n),
+            "c": (rng.random(n) < 0.3).astype(int),
+            "psu": psu,
+            "st": psu // 10,
+            "w": rng.uniform(0.5, 2.0, n),
+            "grp": rng.choice(["x", "y", "z"], n),
+        }
+    )
+
+
+def test_subgroup_decomposition_holds_exactly() -> None:
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.25, "c": 0.25}, k=[0.25, 0.5])
+    r = estimate(_design_frame(), spec, SurveyDesign(weight="w", strata="st", psu="psu"), by="grp")
+    assert len(r.decomposition) == 2
+    assert r.decomposition["difference"].abs().max() < 1e-12
+    assert r.decomposition["popshare_sum"].to_numpy() == pytest.approx([1.0, 1.0], abs=1e-12)
+    for k in (0.25, 0.5):
+        assert r.value("M0", k=k) == pytest.approx(r.value("H", k=k) * r.value("A", k=k), 1e-12)
+
+
+def test_missing_values_listwise_by_default_and_counted() -> None:
+    data = _design_frame().astype({"a": float})
+    data.loc[[3, 50, 51], "a"] = np.nan
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.25, "c": 0.25})
+    design = SurveyDesign(weight="w", strata="st", psu="psu")
+    r = estimate(data, spec, design)
+    assert r.dropped == 3 and r.missing["a"] == 3 and r.n_used == len(data) - 3
+    ref = estimate(data.dropna(), spec, design)
+    pd.testing.assert_frame_equal(r.table, ref.table)
+
+
+def test_missing_values_as_nondeprived_warns() -> None:
+    data = _design_frame().astype({"a": float})
+    data.loc[[3, 50], "a"] = np.nan
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.25, "c": 0.25}, missing="nondeprived")
+    design = SurveyDesign(weight="w", strata="st", psu="psu")
+    with pytest.warns(HumsecWarning, match="2 missing"):
+        r = estimate(data, spec, design)
+    assert r.dropped == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", HumsecWarning)
+        ref = estimate(data.fillna({"a": 0.0}), spec, design)
+    pd.testing.assert_frame_equal(r.table, ref.table)
+
+
+def test_missing_subgroup_value_is_counted_not_dropped() -> None:
+    data = _design_frame()
+    data["grp"] = data["grp"].astype(object)
+    data.loc[[0, 1], "grp"] = None
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.25, "c": 0.25})
+    r = estimate(data, spec, SurveyDesign(weight="w", strata="st", psu="psu"), by=["grp"])
+    assert r.missing_by == {"grp": 2}
+    assert r.n_used == len(data)
+    assert set(r.table.loc[r.table["subgroup"] == "grp", "level"]) == {"x", "y", "z"}
+
+
+def test_cutoffs_on_raw_variables() -> None:
+    data = pd.DataFrame({"years": [2, 8, 5, 12], "water": ["river", "piped", "pond", "piped"]})
+    spec = DeprivationSpec(
+        indicators=[
+            {"name": "school", "column": "years", "cutoff": "< 6", "weight": 0.5},
+            {"name": "water", "cutoff": ["river", "pond"], "weight": 0.5},
+        ],
+        k=0.5,
+    )
+    r = estimate(data, spec)
+    assert r.value("hd", indicator="school") == 0.5
+    assert r.value("hd", indicator="water") == 0.5
+    assert r.value("H") == 0.5  # persons 1 and 3
+    assert r.value("A") == 1.0
+
+
+def test_bad_input_errors() -> None:
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.5})
+    data = pd.DataFrame({"a": [0, 1, 2], "b": [0, 1, 1], "w": [1.0, 1.0, 1.0]})
+    with pytest.raises(ColumnError, match="0/1") as info:
+        estimate(data, spec)
+    assert "a: 1 row" in str(info.value)
+    ok = pd.DataFrame({"a": [0, 1, 1], "b": [0, 1, 1], "w": [1.0, -1.0, 1.0]})
+    with pytest.raises(ColumnError, match="negative"):
+        estimate(ok, spec, SurveyDesign(weight="w"))
+    with pytest.raises(ColumnError, match="did you mean 'a'"):
+        estimate(ok, DeprivationSpec(indicators={"aa": 0.5, "b": 0.5}))
+    crossed = ok.assign(w=1.0, st=[1, 1, 2], psu=[1, 2, 2])
+    with pytest.raises(DataError, match="more than one stratum"):
+        estimate(crossed, spec, SurveyDesign(weight="w", strata="st", psu="psu"))
+    # R's nest=TRUE: PSU ids are labels within strata.
+    crossed2 = pd.concat([crossed, crossed]).assign(psu=[1, 2, 1, 1, 2, 1])
+    r = estimate(
+        crossed2, spec, SurveyDesign(strata="st", psu="psu", nest=True, lonely_psu="certainty")
+    )
+    assert r.n_psu == 3
+    empty = ok.assign(w=[1.0, 1.0, 0.0], grp=["x", "x", "y"])
+    with pytest.raises(DataError, match="empty subgroup"):
+        estimate(empty, spec, SurveyDesign(weight="w"), by="grp")
+    with pytest.raises(ColumnError, match="needs 0/1 values"):
+        estimate(ok.assign(a=["no", "yes", "yes"]), spec)
