@@ -37,7 +37,7 @@ def test_equal_weights_without_dimensions_and_mapping_form() -> None:
 
 
 def test_weights_not_summing_to_one_error_or_normalise_with_warning() -> None:
-    with pytest.raises(SpecError, match="sum to 1.5"):
+    with pytest.raises(SpecError, match=r"sum to 1\.5"):
         DeprivationSpec(indicators={"a": 1.0, "b": 0.5})
     with pytest.warns(HumsecWarning, match="rescaled"):
         spec = DeprivationSpec(indicators={"a": 1.0, "b": 0.5}, normalise_weights=True)
@@ -102,7 +102,7 @@ indicators:
         DeprivationSpec.from_yaml(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("indicators: {a: 2.0}\n")
-    with pytest.raises(SpecError, match="bad.yaml"):
+    with pytest.raises(SpecError, match=r"bad\.yaml"):
         DeprivationSpec.from_yaml(bad)
 
 

@@ -268,7 +268,9 @@ class DeprivationSpec(BaseModel):
         try:
             return cls(**raw)
         except SpecError as exc:
-            raise SpecError(exc.message, location=f"{location}: {exc.location}", hint=exc.hint)
+            raise SpecError(
+                exc.message, location=f"{location}: {exc.location}", hint=exc.hint
+            ) from None
 
     # -- views ----------------------------------------------------------------------------------
     @property
