@@ -136,15 +136,24 @@ def _ranks(scores: pd.DataFrame, groups: pd.Series | None) -> pd.DataFrame:
     return scores.groupby(groups.to_numpy()).rank(ascending=False, method="min").astype("Float64")
 
 
-def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> IndexResult:
-    """Build the index ``spec`` on ``data`` (one row per unit, or per unit-year).
+@dataclass
+class PreparedIndicators:
+    """Indicators after steps 1-5 (see the module docstring), before aggregation."""
 
-    ``data`` may carry the unit and year keys (``spec.unit``, ``spec.time``) as columns or as
-    index levels. With ``year`` the result holds the units of that year, indexed by unit,
-    after panel imputation has used earlier years. Otherwise the result has ``data``'s index.
-    Raises :class:`ColumnError` for a column the spec names but the data lacks (listing close
-    matches) and :class:`SpecError` for impossible aggregations.
-    """
+    normalised: pd.DataFrame
+    raw: pd.DataFrame
+    imputed: pd.DataFrame
+    missing_before: pd.Series
+    audit_rows: list[pd.DataFrame]
+    treated_rows: list[dict[str, object]]
+    notes: list[str]
+    groups_year: pd.Series | None
+
+
+def prepare_indicators(
+    spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None
+) -> PreparedIndicators:
+    """Steps 1-5 of a build: raw values, imputation, year selection, treatment, normalisation."""
     if not isinstance(data, pd.DataFrame) or data.empty:
         raise DataError("the data for an index build must be a non-empty table")
     frame = data
@@ -212,7 +221,7 @@ def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> In
         how_imputed[ind.code] = method + (f" by {ind.imputation.by}" if ind.imputation.by else "")
 
     notes: list[str] = []
-    treated_rows = []
+    treated_rows: list[dict[str, object]] = []
     audit_rows: list[pd.DataFrame] = []
     normalised = {}
     for ind in spec.indicators:
@@ -274,7 +283,27 @@ def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> In
                 )
             )
 
-    scores = pd.DataFrame(normalised, index=raw.index)
+    return PreparedIndicators(
+        normalised=pd.DataFrame(normalised, index=raw.index),
+        raw=raw,
+        imputed=imputed,
+        missing_before=missing_before,
+        audit_rows=audit_rows,
+        treated_rows=treated_rows,
+        notes=notes,
+        groups_year=groups_year,
+    )
+
+
+def aggregate_tree(
+    spec: IndexSpec, normalised: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 6: aggregate normalised indicators node by node, bottom up.
+
+    Returns ``(scores, coverage)`` with columns root first, nodes top-down, then indicators.
+    """
+    codes = spec.indicator_codes
+    scores = normalised.copy()
     present = scores.notna()
     coverage = {code: present[code].astype(float) for code in codes}
     for node in spec.bottom_up():
@@ -297,6 +326,24 @@ def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> In
     order = [n.code for n in spec.top_down()] + codes
     scores = scores[order]
     coverage_frame = pd.DataFrame(coverage, index=scores.index)[order]
+    return scores, coverage_frame
+
+
+def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> IndexResult:
+    """Build the index ``spec`` on ``data`` (one row per unit, or per unit-year).
+
+    ``data`` may carry the unit and year keys (``spec.unit``, ``spec.time``) as columns or as
+    index levels. With ``year`` the result holds the units of that year, indexed by unit,
+    after panel imputation has used earlier years. Otherwise the result has ``data``'s index.
+    Raises :class:`ColumnError` for a column the spec names but the data lacks (listing close
+    matches) and :class:`SpecError` for impossible aggregations.
+    """
+    prepared = prepare_indicators(spec, data, year=year)
+    scores, coverage_frame = aggregate_tree(spec, prepared.normalised)
+    codes = spec.indicator_codes
+    raw, imputed = prepared.raw, prepared.imputed
+    missing_before, audit_rows = prepared.missing_before, prepared.audit_rows
+    treated_rows, notes, groups_year = prepared.treated_rows, prepared.notes, prepared.groups_year
     ranks = _ranks(scores, groups_year)
     classes = pd.DataFrame(index=scores.index)
     for code, bins in spec.iter_classes():
