@@ -26,7 +26,9 @@ def test_figure_html_is_a_fragment_without_external_script() -> None:
 
 def test_figure_html_validates_input() -> None:
     with pytest.raises(HumsecError, match="needs a plotly"):
-        figure_html({"data": []})  # type: ignore[arg-type]
+        figure_html("<div>")  # type: ignore[arg-type]
+    with pytest.raises(HumsecError, match="'data' list"):
+        figure_html({"layout": {}})
     with pytest.raises(HumsecError, match="invalid figure div id"):
         figure_html(go.Figure(), div_id="1 bad")
 
@@ -55,7 +57,14 @@ def test_table_rejects_unknown_formatter_columns() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0.5789, "0.579"), (12.345, "12.3"), (4474.2, "4,474"), (3, "3"), (2.0, "2"), (-0.0312, "-0.0312")],
+    [
+        (0.5789, "0.579"),
+        (12.345, "12.3"),
+        (4474.2, "4,474"),
+        (3, "3"),
+        (2.0, "2"),
+        (-0.0312, "-0.0312"),
+    ],
 )
 def test_format_number_three_significant_digits(value: float, text: str) -> None:
     assert format_number(value) == text

@@ -33,6 +33,8 @@ REPORT_TITLE = "Human security report"
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 # plotly.js figures call Plotly.newPlot; a page without any can skip the 4.8 MB bundle.
 _PLOTLY_MARKER = "Plotly.newPlot"
+# Reference tables without a data year of their own.
+_NOT_DATED = frozenset({"countries", "world", "hdr_aggregates"})
 
 
 def _environment() -> jinja2.Environment:
@@ -105,13 +107,21 @@ def _check_sections(sections: Sequence[Section]) -> None:
         seen.add(section.id)
 
 
-def data_date() -> str:
-    """A short statement of which data editions the report uses (from the data catalog)."""
+def data_date() -> tuple[str, str]:
+    """The data editions the report uses, as a short label and a full description.
+
+    The label gives the latest year each bundled dataset covers (the last four-digit year in
+    its catalog version, e.g. ``wdi 2023``); the description lists the full catalog versions.
+    """
     from humsec.data import catalog
 
-    entries = catalog()
-    parts = [f"{entry.name} {entry.version}" for entry in entries if getattr(entry, "version", "")]
-    return "; ".join(parts) if parts else "bundled data"
+    entries = [e for e in catalog() if e.name not in _NOT_DATED]
+    short = []
+    for entry in entries:
+        years = re.findall(r"(?:19|20)\d\d", entry.version)
+        short.append(f"{entry.name} {years[-1]}" if years else entry.name)
+    full = "; ".join(f"{e.name}: {e.version}" for e in entries)
+    return " · ".join(short), full
 
 
 def build_report(
@@ -163,6 +173,7 @@ def build_report(
         if progress is not None:
             progress(done, len(chosen), section.title)
 
+    label, detail = (data_label, data_label) if data_label is not None else data_date()
     attributions = list(dict.fromkeys(a for r in rendered for a in r.attributions))
     needs_plotly = any(_PLOTLY_MARKER in r.html for r in rendered)
     stamp = (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
@@ -172,15 +183,14 @@ def build_report(
         version=__version__,
         country_label=country_label(iso3),
         year=context.year,
-        data_date=data_label if data_label is not None else data_date(),
+        data_date=label,
+        data_detail=detail,
         generated=stamp,
         css=Markup(_css()),
         needs_plotly=needs_plotly,
         geo_assets_js=Markup(offline_geo_assets_js()),
         plotly_js=Markup(plotly_js()) if needs_plotly else "",
-        sections=[
-            {"id": r.id, "title": r.title, "html": Markup(r.html)} for r in rendered
-        ],
+        sections=[{"id": r.id, "title": r.title, "html": Markup(r.html)} for r in rendered],
         attributions=attributions,
     )
 
@@ -206,7 +216,5 @@ def write_report(
             location="--out",
             hint="give a file name such as humsec-report.html",
         )
-    html = build_report(
-        context, sections, progress, generated=generated, data_label=data_label
-    )
+    html = build_report(context, sections, progress, generated=generated, data_label=data_label)
     return write_text(target, html)

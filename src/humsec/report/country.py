@@ -51,14 +51,26 @@ def resolve_country(value: str) -> str:
         code = str(code)
         if code in names:
             return code
-    by_name = {name: iso for iso, name in names.items()}
-    suggestion = did_you_mean(text.upper(), names) or did_you_mean(text, by_name)
+    suggestion = _suggest(text, names)
     raise HumsecError(
         f"unknown country {text!r}",
         location="--country",
         hint=(suggestion + " " if suggestion else "")
         + "use an ISO3 code (see `humsec data show countries`) or an English country name",
     )
+
+
+def _suggest(text: str, names: dict[str, str]) -> str:
+    """Codes one letter away from a three-letter input (KEM -> KEN, KHM), else close names."""
+    if len(text) == 3 and text.isalpha():
+        upper = text.upper()
+        near = [c for c in names if sum(a != b for a, b in zip(c, upper, strict=True)) == 1]
+        if near:
+            shown = ", ".join(f"{c!r} ({names[c]})" for c in sorted(near)[:6])
+            return f"did you mean {shown}?"
+    by_name = {name: iso for iso, name in names.items()}
+    close = did_you_mean(text, by_name)
+    return close
 
 
 def country_label(iso3: str) -> str:

@@ -4,7 +4,7 @@ The report embeds Plotly's JavaScript once, inline, in the page head (see
 :func:`plotly_js`); every figure is then a plain ``<div>`` plus a short inline script. Nothing is
 fetched from the network: no CDN script, no Mapbox or MapLibre tiles, no TopoJSON basemap. Maps
 therefore draw their own country outlines from the bundled GeoJSON
-(see :func:`world_choropleth_trace`), because Plotly's built-in geo basemap would download
+(see :func:`with_geojson`), because Plotly's built-in geo basemap would download
 TopoJSON from a CDN.
 """
 
@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io
 import plotly.offline
 
 from humsec.errors import HumsecError
@@ -35,15 +36,26 @@ PLOTLY_CONFIG: dict[str, Any] = {
 _DIV_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-def figure_html(fig: go.Figure, *, div_id: str | None = None) -> str:
+def figure_html(fig: go.Figure | dict[str, Any], *, div_id: str | None = None) -> str:
     """Return ``fig`` as an HTML fragment (a ``<div>`` and an inline ``<script>``).
 
     The fragment relies on the page loading plotly.js once (the report builder does that);
     it contains no ``<script src>``. ``div_id`` gives the figure a stable element id, which
     makes in-page links and browser tests reliable; it must start with a letter and hold only
     letters, digits, ``-`` and ``_``.
+
+    ``fig`` may also be a figure dict (``{"data": [...], "layout": {...}}``) made from a
+    validated figure, e.g. ``fig.to_dict()`` with a large GeoJSON attached afterwards: plotly
+    deep-copies graph objects on every step, which costs seconds for world outlines, while a
+    dict is serialised as it is.
     """
-    if not isinstance(fig, go.Figure):
+    if isinstance(fig, dict):
+        if not isinstance(fig.get("data"), list):
+            raise HumsecError(
+                "a figure dict needs a 'data' list of traces",
+                hint="build it with go.Figure(...).to_dict()",
+            )
+    elif not isinstance(fig, go.Figure):
         raise HumsecError(
             f"figure_html needs a plotly.graph_objects.Figure, got {type(fig).__name__}",
             hint="build the chart with plotly.graph_objects or plotly.express",
@@ -53,13 +65,14 @@ def figure_html(fig: go.Figure, *, div_id: str | None = None) -> str:
             f"invalid figure div id {div_id!r}",
             hint="start with a letter and use only letters, digits, '-' and '_'",
         )
-    html: str = fig.to_html(
+    html: str = plotly.io.to_html(
+        fig,
         full_html=False,
         include_plotlyjs=False,
         include_mathjax=False,
         config=PLOTLY_CONFIG,
         div_id=div_id,
-        validate=True,
+        validate=not isinstance(fig, dict),
     )
     return html
 
@@ -75,48 +88,51 @@ def plotly_js() -> str:
     return js.replace("</script", "<\\/script")
 
 
-def world_choropleth_trace(
-    geojson: dict[str, Any],
-    locations: list[str],
-    values: list[float | None],
-    *,
-    name: str = "",
-    colorscale: str = "YlOrRd",
-    reversescale: bool = False,
-    hover_text: list[str] | None = None,
-    colorbar_title: str = "",
-) -> go.Choropleth:
-    """A choropleth trace that draws countries from ``geojson`` (features keyed by ISO3 ``id``).
+EMPTY_GEOJSON: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+"""Placeholder for a choropleth's ``geojson`` while the figure is built (see
+:func:`with_geojson`)."""
 
-    Missing values are passed as ``None`` so that the country is drawn in the missing-data
-    colour rather than being dropped from the map. Use with :func:`style_offline_geo` on the
-    figure so that no basemap is requested.
+
+def with_geojson(fig: go.Figure, geojson_by_trace: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """``fig`` as a dict with the given GeoJSON attached to the given trace indices.
+
+    Build choropleth traces with ``geojson=EMPTY_GEOJSON`` (so plotly validates everything
+    else and sets ``locationmode="geojson-id"``), then attach the real outlines here: the
+    outlines skip plotly's deep copies, which take seconds for a world map. Pass the result to
+    :func:`figure_html`.
     """
-    return go.Choropleth(
-        geojson=geojson,
-        featureidkey="id",
-        locations=locations,
-        z=values,
-        name=name,
-        colorscale=colorscale,
-        reversescale=reversescale,
-        text=hover_text,
-        hovertemplate="%{text}<extra></extra>" if hover_text is not None else None,
-        marker={"line": {"color": "#ffffff", "width": 0.3}},
-        colorbar={"title": {"text": colorbar_title, "side": "right"}, "thickness": 14, "len": 0.8},
-    )
+    figure: dict[str, Any] = fig.to_dict()
+    for index, geojson in geojson_by_trace.items():
+        if not 0 <= index < len(figure["data"]):
+            raise HumsecError(
+                f"figure has no trace {index}",
+                hint=f"trace indices run from 0 to {len(figure['data']) - 1}",
+            )
+        if geojson.get("type") not in ("FeatureCollection", "Feature"):
+            raise HumsecError(
+                f"GeoJSON for trace {index} must be a FeatureCollection or a Feature",
+                hint="use humsec.data.world_geojson()",
+            )
+        figure["data"][index]["geojson"] = geojson
+    return figure
 
 
 def style_offline_geo(fig: go.Figure) -> go.Figure:
     """Switch off Plotly's built-in basemap on every geo subplot of ``fig`` (returns ``fig``).
 
-    With ``visible=False`` plotly.js draws only the traces' own GeoJSON shapes and does not
-    download its TopoJSON basemap; ``fitbounds="geojson"`` frames the supplied outlines.
+    With ``visible=False`` plotly.js draws only the traces' own GeoJSON shapes (the report
+    page registers an empty basemap so none is downloaded, see :func:`offline_geo_assets_js`).
+    The frame is the whole world without Antarctica, centred on Greenwich: fitting the frame
+    to the outlines instead would centre it on the Pacific, because Russia and Fiji cross
+    the antimeridian.
     """
     fig.update_geos(
         visible=False,
-        fitbounds="geojson",
+        fitbounds=False,
         projection_type="natural earth",
+        center={"lon": 10, "lat": 12},
+        lataxis_range=[-58, 84],
+        lonaxis_range=[-170, 190],
         bgcolor="rgba(0,0,0,0)",
     )
     return fig

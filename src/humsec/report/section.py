@@ -39,10 +39,22 @@ class RenderedSection:
 
 @runtime_checkable
 class Section(Protocol):
-    """A report section."""
+    """A report section: a lowercase html ``id``, a ``title`` for the navigation bar, and
+    ``render``. Plain attributes, properties and frozen dataclass fields all satisfy it.
 
-    id: str
-    title: str
+    A section may also set ``closing = True`` to be placed after all other sections (the
+    attribution section does).
+    """
+
+    @property
+    def id(self) -> str:
+        """Lowercase html id (letters, digits, ``-``, ``_``), unique in the report."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """Heading and navigation label."""
+        ...
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Call engines for ``context`` and return the section's HTML."""

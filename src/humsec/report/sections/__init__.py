@@ -1,7 +1,13 @@
-"""The ordered list of sections the report shows. Capabilities append theirs here."""
+"""The ordered list of sections the report shows. Capabilities append theirs here.
+
+Sections render in list order, except *closing* sections (a true ``closing`` attribute, e.g.
+the attribution), which the builder always places last.
+"""
 
 from __future__ import annotations
 
 from humsec.report.section import Section
+from humsec.report.sections.attribution import ATTRIBUTION
+from humsec.report.sections.threat_map import THREAT_MAP
 
-SECTIONS: list[Section] = []
+SECTIONS: list[Section] = [THREAT_MAP, ATTRIBUTION]

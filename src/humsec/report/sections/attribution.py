@@ -91,7 +91,7 @@ class AttributionSection:
             }
         )
         attribution_items = "".join(
-            f'<li><strong>{escape(e.title)}</strong>: {escape(e.attribution)} '
+            f"<li><strong>{escape(e.title)}</strong>: {escape(e.attribution)} "
             f'Licence: {escape(e.licence)}. <a href="{escape(e.url)}">{escape(e.url)}</a></li>'
             for e in entries
         )

@@ -1,0 +1,292 @@
+"""Report section: who is threatened by what, where (world map and indicator table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from humsec.report.figures import EMPTY_GEOJSON, figure_html, style_offline_geo, with_geojson
+from humsec.report.section import RenderedSection, ReportContext
+from humsec.report.snapshot import IndicatorSnapshot, indicator_snapshot, report_panel
+from humsec.report.tables import table_html
+
+DEFAULT_MAP_INDICATOR = "inform_risk"
+"""Indicator the map opens on (the dropdown switches to any other registered indicator)."""
+
+NO_DATA_COLOUR = "#d5d9e0"
+# Antarctica has no country data and stretches the fitted map frame.
+_LEFT_OFF_MAP = frozenset({"ATA"})
+_CLIP_QUANTILES = (0.02, 0.98)
+
+
+def colour_range(values: pd.Series) -> tuple[float, float]:
+    """Colour-scale bounds: the 2nd and 98th percentiles, or the full range for ≤ 5 levels.
+
+    Clipping keeps a few extreme countries (e.g. maternal mortality, GNI per capita) from
+    washing out the contrast among all the others; indicators with few distinct levels (0/1
+    conflict flags, intensity 0/1/2) use their full range so that each level keeps its colour.
+    """
+    observed = values.dropna()
+    if observed.empty:
+        return (0.0, 1.0)
+    if observed.nunique() <= 5:
+        lo, hi = float(observed.min()), float(observed.max())
+    else:
+        lo, hi = (float(q) for q in observed.quantile(list(_CLIP_QUANTILES)))
+    if hi <= lo:
+        hi = lo + 1.0
+    return (lo, hi)
+
+
+def _z(values: pd.Series, locations: list[str]) -> list[float | None]:
+    aligned = values.reindex(locations)
+    return [None if np.isnan(v) else round(float(v), 6) for v in aligned.to_numpy(dtype=float)]
+
+
+def threat_map_figure(
+    snapshot: IndicatorSnapshot,
+    registry_frame: pd.DataFrame,
+    geojson: dict[str, Any],
+    country_names: dict[str, str],
+    *,
+    initial: str = DEFAULT_MAP_INDICATOR,
+) -> dict[str, Any]:
+    """A world choropleth with a dropdown over every indicator that has data.
+
+    Two traces share the map: a grey layer under every country that lacks data for at least
+    one indicator, and the coloured indicator layer on top, whose ``z`` is missing where the
+    selected indicator has no value, so those countries show grey ("no data") instead of
+    disappearing. Red always means more threatened: the scale is reversed for indicators where
+    higher is better. The dropdown restyles only the coloured layer, so the GeoJSON outlines
+    are embedded once per layer, never once per indicator. Returns a figure dict for
+    :func:`humsec.report.figures.figure_html`.
+    """
+    features = [f for f in geojson["features"] if f["id"] not in _LEFT_OFF_MAP]
+    locations = [str(f["id"]) for f in features]
+    names = [country_names.get(iso, iso) for iso in locations]
+    codes = [c for c in registry_frame["code"] if pd.notna(snapshot.years.get(c))]
+    if initial not in codes:
+        initial = codes[0]
+    info = registry_frame.set_index("code")
+
+    def style(code: str) -> dict[str, Any]:
+        values = snapshot.values[code]
+        lo, hi = colour_range(values)
+        row = info.loc[code]
+        year = int(snapshot.years[code])
+        return {
+            "z": _z(values, locations),
+            "zmin": lo,
+            "zmax": hi,
+            "reversescale": row["direction"] == "higher_is_better",
+            "hovertemplate": (
+                "<b>%{customdata}</b><br>"
+                + escape(str(row["name"]))
+                + ": %{z:,.3~r} "
+                + escape(str(row["unit"]))
+                + f"<br>{year}<extra></extra>"
+            ),
+            "colorbar.title.text": escape(str(row["unit"])),
+        }
+
+    def title(code: str) -> str:
+        row = info.loc[code]
+        return (
+            f"{escape(str(row['name']))} ({row['pillar']}, {int(snapshot.years[code])}, "
+            f"{int(snapshot.coverage[code])} countries)"
+        )
+
+    complete = snapshot.values[codes].notna().all(axis=1)
+    lacking = set(locations) - set(complete.index[complete])
+    grey_features = [f for f in features if f["id"] in lacking]
+    grey = go.Choropleth(
+        geojson=EMPTY_GEOJSON,
+        featureidkey="id",
+        locations=[f["id"] for f in grey_features],
+        z=[0] * len(grey_features),
+        customdata=[country_names.get(str(f["id"]), str(f["id"])) for f in grey_features],
+        colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+        showscale=False,
+        hovertemplate="<b>%{customdata}</b><br>no data for this indicator<extra></extra>",
+        marker={"line": {"color": "#ffffff", "width": 0.3}},
+        name="no data",
+    )
+    first = style(initial)
+    coloured = go.Choropleth(
+        geojson=EMPTY_GEOJSON,
+        featureidkey="id",
+        locations=locations,
+        customdata=names,
+        z=first["z"],
+        zmin=first["zmin"],
+        zmax=first["zmax"],
+        colorscale="YlOrRd",
+        reversescale=first["reversescale"],
+        hovertemplate=first["hovertemplate"],
+        colorbar={"title": {"text": first["colorbar.title.text"]}, "thickness": 14, "len": 0.75},
+        marker={"line": {"color": "#ffffff", "width": 0.3}},
+        name="indicator",
+    )
+    buttons = []
+    for code in [initial] + [c for c in codes if c != initial]:
+        restyle = style(code)
+        trace_update = {key: [value] for key, value in restyle.items()}
+        buttons.append(
+            {
+                "label": f"{info.loc[code, 'pillar']} · {info.loc[code, 'name']}",
+                "method": "update",
+                "args": [trace_update, {"title.text": title(code)}, [1]],
+            }
+        )
+    fig = go.Figure([grey, coloured])
+    style_offline_geo(fig)
+    fig.update_layout(
+        title={
+            "text": title(initial),
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.985,
+            "yanchor": "top",
+            "font": {"size": 14},
+        },
+        height=540,
+        margin={"l": 0, "r": 0, "t": 80, "b": 0},
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "direction": "down",
+                "x": 0.0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "showactive": True,
+                "bgcolor": "#ffffff",
+            }
+        ],
+    )
+    return with_geojson(
+        fig,
+        {
+            0: {"type": "FeatureCollection", "features": grey_features},
+            1: {"type": "FeatureCollection", "features": features},
+        },
+    )
+
+
+def _pill(pillar: str) -> str:
+    return f'<span class="pill {escape(pillar)}">{escape(pillar)}</span>'
+
+
+@dataclass(frozen=True)
+class ThreatMapSection:
+    """ "Who is threatened by what, where": a world map of every fear and want indicator in
+    the registry (latest well-covered year of each, see
+    :func:`humsec.report.snapshot.indicator_snapshot`), the indicator table with its coverage,
+    and the framework threats that no bundled indicator measures.
+    """
+
+    id: str = "threats"
+    title: str = "Who is threatened by what, where"
+
+    def render(self, context: ReportContext) -> RenderedSection:
+        """Map, indicator table and coverage gaps, using data up to ``context.year``."""
+        from humsec.data import countries, indicator_registry, world_geojson
+        from humsec.framework import default_framework
+
+        framework = default_framework()
+        registry = indicator_registry()
+        registry_frame = registry.to_frame()
+        panel = report_panel()
+        snapshot = indicator_snapshot(panel, max_year=context.year)
+        names_table = countries()
+        names = dict(
+            zip(names_table["iso3"].astype(str), names_table["name"].astype(str), strict=True)
+        )
+        fig = threat_map_figure(snapshot, registry_frame, world_geojson(), names)
+
+        years = snapshot.years.reindex(registry_frame["code"]).to_numpy()
+        table = pd.DataFrame(
+            {
+                "code": registry_frame["code"],
+                "name": registry_frame["name"],
+                "pillar": [_pill(p) for p in registry_frame["pillar"]],
+                "threats": registry_frame["threats"],
+                "unit": registry_frame["unit"],
+                "direction": registry_frame["direction"].str.replace("_", " "),
+                "year": pd.array(years, dtype="Int64"),
+                "countries": snapshot.coverage.reindex(registry_frame["code"]).to_numpy(),
+                "source": registry_frame["source"],
+            }
+        ).sort_values(["pillar", "code"], kind="stable")
+        coverage = registry.coverage(framework)
+        threat_rows = pd.DataFrame(
+            {
+                "threat": [t.name for t in framework.threats],
+                "pillar": [_pill(t.pillar) for t in framework.threats],
+                "HDR 1994 security": [t.hdr_security for t in framework.threats],
+                "indicators": [len(coverage.covered.get(t.id, [])) for t in framework.threats],
+                "codes": [
+                    ", ".join(coverage.covered.get(t.id, [])) or "—" for t in framework.threats
+                ],
+            }
+        )
+        gap_names = [framework.threat(t).name for t in coverage.gaps]
+        if gap_names:
+            gaps = (
+                '<div class="callout warn"><strong>Coverage gaps.</strong> No bundled indicator '
+                'measures: <ul class="gap-list" id="coverage-gaps">'
+                + "".join(
+                    f"<li>{escape(name)} (<code>{escape(code)}</code>)</li>"
+                    for name, code in zip(gap_names, coverage.gaps, strict=True)
+                )
+                + "</ul>Treat these threats as unmeasured here, not as absent; bring your own "
+                "data with <code>humsec data import</code>.</div>"
+            )
+        else:
+            gaps = '<p id="coverage-gaps">Every framework threat has at least one indicator.</p>'
+        cap = f" up to {context.year}" if context.year else ""
+        n_fear = int((registry_frame["pillar"] == "fear").sum())
+        n_want = int((registry_frame["pillar"] == "want").sum())
+        html = (
+            f'<p class="lead">{len(registry_frame)} registered indicators ({n_fear} fear, '
+            f"{n_want} want) on {panel.index.get_level_values('iso3').nunique()} countries. "
+            "Pick an indicator in the menu above the map; red always means more threatened. "
+            f"Each indicator is mapped in its latest well-covered year{cap} (the latest year "
+            "with at least 80 % of its best year's country count), stated in the map title; "
+            "grey countries have no value in that year.</p>"
+            f'<div class="figure">{figure_html(fig, div_id="threat-map")}</div>'
+            '<p class="note">Colours are clipped at the 2nd and 98th percentiles so that a few '
+            "extreme countries do not flatten the contrast; the hover shows the exact value.</p>"
+            "<h3>Threats and the indicators that measure them</h3>"
+            + gaps
+            + table_html(threat_rows, html_columns=["pillar"], table_id="threat-coverage")
+            + "<h3>Fear and want indicators</h3>"
+            + table_html(
+                table,
+                caption="year: the year mapped; countries: how many have a value in it",
+                html_columns=["pillar"],
+                formatters={"year": str},
+                table_id="indicator-table",
+            )
+        )
+        sources = sorted({s.dataset for i in registry.indicators for s in i.sources})
+        attributions = _attributions(sources)
+        return RenderedSection(id=self.id, title=self.title, html=html, attributions=attributions)
+
+
+def _attributions(dataset_names: list[str]) -> list[str]:
+    from humsec.data import dataset
+
+    lines = []
+    for name in [*dataset_names, "world"]:
+        entry = dataset(name)
+        lines.append(f"{entry.title}: {entry.attribution} ({entry.licence})")
+    return lines
+
+
+THREAT_MAP = ThreatMapSection()
