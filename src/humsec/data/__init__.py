@@ -33,6 +33,7 @@ from humsec.data.readers import read_table
 from humsec.data.shape import to_long, to_wide
 from humsec.data.synthetic_survey import synthetic_survey
 from humsec.data.topojson import topology_to_features
+from humsec.data.user_sources import load_emdat_owid, load_fsi, load_idmc, load_ndgain
 from humsec.data.validation import require_columns, require_numeric, require_unique
 
 __all__ = [
@@ -55,7 +56,11 @@ __all__ = [
     "gw_to_iso3",
     "indicator_registry",
     "load",
+    "load_emdat_owid",
+    "load_fsi",
+    "load_idmc",
     "load_indicator_registry",
+    "load_ndgain",
     "match_countries",
     "read_hxl",
     "read_table",

@@ -106,7 +106,7 @@ def _match_unique(values: list[str]) -> dict[str, str | None]:
             continue
         text = value.strip()
         upper = text.upper()
-        if re.fullmatch(r"[A-Z]{3}", text) and upper in iso3:
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{2}", text) and upper in iso3:
             _MATCHED[value] = upper
         elif re.fullmatch(r"\d{1,3}(\.0)?", text):
             _MATCHED[value] = numeric.get(str(int(float(text))))
