@@ -27,13 +27,15 @@ the node says ``missing: propagate``. A node whose share of present children is 
 
 Non-positive values: ``ln`` and ``1/x`` (and non-integer powers) need ``x > 0`` (for the
 inverted mean, ``x < c``). By default such values raise :class:`SpecError`; with
-``nonpositive: offset`` the mean is taken of ``x + offset`` and the offset subtracted after.
+``nonpositive: offset`` the mean is taken of ``x + offset`` and the offset subtracted after;
+with ``nonpositive: zero`` a child equal to 0 makes the geometric (or harmonic) mean exactly 0,
+the value of the product itself (negative values still raise).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,11 +57,14 @@ class Generator:
     needs_positive: bool
     ceiling: float | None = None
     shift: float = 0.0
+    zero_absorbs: bool = False
 
     def invalid(self, values: FloatArray) -> NDArray[np.bool_]:
         """Positions whose value lies outside the generator's domain (NaN counts as valid)."""
         bad = np.zeros(values.shape, dtype=bool)
-        if self.needs_positive:
+        if self.needs_positive and self.zero_absorbs:
+            bad |= values < 0
+        elif self.needs_positive:
             bad |= (values + self.shift) <= 0
         if self.ceiling is not None:
             bad |= values >= self.ceiling
@@ -114,11 +119,18 @@ def generator(
 
 
 def node_generator(node: NodeSpec, *, method: str | None = None, scale_max: float) -> Generator:
-    """The generator of ``node`` (or of ``method`` applied to it), with its offset and ceiling."""
+    """The generator of ``node`` (or of ``method`` applied to it), with its offset and ceiling.
+
+    With ``nonpositive: zero`` a zero child makes a geometric-type mean exactly 0 (the limit of
+    the product; INFORM's and the HDI's published formula): ``zero_absorbs`` is set.
+    """
     chosen = method or node.method
     shift = node.offset if node.nonpositive == "offset" else 0.0
     ceiling = node.ceiling if node.ceiling is not None else scale_max + 1.0
-    return generator(chosen, p=node.p, ceiling=ceiling, shift=shift)
+    gen = generator(chosen, p=node.p, ceiling=ceiling, shift=shift)
+    if node.nonpositive == "zero" and gen.needs_positive and (node.p is None or node.p <= 0):
+        gen = replace(gen, zero_absorbs=True)
+    return gen
 
 
 def round_half_up(values: FloatArray, digits: int) -> FloatArray:
@@ -162,10 +174,13 @@ def aggregate(
             gen = node_generator(node, method=chosen, scale_max=scale_max)
             bad = gen.invalid(np.where(present, x, np.nan)) & present
             if bad.any():
-                _raise_domain(node, gen, x[bad], where)
-            fx = np.where(present, gen.forward(np.where(present, x, 1.0)), 0.0)
+                raise_domain_error(node, gen, x[bad], where)
+            zeros = present & (x == 0) if gen.zero_absorbs else np.zeros(x.shape, dtype=bool)
+            usable = present & ~zeros
+            fx = np.where(usable, gen.forward(np.where(usable, x, 1.0)), 0.0)
             total = (w * present).sum(axis=-1)
             out = gen.inverse((w * fx).sum(axis=-1) / np.where(total > 0, total, 1.0))
+            out = np.where((zeros & (w > 0)).any(axis=-1), 0.0, out)
         elif chosen == "min":
             out = np.where(present, x, np.inf).min(axis=-1)
         elif chosen == "max":
@@ -185,7 +200,8 @@ def aggregate(
     return out, coverage
 
 
-def _raise_domain(node: NodeSpec, gen: Generator, bad: FloatArray, where: str) -> None:
+def raise_domain_error(node: NodeSpec, gen: Generator, bad: FloatArray, where: str) -> None:
+    """Raise the :class:`SpecError` for values outside a generator's domain."""
     if gen.ceiling is not None and (bad >= gen.ceiling).any():
         raise SpecError(
             f"{gen.method} mean needs values below the ceiling {gen.ceiling:g}; "

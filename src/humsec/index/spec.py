@@ -165,7 +165,8 @@ class NodeSpec(_Strict):
     node is missing rather than computed from too little. ``missing`` says what happens to a
     missing child: ``renormalise`` (INFORM's rule: drop it and rescale the other weights) or
     ``propagate`` (the node is missing). ``nonpositive`` says what a geometric-type mean does
-    with a value <= 0: ``error`` (default) or ``offset`` (add ``offset`` before, subtract after).
+    with a value <= 0: ``error`` (default), ``offset`` (add ``offset`` before, subtract after)
+    or ``zero`` (a zero child gives exactly 0, the product's own value).
     """
 
     code: str
@@ -179,7 +180,7 @@ class NodeSpec(_Strict):
     ceiling: float | None = None
     min_coverage: float = Field(0.0, ge=0, le=1)
     missing: Literal["renormalise", "propagate"] = "renormalise"
-    nonpositive: Literal["error", "offset"] = "error"
+    nonpositive: Literal["error", "offset", "zero"] = "error"
     offset: float = 1.0
     round: int | None = None
 

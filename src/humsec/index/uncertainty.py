@@ -1,0 +1,529 @@
+"""Uncertainty and sensitivity analysis of a composite index (Saisana, Saltelli & Tarantola 2005;
+OECD/JRC Handbook 2008, section 7; COINr's ``get_sensitivity``).
+
+Each *replication* rebuilds the index under one random combination of modelling choices:
+
+* ``weights``: the weights of every aggregate node's children are redrawn, either from a
+  Dirichlet distribution centred on the nominal weights (``alpha_i = kappa * C * w_i / sum w``,
+  so the mean is the nominal weight and ``kappa`` sets the spread) or as uniform noise
+  ``w_i (1 + U(-e, e))``;
+* ``normalisation``: one of the alternative normalisations (``spec``, ``minmax``,
+  ``percentile``, ``zscore``) for every indicator that the spec normalises (indicators with
+  ``normalisation: none`` are already final scores and are kept). Alternatives map onto the
+  indicator's range with the lower end lifted by 1 % of the span (COINr's 1-100 convention),
+  so that a geometric mean never meets a zero;
+* ``aggregation``: one of the alternative means (``spec``, ``arithmetic``, ``geometric``,
+  ``harmonic``, ``inverted_geometric``) for every node aggregated by a weighted mean
+  (custom, min, max and product nodes are kept);
+* ``imputation``: ``spec``, ``none`` (missing values drop out of the weights), ``mean`` or
+  ``median`` for every indicator;
+* ``drop_one``: no indicator, or one indicator chosen at random, is left out.
+
+Every choice is driven by one uniform factor in [0, 1) (a *trigger*: the factor picks the level
+of a discrete choice, or the draw from a bank of weight vectors), so the same model serves a
+plain Monte Carlo sample (``n`` replications) and a Sobol design from SALib (Saltelli's
+scheme, ``N (D + 2)`` runs). The output analysed by Sobol is the mean absolute shift of the
+units' ranks from the nominal ranking (Saisana et al. 2005, R_S).
+
+Vectorisation: normalised indicator matrices are computed once per (imputation,
+normalisation) combination. For a node whose children are all indicators and whose method is
+a weighted quasi-arithmetic mean ``f^-1(sum w f(x) / sum w)``, all replications sharing a
+combination and a method are evaluated with two matrix products
+``f(X) @ W.T`` and ``1[present] @ W.T``. Higher nodes work on (replications, units, children)
+arrays. There is no Python loop over units or replications, only over nodes, choices and
+chunks of replications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+from scipy.stats import rankdata
+
+from humsec.errors import SpecError
+from humsec.index.aggregation import (
+    QUASI_ARITHMETIC,
+    aggregate,
+    node_generator,
+    raise_domain_error,
+    round_half_up,
+)
+from humsec.index.build import build, prepare_indicators
+from humsec.index.expression import parse_expression
+from humsec.index.spec import IndexSpec, NodeSpec, Normalisation
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+FACTORS = ("weights", "normalisation", "aggregation", "imputation", "drop_one")
+NormalisationChoice = Literal["spec", "minmax", "percentile", "zscore"]
+AggregationChoice = Literal["spec", "arithmetic", "geometric", "harmonic", "inverted_geometric"]
+ImputationChoice = Literal["spec", "none", "mean", "median"]
+
+
+class UncertaintySettings(BaseModel):
+    """Alternatives and distributions of the uncertainty analysis (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weights: Literal["dirichlet", "noise"] = "dirichlet"
+    concentration: float = Field(10.0, gt=0)
+    noise: float = Field(0.25, gt=0, lt=1)
+    normalisations: tuple[NormalisationChoice, ...] = ("spec", "minmax", "percentile")
+    aggregations: tuple[AggregationChoice, ...] = ("spec", "arithmetic", "geometric")
+    imputations: tuple[ImputationChoice, ...] = ("spec", "none", "mean")
+    interval: tuple[float, float] = (0.05, 0.95)
+    sobol_n: int = Field(256, ge=8)
+    chunk: int = Field(1000, ge=1)
+
+
+@dataclass
+class UncertaintyResult:
+    """Score and rank distributions per unit, the design, and Sobol sensitivity indices.
+
+    ``scores`` and ``ranks`` are arrays (replications, units) aligned with ``units``;
+    ``design`` has one row per replication with the level each factor took; ``sensitivity``
+    has first-order (S1) and total (ST) Sobol indices of the mean absolute rank shift, with
+    bootstrap confidence half-widths, or is None when Sobol was not asked for.
+    """
+
+    spec: IndexSpec
+    units: pd.Index
+    nominal_scores: FloatArray
+    nominal_ranks: FloatArray
+    scores: FloatArray
+    ranks: FloatArray
+    design: pd.DataFrame
+    vary: list[str]
+    seed: int
+    interval: tuple[float, float]
+    sensitivity: pd.DataFrame | None = None
+    sobol_runs: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        """Number of Monte Carlo replications."""
+        return int(self.scores.shape[0])
+
+    def summary(self) -> pd.DataFrame:
+        """Per unit: nominal, median and interval of score and rank, and the mean rank shift."""
+        lo, hi = self.interval
+        with np.errstate(invalid="ignore"):
+            qs = np.nanquantile(self.scores, [0.5, lo, hi], axis=0)
+            qr = np.nanquantile(self.ranks, [0.5, lo, hi], axis=0)
+            shift = np.nanmean(np.abs(self.ranks - self.nominal_ranks[None, :]), axis=0)
+        pl, ph = round(lo * 100), round(hi * 100)
+        out = pd.DataFrame(
+            {
+                "score": self.nominal_scores,
+                "score_median": qs[0],
+                f"score_p{pl:02d}": qs[1],
+                f"score_p{ph:02d}": qs[2],
+                "rank": self.nominal_ranks,
+                "rank_median": qr[0],
+                f"rank_p{pl:02d}": qr[1],
+                f"rank_p{ph:02d}": qr[2],
+                "mean_rank_shift": shift,
+            },
+            index=self.units,
+        )
+        return out.sort_values(["rank", "rank_median"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-unit summary (see :meth:`summary`)."""
+        return self.summary()
+
+
+@dataclass
+class _Model:
+    """Everything a replication needs, precomputed once."""
+
+    spec: IndexSpec
+    x: FloatArray  # (combinations, units, indicators)
+    n_norm: int
+    codes: list[str]
+    weight_banks: dict[str, FloatArray]
+    nominal_weights: dict[str, FloatArray]
+    aggregations: list[str]
+    scale_max: float
+
+
+def _alternative_normalisation(spec: IndexSpec, choice: str) -> IndexSpec:
+    if choice == "spec":
+        return spec
+    indicators = []
+    for ind in spec.indicators:
+        norm = ind.normalisation
+        if norm.method == "none":
+            indicators.append(ind)
+            continue
+        lo, hi = norm.range if norm.method not in ("zscore", "rank") else spec.scale
+        lifted = (lo + 0.01 * (hi - lo), hi)
+        method = "minmax" if choice == "minmax" else choice
+        new = Normalisation(method=method, range=lifted)
+        indicators.append(ind.model_copy(update={"normalisation": new}))
+    return spec.model_copy(update={"indicators": indicators})
+
+
+def _alternative_imputation(spec: IndexSpec, choice: str) -> IndexSpec:
+    if choice == "spec":
+        return spec
+    indicators = [
+        ind.model_copy(
+            update={"imputation": ind.imputation.model_copy(update={"method": choice})}
+        )
+        for ind in spec.indicators
+    ]
+    return spec.model_copy(update={"indicators": indicators})
+
+
+def _weight_banks(
+    spec: IndexSpec, settings: UncertaintySettings, size: int, rng: np.random.Generator, vary: bool
+) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    nominal: dict[str, FloatArray] = {}
+    banks: dict[str, FloatArray] = {}
+    for node in spec.nodes:
+        w = np.array(list(spec.child_weights(node).values()), dtype=float)
+        nominal[node.code] = w
+        if not vary or node.method == "custom" or (w > 0).sum() < 2:
+            banks[node.code] = np.broadcast_to(w, (size, w.size))
+            continue
+        positive = w > 0
+        if settings.weights == "dirichlet":
+            share = w[positive] / w[positive].sum()
+            alpha = settings.concentration * positive.sum() * share
+            bank = np.zeros((size, w.size))
+            bank[:, positive] = rng.dirichlet(alpha, size=size) * w[positive].sum()
+        else:
+            bank = w * (1.0 + rng.uniform(-settings.noise, settings.noise, (size, w.size)))
+        banks[node.code] = bank
+    return banks, nominal
+
+
+def _levels(u: FloatArray, k: int) -> IntArray:
+    return np.minimum((u * k).astype(np.int64), k - 1)
+
+
+def _rank_rows(scores: FloatArray) -> FloatArray:
+    """Rank units within each replication: 1 = highest score, ties share the lowest rank."""
+    return np.asarray(rankdata(-scores, axis=1, method="min", nan_policy="omit"), dtype=float)
+
+
+def _evaluate(model: _Model, factors: dict[str, FloatArray], chunk: int) -> FloatArray:
+    """Root scores (replications, units) for factor values in [0, 1) (one array per factor)."""
+    n = len(next(iter(factors.values())))
+    n_units = model.x.shape[1]
+    out = np.empty((n, n_units))
+    for start in range(0, n, chunk):  # chunks bound memory; each chunk is fully vectorised
+        part = {k: v[start : start + chunk] for k, v in factors.items()}
+        out[start : start + chunk] = _evaluate_chunk(model, part)
+    return out
+
+
+def _evaluate_chunk(model: _Model, factors: dict[str, FloatArray]) -> FloatArray:
+    spec = model.spec
+    r = len(next(iter(factors.values())))
+    n_comb = model.x.shape[0]
+    n_imp = n_comb // model.n_norm
+    imp = _levels(factors["imputation"], n_imp) if "imputation" in factors else np.zeros(r, int)
+    norm = (
+        _levels(factors["normalisation"], model.n_norm)
+        if "normalisation" in factors
+        else np.zeros(r, int)
+    )
+    combo = imp * model.n_norm + norm
+    agg = (
+        _levels(factors["aggregation"], len(model.aggregations))
+        if "aggregation" in factors
+        else np.zeros(r, int)
+    )
+    n_ind = len(model.codes)
+    dropped = (
+        _levels(factors["drop_one"], n_ind + 1) - 1 if "drop_one" in factors else np.full(r, -1)
+    )
+    bank_size = next(iter(model.weight_banks.values())).shape[0]
+    bank = _levels(factors["weights"], bank_size) if "weights" in factors else None
+    position = {c: i for i, c in enumerate(model.codes)}
+    values: dict[str, FloatArray] = {}
+    for node in spec.bottom_up():
+        if bank is None:
+            w = np.broadcast_to(model.nominal_weights[node.code], (r, len(node.children))).copy()
+        else:
+            w = np.array(model.weight_banks[node.code][bank])
+        for j, child in enumerate(node.children):
+            if child in position:
+                w[dropped == position[child], j] = 0.0
+        methods = np.array(
+            [
+                node.method if (choice == "spec" or node.method not in QUASI_ARITHMETIC) else choice
+                for choice in model.aggregations
+            ]
+        )[agg]
+        leaf = all(c in position for c in node.children)
+        if leaf and node.method in QUASI_ARITHMETIC:
+            values[node.code] = _leaf_node(model, node, w, combo, methods)
+        else:
+            values[node.code] = _upper_node(model, node, w, combo, methods, values, dropped)
+    return values[spec.root]
+
+
+def _leaf_node(
+    model: _Model, node: NodeSpec, w: FloatArray, combo: IntArray, methods: NDArray[np.str_]
+) -> FloatArray:
+    """Quasi-arithmetic node over indicators: matrix products per (combination, method)."""
+    idx = [model.codes.index(c) for c in node.children]
+    r, n_units = len(combo), model.x.shape[1]
+    out = np.full((r, n_units), np.nan)
+    where = f"index spec {model.spec.code!r}, node {node.code!r} (uncertainty)"
+    for k in np.unique(combo):
+        x = model.x[k][:, idx]
+        present = ~np.isnan(x)
+        for method in np.unique(methods[combo == k]):
+            group = np.flatnonzero((combo == k) & (methods == method))
+            gen = node_generator(node, method=str(method), scale_max=model.scale_max)
+            bad = gen.invalid(np.where(present, x, np.nan)) & present
+            if bad.any():
+                raise_domain_error(node, gen, x[bad], where)
+            zeros = present & (x == 0) if gen.zero_absorbs else np.zeros(x.shape, dtype=bool)
+            usable = present & ~zeros
+            with np.errstate(divide="ignore", invalid="ignore"):
+                fx = np.where(usable, gen.forward(np.where(usable, x, 1.0)), 0.0)
+                wg = w[group]  # (g, C)
+                positive = (wg > 0).astype(float)
+                num = fx @ wg.T  # (units, g)
+                den = present.astype(float) @ wg.T
+                n_present = present.astype(float) @ positive.T
+                n_children = np.maximum(positive.sum(axis=1), 1.0)
+                value = gen.inverse(num / np.where(den > 0, den, 1.0))
+            if gen.zero_absorbs:
+                value = np.where(zeros.astype(float) @ positive.T > 0, 0.0, value)
+            empty = n_present == 0
+            if node.missing == "propagate":
+                empty |= n_present < positive.sum(axis=1)
+            if node.min_coverage > 0:
+                empty |= n_present / n_children < node.min_coverage - 1e-12
+            value = np.where(empty, np.nan, value)
+            if node.round is not None:
+                value = round_half_up(value, node.round)
+            out[group] = value.T
+    return out
+
+
+def _upper_node(
+    model: _Model,
+    node: NodeSpec,
+    w: FloatArray,
+    combo: IntArray,
+    methods: NDArray[np.str_],
+    values: dict[str, FloatArray],
+    dropped: IntArray,
+) -> FloatArray:
+    """Any other node: build (replications, units, children) and aggregate per method."""
+    parts = []
+    for child in node.children:
+        if child in values:
+            parts.append(values[child])
+        else:
+            i = model.codes.index(child)
+            column = model.x[:, :, i][combo]  # (r, units)
+            parts.append(np.where((dropped == i)[:, None], np.nan, column))
+    stacked = np.stack(parts, axis=-1)  # (r, units, C)
+    where = f"index spec {model.spec.code!r}, node {node.code!r} (uncertainty)"
+    if node.method == "custom":
+        expr = parse_expression(node.expression or "", node.children, location=where)
+        result = expr.evaluate({c: stacked[..., j] for j, c in enumerate(node.children)})
+        result = np.broadcast_to(result, stacked.shape[:-1]).astype(float)
+        return round_half_up(result, node.round) if node.round is not None else result
+    out = np.full(stacked.shape[:-1], np.nan)
+    for method in np.unique(methods):
+        group = np.flatnonzero(methods == method)
+        out[group], _ = aggregate(
+            stacked[group],
+            w[group][:, None, :],
+            node,
+            method=str(method),
+            scale_max=model.scale_max,
+            location=where,
+        )
+    return out
+
+
+def uncertainty(
+    spec: IndexSpec,
+    data: pd.DataFrame,
+    n: int = 1000,
+    seed: int = 0,
+    vary: Sequence[str] = ("weights", "normalisation", "aggregation"),
+    *,
+    year: int | None = None,
+    settings: UncertaintySettings | None = None,
+    sobol: bool = True,
+) -> UncertaintyResult:
+    """Monte Carlo uncertainty analysis of ``spec`` on ``data`` plus Sobol sensitivity indices.
+
+    ``n`` replications vary the choices named in ``vary`` (any of ``weights``,
+    ``normalisation``, ``aggregation``, ``imputation``, ``drop_one``); ``seed`` makes the run
+    reproducible. Returns per-unit score and rank distributions (median and the
+    ``settings.interval`` quantiles, 5-95 % by default) and, with ``sobol``, first-order and
+    total Sobol indices of the mean absolute rank shift computed with SALib from
+    ``settings.sobol_n * (D + 2)`` further runs. See the module docstring for the method.
+    """
+    settings = settings or UncertaintySettings()
+    unknown = [v for v in vary if v not in FACTORS]
+    if unknown:
+        raise SpecError(
+            f"unknown uncertainty factor(s): {', '.join(unknown)}",
+            location="uncertainty vary",
+            hint=f"choose from {', '.join(FACTORS)}",
+        )
+    if n < 2:
+        raise SpecError("the uncertainty analysis needs n >= 2 replications", location="n")
+    notes: list[str] = []
+    factors = list(dict.fromkeys(vary))
+    if "normalisation" in factors and all(
+        i.normalisation.method == "none" for i in spec.indicators
+    ):
+        factors.remove("normalisation")
+        notes.append("normalisation not varied: every indicator is a pre-normalised score")
+    if "aggregation" in factors and not any(n.method in QUASI_ARITHMETIC for n in spec.nodes):
+        factors.remove("aggregation")
+        notes.append("aggregation not varied: no node uses a weighted mean")
+    normalisations: list[str] = (
+        list(settings.normalisations) if "normalisation" in factors else ["spec"]
+    )
+    imputations: list[str] = list(settings.imputations) if "imputation" in factors else ["spec"]
+    aggregations: list[str] = list(settings.aggregations) if "aggregation" in factors else ["spec"]
+
+    nominal = build(spec, data, year=year)
+    units = nominal.scores.index
+    matrices = []
+    for imp in imputations:
+        for norm in normalisations:
+            alt = _alternative_normalisation(_alternative_imputation(spec, imp), norm)
+            prepared = prepare_indicators(alt, data, year=year)
+            matrices.append(prepared.normalised[spec.indicator_codes].to_numpy(dtype=float))
+    rng = np.random.default_rng(seed)
+    bank_size = max(n, 1024)
+    banks, nominal_weights = _weight_banks(spec, settings, bank_size, rng, "weights" in factors)
+    model = _Model(
+        spec=spec,
+        x=np.stack(matrices),
+        n_norm=len(normalisations),
+        codes=spec.indicator_codes,
+        weight_banks=banks,
+        nominal_weights=nominal_weights,
+        aggregations=aggregations,
+        scale_max=spec.scale[1],
+    )
+    nominal_scores = nominal.root.to_numpy(dtype=float)
+    nominal_ranks = _rank_rows(nominal_scores[None, :])[0]
+
+    sample = rng.random((n, len(factors)))
+    design_values = {f: sample[:, j] for j, f in enumerate(factors)}
+    try:
+        scores = (
+            _evaluate(model, design_values, settings.chunk)
+            if factors
+            else np.tile(nominal_scores, (n, 1))
+        )
+    except SpecError as error:
+        if "aggregation" not in factors:
+            raise
+        raise SpecError(
+            error.message,
+            location=error.location,
+            hint=f"{error.hint}; or leave that mean out of the aggregation alternatives "
+            f"(now {', '.join(aggregations)}), e.g. --aggregations spec,arithmetic",
+        ) from None
+    ranks = _rank_rows(scores)
+    design = _design_frame(design_values, model, spec, imputations, normalisations)
+
+    sensitivity = None
+    runs = 0
+    if sobol and len(factors) >= 1:
+        sensitivity, runs = _sobol(model, factors, nominal_ranks, settings, seed)
+    return UncertaintyResult(
+        spec=spec,
+        units=units,
+        nominal_scores=nominal_scores,
+        nominal_ranks=nominal_ranks,
+        scores=scores,
+        ranks=ranks,
+        design=design,
+        vary=factors,
+        seed=seed,
+        interval=settings.interval,
+        sensitivity=sensitivity,
+        sobol_runs=runs,
+        notes=notes,
+    )
+
+
+def _design_frame(
+    values: dict[str, FloatArray],
+    model: _Model,
+    spec: IndexSpec,
+    imputations: Sequence[str],
+    normalisations: Sequence[str],
+) -> pd.DataFrame:
+    out: dict[str, object] = {}
+    for name, u in values.items():
+        if name == "imputation":
+            out[name] = np.asarray(imputations)[_levels(u, len(imputations))]
+        elif name == "normalisation":
+            out[name] = np.asarray(normalisations)[_levels(u, len(normalisations))]
+        elif name == "aggregation":
+            out[name] = np.asarray(model.aggregations)[_levels(u, len(model.aggregations))]
+        elif name == "drop_one":
+            labels = np.asarray(["(none)", *spec.indicator_codes])
+            out[name] = labels[_levels(u, len(labels))]
+        else:
+            bank_size = next(iter(model.weight_banks.values())).shape[0]
+            out[name] = _levels(u, bank_size)
+    return pd.DataFrame(out)
+
+
+def _sobol(
+    model: _Model,
+    factors: list[str],
+    nominal_ranks: FloatArray,
+    settings: UncertaintySettings,
+    seed: int,
+) -> tuple[pd.DataFrame, int]:
+    """First-order and total Sobol indices of the mean absolute rank shift (SALib)."""
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    problem = {"num_vars": len(factors), "names": factors, "bounds": [[0.0, 1.0]] * len(factors)}
+    base = 1 << max(3, int(np.ceil(np.log2(settings.sobol_n))))  # Sobol' wants a power of 2
+    design = sobol_sample.sample(problem, base, calc_second_order=False, seed=seed)
+    design = np.clip(design, 0.0, np.nextafter(1.0, 0.0))
+    scores = _evaluate(model, {f: design[:, j] for j, f in enumerate(factors)}, settings.chunk)
+    ranks = _rank_rows(scores)
+    with np.errstate(invalid="ignore"):
+        shift = np.nanmean(np.abs(ranks - nominal_ranks[None, :]), axis=1)
+    if np.nanvar(shift) == 0:
+        table = pd.DataFrame(
+            {"S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0}, index=pd.Index(factors)
+        )
+    else:
+        indices = sobol_analyze.analyze(
+            problem, np.nan_to_num(shift), calc_second_order=False, seed=seed
+        )
+        table = pd.DataFrame(
+            {
+                "S1": indices["S1"],
+                "S1_conf": indices["S1_conf"],
+                "ST": indices["ST"],
+                "ST_conf": indices["ST_conf"],
+            },
+            index=pd.Index(factors),
+        )
+    table.index.name = "factor"
+    return table, int(design.shape[0])

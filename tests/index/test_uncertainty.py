@@ -1,0 +1,92 @@
+"""Uncertainty analysis: nominal replications reproduce the build, intervals and Sobol behave."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from humsec.errors import SpecError
+from humsec.index import build, load_preset
+from humsec.index.uncertainty import UncertaintySettings, uncertainty
+
+
+def test_replications_with_only_spec_choices_equal_the_build(inform2020: pd.DataFrame) -> None:
+    spec = load_preset("inform")
+    settings = UncertaintySettings(aggregations=["spec"], imputations=["spec"])
+    result = uncertainty(spec, inform2020, n=20, seed=3, vary=["aggregation", "imputation"],
+                         settings=settings, sobol=False)
+    built = build(spec, inform2020).scores["inform_risk"].to_numpy()
+    np.testing.assert_allclose(result.scores, np.tile(built, (20, 1)), atol=1e-12)
+    assert (result.summary()["mean_rank_shift"] == 0).all()
+
+
+def test_seed_reproducible_and_intervals_contain_median(hdr2022: pd.DataFrame) -> None:
+    data = hdr2022.dropna()
+    spec = load_preset("hdi")
+    a = uncertainty(spec, data, n=200, seed=7, sobol=False)
+    b = uncertainty(spec, data, n=200, seed=7, sobol=False)
+    np.testing.assert_array_equal(a.scores, b.scores)
+    s = a.summary()
+    assert (s["rank_p05"] <= s["rank_median"]).all() and (s["rank_median"] <= s["rank_p95"]).all()
+    assert (s["score_p05"] <= s["score_p95"]).all()
+    # ranks are a permutation of 1..n in every replication (no ties in HDI scores)
+    assert np.array_equal(np.sort(a.ranks, axis=1)[0], np.arange(1, len(data) + 1))
+    # the top and bottom of the HDI are stable under these choices
+    assert s.loc["CHE", "rank_p95"] <= 10
+    assert s.loc["SSD", "rank_p05"] >= len(data) - 10
+
+
+def test_drop_one_design_and_weights_only_keep_order_for_dominated_unit() -> None:
+    # unit "best" is better on every indicator: no weights and no dropped indicator can
+    # change that it ranks first when aggregation is arithmetic
+    data = pd.DataFrame(
+        {"a": [9.0, 5.0, 1.0, 3.0], "b": [8.0, 2.0, 4.0, 6.0], "c": [9.5, 7.0, 3.0, 1.0]},
+        index=["best", "u2", "u3", "u4"],
+    )
+    spec_dict = {
+        "code": "toy",
+        "root": "total",
+        "orientation": "higher_is_better",
+        "scale": [0, 10],
+        "indicators": [{"code": c, "direction": "higher_is_better"} for c in "abc"],
+        "nodes": [{"code": "total", "children": ["a", "b", "c"]}],
+    }
+    from humsec.index import IndexSpec
+
+    spec = IndexSpec.from_dict(spec_dict)
+    result = uncertainty(spec, data, n=300, seed=1, vary=["weights", "drop_one"],
+                         settings=UncertaintySettings(sobol_n=64))
+    assert (result.ranks[:, 0] == 1).all()
+    assert set(result.design["drop_one"]) == {"(none)", "a", "b", "c"}
+    assert result.sensitivity is not None
+    assert set(result.sensitivity.index) == {"weights", "drop_one"}
+    assert result.sobol_runs == 64 * (2 + 2)
+    # with nominal weights, a replication that drops "a" scores the mean of b and c
+    only_drop = uncertainty(spec, data, n=100, seed=2, vary=["drop_one"], sobol=False)
+    rows = (only_drop.design["drop_one"] == "a").to_numpy()
+    assert rows.any()
+    np.testing.assert_allclose(only_drop.scores[rows][0], (data["b"] + data["c"]) / 2)
+
+
+def test_sobol_identifies_the_only_influential_factor(hdr2022: pd.DataFrame) -> None:
+    # with weights fixed and only normalisation varied, all rank variance is due to it
+    data = hdr2022.dropna()
+    result = uncertainty(load_preset("hdi"), data, n=50, seed=2,
+                         vary=["normalisation", "aggregation"],
+                         settings=UncertaintySettings(aggregations=["spec"], sobol_n=64))
+    assert result.sensitivity is not None
+    st = result.sensitivity["ST"]
+    assert st["normalisation"] > 0.5
+    assert abs(st["aggregation"]) < 0.05
+
+
+def test_geometric_alternative_on_zero_scores_is_an_error(inform2020: pd.DataFrame) -> None:
+    with pytest.raises(SpecError, match="aggregation alternatives"):
+        uncertainty(load_preset("inform"), inform2020, n=20, seed=1, vary=["aggregation"],
+                    sobol=False)
+
+
+def test_unknown_factor() -> None:
+    with pytest.raises(SpecError, match="unknown uncertainty factor"):
+        uncertainty(load_preset("hdi"), pd.DataFrame({"x": [1]}), vary=["wieghts"])
