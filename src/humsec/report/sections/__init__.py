@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from humsec.report.section import Section
 from humsec.report.sections.attribution import ATTRIBUTION
+from humsec.report.sections.country_profile import COUNTRY_PROFILE
 from humsec.report.sections.threat_map import THREAT_MAP
 
-SECTIONS: list[Section] = [THREAT_MAP, ATTRIBUTION]
+SECTIONS: list[Section] = [THREAT_MAP, COUNTRY_PROFILE, ATTRIBUTION]
