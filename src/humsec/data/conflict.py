@@ -11,7 +11,8 @@ Supporting states (secondary parties, e.g. coalition troop contributors) are cou
 separately in ``n_conflicts_secondary`` and do not set ``any_conflict``.
 
 Source: Gleditsch et al. (2002), "Armed Conflict 1946–2001: A New Dataset", Journal of Peace
-Research 39(5); Davies, Pettersson and Öberg (2024), UCDP version 24.1.
+Research 39(5); Davies et al. (2025), "Organized violence 1989–2024", Journal of Peace
+Research (UCDP/PRIO ACD release covering 1946–2024).
 """
 
 from __future__ import annotations
