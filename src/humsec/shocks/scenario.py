@@ -8,6 +8,7 @@ optionally, ``deprivations`` (``default`` or a mapping) for Alkire-Foster effect
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,21 +43,59 @@ def scenario_spec(source: str | Path | dict[str, Any]) -> dict[str, Any]:
     return read_yaml(source)
 
 
+def _drop_missing_areas(hz: dict[str, Any], areas: set[str]) -> dict[str, Any]:
+    out = dict(hz)
+    new_area = []
+    for item in out.get("area_hazards", []) or []:
+        item = dict(item)
+        if isinstance(item.get("rates"), dict):
+            item["rates"] = {a: r for a, r in item["rates"].items() if a in areas}
+        if isinstance(item.get("areas"), list):
+            item["areas"] = [a for a in item["areas"] if a in areas]
+        new_area.append(item)
+    out["area_hazards"] = new_area
+    new_sets = []
+    for es in out.get("event_sets", []) or []:
+        es = dict(es)
+        events = []
+        for ev in es.get("events", []) or []:
+            fp = {a: v for a, v in dict(ev.get("footprint", {})).items() if a in areas}
+            if fp:
+                events.append({**ev, "footprint": fp})
+        es["events"] = events
+        new_sets.append(es)
+    out["event_sets"] = new_sets
+    return out
+
+
 def build_scenario(source: str | Path | dict[str, Any], exposure: Exposure, *,
-                   name: str | None = None) -> Scenario:
+                   name: str | None = None, missing_areas: str = "raise") -> Scenario:
     """Build a validated :class:`Scenario` for ``exposure`` from a scenario file or mapping.
 
     Errors name the spec node (``hazards.area_hazards[0].rate``) and, for areas, the areas
-    missing from the exposure.
+    missing from the exposure. ``missing_areas="drop"`` instead drops hazard areas that the
+    exposure does not have (e.g. a small survey sample that misses an area) and records them
+    in the exposure notes.
     """
     spec = scenario_spec(source)
     where = str(source) if not isinstance(source, dict) else "scenario"
+    if missing_areas not in ("raise", "drop"):
+        raise SpecError(f"missing_areas must be 'raise' or 'drop', got {missing_areas!r}",
+                        location="build_scenario(missing_areas=...)")
     known = {"name", "description", "hazards", "impact_functions", "coping", "deprivations"}
     unknown = sorted(set(spec) - known)
     if unknown:
         raise SpecError(f"unknown scenario key(s) {unknown}", location=where,
                         hint=f"keys are {sorted(known)}")
     hz = dict(spec.get("hazards") or {})
+    if missing_areas == "drop":
+        named = {a for item in hz.get("area_hazards", []) or []
+                 for a in [*dict(item.get("rates") or {}), *(item.get("areas") or [])]}
+        dropped = sorted(named - set(exposure.areas))
+        hz = _drop_missing_areas(hz, set(exposure.areas))
+        if dropped:
+            exposure = replace(exposure, notes=(*exposure.notes,
+                               f"hazard areas absent from the exposure were dropped: {dropped}"))
     rp_sets = hz.pop("event_sets_from_return_periods", []) or []
     event_sets = [parse_spec(EventSet, e, location=f"{where}: hazards.event_sets[{i}]")
                   for i, e in enumerate(hz.pop("event_sets", []) or [])]
@@ -100,4 +139,4 @@ def demo_exposure(n_households: int = DEMO_HOUSEHOLDS, seed: int = 1) -> Exposur
 
 def demo_scenario(n_households: int = DEMO_HOUSEHOLDS, seed: int = 1) -> Scenario:
     """The bundled demo scenario on a synthetic survey of ``n_households``."""
-    return build_scenario("demo", demo_exposure(n_households, seed))
+    return build_scenario("demo", demo_exposure(n_households, seed), missing_areas="drop")
