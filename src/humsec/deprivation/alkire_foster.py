@@ -48,6 +48,7 @@ TABLE_COLUMNS = [
 ]
 MEASURES = ("M0", "H", "A", "hd", "hdk", "actb", "pctb", "popshare")
 _PROPORTIONS = {"H", "hd", "hdk", "popshare"}
+_TEXT = ("subgroup", "level", "measure", "indicator")
 
 
 @dataclass
@@ -226,8 +227,16 @@ def af_measures(
                     pieces.append(
                         _rows(subgroup, levels, k, measure, ind.name, th, sd, psu.df, level)
                     )
-    table = pd.concat([pd.DataFrame(p) for p in pieces], ignore_index=True)
-    table["level"] = table["level"].astype("str")
+    # One frame from the pieces' columns (one DataFrame per piece would dominate small runs).
+    columns = {
+        name: np.concatenate(
+            [np.asarray(p[name], dtype=object if name in _TEXT else float) for p in pieces]
+        )
+        for name in TABLE_COLUMNS
+    }
+    table = pd.DataFrame(columns)
+    for name in _TEXT:
+        table[name] = table[name].astype("str")
     order = {m: i for i, m in enumerate(MEASURES)}
     ind_order = {"": -1, **{n: i for i, n in enumerate(spec.names)}}
     table = table.sort_values(

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
+from scipy.special import stdtrit
 
 from humsec.errors import SpecError
 
@@ -118,7 +118,7 @@ def t_ci(
     theta: np.ndarray, se: np.ndarray, df: int, level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wald interval theta -/+ t_{(1+level)/2, df} * se (df = #PSU - #strata)."""
-    q = float(sps.t.ppf(0.5 + level / 2, max(df, 1)))
+    q = float(stdtrit(max(df, 1), 0.5 + level / 2))
     return theta - q * se, theta + q * se
 
 
@@ -130,7 +130,7 @@ def logit_ci(
     l = log(theta/(1-theta)), se_l = se / (theta (1-theta)); bounds
     expit(l -/+ t_{(1+level)/2, df} se_l). At theta = 0 or 1 the interval collapses to theta.
     """
-    q = float(sps.t.ppf(0.5 + level / 2, max(df, 1)))
+    q = float(stdtrit(max(df, 1), 0.5 + level / 2))
     theta = np.asarray(theta, dtype=float)
     inside = (theta > 0) & (theta < 1)
     safe = np.where(inside, theta, 0.5)

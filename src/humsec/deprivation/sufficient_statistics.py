@@ -15,6 +15,7 @@ cross-classification. Marginal subgroups are summed from it afterwards in numpy.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ import pandas as pd
 from humsec.deprivation.backends import as_lazy
 from humsec.deprivation.linearisation import PSUDesign
 from humsec.deprivation.spec import TOLERANCE, DeprivationSpec, Indicator, SurveyDesign
-from humsec.errors import ColumnError, DataError, HumsecWarning, did_you_mean
+from humsec.errors import ColumnError, DataError, HumsecError, HumsecWarning, did_you_mean
 
 __all__ = ["SufficientStatistics", "sufficient_statistics"]
 
@@ -239,7 +240,6 @@ def sufficient_statistics(
     _check_columns(schema, spec, design, by)
 
     inds = spec.indicators
-    ks = spec.k
     weight = nw.col(design.weight).cast(nw.Float64) if design.weight else nw.lit(1.0)
     design_cols = design.columns
     key_exprs = [
@@ -255,89 +255,33 @@ def sufficient_statistics(
         nw.all_horizontal(*complete_parts, ignore_nulls=False) if complete_parts else nw.lit(True)
     )
 
-    # Step 1: deprivations g_j (null kept), weight, completeness, validation flags.
-    g_exprs = []
-    for j, ind in enumerate(inds):
-        g = _indicator_expr(ind)
-        if spec.missing == "nondeprived":
-            g = g.fill_null(0.0)
-        g_exprs.append(g.alias(f"_g{j}"))
-    flags = [
-        nw.col(i.source).is_null().cast(nw.Int64).alias(f"_miss{j}") for j, i in enumerate(inds)
-    ]
-    flags += [
-        nw.col(c).is_null().cast(nw.Int64).alias(f"_missd{d}") for d, c in enumerate(design_cols)
-    ]
-    for j, ind in enumerate(inds):
-        if ind.cutoff is None:
-            x = nw.col(ind.source).cast(nw.Float64)
-            bad = (~x.is_in([0.0, 1.0])) & (~x.is_null())
-            flags.append(bad.fill_null(False).cast(nw.Int64).alias(f"_bad{j}"))
-    flags.append((weight < 0).fill_null(False).cast(nw.Int64).alias("_negw"))
-    step = frame.with_columns(
-        *key_exprs, *g_exprs, *flags, weight.alias("_s"), complete.alias(COMPLETE)
-    )
+    def step_builder(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return _products(frame, spec, design, by, key_exprs, complete, weight, compound,
+                         codeprivation)  # fmt: skip
 
-    # Step 2: score and poverty status per cutoff.
-    score = nw.sum_horizontal(
-        *[nw.col(f"_g{j}") * float(i.weight or 0.0) for j, i in enumerate(inds)]
-    )
-    step = step.with_columns(score.alias("_c"))
-    poor = [
-        (nw.col("_c") >= k - TOLERANCE).cast(nw.Float64).alias(f"_poor{q}")
-        for q, k in enumerate(ks)
-    ]
-    extra: list[nw.Expr] = []
-    if compound:
-        extra += _pillar_exprs(spec)
-    step = step.with_columns(*poor, *extra)
-
-    # Step 3: weighted products to be summed.
-    s = nw.col("_s")
-    stats: dict[str, nw.Expr] = {"s": s}
-    for q in range(len(ks)):
-        stats[f"p{q}"] = s * nw.col(f"_poor{q}")
-        stats[f"c{q}"] = s * nw.col("_c") * nw.col(f"_poor{q}")
-    for j in range(len(inds)):
-        stats[f"g{j}"] = s * nw.col(f"_g{j}")
-        for q in range(len(ks)):
-            stats[f"gp{j}_{q}"] = s * nw.col(f"_g{j}") * nw.col(f"_poor{q}")
-    if compound:
-        stats["fd"] = s * nw.col("_fd")
-        for q in range(len(ks)):
-            stats[f"wp{q}"] = s * nw.col(f"_wp{q}")
-            stats[f"wf{q}"] = s * nw.col(f"_wp{q}") * nw.col("_fd")
-    if codeprivation:
-        for a in range(len(inds)):
-            for b in range(a + 1, len(inds)):
-                stats[f"gg{a}_{b}"] = s * nw.col(f"_g{a}") * nw.col(f"_g{b}")
-    flag_names = [f"_miss{j}" for j in range(len(inds))]
-    flag_names += [f"_missd{d}" for d in range(len(design_cols))]
-    flag_names += [f"_bad{j}" for j, i in enumerate(inds) if i.cutoff is None] + ["_negw"]
+    stats = _stat_names(spec, compound, codeprivation)
+    flag_names = _flag_names(spec, design)
     keys = [STRATUM, *[f"_by{i}" for i in range(len(by))], COMPLETE]
     if design.psu:
         keys.insert(1, PSU)
-    products = step.select(
-        *keys, *[e.alias(n) for n, e in stats.items()], *[nw.col(f) for f in flag_names]
-    )
+    sums = [*stats, *flag_names]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         try:
-            if design.psu:
-                grouped = products.group_by(*keys, drop_null_keys=False).agg(
-                    nw.col(*stats, *flag_names).sum(), nw.len().alias(COUNT)
-                )
-                table = grouped.collect().to_pandas()
+            if backend == "dask":
+                table = _dask_partition_sums(data, step_builder, keys, sums, bool(design.psu))
             else:
-                # No PSU: every row is its own PSU (a simple random sample of rows).
-                table = products.with_columns(nw.lit(1).alias(COUNT)).collect().to_pandas()
-                table[PSU] = np.arange(len(table))
+                table = _collect_sums(step_builder(frame), keys, sums, bool(design.psu))
+        except HumsecError:
+            raise
         except Exception as exc:  # engine errors (bad casts, unreadable files) -> DataError
             raise DataError(
                 f"the {backend} engine could not compute the deprivation sums: {exc}",
                 location="data",
                 hint="check the indicator columns' types and the spec's cutoffs",
             ) from exc
+    if not design.psu:
+        table[PSU] = np.arange(len(table))  # no PSU: every row is its own PSU (SRS of rows)
     table[COMPLETE] = table[COMPLETE].fillna(False).astype(bool)
     missing = {i.name: int(table[f"_miss{j}"].sum()) for j, i in enumerate(inds)}
     missing.update({c: int(table[f"_missd{d}"].sum()) for d, c in enumerate(design_cols)})
@@ -398,3 +342,137 @@ def _pillar_exprs(spec: DeprivationSpec) -> list[nw.Expr]:
             else:
                 out.append((score >= spec.fear_k - TOLERANCE).cast(nw.Float64).alias("_fd"))
     return out
+
+
+def _stat_expressions(
+    spec: DeprivationSpec, compound: bool, codeprivation: bool
+) -> dict[str, nw.Expr]:
+    """Name -> row-level weighted product whose per-group sum the estimators need."""
+    s = nw.col("_s")
+    n_ind = len(spec.indicators)
+    stats: dict[str, nw.Expr] = {"s": s}
+    for q in range(len(spec.k)):
+        stats[f"p{q}"] = s * nw.col(f"_poor{q}")
+        stats[f"c{q}"] = s * nw.col("_c") * nw.col(f"_poor{q}")
+    for j in range(n_ind):
+        stats[f"g{j}"] = s * nw.col(f"_g{j}")
+        for q in range(len(spec.k)):
+            stats[f"gp{j}_{q}"] = s * nw.col(f"_g{j}") * nw.col(f"_poor{q}")
+    if compound:
+        stats["fd"] = s * nw.col("_fd")
+        for q in range(len(spec.k)):
+            stats[f"wp{q}"] = s * nw.col(f"_wp{q}")
+            stats[f"wf{q}"] = s * nw.col(f"_wp{q}") * nw.col("_fd")
+    if codeprivation:
+        for a in range(n_ind):
+            for b in range(a + 1, n_ind):
+                stats[f"gg{a}_{b}"] = s * nw.col(f"_g{a}") * nw.col(f"_g{b}")
+    return stats
+
+
+def _stat_names(spec: DeprivationSpec, compound: bool, codeprivation: bool) -> list[str]:
+    return list(_stat_expressions(spec, compound, codeprivation))
+
+
+def _flag_names(spec: DeprivationSpec, design: SurveyDesign) -> list[str]:
+    inds = spec.indicators
+    names = [f"_miss{j}" for j in range(len(inds))]
+    names += [f"_missd{d}" for d in range(len(design.columns))]
+    names += [f"_bad{j}" for j, i in enumerate(inds) if i.cutoff is None]
+    return [*names, "_negw"]
+
+
+def _products(
+    frame: nw.LazyFrame[Any],
+    spec: DeprivationSpec,
+    design: SurveyDesign,
+    by: list[str],
+    key_exprs: list[nw.Expr],
+    complete: nw.Expr,
+    weight: nw.Expr,
+    compound: bool,
+    codeprivation: bool,
+) -> nw.LazyFrame[Any]:
+    """Row-level keys, weighted products and validation flags (three projections, so that the
+    engine computes g_j, c and poor once per row)."""
+    inds = spec.indicators
+    # Step 1: deprivations g_j (null kept), weight, completeness, validation flags.
+    g_exprs = []
+    for j, ind in enumerate(inds):
+        g = _indicator_expr(ind)
+        if spec.missing == "nondeprived":
+            g = g.fill_null(0.0)
+        g_exprs.append(g.alias(f"_g{j}"))
+    flags = [
+        nw.col(i.source).is_null().cast(nw.Int64).alias(f"_miss{j}") for j, i in enumerate(inds)
+    ]
+    flags += [
+        nw.col(c).is_null().cast(nw.Int64).alias(f"_missd{d}") for d, c in enumerate(design.columns)
+    ]
+    for j, ind in enumerate(inds):
+        if ind.cutoff is None:
+            x = nw.col(ind.source).cast(nw.Float64)
+            bad = (~x.is_in([0.0, 1.0])) & (~x.is_null())
+            flags.append(bad.fill_null(False).cast(nw.Int64).alias(f"_bad{j}"))
+    flags.append((weight < 0).fill_null(False).cast(nw.Int64).alias("_negw"))
+    step = frame.with_columns(
+        *key_exprs, *g_exprs, *flags, weight.alias("_s"), complete.alias(COMPLETE)
+    )
+    # Step 2: score and poverty status per cutoff (and pillar statuses for compound measures).
+    score = nw.sum_horizontal(
+        *[nw.col(f"_g{j}") * float(i.weight or 0.0) for j, i in enumerate(inds)]
+    )
+    step = step.with_columns(score.alias("_c"))
+    poor = [
+        (nw.col("_c") >= k - TOLERANCE).cast(nw.Float64).alias(f"_poor{q}")
+        for q, k in enumerate(spec.k)
+    ]
+    extra = _pillar_exprs(spec) if compound else []
+    step = step.with_columns(*poor, *extra)
+    # Step 3: the weighted products to be summed.
+    stats = _stat_expressions(spec, compound, codeprivation)
+    keys = [STRATUM, *[f"_by{i}" for i in range(len(by))], COMPLETE]
+    if design.psu:
+        keys.insert(1, PSU)
+    return step.select(
+        *keys,
+        *[e.alias(n) for n, e in stats.items()],
+        *[nw.col(f) for f in _flag_names(spec, design)],
+    )
+
+
+def _collect_sums(
+    products: nw.LazyFrame[Any], keys: list[str], sums: list[str], grouped: bool
+) -> pd.DataFrame:
+    if not grouped:
+        return products.with_columns(nw.lit(1).alias(COUNT)).collect().to_pandas()
+    agg = products.group_by(*keys, drop_null_keys=False).agg(
+        nw.col(*sums).sum(), nw.len().alias(COUNT)
+    )
+    return agg.collect().to_pandas()
+
+
+def _dask_partition_sums(
+    data: Any,
+    step_builder: Callable[[nw.LazyFrame[Any]], nw.LazyFrame[Any]],
+    keys: list[str],
+    sums: list[str],
+    grouped: bool,
+) -> pd.DataFrame:
+    """Dask: run the pandas pipeline on every partition where it lives (on the cluster's
+    workers), return the small per-partition group sums and add them up. This avoids building
+    one large dask-expr graph of ~100 expressions, which costs seconds to optimise."""
+    import dask
+
+    def partition_sums(part: pd.DataFrame) -> pd.DataFrame:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            products = step_builder(nw.from_native(part).lazy())
+            return _collect_sums(products, keys, sums, grouped)
+
+    parts = [dask.delayed(partition_sums)(p) for p in data.to_delayed()]
+    frames = [f for f in dask.compute(*parts) if len(f)]
+    table = pd.concat(frames, ignore_index=True)
+    if not grouped:
+        return table
+    return table.groupby(keys, dropna=False, sort=False, as_index=False)[[*sums, COUNT]].sum()

@@ -1,0 +1,107 @@
+"""Every backend gives the same numbers (to 1e-12): pandas, Polars (eager, lazy, file scan),
+DuckDB (relation, Parquet/CSV scan) and Dask on a dask.distributed LocalCluster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+from humsec.data import synthetic_survey
+from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate, scan_microdata
+from humsec.deprivation.backends import backend_name
+from humsec.errors import DataError
+
+SPEC = DeprivationSpec(
+    indicators=[
+        {"name": "d_nutr", "dimension": "health"},
+        {"name": "d_cm", "dimension": "health"},
+        {"name": "d_satt", "dimension": "education"},
+        {"name": "d_educ", "dimension": "education"},
+        {"name": "d_elct", "dimension": "living"},
+        {"name": "d_wtr", "dimension": "living"},
+        {"name": "f_violence", "dimension": "fear", "pillar": "fear"},
+    ],
+    k=[0.2, 1 / 3],
+)
+DESIGN = SurveyDesign(weight="weight", strata="stratum", psu="psu")
+BY = ["region", "sex"]
+
+
+@pytest.fixture(scope="module")
+def survey() -> pd.DataFrame:
+    return synthetic_survey(1_500, seed=11, missing_share=0.02)
+
+
+@pytest.fixture(scope="module")
+def reference(survey: pd.DataFrame) -> pd.DataFrame:
+    return estimate(survey, SPEC, DESIGN, by=BY).table
+
+
+def _same(table: pd.DataFrame, reference: pd.DataFrame) -> None:
+    assert list(table["measure"]) == list(reference["measure"])
+    assert list(table["level"]) == list(reference["level"])
+    for col in ("value", "se", "ci_low", "ci_high"):
+        diff = np.nanmax(np.abs(table[col].to_numpy() - reference[col].to_numpy()))
+        assert diff < 1e-12, col
+
+
+def test_polars_eager_and_lazy(survey: pd.DataFrame, reference: pd.DataFrame) -> None:
+    frame = pl.from_pandas(survey)
+    _same(estimate(frame, SPEC, DESIGN, by=BY).table, reference)
+    result = estimate(frame.lazy(), SPEC, DESIGN, by=BY)
+    _same(result.table, reference)
+    assert result.backend == "polars"
+
+
+def test_duckdb_relation(survey: pd.DataFrame, reference: pd.DataFrame) -> None:
+    con = duckdb.connect()
+    relation = con.from_df(survey)
+    result = estimate(relation, SPEC, DESIGN, by=BY)
+    _same(result.table, reference)
+    assert result.backend == "duckdb"
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb", "pandas"])
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_file_scans(
+    survey: pd.DataFrame, reference: pd.DataFrame, tmp_path: Path, backend: str, suffix: str
+) -> None:
+    path = tmp_path / f"survey{suffix}"
+    if suffix == ".parquet":
+        survey.to_parquet(path)
+    else:
+        survey.to_csv(path, index=False)
+    native = scan_microdata(path, backend)  # type: ignore[arg-type]
+    assert backend_name(native) == backend
+    _same(estimate(native, SPEC, DESIGN, by=BY).table, reference)
+
+
+def test_dask_on_local_cluster(survey: pd.DataFrame, reference: pd.DataFrame) -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    distributed = pytest.importorskip("dask.distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        frame = dd.from_pandas(survey, npartitions=3)
+        result = estimate(frame, SPEC, DESIGN, by=BY)
+    assert result.backend == "dask"
+    _same(result.table, reference)
+
+
+def test_scan_errors(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="does not exist"):
+        scan_microdata(tmp_path / "missing.parquet")
+    bad = tmp_path / "x.txt"
+    bad.write_text("a")
+    with pytest.raises(DataError, match="suffix"):
+        scan_microdata(bad)
+    with pytest.raises(DataError, match="cannot use data"):
+        estimate([1, 2, 3], SPEC)
