@@ -77,8 +77,14 @@ def test_explicit_wrong_encoding_names_line_and_offset(tmp_path: Path) -> None:
 def test_tsv_semicolon_pipe_and_gzip(tmp_path: Path) -> None:
     tsv = read_table(write(tmp_path / "t.tsv", "a\tb\n1\tx, y\n2\tz\n"))
     assert tsv.attrs["delimiter"] == "\t" and tsv["b"].tolist() == ["x, y", "z"]
-    semi = read_table(write(tmp_path / "s.txt", "a;b;c\n1;2,5;3\n"))
-    assert semi.attrs["delimiter"] == ";" and semi["b"].tolist() == ["2,5"]
+    semi = read_table(write(tmp_path / "s.txt", "a;b;c\n1;2,5;3\nx;-0,25;4\n"))
+    assert semi.attrs["delimiter"] == ";" and semi["b"].tolist() == [2.5, -0.25]
+    assert semi.attrs["decimal"] == ","
+    mixed = read_table(write(tmp_path / "m.txt", "a;b\n1,5;2.5\n"))
+    assert mixed["a"].tolist() == ["1,5"] and mixed["b"].tolist() == [2.5]
+    assert read_table(write(tmp_path / "d.txt", "a;b\n1,5;2\n"), decimal=".")["a"].tolist() == [
+        "1,5"
+    ]
     pipe = read_table(write(tmp_path / "p.txt", "a|b\n1|2\n"))
     assert pipe.attrs["delimiter"] == "|" and pipe["b"].tolist() == [2]
     gz = tmp_path / "g.csv.gz"

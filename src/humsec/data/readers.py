@@ -26,7 +26,9 @@ import gzip
 import io
 import itertools
 import os
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,6 +70,7 @@ def read_table(
     hxl: bool | None = None,
     labels: Labels = "codes",
     columns: Sequence[str] | None = None,
+    decimal: str | None = None,
 ) -> pd.DataFrame:
     """Read a user table; the format follows the suffix.
 
@@ -92,6 +95,10 @@ def read_table(
         of their labels (codes without a label keep their code as text).
     columns:
         Read only these columns (names checked, with suggestions).
+    decimal:
+        Text files only: the decimal mark. Default ``"."``, except that a semicolon-separated
+        file whose numbers are all written like ``2,5`` is read with ``","`` (the usual
+        export of spreadsheet software in many European locales).
     """
     file = _check_file(path)
     suffix = _suffix(file)
@@ -102,7 +109,9 @@ def read_table(
             hint="use labels='codes' or labels='labels'",
         )
     if suffix in TEXT_SUFFIXES or suffix.endswith(".gz"):
-        frame = _read_text(file, suffix, encoding=encoding, delimiter=delimiter, hxl=hxl)
+        frame = _read_text(
+            file, suffix, encoding=encoding, delimiter=delimiter, hxl=hxl, decimal=decimal
+        )
     elif suffix in EXCEL_SUFFIXES:
         frame = _read_excel(file, suffix, sheet=sheet, hxl=hxl)
     elif suffix in PARQUET_SUFFIXES:
@@ -271,7 +280,13 @@ def sniff_delimiter(text: str, suffix: str = ".csv") -> str:
 
 
 def _read_text(
-    file: Path, suffix: str, *, encoding: str | None, delimiter: str | None, hxl: bool | None
+    file: Path,
+    suffix: str,
+    *,
+    encoding: str | None,
+    delimiter: str | None,
+    hxl: bool | None,
+    decimal: str | None,
 ) -> pd.DataFrame:
     raw = file.read_bytes()
     if suffix.endswith(".gz"):
@@ -284,12 +299,13 @@ def _read_text(
                 hint="check that the file is a complete gzip archive",
             ) from None
     text, used = decode_bytes(raw, encoding=encoding, source=str(file))
-    if not text.strip():
+    if text.isspace():
         raise DataError(
             "the file holds only blank lines", location=str(file), hint="export the table again"
         )
-    sep = delimiter or sniff_delimiter(text, suffix)
-    head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=sep), 26))
+    head_text = text[: 1 << 16]
+    sep = delimiter or sniff_delimiter(head_text, suffix)
+    head = list(itertools.islice(csv.reader(io.StringIO(head_text), delimiter=sep), 26))
     records = [r for r in head if r]
     tag_index = find_hashtag_row(records) if hxl is not False else None
     if hxl and tag_index is None:
@@ -298,21 +314,24 @@ def _read_text(
             location=str(file),
             hint="add a row of hashtags such as '#country+code' under the header row",
         )
-    # Header records to skip: the header row, or everything up to and including the hashtags.
-    n_header = 1 if tag_index is None else tag_index + 1
-    counts = np.fromiter(map(len, csv.reader(io.StringIO(text), delimiter=sep)), dtype=np.int64)
-    nonblank = np.flatnonzero(counts > 0)
-    header_record = int(nonblank[n_header - 1]) if tag_index is None else int(
-        nonblank[tag_index]
-    )
-    expected = int(counts[header_record])
-    body = counts[header_record + 1:]
+    # The header is the first non-blank record, or the hashtag row of an HXL file.
+    header_pos = 0 if tag_index is None else tag_index
+    layout = _layout(raw, text, used, sep)
+    nonblank = np.flatnonzero(layout.counts > 0)
+    header_record = int(nonblank[header_pos])
+    expected = int(layout.counts[header_record])
+    body = layout.counts[header_record + 1:]
     ragged = np.flatnonzero((body != expected) & (body > 0))
+    if ragged.size and layout.fast:
+        # The byte scan treats every '"' as a quote; confirm with the csv module's rules.
+        layout = _layout(raw, text, used, sep, fast=False)
+        body = layout.counts[header_record + 1:]
+        ragged = np.flatnonzero((body != expected) & (body > 0))
     if ragged.size:
         first = header_record + 1 + int(ragged[0])
-        line = _record_line(text, sep, first)
+        line = int(layout.lines[first])
         raise DataError(
-            f"line {line} has {int(counts[first])} fields but the header has {expected} "
+            f"line {line} has {int(layout.counts[first])} fields but the header has {expected} "
             f"({ragged.size} ragged row(s) in total)",
             location=f"{file}:{line}",
             hint=f"check for a missing or extra {_name(sep)} or an unclosed quote on that "
@@ -329,41 +348,118 @@ def _read_text(
         tags: dict[str, str] = {}
     else:
         names, tags = _hxl_names(records, tag_index, file)
-    _check_names(names, file, header_line=_record_line(text, sep, header_record))
-    frame = pd.read_csv(
-        io.StringIO(text),
-        sep=sep,
-        header=None,
-        names=names,
-        skiprows=header_record + 1 if _one_line_per_record(text, counts) else n_header,
-        skip_blank_lines=True,
-        engine="c",
-    )
+    _check_names(names, file, header_line=int(layout.lines[header_record]))
+    mark = decimal or _sniff_decimal(records[header_pos + 1:], sep)
+    del text, head_text
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(raw),
+            encoding=used,
+            sep=sep,
+            header=header_pos,  # counts non-blank records; rows above it are dropped
+            names=names,
+            skip_blank_lines=True,
+            engine="c",
+            low_memory=False,  # infer one dtype per column from all rows, not per chunk
+            decimal=mark,
+        )
+    except pd.errors.ParserError as error:
+        raise DataError(
+            f"cannot parse the file: {error}",
+            location=str(file),
+            hint="check quoting on the line named; quote values that contain the separator",
+        ) from None
+    blank = np.flatnonzero(body == 0)[:1000] + header_record + 1
     frame.attrs.update(
         format="csv",
         encoding=used,
         delimiter=sep,
-        first_data_line=_record_line(text, sep, header_record) + 1,
-        blank_lines=tuple(
-            int(i) + 1 for i in np.flatnonzero(body == 0)[:1000] + header_record + 1
-        ),
+        decimal=mark,
+        first_data_line=int(layout.lines[header_record]) + 1,
+        blank_lines=tuple(int(i) for i in layout.lines[blank]),
     )
     if tags:
         frame.attrs["hxl"] = tags
     return frame
 
 
-def _one_line_per_record(text: str, counts: np.ndarray) -> bool:
-    newlines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    return bool(newlines == counts.size)
+_COMMA_NUMBER = re.compile(r"^\s*-?\d+,\d+\s*$")
+_POINT_NUMBER = re.compile(r"^\s*-?\d+\.\d+\s*$")
 
 
-def _record_line(text: str, sep: str, record: int) -> int:
-    """1-based file line on which csv record ``record`` (0-based) ends."""
+def _sniff_decimal(rows: list[list[str]], sep: str) -> str:
+    """``","`` when a semicolon file writes fractions only as ``2,5`` in its first rows."""
+    if sep != ";":
+        return "."
+    cells = [c for row in rows for c in row]
+    commas = sum(1 for c in cells if _COMMA_NUMBER.match(c))
+    points = sum(1 for c in cells if _POINT_NUMBER.match(c))
+    return "," if commas > 0 and points == 0 else "."
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Fields per csv record (0 = blank line) and the 1-based file line each record starts on."""
+
+    counts: np.ndarray
+    lines: np.ndarray
+    fast: bool
+
+
+def _byte_scannable(encoding: str) -> bool:
+    """UTF-8 and single-byte ASCII-compatible code pages: separators are plain ASCII bytes."""
+    name = codecs.lookup(encoding).name
+    if name in ("utf-8", "utf-8-sig"):
+        return True
+    try:
+        single = len("\u00e9".encode(encoding, errors="replace")) == 1
+        return single and ",\t;|\"\r\n".encode(encoding) == b",\t;|\"\r\n"
+    except (LookupError, UnicodeError):
+        return False
+
+
+def _layout(raw: bytes, text: str, encoding: str, sep: str, *, fast: bool = True) -> _Layout:
+    """Count fields per record, vectorised over the bytes when the encoding allows.
+
+    The byte scan marks positions inside quotes by the parity of the running count of '"'
+    (an escaped quote '""' flips it twice), so separators and newlines inside quoted values
+    are ignored; otherwise it falls back to the csv module, which applies the same rules.
+    """
+    if fast and len(sep) == 1 and _byte_scannable(encoding):
+        scanned = _layout_bytes(raw, sep)
+        if scanned is not None:
+            return scanned
+    counts = np.fromiter(map(len, csv.reader(io.StringIO(text), delimiter=sep)), dtype=np.int64)
     reader = csv.reader(io.StringIO(text), delimiter=sep)
-    for _ in itertools.islice(reader, record + 1):
-        pass
-    return int(reader.line_num)
+    ends = np.fromiter((reader.line_num for _ in reader), dtype=np.int64, count=counts.size)
+    starts = np.concatenate([[1], ends[:-1] + 1]) if ends.size else ends
+    return _Layout(counts, starts, fast=False)
+
+
+def _layout_bytes(raw: bytes, sep: str) -> _Layout | None:
+    data = np.frombuffer(raw, dtype=np.uint8)
+    newlines = np.flatnonzero(data == 10)
+    if b'"' in raw:
+        # uint8 running sum wraps at 256, which keeps its parity
+        outside = (np.cumsum(data == ord('"'), dtype=np.uint8) & 1) == 0
+        if not outside[-1]:
+            return None  # an unclosed quote: let the csv module report it
+        terminators = newlines[outside[newlines]]
+        seps = np.flatnonzero((data == ord(sep)) & outside)
+    else:
+        terminators = newlines
+        seps = np.flatnonzero(data == ord(sep))
+    ends = terminators
+    if data.size and data[-1] != 10:
+        ends = np.append(terminators, data.size)
+    starts = np.concatenate([[0], terminators + 1])[: ends.size]
+    n_sep = np.searchsorted(seps, ends) - np.searchsorted(seps, starts)
+    length = ends - starts
+    last = data[np.maximum(ends - 1, 0)]
+    length = length - ((length > 0) & (last == 13))
+    counts = np.where(length > 0, n_sep + 1, 0).astype(np.int64)
+    lines = np.searchsorted(newlines, starts) + 1
+    return _Layout(counts, lines.astype(np.int64), fast=True)
 
 
 def _name(sep: str) -> str:
