@@ -293,12 +293,13 @@ class _BlockResult:
     unit_sums: np.ndarray  # (len(UNIT_METRICS), n)
     group_sums: np.ndarray  # (len(GROUP_METRICS), P, G)
     hazard_sums: np.ndarray  # (len(HAZARD_METRICS), P, H)
+    detail: dict[str, np.ndarray] | None = None  # per-unit outcomes in the detail year
 
 
 def _evaluate_block(block: _Block, va: np.ndarray, vi: np.ndarray, u: _Units,
                     cop: Coping, table: PhiTable, ins_hazards: np.ndarray,
-                    deprivations: ShockDeprivations | None, total_af_people: float
-                    ) -> _BlockResult:
+                    deprivations: ShockDeprivations | None, total_af_people: float,
+                    detail_row: int | None = None) -> _BlockResult:
     sl = slice(block.start, block.stop)
     liv = u.liv[sl]
     pa = va[block.pairs]  # (P, H, L)
@@ -399,8 +400,15 @@ def _evaluate_block(block: _Block, va: np.ndarray, vi: np.ndarray, u: _Units,
         for t, (ta, ti) in terms.items():
             hazard_sums[0, :, t] = (dk * ta / safe_a) @ w
             hazard_sums[1, :, t] = (wb * (ta + ti) / safe_b) @ w
+    detail = None
+    if detail_row is not None:
+        r = detail_row
+        detail = {"asset_loss_share": asset_share[r], "asset_loss": dk[r], "income_loss": dy[r],
+                  "consumption_drop_share": z[r], "wellbeing_loss": wb[r],
+                  "pushed_into_poverty": pushed[r].astype(float),
+                  "years_below_poverty_line": years_below[r]}
     return _BlockResult(block.pairs, block.start, block.stop, year_sums, unit_sums,
-                        group_sums, hazard_sums)
+                        group_sums, hazard_sums, detail)
 
 
 def _blocks(pair_area: np.ndarray, starts: np.ndarray, stops: np.ndarray, block_size: int
@@ -426,6 +434,7 @@ def simulate(
     backend: Literal["numpy", "threads", "dask"] = "numpy",
     workers: int = 2,
     block_size: int = 262_144,
+    detail_year: int | None = None,
 ) -> ShockRisk:
     """Run the Monte Carlo over ``n_years`` simulated years and return a :class:`ShockRisk`.
 
@@ -433,7 +442,8 @@ def simulate(
     numbers; :func:`humsec.shocks.appraise_measures` does this). ``backend`` runs the dense
     household blocks serially (``numpy``), on a thread pool (numpy releases the GIL) or as Dask
     delayed tasks when Dask is installed; every backend gives identical numbers because block
-    results are summed in a fixed order. Formulas: module docstring.
+    results are summed in a fixed order. ``detail_year`` keeps every unit's outcome in that
+    simulated year (``ShockRisk.detail``). Formulas: module docstring.
     """
     if backend not in ("numpy", "threads", "dask"):
         raise SpecError(f"unknown backend {backend!r}", location="simulate(backend=...)",
@@ -495,8 +505,12 @@ def simulate(
     deprivations = scenario.deprivations
 
     def run(block: _Block) -> _BlockResult:
+        row = None
+        if detail_year is not None:
+            hits = np.flatnonzero(pair_year[block.pairs] == detail_year)
+            row = int(hits[0]) if hits.size else None
         return _evaluate_block(block, va, vi, units, cop, table, ins_hazards, deprivations,
-                               max(af_people, 1e-300))
+                               max(af_people, 1e-300), row)
 
     blocks = list(_blocks(pair_area, starts, stops, block_size))
     results: Iterator[_BlockResult] | list[_BlockResult]
@@ -513,7 +527,19 @@ def simulate(
     unit_sums = np.zeros((len(UNIT_METRICS), len(exp)))
     group_sums = np.zeros((len(GROUP_METRICS), n_pairs, len(group_names)))
     hazard_sums = np.zeros((len(HAZARD_METRICS), n_pairs, n_hz))
+    detail = None
+    if detail_year is not None:
+        if not 0 <= detail_year < n_years:
+            raise SpecError(f"detail_year {detail_year} is outside 0..{n_years - 1}",
+                            location="simulate(detail_year=...)")
+        detail = exp.units[["unit_id", "area", "livelihood", "weight", "population"]].copy()
+        for col in ("asset_loss_share", "asset_loss", "income_loss", "consumption_drop_share",
+                    "wellbeing_loss", "pushed_into_poverty", "years_below_poverty_line"):
+            detail[col] = 0.0
     for res in results:
+        if detail is not None and res.detail is not None:
+            for col, values in res.detail.items():
+                detail.loc[res.start:res.stop - 1, col] = values
         year_sums[res.pairs] = res.year_sums
         unit_sums[:, res.start:res.stop] += res.unit_sums
         group_sums[:, res.pairs] = res.group_sums
@@ -562,6 +588,7 @@ def simulate(
         baseline=baseline,
         notes=tuple(exp.notes) + tuple(f"measure applied: {m}"
                                        for m in scenario.adjustments.applied),
+        detail=detail,
     )
 
 

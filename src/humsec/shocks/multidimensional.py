@@ -19,11 +19,25 @@ simulated year, with survey standard errors.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["GLOBAL_MPI_WEIGHTS", "DeprivationRule", "ShockDeprivations"]
+from humsec.errors import SpecError
+
+if TYPE_CHECKING:
+    from humsec.shocks.engine import Scenario
+    from humsec.shocks.risk import ShockRisk
+
+__all__ = [
+    "GLOBAL_MPI_WEIGHTS",
+    "DeprivationRule",
+    "ShockDeprivations",
+    "mpi_after_shocks",
+    "shocked_deprivations",
+]
 
 #: Global MPI weights (OPHI/UNDP): health and education 1/6 per indicator, living standards 1/18.
 GLOBAL_MPI_WEIGHTS: dict[str, float] = {
@@ -87,3 +101,67 @@ class ShockDeprivations(BaseModel):
         if unknown:
             raise ValueError(f"rules name indicators without a weight: {unknown}")
         return self
+
+
+def shocked_deprivations(deprivations: pd.DataFrame, detail: pd.DataFrame,
+                         spec: ShockDeprivations) -> pd.DataFrame:
+    """Household deprivations after the shocks of one simulated year (``risk.detail``).
+
+    ``g'_ij = max(g_ij, any rule for j fired)``; missing values stay missing.
+    """
+    out = deprivations.copy()
+    for indicator in {r.indicator for r in spec.rules}:
+        fired = np.zeros(len(out), dtype=bool)
+        for rule in spec.rules:
+            if rule.indicator == indicator:
+                fired |= detail[rule.trigger].to_numpy() >= rule.threshold
+        col = out[indicator].to_numpy(dtype=float)
+        out[indicator] = np.where(np.isnan(col), np.nan, np.maximum(col, fired))
+    return out
+
+
+def mpi_after_shocks(scenario: Scenario, *, n_years: int = 1000, seed: int = 1,
+                     return_period: float = 20, metric: str = "mpi_m0_change",
+                     risk: ShockRisk | None = None) -> pd.DataFrame:
+    """M0, H and A before and after the shocks of a representative 1-in-``return_period`` year.
+
+    The year is the one ranked at ``return_period`` by ``metric``
+    (:meth:`ShockRisk.year_at_return_period`). Both states are estimated with
+    :func:`humsec.deprivation.estimate` on household rows weighted by ``weight * population``
+    (the design's strata and PSUs are not carried in the exposure, so standard errors treat
+    households as independent draws). Returns rows ``baseline`` / ``after_shocks`` / ``change``
+    with columns ``M0, H, A`` and their standard errors, plus the simulated year used.
+    """
+    from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
+    from humsec.shocks.engine import simulate
+
+    spec = scenario.deprivations
+    dep = scenario.exposure.deprivations
+    if spec is None or dep is None:
+        raise SpecError("the scenario has no deprivation indicators or rules",
+                        location=f"scenario {scenario.name!r}",
+                        hint="use an exposure from a survey with d_* columns and set "
+                        "'deprivations: default' in the scenario")
+    if risk is None:
+        risk = simulate(scenario, n_years, seed)
+    year = risk.year_at_return_period(return_period, metric)
+    detailed = simulate(scenario, risk.n_years, risk.seed, detail_year=year)
+    assert detailed.detail is not None
+    units = scenario.exposure.units
+    weight = (units["weight"] * units["population"]).to_numpy()
+    af_spec = DeprivationSpec(indicators=dict(spec.weights), k=[spec.k])
+    design = SurveyDesign(weight="weight")
+    rows = {}
+    for label, frame in (("baseline", dep),
+                         ("after_shocks", shocked_deprivations(dep, detailed.detail, spec))):
+        data = frame[list(spec.weights)].copy()
+        data["weight"] = weight
+        result = estimate(data, af_spec, design)
+        rows[label] = {m: result.value(m) for m in ("M0", "H", "A")}
+        rows[label].update({f"{m}_se": result.value(m, column="se") for m in ("M0", "H", "A")})
+    out = pd.DataFrame(rows).T
+    out.loc["change"] = out.loc["after_shocks"] - out.loc["baseline"]
+    out.loc["change", [c for c in out.columns if c.endswith("_se")]] = np.nan
+    out["simulated_year"] = year
+    out["return_period"] = return_period
+    return out

@@ -53,6 +53,18 @@ class ShockRisk:
     area_people: pd.Series
     baseline: dict[str, float]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    detail: pd.DataFrame | None = None
+
+    def year_at_return_period(self, return_period: float = 20,
+                              metric: str = "wellbeing_loss") -> int:
+        """The simulated year whose ``metric`` ranks at ``return_period``: the
+        ``round(N / RP)``-th largest year (a representative "1-in-RP" year)."""
+        if return_period < 1 or return_period > self.n_years:
+            raise SpecError(f"return period {return_period} is outside 1..{self.n_years}",
+                            location="year_at_return_period")
+        values = self._matrix(metric, None)[0][:, 0]
+        rank = max(1, round(self.n_years / return_period))
+        return int(np.argsort(-values, kind="stable")[rank - 1])
 
     # -- selection ----------------------------------------------------------------------------
     def _matrix(self, metric: str, by: By) -> tuple[np.ndarray, list[str]]:
