@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from humsec.data.readers import decode_bytes, read_table, sniff_delimiter
+from humsec.data.readers import _layout, decode_bytes, read_table, sniff_delimiter
 from humsec.data.shape import to_long, to_wide
 from humsec.data.validation import (
     file_lines,
@@ -310,3 +312,23 @@ def test_to_wide_refuses_duplicates(tmp_path: Path) -> None:
         to_wide(long, "iso3", "var", "value")
     with pytest.raises(ColumnError, match="also an id column"):
         to_long(long, ["iso3", "var"], var_name="var")
+
+
+# --- the vectorised byte scan agrees with the csv module -------------------------------------
+_cell = st.one_of(
+    st.text(alphabet="ab1 .é", max_size=4),
+    st.text(alphabet='ab,\n"é;', max_size=5).map(lambda s: '"' + s.replace('"', '""') + '"'),
+)
+_row = st.lists(_cell, min_size=0, max_size=4).map(",".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_row, min_size=1, max_size=8), st.sampled_from(["\n", "\r\n"]))
+def test_byte_scan_matches_csv_module(rows: list[str], newline: str) -> None:
+    text = newline.join(rows) + newline
+    raw = text.encode("utf-8")
+    fast = _layout(raw, text, "utf-8", ",")
+    slow = _layout(raw, text, "utf-8", ",", fast=False)
+    assert fast.fast and not slow.fast
+    assert fast.counts.tolist() == slow.counts.tolist()
+    assert fast.lines.tolist() == slow.lines.tolist()

@@ -196,3 +196,14 @@ def test_unknown_section_key_suggests() -> None:
     data["threatz"] = []
     with pytest.raises(FrameworkError, match="did you mean 'threats'"):
         Framework.from_dict(data)
+
+
+def test_downstream_cascade() -> None:
+    fw = default_framework()
+    one = fw.downstream("disasters", max_steps=1)
+    assert one == {"poverty": 1, "hunger": 1, "lack_of_basic_infrastructure": 1}
+    full = fw.downstream("disasters")
+    # poverty -> crime and hunger -> infectious_disease are second-round effects
+    assert full["crime"] == 2 and full["infectious_disease"] == 2
+    assert "disasters" not in full  # excluded, though infrastructure links back to it
+    assert fw.downstream("terrorism") == {}

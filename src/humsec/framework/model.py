@@ -319,6 +319,28 @@ class Framework(BaseModel):
             matrix.loc[link.source, link.target] = link.sign
         return matrix
 
+    def downstream(self, threat_id: str, max_steps: int | None = None) -> dict[str, int]:
+        """Threats reachable from ``threat_id`` along interlinkages, with the fewest links needed.
+
+        A breadth-first search over the directed graph (signs ignored): the cascade a shock
+        to one threat can set off, which is what makes overlapping threats a downside risk.
+        The start threat itself is not included.
+        """
+        self.threat(threat_id)
+        graph = self.interlinkage_graph()
+        steps: dict[str, int] = {threat_id: 0}
+        frontier = [threat_id]
+        depth = 0
+        while frontier and (max_steps is None or depth < max_steps):
+            depth += 1
+            frontier = [
+                target for source in frontier for target in graph[source] if target not in steps
+            ]
+            frontier = list(dict.fromkeys(frontier))
+            steps.update({target: depth for target in frontier})
+        del steps[threat_id]
+        return steps
+
     def interlinkages_from(self, threat_id: str) -> tuple[Interlinkage, ...]:
         """Links leaving a threat."""
         self.threat(threat_id)
