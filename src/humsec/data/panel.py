@@ -3,48 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from humsec.data.catalog import dataset, load
 from humsec.data.indicators import IndicatorSource, indicator_registry
-from humsec.errors import ColumnError, DataError
-
-# Long datasets hold (iso3, year, variable, value); the others are wide with iso3 and year.
-LONG_DATASETS = ("hdr", "wdi")
+from humsec.errors import ColumnError, DataError, did_you_mean
 
 
-def _source_values(source: IndicatorSource) -> tuple[pd.Series, set[str]]:
+@cache
+def _dataset_columns(name: str) -> tuple[dict[str, pd.Series], frozenset[str]]:
+    """Every variable of a bundled dataset as a float Series indexed by (iso3, year), missing
+    cells dropped, plus the countries the dataset covers. Computed once per dataset; the
+    Series are shared, so callers must not modify them in place."""
+    entry = dataset(name)
+    frame = load(name)
+    iso3 = frame["iso3"].astype("str")
+    year = frame["year"].astype(np.int64)
+    covered = frozenset(iso3)
+    series: dict[str, pd.Series] = {}
+    if entry.shape == "long":
+        index = pd.MultiIndex.from_arrays([iso3, year], names=["iso3", "year"])
+        values = pd.Series(frame["value"].to_numpy(np.float64), index=index)
+        for variable, rows in frame.groupby("variable", sort=False).indices.items():
+            series[str(variable)] = values.iloc[rows].dropna()
+    else:
+        index = pd.MultiIndex.from_arrays([iso3, year], names=["iso3", "year"])
+        for column in frame.columns:
+            if column in ("iso3", "year") or not pd.api.types.is_numeric_dtype(frame[column]):
+                continue
+            values = pd.Series(frame[column].to_numpy(np.float64), index=index)
+            series[str(column)] = values.dropna()
+    return series, covered
+
+
+def _source_values(source: IndicatorSource) -> tuple[pd.Series, frozenset[str]]:
     """Values of one source as a Series indexed by (iso3, year), missing cells dropped, and
     the set of countries its dataset covers (so that all-missing countries still get rows)."""
-    entry = dataset(source.dataset)
-    frame = load(source.dataset)
-    covered = set(frame["iso3"].astype("str"))
-    if entry.shape == "long":
-        part = frame[frame["variable"] == source.variable]
-        if part.empty:
-            raise ColumnError(
-                f"dataset {source.dataset!r} has no variable {source.variable!r}",
-                location=f"indicator registry source {source}",
-            )
-        values = part.set_index(["iso3", "year"])["value"]
-    else:
-        if source.variable not in frame.columns:
-            raise ColumnError(
-                f"dataset {source.dataset!r} has no column {source.variable!r}",
-                location=f"indicator registry source {source}",
-            )
-        values = frame.set_index(["iso3", "year"])[source.variable]
-    values = pd.to_numeric(values, errors="raise").astype(np.float64)
-    values.index = pd.MultiIndex.from_arrays(
-        [
-            values.index.get_level_values(0).astype("str"),
-            values.index.get_level_values(1).astype(np.int64),
-        ],
-        names=["iso3", "year"],
-    )
-    return values.dropna(), covered
+    series, covered = _dataset_columns(source.dataset)
+    if source.variable not in series:
+        raise ColumnError(
+            f"dataset {source.dataset!r} has no numeric variable {source.variable!r}",
+            location=f"indicator registry source {source}",
+            hint=did_you_mean(source.variable, series) or "see `humsec data show NAME`",
+        )
+    return series[source.variable], covered
 
 
 def _years(years: int | Iterable[int] | None) -> list[int] | None:
