@@ -77,3 +77,18 @@ def test_point_estimates_match_mpitb(syn: pd.DataFrame, t: int) -> None:
     complete = data.dropna(subset=indicators)
     assert result.df == complete["psu"].nunique() - complete["stratum"].nunique()
     assert 0 < result.value("M0", column="se") < 0.02
+
+
+def test_change_over_time_between_rounds(syn: pd.DataFrame) -> None:
+    from humsec.deprivation.change import change_over_time
+
+    result = change_over_time(syn, SPEC, "t", DESIGN, year="year")
+    # Rounds: 2010 and 2018.5 (syn_cdta's year column) -> 8.5 years.
+    assert result.years == {"1.0": 2010.0, "2.0": 2018.5}
+    m1, m2 = MPITB[(1, "total", "M0")], MPITB[(2, "total", "M0")]
+    assert result.value("M0") == pytest.approx(m2 - m1, abs=1e-12)
+    assert result.value("M0", "annualised_relative") == pytest.approx(
+        (m2 / m1) ** (1 / 8.5) - 1, abs=1e-12
+    )
+    h1, h2 = MPITB[(1, "total", "H")], MPITB[(2, "total", "H")]
+    assert result.value("H", "relative") == pytest.approx(h2 / h1 - 1, abs=1e-12)

@@ -26,7 +26,14 @@ from scipy.special import stdtrit
 
 from humsec.errors import SpecError
 
-__all__ = ["PSUDesign", "design_variance", "logit_ci", "ratio_estimate", "t_ci"]
+__all__ = [
+    "PSUDesign",
+    "design_variance",
+    "logit_ci",
+    "ratio_estimate",
+    "ratio_scores",
+    "t_ci",
+]
 
 
 @dataclass(frozen=True)
@@ -102,16 +109,25 @@ def ratio_estimate(
     Score totals z_hi = (Y_hi - theta X_hi) / X (the ratio estimator's linearisation; for a mean
     X is the weight total). Shapes (P, ...) broadcast; theta is NaN where X = 0.
     """
+    theta, z = ratio_scores(num, den)
+    se = np.sqrt(np.maximum(design_variance(z, design), 0.0))
+    se = np.where(np.isnan(theta), np.nan, se)
+    return theta, se
+
+
+def ratio_scores(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """theta = Y/X and the PSU totals of its linearised scores z_hi = (Y_hi - theta X_hi) / X.
+
+    Scores of several estimators can be combined linearly before :func:`design_variance`
+    (delta method with their exact design covariance), e.g. z2 - z1 for a change.
+    """
     num, den = np.broadcast_arrays(num, den)
     y = num.sum(axis=0)
     x = den.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         theta = np.where(x != 0, y / np.where(x != 0, x, 1.0), np.nan)
         z = (num - theta * den) / np.where(x != 0, x, np.nan)
-    z = np.nan_to_num(z, nan=0.0)
-    se = np.sqrt(np.maximum(design_variance(z, design), 0.0))
-    se = np.where(np.isnan(theta), np.nan, se)
-    return theta, se
+    return theta, np.nan_to_num(z, nan=0.0)
 
 
 def t_ci(

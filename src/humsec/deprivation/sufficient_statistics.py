@@ -112,13 +112,23 @@ class SufficientStatistics:
                     "pass SurveyDesign(nest=True)",
                 )
 
-    def psu_design(self, lonely_psu: str) -> tuple[PSUDesign, np.ndarray]:
-        """The PSU design and, for each row of ``complete_table``, its PSU index."""
+    def psu_design(
+        self, lonely_psu: str, within: list[str] | None = None
+    ) -> tuple[PSUDesign, np.ndarray]:
+        """The PSU design and, for each row of ``complete_table``, its PSU index.
+
+        ``within`` names key columns (e.g. the survey round) inside which strata and PSUs are
+        distinct, as for independent survey rounds appended in one file.
+        """
         table = self.complete_table
+        outer = [table[c] for c in (within or [])]
         psu_codes, psu_keys = pd.factorize(
-            pd.MultiIndex.from_arrays([table[STRATUM], table[PSU]]), sort=True
+            pd.MultiIndex.from_arrays([*outer, table[STRATUM], table[PSU]]), sort=True
         )
-        strata_of_psu = np.asarray(psu_keys.get_level_values(0))
+        n_outer = len(outer)
+        strata_of_psu = pd.MultiIndex.from_arrays(
+            [psu_keys.get_level_values(i) for i in range(n_outer + 1)]
+        ).to_flat_index()
         stratum_codes, stratum_labels = pd.factorize(strata_of_psu, sort=True)
         design = PSUDesign(
             stratum=np.asarray(stratum_codes, dtype=np.int64),
@@ -126,6 +136,29 @@ class SufficientStatistics:
             lonely_psu=lonely_psu,
         )
         return design, np.asarray(psu_codes, dtype=np.int64)
+
+    def cross_totals(
+        self, psu_index: np.ndarray, n_psu: int, variables: list[int], names: list[str]
+    ) -> tuple[list[list[str]], np.ndarray]:
+        """PSU x level(var 1) x level(var 2) ... totals of ``names``: (P, L1, L2, ..., S).
+
+        Rows with a missing value in any of the variables are left out of every cell.
+        """
+        table = self.complete_table
+        values = table[names].to_numpy(dtype=np.float64)
+        keep = np.ones(len(table), dtype=bool)
+        codes_list, labels_list = [], []
+        for var in variables:
+            key = table[f"_by{var}"]
+            keep &= ~key.isna().to_numpy()
+            codes, levels = pd.factorize(key, sort=True)
+            codes_list.append(codes)
+            labels_list.append([str(v) for v in levels])
+        shape = (n_psu, *[len(lv) for lv in labels_list], len(names))
+        out = np.zeros(shape)
+        index = (psu_index[keep], *[c[keep] for c in codes_list])
+        np.add.at(out, index, values[keep])
+        return labels_list, out
 
     def domain_totals(
         self, psu_index: np.ndarray, n_psu: int, variable: int | None, names: list[str]
@@ -269,7 +302,9 @@ def sufficient_statistics(
         warnings.simplefilter("ignore", FutureWarning)
         try:
             if backend == "dask":
-                table = _dask_partition_sums(data, step_builder, keys, sums, bool(design.psu))
+                table = _dask_partition_sums(
+                    frame.to_native(), step_builder, keys, sums, bool(design.psu)
+                )
             else:
                 table = _collect_sums(step_builder(frame), keys, sums, bool(design.psu))
         except HumsecError:
