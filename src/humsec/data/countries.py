@@ -152,14 +152,13 @@ def match_countries(values: Iterable[Any] | pd.Series) -> CountryMatch:
     distinct value is converted once (cached across calls), then mapped back to every row.
     """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    present = series.notna()
-    text = series[present].map(_as_text)
-    unique = sorted(set(text))
-    lookup = _match_unique(unique)
-    mapped = pd.Series(np.nan, index=series.index, dtype=object)
-    mapped[present] = text.map(lookup)
-    out = mapped.where(mapped.notna(), None).astype("str")
-    unmatched = sorted(v for v in unique if lookup[v] is None)
+    # Work on distinct values only: factorize is O(n) in C, names are matched once each.
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = [_as_text(u) for u in uniques]
+    lookup = _match_unique(sorted(set(texts)))
+    per_unique = np.array([lookup[t] for t in texts] + [None], dtype=object)  # -1 -> None
+    out = pd.Series(per_unique[codes], index=series.index, dtype=object).astype("str")
+    unmatched = sorted({t for t in texts if lookup[t] is None})
     return CountryMatch(iso3=out, unmatched=unmatched)
 
 
