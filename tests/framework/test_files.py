@@ -140,3 +140,20 @@ def test_file_level_errors(tmp_path: Path, text: str, match: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FrameworkError, match="not found"):
         load_framework(tmp_path / "nope.yaml")
+
+
+def test_field_errors_and_dangling_references_reported_together(tmp_path: Path) -> None:
+    path = tmp_path / "both.yaml"
+    path.write_text(
+        "extends: default\nthreats:\n"
+        "  - {id: cattle_raiding, name: Cattle raiding, pillar: fear, hdr_security: comunity}\n"
+        "interlinkages:\n  - {source: povrty, target: crime, sign: 1, rationale: x}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FrameworkError) as info:
+        load_framework(path)
+    text = str(info.value)
+    assert "2 problem(s)" in text
+    assert "threats[0].hdr_security: 'comunity' is not allowed" in text
+    assert "did you mean 'community'" in text
+    assert "interlinkages[0].source: unknown threat id 'povrty'" in text

@@ -207,3 +207,22 @@ def test_downstream_cascade() -> None:
     assert full["crime"] == 2 and full["infectious_disease"] == 2
     assert "disasters" not in full  # excluded, though infrastructure links back to it
     assert fw.downstream("terrorism") == {}
+
+
+def test_docs_tables_match_the_data() -> None:
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "framework.md"
+    text = docs.read_text(encoding="utf-8")
+    fw = default_framework()
+    for threat in fw.threats:
+        row = f"| `{threat.id}` | {threat.name} | {threat.pillar} | {threat.hdr_security} |"
+        assert row in text, row
+    for group in fw.groups:
+        assert f"| `{group.id}` | {group.name} | {', '.join(group.threats)} |" in text
+    for risk in fw.global_risks:
+        assert f"| `{risk.id}` | {risk.name} | {'; '.join(risk.fields_of_cooperation)} |" in text
+    pillars = [(fw.pillar_of(lk.source), fw.pillar_of(lk.target)) for lk in fw.interlinkages]
+    assert f"{pillars.count(('want', 'fear'))} links from want to fear" in text
+    assert f"{pillars.count(('fear', 'want'))} links from fear to want" in text
+    assert f"| `interlinkages` | {len(fw.interlinkages)} |" in text

@@ -211,6 +211,8 @@ class Framework(BaseModel):
             )
         except ValidationError as error:
             problems = [_pydantic_problem(e, origins) for e in error.errors()]
+            reported = {node for node, _ in problems}
+            problems += [p for p in integrity_problems(data, origins) if p[0] not in reported]
             raise FrameworkError(
                 _problem_text(problems),
                 location=location,
@@ -356,70 +358,97 @@ class Framework(BaseModel):
         self, origins: dict[str, list[str]] | None = None
     ) -> list[tuple[str, str]]:
         """Every broken rule as ``(node, message)``: duplicate ids and unknown references."""
-        problems: list[tuple[str, str]] = []
-        for section in ID_SECTIONS:
-            seen: dict[str, int] = {}
-            for i, entry in enumerate(getattr(self, section)):
-                if entry.id in seen:
-                    first = _origin(origins, section, seen[entry.id])
-                    problems.append(
-                        (
-                            f"{_origin(origins, section, i)}.id",
-                            f"duplicate id {entry.id!r} (first defined at {first})",
-                        )
-                    )
-                else:
-                    seen[entry.id] = i
-        threat_ids = self.threat_ids
-        security_ids = {s.id for s in self.securities}
-        for i, threat in enumerate(self.threats):
-            if threat.hdr_security not in security_ids:
+        return integrity_problems(self.to_dict(), origins)
+
+
+def _entries(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    value = data.get(section)
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [(i, entry) for i, entry in enumerate(value) if isinstance(entry, dict)]
+
+
+def integrity_problems(
+    data: dict[str, Any], origins: dict[str, list[str]] | None = None
+) -> list[tuple[str, str]]:
+    """Cross-entry rules on a plain framework dict, as ``(node, message)`` pairs.
+
+    Works on unvalidated input too (entries of the wrong type are skipped), so that a file
+    with both a bad field and a dangling reference gets both reported at once.
+    """
+    problems: list[tuple[str, str]] = []
+    for section in ID_SECTIONS:
+        seen: dict[Any, int] = {}
+        for i, entry in _entries(data, section):
+            key = entry.get("id")
+            if key is None or not isinstance(key, str):
+                continue
+            if key in seen:
+                first = _origin(origins, section, seen[key])
                 problems.append(
                     (
-                        f"{_origin(origins, 'threats', i)}.hdr_security",
-                        f"security {threat.hdr_security!r} is not listed under securities",
+                        f"{_origin(origins, section, i)}.id",
+                        f"duplicate id {key!r} (first defined at {first})",
                     )
-                )
-        for section in ("groups", "global_risks"):
-            for i, entry in enumerate(getattr(self, section)):
-                for j, ref in enumerate(entry.threats):
-                    if ref not in threat_ids:
-                        problems.append(
-                            (
-                                f"{_origin(origins, section, i)}.threats[{j}]",
-                                _unknown(ref, threat_ids, "threat"),
-                            )
-                        )
-        seen_links: dict[tuple[str, str], int] = {}
-        for i, link in enumerate(self.interlinkages):
-            node = _origin(origins, "interlinkages", i)
-            for end in ("source", "target"):
-                ref = getattr(link, end)
-                if ref not in threat_ids:
-                    problems.append((f"{node}.{end}", _unknown(ref, threat_ids, "threat")))
-            if link.source == link.target:
-                problems.append((node, f"a threat cannot link to itself ({link.source!r})"))
-            if link.key in seen_links:
-                first = _origin(origins, "interlinkages", seen_links[link.key])
-                problems.append(
-                    (node, f"duplicate link {link.source} -> {link.target} (first at {first})")
                 )
             else:
-                seen_links[link.key] = i
-        for section in ("policies", "approaches"):
-            numbers: dict[int, int] = {}
-            for i, entry in enumerate(getattr(self, section)):
-                if entry.number in numbers:
+                seen[key] = i
+    threat_ids: list[str] = [
+        e["id"] for _, e in _entries(data, "threats") if isinstance(e.get("id"), str)
+    ]
+    security_ids = {e.get("id") for _, e in _entries(data, "securities")}
+    for i, threat in _entries(data, "threats"):
+        security = threat.get("hdr_security")
+        if security in HDR_SECURITIES and security not in security_ids:
+            problems.append(
+                (
+                    f"{_origin(origins, 'threats', i)}.hdr_security",
+                    f"security {security!r} is not listed under securities",
+                )
+            )
+    for section in ("groups", "global_risks"):
+        for i, entry in _entries(data, section):
+            refs = entry.get("threats") or []
+            for j, ref in enumerate(refs if isinstance(refs, (list, tuple)) else []):
+                if isinstance(ref, str) and ref not in threat_ids:
                     problems.append(
                         (
-                            f"{_origin(origins, section, i)}.number",
-                            f"number {entry.number} is already used by "
-                            f"{_origin(origins, section, numbers[entry.number])}",
+                            f"{_origin(origins, section, i)}.threats[{j}]",
+                            _unknown(ref, threat_ids, "threat"),
                         )
                     )
-                else:
-                    numbers[entry.number] = i
-        return problems
+    seen_links: dict[tuple[Any, Any], int] = {}
+    for i, link in _entries(data, "interlinkages"):
+        node = _origin(origins, "interlinkages", i)
+        for end in ("source", "target"):
+            ref = link.get(end)
+            if isinstance(ref, str) and ref not in threat_ids:
+                problems.append((f"{node}.{end}", _unknown(ref, threat_ids, "threat")))
+        source, target = link.get("source"), link.get("target")
+        if source is not None and source == target:
+            problems.append((node, f"a threat cannot link to itself ({source!r})"))
+        if (source, target) in seen_links:
+            first = _origin(origins, "interlinkages", seen_links[(source, target)])
+            problems.append((node, f"duplicate link {source} -> {target} (first at {first})"))
+        else:
+            seen_links[(source, target)] = i
+    for section in ("policies", "approaches"):
+        numbers: dict[Any, int] = {}
+        for i, entry in _entries(data, section):
+            number = entry.get("number")
+            if number is None:
+                continue
+            if number in numbers:
+                problems.append(
+                    (
+                        f"{_origin(origins, section, i)}.number",
+                        f"number {number} is already used by "
+                        f"{_origin(origins, section, numbers[number])}",
+                    )
+                )
+            else:
+                numbers[number] = i
+    return problems
 
 
 def _lookup(entries: Sequence[Any], wanted: str, kind: str) -> Any:
