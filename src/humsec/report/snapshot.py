@@ -140,14 +140,15 @@ def country_standing(
     Indicators the country never reports are kept with missing values, not dropped.
     """
     _check_panel(panel)
-    sign = orientation(directions.reindex(panel.columns))
-    if sign.isna().any():
-        missing = list(sign.index[sign.isna()])
+    aligned = directions.reindex(panel.columns)
+    if aligned.isna().any():
+        missing = list(aligned.index[aligned.isna()])
         raise ColumnError(
             f"no direction for indicator(s) {missing}",
             location="country standing",
             hint="pass the registry's direction for every panel column",
         )
+    sign = orientation(aligned)
     if iso3 not in panel.index.get_level_values("iso3"):
         raise DataError(
             f"country {iso3!r} is not in the country panel",

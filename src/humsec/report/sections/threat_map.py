@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -55,16 +56,15 @@ def threat_map_figure(
     country_names: dict[str, str],
     *,
     initial: str = DEFAULT_MAP_INDICATOR,
-) -> dict[str, Any]:
+) -> ThreatMap:
     """A world choropleth with a dropdown over every indicator that has data.
 
     Two traces share the map: a grey layer under every country that lacks data for at least
     one indicator, and the coloured indicator layer on top, whose ``z`` is missing where the
     selected indicator has no value, so those countries show grey ("no data") instead of
     disappearing. Red always means more threatened: the scale is reversed for indicators where
-    higher is better. The dropdown restyles only the coloured layer, so the GeoJSON outlines
-    are embedded once per layer, never once per indicator. Returns a figure dict for
-    :func:`humsec.report.figures.figure_html`.
+    higher is better. The indicator menu restyles only the coloured layer, so the GeoJSON
+    outlines are embedded once per layer, never once per indicator.
     """
     features = [f for f in geojson["features"] if f["id"] not in _LEFT_OFF_MAP]
     locations = [str(f["id"]) for f in features]
@@ -132,17 +132,13 @@ def threat_map_figure(
         marker={"line": {"color": "#ffffff", "width": 0.3}},
         name="indicator",
     )
-    buttons = []
-    for code in [initial] + [c for c in codes if c != initial]:
-        restyle = style(code)
-        trace_update = {key: [value] for key, value in restyle.items()}
-        buttons.append(
-            {
-                "label": f"{info.loc[code, 'pillar']} · {info.loc[code, 'name']}",
-                "method": "update",
-                "args": [trace_update, {"title.text": title(code)}, [1]],
-            }
-        )
+    styles = {
+        code: {
+            "trace": {key: [value] for key, value in style(code).items()},
+            "layout": {"title.text": title(code)},
+        }
+        for code in codes
+    }
     fig = go.Figure([grey, coloured])
     style_offline_geo(fig)
     fig.update_layout(
@@ -150,32 +146,69 @@ def threat_map_figure(
             "text": title(initial),
             "x": 0.01,
             "xanchor": "left",
-            "y": 0.985,
+            "y": 0.98,
             "yanchor": "top",
             "font": {"size": 14},
         },
-        height=540,
-        margin={"l": 0, "r": 0, "t": 80, "b": 0},
-        updatemenus=[
-            {
-                "buttons": buttons,
-                "direction": "down",
-                "x": 0.0,
-                "xanchor": "left",
-                "y": 1.02,
-                "yanchor": "bottom",
-                "showactive": True,
-                "bgcolor": "#ffffff",
-            }
-        ],
+        height=500,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
     )
-    return with_geojson(
+    figure = with_geojson(
         fig,
         {
             0: {"type": "FeatureCollection", "features": grey_features},
             1: {"type": "FeatureCollection", "features": features},
         },
     )
+    options = [(code, str(info.loc[code, "pillar"]), str(info.loc[code, "name"])) for code in codes]
+    return ThreatMap(figure=figure, styles=styles, options=options, initial=initial)
+
+
+@dataclass(frozen=True)
+class ThreatMap:
+    """The world map and what its indicator menu switches between.
+
+    ``figure`` is the Plotly figure dict (trace 0 the grey no-data layer, trace 1 the coloured
+    layer); ``styles[code]`` holds the ``Plotly.update`` arguments that show indicator
+    ``code``; ``options`` lists (code, pillar, name) in menu order.
+    """
+
+    figure: dict[str, Any]
+    styles: dict[str, dict[str, Any]]
+    options: list[tuple[str, str, str]]
+    initial: str
+
+    def to_html(self, div_id: str = "threat-map") -> str:
+        """A native ``<select>`` (grouped by pillar) above the map, wired with a few lines of
+        inline JavaScript to ``Plotly.update``; the styles travel as inline JSON."""
+        groups = []
+        for pillar in ("fear", "want"):
+            items = "".join(
+                f'<option value="{escape(code)}"{" selected" if code == self.initial else ""}>'
+                f"{escape(name)}</option>"
+                for code, p, name in self.options
+                if p == pillar
+            )
+            if items:
+                groups.append(f'<optgroup label="{pillar.capitalize()}">{items}</optgroup>')
+        styles = json.dumps(self.styles, separators=(",", ":")).replace("</", "<\\/")
+        script = (
+            "(function () {"
+            f"var styles = JSON.parse(document.getElementById('{div_id}-styles').textContent);"
+            f"var menu = document.getElementById('{div_id}-indicator');"
+            "menu.addEventListener('change', function () {"
+            "var s = styles[menu.value];"
+            f"Plotly.update('{div_id}', s.trace, s.layout, [1]);"
+            "});"
+            "})();"
+        )
+        return (
+            f'<label class="map-menu" for="{div_id}-indicator">Indicator '
+            f'<select id="{div_id}-indicator">{"".join(groups)}</select></label>'
+            f'<div class="figure">{figure_html(self.figure, div_id=div_id)}</div>'
+            f'<script type="application/json" id="{div_id}-styles">{styles}</script>'
+            f"<script>{script}</script>"
+        )
 
 
 def _pill(pillar: str) -> str:
@@ -207,7 +240,7 @@ class ThreatMapSection:
         names = dict(
             zip(names_table["iso3"].astype(str), names_table["name"].astype(str), strict=True)
         )
-        fig = threat_map_figure(snapshot, registry_frame, world_geojson(), names)
+        world_map = threat_map_figure(snapshot, registry_frame, world_geojson(), names)
 
         years = snapshot.years.reindex(registry_frame["code"]).to_numpy()
         table = pd.DataFrame(
@@ -259,8 +292,8 @@ class ThreatMapSection:
             f"Each indicator is mapped in its latest well-covered year{cap} (the latest year "
             "with at least 80 % of its best year's country count), stated in the map title; "
             "grey countries have no value in that year.</p>"
-            f'<div class="figure">{figure_html(fig, div_id="threat-map")}</div>'
-            '<p class="note">Colours are clipped at the 2nd and 98th percentiles so that a few '
+            + world_map.to_html("threat-map")
+            + '<p class="note">Colours are clipped at the 2nd and 98th percentiles so that a few '
             "extreme countries do not flatten the contrast; the hover shows the exact value.</p>"
             "<h3>Threats and the indicators that measure them</h3>"
             + gaps
