@@ -51,8 +51,13 @@ class Appraisal:
         return self.table.copy()
 
 
-def load_measures(source: str | list[dict[str, Any]]) -> list[Measure]:
-    """Measures from a YAML file (``measures:`` list), ``"demo"``, or a list of mappings."""
+def load_measures(source: str | list[dict[str, Any]], *,
+                  areas: Sequence[str] | None = None) -> list[Measure]:
+    """Measures from a YAML file (``measures:`` list), ``"demo"``, or a list of mappings.
+
+    With ``areas``, target areas outside ``areas`` are dropped (for a small survey sample that
+    misses some areas); otherwise an unknown target area is an error when the measure is applied.
+    """
     if isinstance(source, str):
         if source == "demo":
             from importlib import resources
@@ -70,6 +75,15 @@ def load_measures(source: str | list[dict[str, Any]]) -> list[Measure]:
     if not isinstance(items, list) or not items:
         raise SpecError("no measures found", location=where,
                         hint="the file needs a 'measures:' list with at least one measure")
+    if areas is not None:
+        keep = set(areas)
+        items = [
+            {**m, "target": {**m["target"], "areas": [a for a in m["target"]["areas"]
+                                                       if a in keep]}}
+            if isinstance(m, dict) and isinstance(m.get("target"), dict)
+            and isinstance(m["target"].get("areas"), list) else m
+            for m in items
+        ]
     return [parse_spec(Measure, m, location=f"{where}: measures[{i}]")
             for i, m in enumerate(items)]
 

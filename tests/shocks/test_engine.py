@@ -1,0 +1,173 @@
+"""The Monte Carlo engine against hand computations (Unbreakable formulas)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from humsec.errors import ColumnError
+from humsec.shocks import (
+    Exposure,
+    build_scenario,
+    equivalent_consumption_loss,
+    simulate,
+    simulate_occurrences,
+)
+
+from humsec.shocks.engine import _group_matrix
+
+from .conftest import one_event_spec, tiny_units
+
+LAM = math.log(20.0) / 3.0
+PI = 0.33
+
+
+def _year_with(occ_count: int, scenario, n_years: int = 400, seed: int = 2):  # type: ignore[no-untyped-def]
+    occ = simulate_occurrences(scenario.hazards, scenario.exposure.areas, n_years, seed)
+    counts = np.bincount(occ.year, minlength=n_years)
+    years = np.flatnonzero(counts == occ_count)
+    assert years.size, f"no year with {occ_count} events"
+    return int(years[0]), simulate(scenario, n_years, seed)
+
+
+def test_one_event_year_matches_hand_computation(one_event) -> None:  # type: ignore[no-untyped-def]
+    year, risk = _year_with(1, one_event)
+    units = tiny_units()
+    w, n, c = units["weight"], units["population"], units["consumption"]
+    c_ref = float((w * n * c).sum() / (w * n).sum())
+    dk = np.array([0.2 * 5000, 0.2 * 40000])
+    dy = np.array([0.1 * 3200, 0.1 * 15000])
+    dc0 = ((PI + LAM) * dk + LAM * dy) / n[:2].to_numpy()
+    wb = n[:2].to_numpy() * equivalent_consumption_loss(
+        c[:2].to_numpy(), dc0, reference_consumption=c_ref, reconstruction_rate=LAM)
+    row = risk.year.loc[year]
+    assert row["asset_loss"] == pytest.approx(10 * 1000 + 20 * 8000, rel=1e-12)
+    assert row["income_loss"] == pytest.approx(10 * 320 + 20 * 1500, rel=1e-12)
+    assert row["consumption_loss"] == pytest.approx(
+        float(np.dot([10, 20], dk * (1 + PI / LAM) + dy)), rel=1e-12)
+    assert row["wellbeing_loss"] == pytest.approx(float(np.dot([10, 20], wb)), rel=2e-6)
+    # Household 2 (3000 $ a head) falls below 1095 $; household 1 was already poor.
+    gap = 3000.0 - 1095.0
+    assert dc0[1] > gap
+    assert row["people_pushed_into_poverty"] == pytest.approx(20 * 5)
+    assert row["poverty_person_years"] == pytest.approx(100 * math.log(dc0[1] / gap) / LAM)
+    assert row["people_affected"] == pytest.approx(10 * 4 + 20 * 5)
+    # The poor household has the lower socio-economic resilience (asset / well-being loss).
+    per_unit = risk.units.set_index("unit_id")
+    res = per_unit["asset_loss"] / per_unit["wellbeing_loss"]
+    assert res.loc[1] < res.loc[2]
+
+
+def test_two_events_in_a_year_compound(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    scenario = build_scenario(one_event_spec(frequency=0.8), tiny_exposure)
+    year, risk = _year_with(2, scenario)
+    share = 1 - 0.8 ** 2
+    assert risk.year.loc[year, "asset_loss"] == pytest.approx(share * (10 * 5000 + 20 * 40000))
+
+
+def test_monte_carlo_eai_converges_to_the_analytic_expectation(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    scenario = build_scenario(one_event_spec(frequency=0.1), tiny_exposure)
+    risk = simulate(scenario, 20000, seed=11)
+    # E[1 - 0.8^N] with N ~ Poisson(0.1) is 1 - exp(-0.1 * 0.2).
+    exact = (1 - math.exp(-0.02)) * (10 * 5000 + 20 * 40000)
+    assert risk.eai("asset_loss").iloc[0] == pytest.approx(exact, rel=0.06)
+    assert risk.eai("asset_loss", "area")["B"] == 0.0
+
+
+def test_savings_covering_the_loss_remove_the_wellbeing_loss(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    units = tiny_units()
+    units["savings"] = 1e7
+    scenario = build_scenario(one_event_spec(), Exposure.from_units(units))
+    risk = simulate(scenario, 300, seed=2)
+    assert risk.eai("asset_loss").iloc[0] > 0
+    assert risk.eai("wellbeing_loss").iloc[0] == 0.0
+    assert risk.eai("consumption_loss").iloc[0] == 0.0
+
+
+def test_transfers_and_insurance_follow_their_formulas(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    spec = one_event_spec(
+        social_protection={"share_of_loss": 0.5, "coverage": 1.0, "targeting": "all",
+                           "delay_years": 1.0},
+        insurance={"penetration": 1.0, "attachment": 0.05, "cover": 0.1},
+    )
+    year, risk = _year_with(1, build_scenario(spec, tiny_exposure))
+    dk = np.array([1000.0, 8000.0])
+    dy = np.array([320.0, 1500.0])
+    assets = np.array([5000.0, 40000.0])
+    total = dk * (1 + PI / LAM) + dy
+    transfer = np.minimum(0.5 * dk, math.exp(-LAM) * total)
+    payout = np.minimum(0.1 * assets, np.maximum(0, dk + dy - 0.05 * assets))
+    row = risk.year.loc[year]
+    assert row["transfers_paid"] == pytest.approx(float(np.dot([10, 20], transfer)))
+    assert row["insurance_payouts"] == pytest.approx(float(np.dot([10, 20], payout)))
+    scale = 1 - (transfer + payout) / total
+    assert row["consumption_loss"] == pytest.approx(float(np.dot([10, 20], scale * total)))
+
+
+def test_breakdowns_add_up() -> None:
+    from humsec.shocks import demo_scenario
+
+    risk = simulate(demo_scenario(1500), 150, seed=4)
+    total = risk.eai("asset_loss").iloc[0]
+    assert risk.eai("asset_loss", "area").sum() == pytest.approx(total, rel=1e-10)
+    assert risk.eai("asset_loss", "hazard").sum() == pytest.approx(total, rel=1e-10)
+    wb = risk.eai("wellbeing_loss").iloc[0]
+    assert risk.eai("wellbeing_loss", "hazard").sum() == pytest.approx(wb, rel=1e-10)
+    # Every person is a woman/girl or not: the women group gets the female share of losses.
+    per_unit = risk.units["asset_loss"].to_numpy() / risk.units["population"].to_numpy()
+    groups = _group_matrix(demo_scenario(1500))[0]
+    w = risk.units["weight"].to_numpy()
+    np.testing.assert_allclose(risk.eai("asset_loss", "group").to_numpy(),
+                               (per_unit * w) @ groups, rtol=1e-9)
+    assert risk.pml(100) == pytest.approx(risk.at_return_periods([100]).loc[100, "total"])
+    table = risk.by_group()
+    poor_res = table.loc["people_in_poverty", "resilience"]
+    assert poor_res < risk.resilience().iloc[0]
+
+
+def test_backends_give_identical_numbers() -> None:
+    from humsec.shocks import demo_scenario
+
+    scenario = demo_scenario(1000)
+    a = simulate(scenario, 60, seed=9, block_size=5000)
+    b = simulate(scenario, 60, seed=9, block_size=5000, backend="threads", workers=2)
+    c = simulate(scenario, 60, seed=9, block_size=5000, backend="dask", workers=2)
+    pd.testing.assert_frame_equal(a.year, b.year)
+    pd.testing.assert_frame_equal(a.year, c.year)
+    d = simulate(scenario, 60, seed=9)
+    pd.testing.assert_frame_equal(a.year, d.year, rtol=1e-10)
+
+
+def test_engine_change_in_m0_equals_deprivation_estimate() -> None:
+    from humsec.shocks import demo_scenario, mpi_after_shocks
+
+    scenario = demo_scenario(1200)
+    risk = simulate(scenario, 120, seed=3)
+    table = mpi_after_shocks(scenario, risk=risk, return_period=20)
+    year = int(table.loc["change", "simulated_year"])
+    assert table.loc["baseline", "M0"] == pytest.approx(risk.baseline["mpi_m0"], rel=1e-9)
+    assert table.loc["change", "M0"] == pytest.approx(risk.year.loc[year, "mpi_m0_change"],
+                                                      rel=1e-9)
+    assert table.loc["change", "H"] == pytest.approx(risk.year.loc[year, "mpi_h_change"],
+                                                     rel=1e-9)
+    assert table.loc["change", "M0"] > 0
+
+
+def test_exposure_bad_input() -> None:
+    units = tiny_units()
+    with pytest.raises(ColumnError, match="missing column"):
+        Exposure.from_units(units.drop(columns=["assets"]))
+    broken = units.copy()
+    broken.loc[2, "consumption"] = np.nan
+    with pytest.raises(ColumnError, match="1 unit\\(s\\) have missing values"):
+        Exposure.from_units(broken)
+    dropped = Exposure.from_units(broken, missing="drop")
+    assert len(dropped) == 3
+    assert any("dropped 1 unit" in note for note in dropped.notes)
+    negative = units.copy()
+    negative.loc[0, "assets"] = -5
+    with pytest.raises(ColumnError, match="assets must be >= 0"):
+        Exposure.from_units(negative)

@@ -1,0 +1,133 @@
+"""Event sets, generators, compound dependence and their input checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from humsec.errors import SpecError
+from humsec.shocks import (
+    EventSet,
+    HazardModel,
+    ImpactFunction,
+    build_scenario,
+    event_set_from_return_periods,
+    exceedance_curve,
+    simulate_occurrences,
+)
+from humsec.shocks.spec import parse_spec
+
+from .conftest import one_event_spec
+
+AREAS = [f"a{i}" for i in range(10)]
+
+
+def test_return_period_table_becomes_an_event_set_that_reproduces_it() -> None:
+    es = event_set_from_return_periods("price_shock", "economic_crisis",
+                                       [[5, 0.15], [10, 0.25], [25, 0.4], [50, 0.55]],
+                                       areas=["x", "y"])
+    np.testing.assert_allclose(es.frequencies, [1 / 50, 1 / 25 - 1 / 50, 1 / 10 - 1 / 25,
+                                                1 / 5 - 1 / 10])
+    curve = exceedance_curve([e.footprint["x"] for e in es.events], es.frequencies)
+    np.testing.assert_allclose(curve.return_period, [50, 25, 10, 5])
+    assert es.footprint_matrix(["x", "y"]).nnz == 8
+
+
+def _model(correlation: float, rate: float = 0.3) -> HazardModel:
+    return parse_spec(HazardModel, {
+        "area_hazards": [
+            {"hazard": "drought", "threat": "disasters", "rate": rate,
+             "intensity": {"kind": "uniform", "low": 0.2, "high": 0.6}},
+            {"hazard": "conflict", "threat": "armed_conflict", "rate": rate,
+             "intensity": {"kind": "fixed", "value": 0.5}},
+        ],
+        "dependence": {"hazards": ["drought", "conflict"],
+                       "correlation": [[1, correlation], [correlation, 1]]},
+    }, location="test")
+
+
+def test_poisson_rates_are_reproduced_and_seed_is_deterministic() -> None:
+    occ = simulate_occurrences(_model(0.0), AREAS, 4000, seed=3)
+    counts = np.bincount(occ.hazard, minlength=2) / (4000 * len(AREAS))
+    # 40,000 area-years at rate 0.3: standard error of the mean is ~0.0027.
+    np.testing.assert_allclose(counts, [0.3, 0.3], atol=0.012)
+    again = simulate_occurrences(_model(0.0), AREAS, 4000, seed=3)
+    np.testing.assert_array_equal(occ.intensity, again.intensity)
+    assert occ.intensity[occ.hazard == 0].min() >= 0.2
+    assert occ.intensity[occ.hazard == 0].max() <= 0.6
+
+
+def test_copula_raises_conflict_odds_in_drought_years() -> None:
+    occ = simulate_occurrences(_model(0.7), AREAS, 3000, seed=5)
+    conditional, marginal = occ.conditional_probability("drought", "conflict")
+    assert marginal == pytest.approx(1 - np.exp(-0.3), abs=0.015)
+    assert conditional > marginal + 0.15
+    independent = simulate_occurrences(_model(0.0), AREAS, 3000, seed=5)
+    c0, m0 = independent.conditional_probability("drought", "conflict")
+    assert abs(c0 - m0) < 0.02
+
+
+def test_several_shocks_per_year_occur() -> None:
+    occ = simulate_occurrences(_model(0.0, rate=2.0), ["a"], 200, seed=1)
+    per_year = np.bincount(occ.year, minlength=200)
+    assert per_year.max() >= 4
+    assert per_year.mean() == pytest.approx(4.0, rel=0.1)
+
+
+def test_negative_frequency_is_refused() -> None:
+    spec = one_event_spec(frequency=-0.1)
+    with pytest.raises(SpecError, match="frequency must be a finite number >= 0"):
+        parse_spec(EventSet, spec["hazards"]["event_sets"][0], location="x")
+
+
+def test_negative_rate_is_refused() -> None:
+    with pytest.raises(SpecError, match="annual rate must be finite and >= 0"):
+        _model(0.0, rate=-0.2)
+
+
+def test_empty_event_set_is_refused(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    spec = one_event_spec()
+    spec["hazards"]["event_sets"][0]["events"] = []
+    with pytest.raises(SpecError, match="event set is empty"):
+        build_scenario(spec, tiny_exposure)
+    with pytest.raises(SpecError, match="no hazard"):
+        build_scenario({**spec, "hazards": {}}, tiny_exposure)
+
+
+def test_footprint_area_missing_from_exposure_is_refused(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    spec = one_event_spec()
+    spec["hazards"]["event_sets"][0]["events"][0]["footprint"] = {"A": 1.0, "Z9": 1.0}
+    with pytest.raises(SpecError, match=r"footprint area\(s\) are not in the exposure: \['Z9'\]"):
+        build_scenario(spec, tiny_exposure)
+
+
+def test_dependence_must_be_a_correlation_matrix() -> None:
+    with pytest.raises(SpecError, match="not positive definite"):
+        _model(1.0)
+
+
+def test_unknown_threat_gets_a_suggestion() -> None:
+    with pytest.raises(SpecError, match="did you mean 'disasters'"):
+        parse_spec(EventSet, {"hazard": "f", "threat": "disaster", "events": [
+            {"id": "e", "frequency": 0.1, "footprint": {"A": 1}}]}, location="x")
+
+
+def test_impact_function_validation() -> None:
+    ok = ImpactFunction(hazard="h", intensity=[0, 1, 2], asset_loss=[0, 0.2, 0.5],
+                        income_loss=[0, 0, 0.1])
+    np.testing.assert_allclose(ok.asset_share(np.array([-1.0, 0.5, 1.5, 9.0])),
+                               [0.0, 0.1, 0.35, 0.5])
+    with pytest.raises(SpecError, match="within \\[0, 1\\]"):
+        ok.edited(asset_loss=[0, 0.5, 1.2])
+    with pytest.raises(SpecError, match="must not decrease"):
+        ok.edited(income_loss=[0, 0.3, 0.1])
+    with pytest.raises(SpecError, match="strictly increasing"):
+        ok.edited(intensity=[0, 2, 1])
+
+
+def test_missing_impact_function_for_a_livelihood(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    spec = one_event_spec()
+    spec["impact_functions"][0]["livelihood"] = "farming"
+    with pytest.raises(SpecError, match="no impact function for hazard 'flood' and livelihood "
+                                        "'wage'"):
+        build_scenario(spec, tiny_exposure)
