@@ -162,6 +162,21 @@ def test_duplicate_header_names(tmp_path: Path) -> None:
         read_table(write(tmp_path / "d.csv", "a,b,a\n1,2,3\n"))
 
 
+def test_empty_header_cells_are_named_by_position(tmp_path: Path) -> None:
+    frame = read_table(write(tmp_path / "e.csv", "a,b,,\n1,2,,\n3,4,,\n"))
+    assert list(frame.columns) == ["a", "b", "column_3", "column_4"]
+    assert frame["column_3"].isna().all()
+
+
+def test_options_that_do_not_apply(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    pd.DataFrame({"a": [1]}).to_parquet(path)
+    with pytest.raises(DataError, match="only read from CSV/TSV and Excel"):
+        read_table(path, hxl=True)
+    with pytest.raises(DataError, match="applies only to Excel"):
+        read_table(write(tmp_path / "c.csv", "a\n1\n"), sheet="data")
+
+
 def test_columns_option_and_typo(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "iso3,value,year\nKEN,1,2020\n")
     assert list(read_table(path, columns=["year", "iso3"]).columns) == ["year", "iso3"]

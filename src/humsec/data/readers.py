@@ -108,7 +108,20 @@ def read_table(
             location=str(file),
             hint="use labels='codes' or labels='labels'",
         )
-    if suffix in TEXT_SUFFIXES or suffix.endswith(".gz"):
+    is_text = suffix in TEXT_SUFFIXES or suffix.endswith(".gz")
+    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+        raise DataError(
+            f"sheet={sheet!r} applies only to Excel workbooks",
+            location=str(file),
+            hint="drop sheet= for this file",
+        )
+    if hxl and not (is_text or suffix in EXCEL_SUFFIXES):
+        raise DataError(
+            "HXL hashtag rows are only read from CSV/TSV and Excel files",
+            location=str(file),
+            hint="drop hxl=True, or export the table as CSV with its hashtag row",
+        )
+    if is_text:
         frame = _read_text(
             file, suffix, encoding=encoding, delimiter=delimiter, hxl=hxl, decimal=decimal
         )
@@ -344,7 +357,8 @@ def _read_text(
             hint="export the table again with its data",
         )
     if tag_index is None:
-        names = [c.strip() for c in records[0]]
+        # empty header cells (trailing separators from spreadsheets) get a positional name
+        names = [c.strip() or f"column_{i + 1}" for i, c in enumerate(records[0])]
         tags: dict[str, str] = {}
     else:
         names, tags = _hxl_names(records, tag_index, file)
