@@ -122,3 +122,8 @@ def test_wdi_is_tidy_with_thirteen_variables() -> None:
     assert list(wdi.columns) == ["iso3", "year", "variable", "value"]
     assert wdi["variable"].nunique() == 13
     assert not wdi.duplicated(["iso3", "year", "variable"]).any()
+
+
+def test_dataset_name_must_be_text() -> None:
+    with pytest.raises(DatasetNotFoundError, match="text"):
+        load(2020)  # type: ignore[arg-type]

@@ -74,3 +74,8 @@ def test_country_table_covers_every_bundled_code() -> None:
     assert kenya["continent"] == "Africa" and kenya["hdr_region"] == "SSA"
     assert kenya["hdr_group"] == "Medium"
     assert table.set_index("iso3").loc["XKX", "name"] == "Kosovo"
+
+
+def test_a_table_is_refused() -> None:
+    with pytest.raises(DataError, match="one column"):
+        to_iso3(pd.DataFrame({"country": ["Kenya"]}))

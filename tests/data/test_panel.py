@@ -55,3 +55,14 @@ def test_unknown_code_suggests_close_matches() -> None:
     assert "life_expectancy" in str(info.value)
     with pytest.raises(ColumnError, match="twice"):
         country_panel(["hdi", "hdi"])
+
+
+def test_years_are_validated() -> None:
+    from humsec.errors import DataError
+
+    with pytest.raises(DataError, match="text"):
+        country_panel("hdi", years="2020")  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="whole numbers"):
+        country_panel("hdi", years=["twenty"])  # type: ignore[list-item]
+    panel = country_panel("hdi", years=range(2018, 2021))
+    assert sorted(set(panel.index.get_level_values("year"))) == [2018, 2019, 2020]

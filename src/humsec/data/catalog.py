@@ -76,6 +76,11 @@ class Catalog(BaseModel):
 
     def get(self, name: str) -> DatasetEntry:
         """The entry called ``name``; unknown names raise with close matches."""
+        if not isinstance(name, str):
+            raise DatasetNotFoundError(
+                f"a dataset name must be text, not {type(name).__name__}",
+                hint=f"available: {', '.join(self.names())}",
+            )
         for entry in self.datasets:
             if entry.name == name:
                 return entry

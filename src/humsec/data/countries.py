@@ -151,6 +151,11 @@ def match_countries(values: Iterable[Any] | pd.Series) -> CountryMatch:
     Missing inputs (NaN/None) stay missing and are not reported as unmatched names. Each
     distinct value is converted once (cached across calls), then mapped back to every row.
     """
+    if isinstance(values, pd.DataFrame):
+        raise DataError(
+            "country matching takes one column, not a table",
+            hint="pass the column holding country names or codes, e.g. frame['country']",
+        )
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     # Work on distinct values only: factorize is O(n) in C, names are matched once each.
     codes, uniques = pd.factorize(series, use_na_sentinel=True)

@@ -55,9 +55,20 @@ def _source_values(source: IndicatorSource) -> tuple[pd.Series, frozenset[str]]:
 def _years(years: int | Iterable[int] | None) -> list[int] | None:
     if years is None:
         return None
+    if isinstance(years, str | bytes):
+        raise DataError(
+            f"years must be a year or a list of years, not the text {years!r}",
+            hint="pass e.g. 2020 or [2015, 2020] or range(2010, 2021)",
+        )
     if isinstance(years, int | np.integer):
         return [int(years)]
-    wanted = [int(y) for y in years]
+    try:
+        wanted = [int(y) for y in years]
+    except (TypeError, ValueError):
+        raise DataError(
+            f"years must be whole numbers, got {years!r}",
+            hint="pass e.g. 2020 or [2015, 2020] or range(2010, 2021)",
+        ) from None
     if not wanted:
         raise DataError("years is empty", hint="pass None for all years, a year or a list of years")
     return wanted
