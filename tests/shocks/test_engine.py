@@ -16,7 +16,6 @@ from humsec.shocks import (
     simulate,
     simulate_occurrences,
 )
-
 from humsec.shocks.engine import _group_matrix
 
 from .conftest import one_event_spec, tiny_units
