@@ -87,3 +87,17 @@ def test_panel_writes_csv(tmp_path: Path) -> None:
     assert set(frame["year"]) == {2019, 2020}
     code, out = invoke("panel", "-y", "twenty")
     assert code == 2 and "--years" in out
+
+
+def test_import_finds_the_hxl_country_column(tmp_path: Path) -> None:
+    source = tmp_path / "3w.csv"
+    source.write_text(
+        "Where,Organisation,People reached\n#country+name,#org,#reached\n"
+        "Kenya,NGO A,100\nSouth Sudan,NGO B,50\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "3w.parquet"
+    code, out = invoke("import", str(source), "--out", str(target))
+    assert code == 0, out
+    assert "country column 'Where'" in out
+    assert pd.read_parquet(target)["iso3"].tolist() == ["KEN", "SSD"]
