@@ -105,6 +105,8 @@ def _check_columns(spec: IndexSpec, data: pd.DataFrame) -> None:
 
 
 def _numeric(data: pd.DataFrame, column: str, where: str) -> np.ndarray:
+    if pd.api.types.is_float_dtype(data[column]) or pd.api.types.is_integer_dtype(data[column]):
+        return data[column].to_numpy(dtype=float, na_value=np.nan)
     values = pd.to_numeric(data[column], errors="coerce")
     bad = values.isna() & data[column].notna()
     if bad.any():

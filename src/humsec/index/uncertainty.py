@@ -26,16 +26,19 @@ scheme, ``N (D + 2)`` runs). The output analysed by Sobol is the mean absolute s
 units' ranks from the nominal ranking (Saisana et al. 2005, R_S).
 
 Vectorisation: normalised indicator matrices are computed once per (imputation,
-normalisation) combination. For a node whose children are all indicators and whose method is
-a weighted quasi-arithmetic mean ``f^-1(sum w f(x) / sum w)``, all replications sharing a
-combination and a method are evaluated with two matrix products
-``f(X) @ W.T`` and ``1[present] @ W.T``. Higher nodes work on (replications, units, children)
-arrays. There is no Python loop over units or replications, only over nodes, choices and
-chunks of replications.
+normalisation) combination. Replications are sorted so that those sharing a combination and
+an aggregation method form contiguous blocks. For a node over indicators aggregated by a
+weighted quasi-arithmetic mean ``f^-1(sum w f(x) / sum w)``, a block is two matrix products,
+``f(X) @ W.T`` and ``1[present] @ W.T`` (units x replications); BLAS is held to one thread
+because the inner dimension (the node's children) is tiny and extra threads only contend on
+a shared machine. Higher nodes keep running sums over their few children of
+(replications, units) arrays. There is no Python loop over units or replications, only over
+nodes, children, choices and chunks of replications.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -44,7 +47,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
-from scipy.stats import rankdata
+from threadpoolctl import threadpool_limits
 
 from humsec.errors import SpecError
 from humsec.index.aggregation import (
@@ -79,7 +82,7 @@ class UncertaintySettings(BaseModel):
     imputations: tuple[ImputationChoice, ...] = ("spec", "none", "mean")
     interval: tuple[float, float] = (0.05, 0.95)
     sobol_n: int = Field(256, ge=8)
-    chunk: int = Field(1000, ge=1)
+    chunk: int = Field(4096, ge=1)
 
 
 @dataclass
@@ -114,9 +117,11 @@ class UncertaintyResult:
     def summary(self) -> pd.DataFrame:
         """Per unit: nominal, median and interval of score and rank, and the mean rank shift."""
         lo, hi = self.interval
-        with np.errstate(invalid="ignore"):
-            qs = np.nanquantile(self.scores, [0.5, lo, hi], axis=0)
-            qr = np.nanquantile(self.ranks, [0.5, lo, hi], axis=0)
+        quantile = np.nanquantile if np.isnan(self.scores).any() else np.quantile
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a unit missing in every run
+            qs = quantile(self.scores, [0.5, lo, hi], axis=0)
+            qr = quantile(self.ranks, [0.5, lo, hi], axis=0)
             shift = np.nanmean(np.abs(self.ranks - self.nominal_ranks[None, :]), axis=0)
         pl, ph = round(lo * 100), round(hi * 100)
         out = pd.DataFrame(
@@ -211,19 +216,54 @@ def _levels(u: FloatArray, k: int) -> IntArray:
 
 
 def _rank_rows(scores: FloatArray) -> FloatArray:
-    """Rank units within each replication: 1 = highest score, ties share the lowest rank."""
-    return np.asarray(rankdata(-scores, axis=1, method="min", nan_policy="omit"), dtype=float)
+    """Rank units within each replication: 1 = highest score, ties share the lowest rank
+    ("min" ranks, as the build), missing scores get a missing rank. One argsort per call."""
+    keys = np.where(np.isnan(scores), np.inf, -scores)
+    order = np.argsort(keys, axis=1, kind="stable")
+    ordered = np.take_along_axis(keys, order, axis=1)
+    n = scores.shape[1]
+    position = np.broadcast_to(np.arange(n), ordered.shape)
+    new_value = np.ones(ordered.shape, dtype=bool)
+    new_value[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.maximum.accumulate(np.where(new_value, position, 0), axis=1)
+    ranks = np.empty(scores.shape)
+    np.put_along_axis(ranks, order, first + 1.0, axis=1)
+    return np.where(np.isnan(scores), np.nan, ranks)
 
 
 def _evaluate(model: _Model, factors: dict[str, FloatArray], chunk: int) -> FloatArray:
-    """Root scores (replications, units) for factor values in [0, 1) (one array per factor)."""
+    """Root scores (replications, units) for factor values in [0, 1) (one array per factor).
+
+    Replications are first sorted by (aggregation, imputation x normalisation) so that the
+    groups sharing a method are contiguous slices (views, not copies); the result is put back
+    in the original order.
+    """
     n = len(next(iter(factors.values())))
-    n_units = model.x.shape[1]
-    out = np.empty((n, n_units))
-    for start in range(0, n, chunk):  # chunks bound memory; each chunk is fully vectorised
-        part = {k: v[start : start + chunk] for k, v in factors.items()}
-        out[start : start + chunk] = _evaluate_chunk(model, part)
+    keys = [
+        _levels(factors[name], size)
+        for name, size in (
+            ("normalisation", model.n_norm),
+            ("imputation", model.x.shape[0] // model.n_norm),
+            ("aggregation", len(model.aggregations)),
+        )
+        if name in factors
+    ]
+    order = np.lexsort(keys) if keys else np.arange(n)
+    ordered = {k: v[order] for k, v in factors.items()}
+    out = np.empty((n, model.x.shape[1]))
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, n, chunk):  # chunks bound memory; each is fully vectorised
+            part = {k: v[start : start + chunk] for k, v in ordered.items()}
+            out[order[start : start + chunk]] = _evaluate_chunk(model, part)
     return out
+
+
+def _rows(mask: NDArray[np.bool_]) -> slice | IntArray:
+    """The rows where ``mask`` holds, as a slice when they are contiguous (a view)."""
+    rows = np.flatnonzero(mask)
+    if rows.size and rows[-1] - rows[0] + 1 == rows.size:
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
 
 
 def _evaluate_chunk(model: _Model, factors: dict[str, FloatArray]) -> FloatArray:
@@ -276,7 +316,8 @@ def _evaluate_chunk(model: _Model, factors: dict[str, FloatArray]) -> FloatArray
 def _leaf_node(
     model: _Model, node: NodeSpec, w: FloatArray, combo: IntArray, methods: NDArray[np.str_]
 ) -> FloatArray:
-    """Quasi-arithmetic node over indicators: matrix products per (combination, method)."""
+    """Weighted-mean node over indicators: for each (combination, method) block of
+    replications, ``num = f(X) @ W.T`` and ``den = 1[present] @ W.T`` (units x replications)."""
     idx = [model.codes.index(c) for c in node.children]
     r, n_units = len(combo), model.x.shape[1]
     out = np.full((r, n_units), np.nan)
@@ -285,24 +326,24 @@ def _leaf_node(
         x = model.x[k][:, idx]
         present = ~np.isnan(x)
         for method in np.unique(methods[combo == k]):
-            group = np.flatnonzero((combo == k) & (methods == method))
+            group = _rows((combo == k) & (methods == method))
+            wg = w[group]  # (g, C)
+            positive = (wg > 0).astype(float)
             gen = node_generator(node, method=str(method), scale_max=model.scale_max)
-            bad = gen.invalid(np.where(present, x, np.nan)) & present
-            if bad.any():
+            bad = gen.invalid(x) & present
+            if bad.any() and (bad.astype(float) @ positive.T).any():
                 raise_domain_error(node, gen, x[bad], where)
             zeros = present & (x == 0) if gen.zero_absorbs else np.zeros(x.shape, dtype=bool)
             usable = present & ~zeros
             with np.errstate(divide="ignore", invalid="ignore"):
                 fx = np.where(usable, gen.forward(np.where(usable, x, 1.0)), 0.0)
-                wg = w[group]  # (g, C)
-                positive = (wg > 0).astype(float)
                 num = fx @ wg.T  # (units, g)
                 den = present.astype(float) @ wg.T
                 n_present = present.astype(float) @ positive.T
-                n_children = np.maximum(positive.sum(axis=1), 1.0)
                 value = gen.inverse(num / np.where(den > 0, den, 1.0))
             if gen.zero_absorbs:
                 value = np.where(zeros.astype(float) @ positive.T > 0, 0.0, value)
+            n_children = np.maximum(positive.sum(axis=1), 1.0)
             empty = n_present == 0
             if node.missing == "propagate":
                 empty |= n_present < positive.sum(axis=1)
@@ -324,8 +365,8 @@ def _upper_node(
     values: dict[str, FloatArray],
     dropped: IntArray,
 ) -> FloatArray:
-    """Any other node: build (replications, units, children) and aggregate per method."""
-    parts = []
+    """Any other node, from (replications, units) arrays of its children."""
+    parts: list[FloatArray] = []
     for child in node.children:
         if child in values:
             parts.append(values[child])
@@ -333,25 +374,84 @@ def _upper_node(
             i = model.codes.index(child)
             column = model.x[:, :, i][combo]  # (r, units)
             parts.append(np.where((dropped == i)[:, None], np.nan, column))
-    stacked = np.stack(parts, axis=-1)  # (r, units, C)
     where = f"index spec {model.spec.code!r}, node {node.code!r} (uncertainty)"
     if node.method == "custom":
         expr = parse_expression(node.expression or "", node.children, location=where)
-        result = expr.evaluate({c: stacked[..., j] for j, c in enumerate(node.children)})
-        result = np.broadcast_to(result, stacked.shape[:-1]).astype(float)
+        result = expr.evaluate(dict(zip(node.children, parts, strict=True)))
+        result = np.broadcast_to(result, parts[0].shape).astype(float)
         return round_half_up(result, node.round) if node.round is not None else result
-    out = np.full(stacked.shape[:-1], np.nan)
+    out = np.full(parts[0].shape, np.nan)
     for method in np.unique(methods):
-        group = np.flatnonzero(methods == method)
-        out[group], _ = aggregate(
-            stacked[group],
-            w[group][:, None, :],
-            node,
-            method=str(method),
-            scale_max=model.scale_max,
-            location=where,
-        )
+        group = _rows(methods == method)
+        if str(method) in QUASI_ARITHMETIC:
+            out[group] = _quasi_arithmetic_batch(
+                node, [p[group] for p in parts], w[group], str(method), model.scale_max, where
+            )
+        else:
+            out[group], _ = aggregate(
+                np.stack([p[group] for p in parts], axis=-1),
+                w[group][:, None, :],
+                node,
+                method=str(method),
+                scale_max=model.scale_max,
+                location=where,
+            )
     return out
+
+
+def _quasi_arithmetic_batch(
+    node: NodeSpec,
+    parts: list[FloatArray],
+    w: FloatArray,
+    method: str,
+    scale_max: float,
+    where: str,
+) -> FloatArray:
+    """``f^-1(sum_j w_j f(x_j) / sum_j w_j)`` over present children for a batch of
+    replications: ``parts`` are the children, each (replications or 1, units); ``w`` is
+    (replications, children). Same rules as :func:`humsec.index.aggregation.aggregate`
+    (renormalisation, min_coverage, propagate, zero and domain handling, rounding)."""
+    gen = node_generator(node, method=method, scale_max=scale_max)
+    shape = (w.shape[0], parts[0].shape[-1])
+    num = np.zeros(shape)
+    den = np.zeros(shape)
+    n_present = np.zeros(shape)
+    zero_hit = np.zeros(shape, dtype=bool)
+    positive = w > 0
+    for j, x in enumerate(parts):  # loop over children (a handful), not units or replications
+        observed = ~np.isnan(x)
+        pos_j = positive[:, j, None]
+        bad = gen.invalid(x) & observed
+        if bad.any() and (bad & pos_j).any():
+            raise_domain_error(node, gen, np.broadcast_to(x, (bad & pos_j).shape)[bad & pos_j],
+                               where)
+        usable = observed
+        if gen.zero_absorbs:
+            zeros = observed & (x == 0)
+            zero_hit |= zeros & pos_j
+            usable = observed & ~zeros
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fx = np.where(usable, gen.forward(np.where(usable, x, 1.0)), 0.0)
+        wj = w[:, j, None]
+        num += wj * fx
+        if observed.all():
+            den += wj
+            n_present += pos_j
+        else:
+            den += wj * observed
+            n_present += observed & pos_j
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = gen.inverse(num / np.where(den > 0, den, 1.0))
+    if gen.zero_absorbs:
+        value = np.where(zero_hit, 0.0, value)
+    n_children = np.maximum(positive.sum(axis=1), 1)[:, None]
+    empty = n_present == 0
+    if node.missing == "propagate":
+        empty |= n_present < positive.sum(axis=1)[:, None]
+    if node.min_coverage > 0:
+        empty |= n_present / n_children < node.min_coverage - 1e-12
+    value = np.where(empty, np.nan, value)
+    return round_half_up(value, node.round) if node.round is not None else value
 
 
 def uncertainty(
