@@ -127,3 +127,21 @@ def test_wdi_is_tidy_with_thirteen_variables() -> None:
 def test_dataset_name_must_be_text() -> None:
     with pytest.raises(DatasetNotFoundError, match="text"):
         load(2020)  # type: ignore[arg-type]
+
+
+def test_bundled_hdr_reproduces_published_hdi_2022() -> None:
+    # UNDP HDI (HDR 2023/24 technical notes): geometric mean of
+    # LEI = (le - 20) / 65, EI = (min(mys/15, 1) + min(eys/18, 1)) / 2,
+    # II = (ln gnipc - ln 100) / (ln 75000 - ln 100), each capped at 1.
+    import numpy as np
+
+    for name, key in (("hdr", "iso3"), ("hdr_aggregates", "code")):
+        table = load(name)
+        wide = table[table["year"] == 2022].pivot(index=key, columns="variable", values="value")
+        lei = ((wide["le"] - 20) / 65).clip(upper=1)
+        ei = ((wide["mys"] / 15).clip(upper=1) + (wide["eys"] / 18).clip(upper=1)) / 2
+        ii = ((np.log(wide["gnipc"]) - np.log(100)) / (np.log(75000) - np.log(100))).clip(upper=1)
+        hdi = (lei * ei * ii) ** (1 / 3)
+        published = wide["hdi"].dropna()
+        assert len(published) == {"hdr": 193, "hdr_aggregates": 11}[name]
+        assert (hdi[published.index].round(3) - published).abs().max() == 0.0
