@@ -1,17 +1,38 @@
 """humsec.deprivation: people-centred Alkire-Foster measures of fear and want on survey
-microdata, with design-based standard errors, subgroup decomposition and out-of-core scale."""
+microdata, with design-based standard errors, subgroup decomposition, change over time,
+compound fear x want insecurity, sector severity and out-of-core scale."""
 
 from humsec.deprivation.alkire_foster import DeprivationResult, estimate
 from humsec.deprivation.backends import scan_microdata
+from humsec.deprivation.change import ChangeResult, change_over_time
+from humsec.deprivation.compound import (
+    CompoundResult,
+    codeprivation_matrix,
+    compound_insecurity,
+    left_behind,
+)
+from humsec.deprivation.groups import vulnerable_groups
+from humsec.deprivation.severity import SeverityResult, sector_severity
 from humsec.deprivation.spec import Cutoff, DeprivationSpec, Indicator, SurveyDesign, parse_k
+from humsec.deprivation.specs import bundled_spec
 
 __all__ = [
+    "ChangeResult",
+    "CompoundResult",
     "Cutoff",
     "DeprivationResult",
     "DeprivationSpec",
     "Indicator",
+    "SeverityResult",
     "SurveyDesign",
+    "bundled_spec",
+    "change_over_time",
+    "codeprivation_matrix",
+    "compound_insecurity",
     "estimate",
+    "left_behind",
     "parse_k",
     "scan_microdata",
+    "sector_severity",
+    "vulnerable_groups",
 ]
