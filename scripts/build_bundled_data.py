@@ -23,7 +23,7 @@ import yaml
 
 from humsec.data.catalog import BUNDLED_DIR
 from humsec.data.conflict import ucdp_country_year
-from humsec.data.countries import NON_ISO_CODES, coco_table
+from humsec.data.countries import NON_ISO_CODES, coco_table, iso2_code
 from humsec.data.output import atomic_path, write_text
 from humsec.data.topojson import topology_to_features
 
@@ -376,7 +376,7 @@ def build_countries(codes: set[str], hdr_regions: pd.DataFrame) -> pd.DataFrame:
     meta = pd.DataFrame(
         {
             "iso3": table["ISO3"],
-            "iso2": table["ISO2"],
+            "iso2": table["ISO2"].map(iso2_code),
             "iso_numeric": pd.to_numeric(table["ISOnumeric"].replace("", None)),
             "name": table["name_short"],
             "official_name": table["name_official"],

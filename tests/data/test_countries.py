@@ -79,3 +79,16 @@ def test_country_table_covers_every_bundled_code() -> None:
 def test_a_table_is_refused() -> None:
     with pytest.raises(DataError, match="one column"):
         to_iso3(pd.DataFrame({"country": ["Kenya"]}))
+
+
+@pytest.mark.parametrize("column", ["iso3", "iso2", "iso_numeric", "name", "official_name"])
+def test_every_bundled_country_round_trips(column: str) -> None:
+    table = countries()
+    rows = table[table[column].notna()]
+    result = to_iso3(rows[column].astype(object))
+    assert result.tolist() == rows["iso3"].tolist()
+    assert len(rows) >= 245
+
+
+def test_alternative_iso2_codes() -> None:
+    assert list(to_iso3(["GR", "EL", "UK", "GB"])) == ["GRC", "GRC", "GBR", "GBR"]

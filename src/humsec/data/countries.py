@@ -82,6 +82,12 @@ def _converter() -> Any:
         return coco.CountryConverter(country_data=data)
 
 
+def iso2_code(pattern: str) -> str:
+    """The ISO2 code in a coco ISO2 cell (``"^GR$|^EL$"`` -> ``"GR"``), or ``""``."""
+    codes = re.findall(r"[A-Z]{2}", pattern or "")
+    return codes[0] if codes else ""
+
+
 @cache
 def _code_maps() -> tuple[set[str], dict[str, str], dict[str, str]]:
     table = coco_table()
@@ -89,7 +95,11 @@ def _code_maps() -> tuple[set[str], dict[str, str], dict[str, str]]:
     numeric = {
         str(int(v)): c for v, c in zip(table["ISOnumeric"], table["ISO3"], strict=True) if v
     }
-    iso2 = {v.upper(): c for v, c in zip(table["ISO2"], table["ISO3"], strict=True) if v}
+    iso2: dict[str, str] = {}
+    for pattern, code in zip(table["ISO2"], table["ISO3"], strict=True):
+        # coco stores alternatives as a pattern ("^GR$|^EL$", "^GB$|^UK$"): take each code.
+        for value in re.findall(r"[A-Z]{2}", pattern):
+            iso2.setdefault(value, code)
     return iso3, numeric, iso2
 
 
