@@ -445,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
             "Cells left empty by the publisher are not stored: an absent (iso3, year, variable) "
             "row is missing; country_panel() shows it as NaN.",
             "hdi_rank, gii_rank and gdi_group are published for 2022 only.",
+            "Country names are not carried over (use the countries table): two are "
+            "mis-encoded in the raw file ('C魌e d'Ivoire', 'T黵kiye', i.e. Windows-1252 bytes "
+            "read as GBK).",
         ],
         "hdr_aggregates": ["code is the HDR aggregate code (ZZA.VHHD … ZZK.WORLD)."],
         "inform2020": [
