@@ -36,3 +36,14 @@ def test_write_table_failure_leaves_previous_file_intact(tmp_path: Path) -> None
 def test_write_table_rejects_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="suffix"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "out.txt")
+
+
+def test_written_file_gets_normal_permissions(tmp_path: Path) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        path = write_text(tmp_path / "report.html", "<html></html>")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644
