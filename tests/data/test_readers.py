@@ -347,3 +347,22 @@ def test_byte_scan_matches_csv_module(rows: list[str], newline: str) -> None:
     assert fast.fast and not slow.fast
     assert fast.counts.tolist() == slow.counts.tolist()
     assert fast.lines.tolist() == slow.lines.tolist()
+
+
+# --- the real raw files in ../shared/data (skipped when absent) ------------------------------
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data (raw files) is not present")
+def test_real_files_read_with_their_encodings() -> None:
+    hdr = read_table(
+        SHARED / "undp-hdr" / "HDR23-24_Composite_indices_complete_time_series.csv",
+        columns=["iso3", "hdi_2022"],
+    )
+    assert hdr.attrs["encoding"] == "utf-8-sig"  # the BOM does not leak into 'iso3'
+    hdi = hdr.set_index("iso3")["hdi_2022"]
+    assert hdi["KEN"] == 0.601 and hdi["NOR"] == 0.966  # HDR 2023/24, table 1
+    inform = read_table(SHARED / "inform" / "inform_gri_2020_v040.csv")
+    assert inform.attrs["encoding"] == "cp1252"
+    assert inform.set_index("ISO3").loc["CIV", "COUNTRY"] == CIV
+    assert inform.shape[0] == 191
