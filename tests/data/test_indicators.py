@@ -77,3 +77,11 @@ def test_bad_direction_and_duplicates(tmp_path: Path) -> None:
         load_indicator_registry(_write(tmp_path, {"direction": "up"}))
     with pytest.raises(SpecError, match="duplicate"):
         load_indicator_registry(_write(tmp_path, {"code": "conflict_count"}))
+
+
+def test_unknown_source_dataset_names_the_node(tmp_path: Path) -> None:
+    path = _write(tmp_path, {"sources": [{"dataset": "ucdp", "variable": "any_conflict"}]})
+    with pytest.raises(SpecError) as info:
+        load_indicator_registry(path)
+    assert r"indicators[0].sources[0].dataset" in str(info.value)
+    assert "ucdp_country_year" in str(info.value)

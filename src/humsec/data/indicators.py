@@ -7,7 +7,6 @@ its direction and its pillar (fear or want), and the pillar must agree with its 
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -171,6 +170,21 @@ class IndicatorRegistry(BaseModel):
                         hint="list only threats of the indicator's own pillar",
                     )
 
+    def validate_sources(self) -> None:
+        """Check that every source names a bundled dataset (variables are checked when the
+        panel reads them). Raises :class:`SpecError` naming ``indicators[k].sources[j]``."""
+        from humsec.data.catalog import catalog
+
+        names = [entry.name for entry in catalog() if entry.shape != "geojson"]
+        for k, indicator in enumerate(self.indicators):
+            for j, source in enumerate(indicator.sources):
+                if source.dataset not in names:
+                    raise SpecError(
+                        f"indicator {indicator.code!r} reads unknown dataset {source.dataset!r}",
+                        location=f"indicator registry node indicators[{k}].sources[{j}].dataset",
+                        hint=did_you_mean(source.dataset, names) or f"datasets: {', '.join(names)}",
+                    )
+
     def coverage(self, framework: Any | None = None) -> ThreatCoverage:
         """For each framework threat, the indicator codes measuring it; threats with none are
         listed in ``gaps`` (never hidden)."""
@@ -221,10 +235,7 @@ def load_indicator_registry(path: str | Path, *, framework: Any | None = None) -
             hint="each indicator needs code, name, unit, sources, direction, threats, pillar",
         ) from None
     registry.validate_threats(framework)
-    for k, indicator in enumerate(registry.indicators):
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", indicator.code):
-            raise SpecError(f"code {indicator.code!r} is not snake_case",
-                            location=f"{file} node indicators[{k}].code")
+    registry.validate_sources()
     return registry
 
 
