@@ -1,7 +1,356 @@
-"""`humsec deprivation` commands."""
+"""`humsec deprivation`: Alkire-Foster measures of fear and want on survey microdata."""
 
 from __future__ import annotations
 
-import typer
+import contextlib
+import warnings
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
-app = typer.Typer(help="deprivation commands.", no_args_is_help=True)
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from humsec.errors import HumsecWarning, SpecError
+
+app = typer.Typer(
+    help="People-centred deprivation: Alkire-Foster measures of fear and want on microdata, "
+    "with survey-design standard errors.",
+    no_args_is_help=True,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+class Backend(StrEnum):
+    """Engines that can compute the sums where the data lives."""
+
+    polars = "polars"
+    duckdb = "duckdb"
+    pandas = "pandas"
+
+
+class Lonely(StrEnum):
+    """Single-PSU strata rules (R options(survey.lonely.psu=...))."""
+
+    fail = "fail"
+    certainty = "certainty"
+    adjust = "adjust"
+    average = "average"
+
+
+class Missing(StrEnum):
+    """Missing-value rules."""
+
+    listwise = "listwise"
+    nondeprived = "nondeprived"
+
+
+DATA_OPTION = typer.Option(
+    None, "--data", "-d", help="Microdata: Parquet, CSV, Excel, Stata .dta or SPSS .sav."
+)
+DEMO_OPTION = typer.Option(
+    False, "--demo", help="Use the bundled synthetic survey (weight/stratum/psu design)."
+)
+SPEC_OPTION = typer.Option(
+    None, "--spec", "-s", help="Deprivation spec YAML (default: bundled human_security_demo)."
+)
+K_OPTION = typer.Option(
+    None, "--k", help="Poverty cutoff(s), comma-separated, as fractions or percents (33)."
+)
+BY_OPTION = typer.Option(None, "--by", help="Subgroup variables, comma-separated.")
+WEIGHT_OPTION = typer.Option(None, "--weight", help="Sampling weight column.")
+STRATA_OPTION = typer.Option(None, "--strata", help="Stratum column.")
+PSU_OPTION = typer.Option(None, "--psu", help="Primary sampling unit (cluster) column.")
+LONELY_OPTION = typer.Option(Lonely.fail, "--lonely-psu", help="Single-PSU strata rule.")
+MISSING_OPTION = typer.Option(None, "--missing", help="Missing indicator values rule.")
+BACKEND_OPTION = typer.Option(Backend.polars, "--backend", help="Engine for Parquet/CSV files.")
+OUT_OPTION = typer.Option(None, "--out", "-o", help="Write the full table (csv/parquet/xlsx/json).")
+HOUSEHOLDS_OPTION = typer.Option(20_000, "--households", help="Demo survey size.")
+SEED_OPTION = typer.Option(1, "--seed", help="Demo survey seed.")
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _inputs(
+    data: Path | None,
+    demo: bool,
+    spec_path: Path | None,
+    k: str | None,
+    by: str | None,
+    weight: str | None,
+    strata: str | None,
+    psu: str | None,
+    lonely: Lonely,
+    missing: Missing | None,
+    backend: Backend,
+    households: int,
+    seed: int,
+) -> tuple[Any, Any, Any, list[str], dict[str, dict[str, str]]]:
+    from humsec.deprivation import DeprivationSpec, SurveyDesign, bundled_spec, parse_k
+    from humsec.deprivation.backends import scan_microdata
+
+    if (data is None) == (not demo):
+        raise SpecError(
+            "give exactly one of --data FILE or --demo",
+            location="humsec deprivation",
+            hint="e.g. humsec deprivation estimate --demo --by region",
+        )
+    spec = DeprivationSpec.from_yaml(spec_path) if spec_path else bundled_spec()
+    updates: dict[str, Any] = {}
+    if k:
+        updates["k"] = [parse_k(v) for v in _split(k)]
+    if missing is not None:
+        updates["missing"] = missing.value
+    if updates:
+        spec = DeprivationSpec(**{**spec.model_dump(), **updates})
+    labels: dict[str, dict[str, str]] = {}
+    if demo:
+        from humsec.data import synthetic_survey
+
+        frame: Any = synthetic_survey(households, seed)
+        weight, strata, psu = weight or "weight", strata or "stratum", psu or "psu"
+    else:
+        assert data is not None
+        frame = scan_microdata(data, backend.value)
+        value_labels = (
+            getattr(frame, "attrs", {}).get("value_labels", {})
+            if isinstance(frame, pd.DataFrame)
+            else {}
+        )
+        for column, mapping in value_labels.items():
+            labels[column] = {}
+            for code, label in mapping.items():
+                labels[column][str(code)] = str(label)
+                with contextlib.suppress(TypeError, ValueError):
+                    labels[column][str(float(code))] = str(label)
+    design = SurveyDesign(weight=weight, strata=strata, psu=psu, lonely_psu=lonely.value)
+    by_list = _split(by) if by is not None else list(spec.by)
+    return frame, spec, design, by_list, labels
+
+
+def _label_levels(table: pd.DataFrame, labels: dict[str, dict[str, str]]) -> pd.DataFrame:
+    if not labels:
+        return table
+    out = table.copy()
+    for column, mapping in labels.items():
+        mask = out["subgroup"] == column
+        out.loc[mask, "level"] = out.loc[mask, "level"].map(lambda v, m=mapping: m.get(v, v))
+    return out
+
+
+def _write(frame: pd.DataFrame, out: Path | None) -> None:
+    if out is None:
+        return
+    from humsec.data.output import write_table
+
+    path = write_table(frame, out, index=False)
+    console.print(f"wrote {path}")
+
+
+def _fmt(value: Any, digits: int = 4) -> str:
+    return "" if value is None or pd.isna(value) else f"{float(value):.{digits}f}"
+
+
+@app.command()
+def estimate(
+    data: Path | None = DATA_OPTION,
+    demo: bool = DEMO_OPTION,
+    spec: Path | None = SPEC_OPTION,
+    k: str | None = K_OPTION,
+    by: str | None = BY_OPTION,
+    weight: str | None = WEIGHT_OPTION,
+    strata: str | None = STRATA_OPTION,
+    psu: str | None = PSU_OPTION,
+    lonely_psu: Lonely = LONELY_OPTION,
+    missing: Missing | None = MISSING_OPTION,
+    backend: Backend = BACKEND_OPTION,
+    level: float = typer.Option(0.95, "--level", help="Confidence level."),
+    out: Path | None = OUT_OPTION,
+    households: int = HOUSEHOLDS_OPTION,
+    seed: int = SEED_OPTION,
+) -> None:
+    """M0, H, A, headcounts and contributions with design-based SEs and CIs."""
+    from humsec.deprivation import estimate as af_estimate
+
+    frame, spec_obj, design, by_list, labels = _inputs(
+        data, demo, spec, k, by, weight, strata, psu, lonely_psu, missing, backend, households,
+        seed,
+    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", HumsecWarning)
+        result = af_estimate(frame, spec_obj, design, by=by_list, level=level)
+    for w in caught:
+        err_console.print(f"[yellow]warning:[/] {w.message}")
+    table = _label_levels(result.table, labels)
+    console.print(
+        f"[bold]{spec_obj.name}[/]: {result.n_used:,} of {result.n_rows:,} rows used "
+        f"({result.dropped:,} dropped for missing values), {result.n_psu:,} PSUs in "
+        f"{result.n_strata:,} strata, df = {result.df:,}; engine: {result.backend}"
+    )
+    for name, count in result.missing_by.items():
+        if count:
+            console.print(f"  {count:,} used rows have no value of subgroup '{name}'")
+    for k_value in spec_obj.k:
+        view = Table(title=f"k = {k_value:g}", title_justify="left")
+        for col in ("subgroup", "level", "M0", "se", "95% CI", "H", "A", "pop. share"):
+            view.add_column(col, justify="right" if col not in ("subgroup", "level") else "left")
+        sel = table[(table["k"] - k_value).abs() < 1e-12]
+        m0 = sel[sel["measure"] == "M0"]
+        for r in m0.to_dict("records"):
+            here = sel[(sel["subgroup"] == r["subgroup"]) & (sel["level"] == r["level"])]
+            value = dict(zip(here["measure"], here["value"], strict=False))
+            view.add_row(
+                str(r["subgroup"]), str(r["level"]), _fmt(r["value"]), _fmt(r["se"]),
+                f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]", _fmt(value.get("H")),
+                _fmt(value.get("A")), _fmt(value.get("popshare"), 3),
+            )  # fmt: skip
+        console.print(view)
+        contrib = sel[(sel["subgroup"] == "total") & (sel["measure"] == "pctb")]
+        console.print(
+            "  contributions (%): "
+            + ", ".join(
+                f"{r['indicator']} {100 * float(r['value']):.1f}"
+                for r in contrib.to_dict("records")
+            )
+        )
+    _write(table, out)
+
+
+@app.command()
+def change(
+    data: Path | None = DATA_OPTION,
+    demo: bool = typer.Option(
+        False, "--demo", help="Two synthetic rounds (2015, 2020) with improving conditions."
+    ),
+    round_column: str = typer.Option("round", "--round", help="Column identifying the round."),
+    year: str | None = typer.Option(None, "--year", help="Column with the survey year."),
+    spec: Path | None = SPEC_OPTION,
+    k: str | None = K_OPTION,
+    by: str | None = BY_OPTION,
+    weight: str | None = WEIGHT_OPTION,
+    strata: str | None = STRATA_OPTION,
+    psu: str | None = PSU_OPTION,
+    lonely_psu: Lonely = LONELY_OPTION,
+    joint: bool = typer.Option(
+        False, "--joint", help="Rounds share PSUs (one design); default: independent samples."
+    ),
+    backend: Backend = BACKEND_OPTION,
+    out: Path | None = OUT_OPTION,
+    households: int = HOUSEHOLDS_OPTION,
+    seed: int = SEED_OPTION,
+) -> None:
+    """Absolute, relative and annualised change of M0, H, A between rounds."""
+    from humsec.deprivation import change_over_time
+
+    frame, spec_obj, design, by_list, labels = _inputs(
+        data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
+        seed,
+    )  # fmt: skip
+    if demo:
+        from humsec.data import synthetic_survey
+
+        later = synthetic_survey(households, seed + 1, want_shift=-0.5)
+        later["psu"] += int(frame["psu"].max())
+        frame = pd.concat([frame.assign(round=2015), later.assign(round=2020)], ignore_index=True)
+        round_column = "round"
+    result = change_over_time(
+        frame, spec_obj, round_column, design, by_list, year=year, independent_rounds=not joint
+    )
+    table = _label_levels(result.table, labels)
+    view = Table(title="Change over time (M0, H, A)", title_justify="left")
+    for col in ("subgroup", "level", "k", "measure", "from", "to", "change", "value", "se"):
+        view.add_column(col)
+    sel = table[table["measure"].isin(["M0", "H", "A"])]
+    for r in sel.to_dict("records"):
+        view.add_row(
+            *[str(r[c]) for c in ("subgroup", "level")], f"{float(r['k']):g}",
+            *[str(r[c]) for c in ("measure", "round_from", "round_to", "ctype")],
+            _fmt(r["value"]), _fmt(r["se"]),
+        )  # fmt: skip
+    console.print(view)
+    _write(table, out)
+
+
+@app.command()
+def compound(
+    data: Path | None = DATA_OPTION,
+    demo: bool = DEMO_OPTION,
+    spec: Path | None = SPEC_OPTION,
+    k: str | None = K_OPTION,
+    by: str | None = BY_OPTION,
+    weight: str | None = WEIGHT_OPTION,
+    strata: str | None = STRATA_OPTION,
+    psu: str | None = PSU_OPTION,
+    lonely_psu: Lonely = LONELY_OPTION,
+    backend: Backend = BACKEND_OPTION,
+    out: Path | None = OUT_OPTION,
+    households: int = HOUSEHOLDS_OPTION,
+    seed: int = SEED_OPTION,
+) -> None:
+    """Fear x want compound insecurity and, with --demo, who is left behind."""
+    from humsec.deprivation import compound_insecurity, left_behind, vulnerable_groups
+
+    frame, spec_obj, design, by_list, labels = _inputs(
+        data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
+        seed,
+    )  # fmt: skip
+    result = compound_insecurity(frame, spec_obj, design, by_list)
+    console.print("[bold]Fear x want overlap (population shares, first k)[/]")
+    console.print(result.overlap().round(4).to_string())
+    table = _label_levels(result.table, labels)
+    if demo:
+        marked, groups = vulnerable_groups(frame)
+        ranking = left_behind(marked, spec_obj, groups, design)
+        view = Table(title="Who is left behind (ranked by M0)", title_justify="left")
+        for col in ("rank", "group", "M0", "95% CI", "gap to rest", "compound", "left behind"):
+            view.add_column(col)
+        for r in ranking.to_dict("records"):
+            view.add_row(
+                str(r["rank_M0"]), str(r["group"]), _fmt(r["M0"]),
+                f"[{_fmt(r['M0_ci_low'])}, {_fmt(r['M0_ci_high'])}]",
+                _fmt(r["M0_gap_to_rest"]), _fmt(r["compound"]), "yes" if r["left_behind"] else "",
+            )  # fmt: skip
+        console.print(view)
+    _write(table, out)
+
+
+@app.command()
+def severity(
+    data: Path = typer.Option(..., "--data", "-d", help="Table with 1-5 sector scores."),
+    sectors: str = typer.Option(..., "--sectors", help="Sector score columns, comma-separated."),
+    household: str | None = typer.Option(None, "--household", help="Household id column."),
+    weight: str | None = WEIGHT_OPTION,
+    area: str | None = typer.Option(None, "--area", help="Area column (e.g. admin p-code)."),
+    group: str | None = typer.Option(None, "--group", help="Population group column."),
+    out: Path | None = OUT_OPTION,
+) -> None:
+    """Sector severity (1-5): in need, severe, needs profiles, people in need per area x group."""
+    from humsec.data.readers import read_table
+    from humsec.deprivation import sector_severity
+
+    frame = read_table(data)
+    result = sector_severity(
+        frame, _split(sectors), household=household, weight=weight, area=area, group=group
+    )
+    console.print(f"{result.dropped:,} unit(s) without any sector score dropped")
+    console.print(result.people_in_need.round(2).to_string(index=False))
+    console.print("[bold]Needs profiles[/]")
+    console.print(result.profiles.head(10).round(3).to_string(index=False))
+    _write(result.people_in_need, out)
+
+
+@app.command()
+def specs() -> None:
+    """List the bundled deprivation specs."""
+    from humsec.deprivation import bundled_spec
+    from humsec.deprivation.specs import bundled_spec_names
+
+    for name in bundled_spec_names():
+        spec = bundled_spec(name)
+        console.print(f"[bold]{name}[/]: {len(spec.indicators)} indicators, k = {spec.k}")
+        console.print(f"  {spec.description}")

@@ -30,7 +30,7 @@ Backend = Literal["pandas", "polars", "duckdb", "dask"]
 BACKENDS: tuple[str, ...] = ("pandas", "polars", "duckdb", "dask")
 
 _SCANNABLE = (".parquet", ".pq", ".csv", ".tsv")
-_LABELLED = (".dta", ".sav", ".zsav", ".por")
+_LABELLED = (".dta", ".sav", ".zsav", ".por", ".xlsx", ".xls", ".xlsm")
 
 
 def scan_microdata(
@@ -44,9 +44,9 @@ def scan_microdata(
 
     Parquet and CSV are scanned without loading them: a Polars ``LazyFrame`` (default), a DuckDB
     relation (``memory_limit`` caps DuckDB's memory; it spills to a temporary directory beyond
-    it), a Dask DataFrame, or, for ``pandas``, an in-memory DataFrame. Stata (``.dta``) and SPSS
-    (``.sav``) files are read with pyreadstat into pandas, value labels applied to labelled
-    categorical columns so that subgroup levels show their labels.
+    it), a Dask DataFrame, or, for ``pandas``, an in-memory DataFrame. Stata (``.dta``), SPSS
+    (``.sav``) and Excel files are read into pandas with :func:`humsec.data.readers.read_table`
+    keeping the stored codes; their value labels are in ``frame.attrs["value_labels"]``.
     """
     target = Path(path)
     if not target.exists():
@@ -68,7 +68,7 @@ def scan_microdata(
         raise DataError(
             f"cannot read microdata with suffix {suffix or '(none)'!r}",
             location=str(target),
-            hint="use Parquet, CSV, Stata .dta or SPSS .sav",
+            hint="use Parquet, CSV, Excel, Stata .dta or SPSS .sav",
         )
     is_parquet = suffix in (".parquet", ".pq")
     sep = "\t" if suffix == ".tsv" else ","
@@ -91,17 +91,11 @@ def scan_microdata(
 
 
 def _read_labelled(path: Path) -> pd.DataFrame:
-    import pyreadstat
+    # Stata / SPSS / Excel: read with humsec's reader, keeping codes; value labels travel in
+    # frame.attrs["value_labels"] so that subgroup levels can be shown by label.
+    from humsec.data.readers import read_table
 
-    reader = pyreadstat.read_dta if path.suffix.lower() == ".dta" else pyreadstat.read_sav
-    frame, meta = reader(str(path))
-    # Keep codes for the variables that become deprivations; add labels only where the column is
-    # a labelled categorical the user will group by (those keep their numeric codes as well).
-    labels: dict[str, dict[Any, str]] = dict(meta.variable_value_labels or {})
-    for column, mapping in labels.items():
-        if column in frame.columns and mapping:
-            frame[f"{column}_label"] = frame[column].map(mapping).astype("str")
-    return frame
+    return read_table(path, labels="codes")
 
 
 def as_lazy(data: Any) -> nw.LazyFrame[Any]:

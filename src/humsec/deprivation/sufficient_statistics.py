@@ -300,6 +300,8 @@ def sufficient_statistics(
     sums = [*stats, *flag_names]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
+        # pandas warns about frames built column by column; the frame is transient here.
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
         try:
             if backend == "dask":
                 table = _dask_partition_sums(

@@ -1,0 +1,92 @@
+"""`humsec deprivation` commands end to end (CliRunner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+from typer.testing import CliRunner
+
+from humsec.cli import app
+
+runner = CliRunner()
+
+
+def test_estimate_demo_writes_table(tmp_path: Path) -> None:
+    out = tmp_path / "af.csv"
+    result = runner.invoke(
+        app,
+        ["deprivation", "estimate", "--demo", "--households", "800", "--by", "region",
+         "--k", "33", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "M0" in result.output
+    table = pd.read_csv(out)
+    assert list(table.columns[:5]) == ["subgroup", "level", "k", "measure", "indicator"]
+    assert set(table["k"]) == {0.33}
+    assert set(table["subgroup"]) == {"total", "region"}
+
+
+def test_estimate_stata_file_with_value_labels(tmp_path: Path) -> None:
+    # Toy example as a Stata file; region has value labels that show in the output table.
+    frame = pd.DataFrame(
+        {
+            "a": [1, 0, 1, 0, 0, 1],
+            "b": [0, 0, 1, 1, 0, 1],
+            "reg": [1, 1, 2, 2, 2, 1],
+        }
+    )
+    path = tmp_path / "toy.dta"
+    pyreadstat.write_dta(frame, str(path), variable_value_labels={"reg": {1: "North", 2: "South"}})
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("indicators: {a: 0.5, b: 0.5}\nk: 0.5\n")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(
+        app,
+        ["deprivation", "estimate", "--data", str(path), "--spec", str(spec), "--by", "reg",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    levels = set(table.loc[table["subgroup"] == "reg", "level"])
+    assert levels == {"North", "South"}
+    m0 = table[(table["measure"] == "M0") & (table["subgroup"] == "total")]["value"].iloc[0]
+    assert m0 == (0.5 + 1 + 0.5 + 1) / 6  # persons 1, 3, 4, 6 poor at k = 0.5
+
+
+def test_bad_input_exits_2_with_message(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["deprivation", "estimate", "--demo", "--k", "150"])
+    assert result.exit_code == 2
+    assert "outside (0, 1]" in result.output
+    result = runner.invoke(app, ["deprivation", "estimate"])
+    assert result.exit_code == 2 and "--demo" in result.output
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"d_nutr": [0, 2]}).to_csv(bad, index=False)
+    spec = tmp_path / "s.yaml"
+    spec.write_text("indicators: {d_nutr: 1.0}\n")
+    result = runner.invoke(
+        app, ["deprivation", "estimate", "--data", str(bad), "--spec", str(spec)]
+    )
+    assert result.exit_code == 2 and "0/1" in result.output
+
+
+def test_compound_change_severity_specs(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["deprivation", "compound", "--demo", "--households", "800"])
+    assert result.exit_code == 0, result.output
+    assert "left behind" in result.output
+    result = runner.invoke(app, ["deprivation", "change", "--demo", "--households", "600"])
+    assert result.exit_code == 0, result.output
+    assert "annualised_relative" in result.output or "annual" in result.output
+    sev = tmp_path / "sev.csv"
+    pd.DataFrame({"food": [1, 3, 4], "wash": [2, 2, 5], "area": ["A", "A", "B"]}).to_csv(
+        sev, index=False
+    )
+    result = runner.invoke(
+        app, ["deprivation", "severity", "--data", str(sev), "--sectors", "food,wash",
+              "--area", "area"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "pin_max_sector" in result.output
+    result = runner.invoke(app, ["deprivation", "specs"])
+    assert "global_mpi" in result.output
