@@ -76,3 +76,38 @@ def test_world_is_a_fresh_copy() -> None:
     first = world_geojson()
     first["features"].clear()
     assert len(world_geojson()["features"]) >= 180
+
+
+def test_world_is_not_a_table() -> None:
+    from humsec.data import load
+    from humsec.errors import DatasetNotFoundError
+
+    with pytest.raises(DatasetNotFoundError, match="world_geojson"):
+        load("world")
+
+
+def test_decoding_inverts_delta_quantisation() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    points = st.lists(
+        st.tuples(st.integers(-5000, 5000), st.integers(-5000, 5000)), min_size=2, max_size=30
+    )
+
+    @settings(max_examples=60, deadline=None)
+    @given(points, st.floats(0.001, 2.0), st.floats(-180, 180))
+    def check(absolute: list[tuple[int, int]], scale: float, shift: float) -> None:
+        import numpy as np
+
+        quantised = np.asarray(absolute)
+        deltas = np.vstack([quantised[:1], np.diff(quantised, axis=0)])
+        topology = {
+            "type": "Topology",
+            "transform": {"scale": [scale, scale], "translate": [shift, -shift]},
+            "arcs": [deltas.tolist()],
+        }
+        decoded = decode_arcs(topology)[0]
+        expected = quantised * scale + np.array([shift, -shift])
+        assert np.allclose(decoded, expected)
+
+    check()

@@ -151,7 +151,7 @@ class CountryMatch:
 
     @property
     def n_unmatched_rows(self) -> int:
-        """Number of input rows (not distinct names) without an ISO3 code."""
+        """Rows left without an ISO3 code: unmatched names and missing inputs (not distinct)."""
         return int(self.iso3.isna().sum())
 
 
