@@ -14,7 +14,14 @@ from humsec.report.builder import (
     write_report,
 )
 from humsec.report.country import DEFAULT_COUNTRY, country_label, resolve_country
-from humsec.report.figures import PLOTLY_CONFIG, figure_html, plotly_js
+from humsec.report.figures import (
+    EMPTY_GEOJSON,
+    PLOTLY_CONFIG,
+    figure_html,
+    plotly_js,
+    style_offline_geo,
+    with_geojson,
+)
 from humsec.report.section import RenderedSection, ReportContext, Section
 from humsec.report.sections import SECTIONS
 from humsec.report.sparkline import sparkline_svg
@@ -22,6 +29,7 @@ from humsec.report.tables import table_html
 
 __all__ = [
     "DEFAULT_COUNTRY",
+    "EMPTY_GEOJSON",
     "PLOTLY_CONFIG",
     "SECTIONS",
     "ProgressCallback",
@@ -36,6 +44,8 @@ __all__ = [
     "resolve_country",
     "select_sections",
     "sparkline_svg",
+    "style_offline_geo",
     "table_html",
+    "with_geojson",
     "write_report",
 ]
