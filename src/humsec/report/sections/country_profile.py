@@ -127,6 +127,37 @@ def trend_figure(
     return fig
 
 
+def threat_bar_figure(
+    by_threat: pd.DataFrame, names: dict[str, str], pillars: dict[str, str]
+) -> go.Figure:
+    """Horizontal bars of the country's mean percentile per threat, coloured by pillar.
+
+    Threats without indicators are left out of the chart (they are listed in the table).
+    """
+    shown = by_threat.dropna(subset=["level"]).iloc[::-1]
+    colours = {"fear": "#b4462f", "want": "#2f6db4"}
+    fig = go.Figure(
+        go.Bar(
+            x=shown["level"].round(1).tolist(),
+            y=[names[t] for t in shown["threat"]],
+            orientation="h",
+            marker_color=[colours[pillars[t]] for t in shown["threat"]],
+            customdata=shown["n_indicators"].tolist(),
+            hovertemplate="%{y}: %{x:.0f} (mean of %{customdata} indicators)<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=40 + 26 * len(shown),
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        xaxis={"range": [0, 100], "title": "mean percentile (100 = most threatened)"},
+        yaxis={"automargin": True},
+        plot_bgcolor="#ffffff",
+        font={"size": 11},
+    )
+    fig.update_xaxes(gridcolor="#eef0f4")
+    return fig
+
+
 def _span_label(values: pd.Series) -> str:
     span = year_span(values)
     return f"{span[0]}–{span[1]}" if span else ""
@@ -270,6 +301,16 @@ class CountryProfileSection:
             "<h3>Trends</h3>"
             f'<div class="figure">{figure_html(trend, div_id="profile-trends")}</div>'
             "<h3>Threats ranked for this country</h3>"
+            + '<div class="figure">'
+            + figure_html(
+                threat_bar_figure(
+                    by_threat,
+                    {t.id: t.name for t in framework.threats},
+                    {t.id: t.pillar for t in framework.threats},
+                ),
+                div_id="profile-threat-bars",
+            )
+            + "</div>"
             + table_html(
                 threat_rows,
                 html_columns=["pillar"],

@@ -287,7 +287,8 @@ class ThreatMapSection:
         n_want = int((registry_frame["pillar"] == "want").sum())
         html = (
             f'<p class="lead">{len(registry_frame)} registered indicators ({n_fear} fear, '
-            f"{n_want} want) on {panel.index.get_level_values('iso3').nunique()} countries. "
+            f"{n_want} want) on {panel.index.get_level_values('iso3').nunique()} countries and "
+            "territories. "
             "Pick an indicator in the menu above the map; red always means more threatened. "
             f"Each indicator is mapped in its latest well-covered year{cap} (the latest year "
             "with at least 80 % of its best year's country count), stated in the map title; "
