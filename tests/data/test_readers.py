@@ -204,6 +204,17 @@ def test_excel_sheets_and_types(tmp_path: Path) -> None:
         read_table(path, sheet=5)
 
 
+def test_legacy_xls_fixture() -> None:
+    path = Path(__file__).parent / "fixtures_readers" / "legacy.xls"
+    frame = read_table(path)
+    assert frame["country"].tolist() == ["Kenya", CIV, "Norway"]
+    assert frame["hdi_2022"].tolist() == [0.601, 0.534, 0.966]
+    assert frame["note"].isna().tolist() == [True, False, True]
+    tagged = read_table(path, sheet="hxl")
+    assert tagged.attrs["hxl"] == {"Country": "#country+code", "Affected": "#affected+f"}
+    assert tagged["Affected"].tolist() == [5, 7]
+
+
 def test_corrupt_workbook(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="cannot open the workbook"):
         read_table(write(tmp_path / "bad.xlsx", "not a zip"))

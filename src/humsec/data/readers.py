@@ -512,14 +512,17 @@ def _check_names(names: list[str], file: Path, header_line: int) -> None:
 def _read_excel(
     file: Path, suffix: str, *, sheet: str | int | None, hxl: bool | None
 ) -> pd.DataFrame:
-    engine: Literal["xlrd", "openpyxl"] = "xlrd" if suffix == ".xls" else "openpyxl"
+    # openpyxl for Office Open XML; calamine (Rust) for legacy .xls (pandas retired xlrd)
+    engine: Literal["calamine", "openpyxl"] = (
+        "calamine" if suffix == ".xls" else "openpyxl"
+    )
     try:
         book = pd.ExcelFile(file, engine=engine)
     except ImportError:
         raise DataError(
-            "reading old .xls workbooks needs the optional package xlrd",
+            f"reading {suffix} workbooks needs the package python-calamine",
             location=str(file),
-            hint="save the workbook as .xlsx, or `pip install xlrd`",
+            hint="save the workbook as .xlsx, or `pip install python-calamine`",
         ) from None
     except Exception as error:  # openpyxl raises many types for corrupt files
         raise DataError(
