@@ -221,7 +221,7 @@ def raw_entry(raw: Path, rel: str) -> dict[str, Any]:
 def write_parquet(frame: pd.DataFrame, name: str, out: Path) -> str:
     file = f"{name}.parquet"
     with atomic_path(out / file) as tmp:
-        frame.to_parquet(tmp, index=False, compression="zstd", compression_level=19)
+        frame.to_parquet(tmp, index=False, compression="zstd", compression_level=9)
     return file
 
 
@@ -234,16 +234,21 @@ def build_hdr(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     bad = [c for c in value_cols if not re.fullmatch(r".+_(19|20)\d\d", c)]
     if bad:
         raise SystemExit(f"unexpected HDR columns: {bad}")
-    long = wide.melt(id_vars=["iso3"], value_vars=value_cols, var_name="key", value_name="value")
-    parts = long["key"].str.extract(r"^(?P<variable>.+)_(?P<year>\d{4})$")
+    # Melt by hand: split the 1,072 column names once, then tile them over the countries.
+    variables = [c.rsplit("_", 1)[0] for c in value_cols]
+    years = [int(c.rsplit("_", 1)[1]) for c in value_cols]
+    values = wide[value_cols].apply(pd.to_numeric, errors="raise").to_numpy(np.float64)
+    n_rows, n_cols = values.shape
     long = pd.DataFrame(
         {
-            "iso3": long["iso3"].astype("str"),
-            "year": parts["year"].astype(np.int16),
-            "variable": parts["variable"].astype("str"),
-            "value": pd.to_numeric(long["value"], errors="raise").astype(np.float64),
+            "iso3": np.repeat(wide["iso3"].astype("str").to_numpy(), n_cols),
+            "year": np.tile(np.asarray(years, dtype=np.int16), n_rows),
+            "variable": np.tile(np.asarray(variables, dtype=object), n_rows),
+            "value": values.ravel(),
         }
     )
+    long["iso3"] = long["iso3"].astype("str")
+    long["variable"] = long["variable"].astype("str")
     # The file is a full grid; only cells the publisher filled are stored (absent row = missing).
     long = long.dropna(subset=["value"]).sort_values(["iso3", "variable", "year"])
     is_aggregate = long["iso3"].str.startswith("ZZ")

@@ -94,7 +94,7 @@ def test_decoding_inverts_delta_quantisation() -> None:
         st.tuples(st.integers(-5000, 5000), st.integers(-5000, 5000)), min_size=2, max_size=30
     )
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=40, deadline=None)
     @given(points, st.floats(0.001, 2.0), st.floats(-180, 180))
     def check(absolute: list[tuple[int, int]], scale: float, shift: float) -> None:
         import numpy as np
