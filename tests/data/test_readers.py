@@ -94,6 +94,10 @@ def test_tsv_semicolon_pipe_and_gzip(tmp_path: Path) -> None:
     assert read_table(gz)["b"].sum() == 6
     forced = read_table(write(tmp_path / "f.csv", "a;b\n1;2\n"), delimiter=",")
     assert list(forced.columns) == ["a;b"]
+    assert read_table(tmp_path / "t.tsv", delimiter="tab")["a"].tolist() == [1, 2]
+    assert read_table(tmp_path / "t.tsv", delimiter="\\t")["a"].tolist() == [1, 2]
+    with pytest.raises(DataError, match="single character"):
+        read_table(tmp_path / "t.tsv", delimiter=";;")
 
 
 def test_sniffer_prefers_consistent_split() -> None:
@@ -197,6 +201,7 @@ def test_excel_sheets_and_types(tmp_path: Path) -> None:
     assert first["v"].iloc[0] == 1.5 and np.isnan(first["v"].iloc[1])
     assert first.attrs["sheet"] == "data" and first.attrs["first_data_line"] == 2
     assert read_table(path, sheet=1)["n"].tolist() == [1, 2, 3]
+    assert read_table(path, sheet="1")["n"].tolist() == [1, 2, 3]
     assert read_table(path, sheet="other")["n"].dtype.kind == "i"
     with pytest.raises(DataError, match="did you mean 'other'"):
         read_table(path, sheet="othr")

@@ -59,6 +59,8 @@ WESTERN = "cp1252"
 _SNIFF_LINES = 50
 
 Labels = Literal["codes", "labels"]
+# Spellings of separators that users type on a command line.
+_DELIMITER_WORDS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
 def read_table(
@@ -109,6 +111,14 @@ def read_table(
             hint="use labels='codes' or labels='labels'",
         )
     is_text = suffix in TEXT_SUFFIXES or suffix.endswith(".gz")
+    if delimiter is not None:
+        delimiter = _DELIMITER_WORDS.get(delimiter.lower(), delimiter)
+        if len(delimiter) != 1:
+            raise DataError(
+                f"delimiter={delimiter!r} must be a single character",
+                location=str(file),
+                hint="use ',', ';', '|' or 'tab' (or leave it out to detect it)",
+            )
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
         raise DataError(
             f"sheet={sheet!r} applies only to Excel workbooks",
@@ -589,6 +599,8 @@ def _sheet(sheet: str | int | None, sheets: list[str], file: Path) -> str:
         )
     if sheet in sheets:
         return sheet
+    if sheet.strip().isdigit() and int(sheet) < len(sheets):
+        return sheets[int(sheet)]  # "--sheet 1" on a command line means a position
     raise DataError(
         f"no sheet named {sheet!r}",
         location=str(file),
