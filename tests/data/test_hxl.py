@@ -15,6 +15,7 @@ from humsec.data.hxl import (
     find_hashtag_row,
     read_hxl,
     require_tags,
+    select_tags,
     write_hxl,
 )
 from humsec.data.readers import read_table
@@ -149,3 +150,17 @@ def test_write_rejects_bad_tags_and_leaves_nothing(tmp_path: Path) -> None:
 def test_require_tags_on_untagged_frame() -> None:
     with pytest.raises(ColumnError, match="no hashtags at all"):
         require_tags(pd.DataFrame({"a": [1]}), ["#country"])
+
+
+def test_select_tags_renames_and_reports_all_problems() -> None:
+    frame = read_hxl(FIXTURES / "3w_hxl.csv")
+    tidy = select_tags(frame, {"iso3": "#country+code", "pcode": "#adm1+code",
+                               "org": "#org", "reached_f": "#reached+f"})
+    assert list(tidy.columns) == ["iso3", "pcode", "org", "reached_f"]
+    assert tidy["pcode"].tolist() == ["KE023", "KE010", "SO24", "SO22"]
+    assert tidy.attrs["hxl"]["reached_f"] == "#reached+f"
+    assert tidy.attrs["source"] == str(FIXTURES / "3w_hxl.csv")
+    with pytest.raises(ColumnError) as info:
+        select_tags(frame, {"reached": "#reached", "pin": "#inneed", "iso3": "#country"})
+    text = str(info.value)
+    assert "reached: 2 columns match #reached" in text and "pin: no column is tagged" in text

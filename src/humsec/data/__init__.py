@@ -19,7 +19,14 @@ from humsec.data.catalog import (
 from humsec.data.conflict import ucdp_country_year
 from humsec.data.countries import CountryMatch, countries, gw_to_iso3, match_countries, to_iso3
 from humsec.data.geo import world_geojson
-from humsec.data.hxl import find_column, find_columns, read_hxl, require_tags, write_hxl
+from humsec.data.hxl import (
+    find_column,
+    find_columns,
+    read_hxl,
+    require_tags,
+    select_tags,
+    write_hxl,
+)
 from humsec.data.indicators import (
     Indicator,
     IndicatorRegistry,
@@ -68,6 +75,7 @@ __all__ = [
     "require_numeric",
     "require_tags",
     "require_unique",
+    "select_tags",
     "synthetic_survey",
     "to_iso3",
     "to_long",

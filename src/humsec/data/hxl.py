@@ -167,6 +167,36 @@ def find_column(frame: pd.DataFrame, pattern: str) -> str:
     )
 
 
+def select_tags(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Pick columns by hashtag pattern and give them your own names.
+
+    ``select_tags(frame, {"iso3": "#country+code", "org": "#org", "reached": "#reached+f"})``
+    returns a frame with exactly those three columns, whatever the file called them. Each
+    pattern must match one column (see :func:`find_column`); all problems are reported at once.
+    """
+    chosen: dict[str, str] = {}
+    problems: list[str] = []
+    for name, pattern in columns.items():
+        try:
+            chosen[name] = find_column(frame, pattern)
+        except ColumnError as error:
+            problems.append(f"{name}: {error.message}")
+    if problems:
+        raise ColumnError(
+            "cannot select columns by hashtag: " + "; ".join(problems),
+            location=frame.attrs.get("source"),
+            hint="make each pattern match one column: add attributes ('+f', '-children') or "
+            "end it with '!' for an exact match",
+        )
+    tags = hxl_tags(frame)
+    selected = frame.loc[:, list(chosen.values())].set_axis(list(chosen), axis=1)
+    selected.attrs = {
+        **{k: v for k, v in frame.attrs.items() if k != "hxl"},
+        "hxl": {name: tags[column] for name, column in chosen.items()},
+    }
+    return selected
+
+
 def require_tags(frame: pd.DataFrame, required: Iterable[str]) -> dict[str, list[str]]:
     """Check that every required pattern matches at least one column.
 
@@ -263,5 +293,6 @@ __all__ = [
     "is_hashtag",
     "read_hxl",
     "require_tags",
+    "select_tags",
     "write_hxl",
 ]
