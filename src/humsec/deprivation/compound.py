@@ -236,6 +236,9 @@ def left_behind(
         af.loc[(af["subgroup"] == "total") & (af["measure"] == "M0") & np.isclose(af["k"], kk),
                "value"].iloc[0]
     )  # fmt: skip
+    af_at_k = _lookup(af[np.isclose(af["k"], kk)])
+    af_share = _lookup(af[af["measure"] == "popshare"])
+    comp_at_k = _lookup(comp[np.isclose(comp["k"], kk)])
     for var, (group, column) in enumerate(groups.items()):
         levels, arr, _ = stats.domain_totals(psu_index, psu.n_psu, var, stats.stats)
         member = _member_level(levels, column)
@@ -253,34 +256,28 @@ def left_behind(
 
         label = levels[member]
 
-        def pick(table: pd.DataFrame, measure: str, col: str, column: str = column,
-                 label: str = label) -> float:  # fmt: skip
-            sel = table[
-                (table["subgroup"] == column)
-                & (table["level"] == label)
-                & (table["measure"] == measure)
-                & np.isclose(table["k"], kk)
-            ]
-            return float(sel[col].iloc[0])
+        def pick(lookup: dict[tuple[str, str, str], dict[str, float]], measure: str,
+                 col: str, column: str = column, label: str = label) -> float:  # fmt: skip
+            return float(lookup[(column, label, measure)][col])
 
         rows.append(
             {
                 "group": group,
                 "column": column,
-                "popshare": pick(af[af["measure"] == "popshare"].assign(k=kk), "popshare", "value"),
-                "M0": pick(af, "M0", "value"),
-                "M0_se": pick(af, "M0", "se"),
-                "M0_ci_low": pick(af, "M0", "ci_low"),
-                "M0_ci_high": pick(af, "M0", "ci_high"),
-                "H": pick(af, "H", "value"),
-                "compound": pick(comp, "compound", "value"),
-                "compound_ci_low": pick(comp, "compound", "ci_low"),
-                "compound_ci_high": pick(comp, "compound", "ci_high"),
+                "popshare": pick(af_share, "popshare", "value"),
+                "M0": pick(af_at_k, "M0", "value"),
+                "M0_se": pick(af_at_k, "M0", "se"),
+                "M0_ci_low": pick(af_at_k, "M0", "ci_low"),
+                "M0_ci_high": pick(af_at_k, "M0", "ci_high"),
+                "H": pick(af_at_k, "H", "value"),
+                "compound": pick(comp_at_k, "compound", "value"),
+                "compound_ci_low": pick(comp_at_k, "compound", "ci_low"),
+                "compound_ci_high": pick(comp_at_k, "compound", "ci_high"),
                 "M0_gap_to_rest": gap,
                 "M0_gap_se": gap_se,
                 "M0_gap_ci_low": float(gap_lo),
                 "M0_gap_ci_high": float(gap_hi),
-                "M0_ratio_to_total": pick(af, "M0", "value") / total_m0,
+                "M0_ratio_to_total": pick(af_at_k, "M0", "value") / total_m0,
             }
         )
     out = pd.DataFrame(rows)
@@ -288,6 +285,19 @@ def left_behind(
     out["rank_M0"] = out["M0"].rank(ascending=False, method="min").astype(int)
     out["rank_compound"] = out["compound"].rank(ascending=False, method="min").astype(int)
     return out.sort_values("rank_M0", kind="stable").reset_index(drop=True)
+
+
+def _lookup(table: pd.DataFrame) -> dict[tuple[str, str, str], dict[str, float]]:
+    """(subgroup, level, measure) -> {value, se, ci_low, ci_high}, for rows without indicator."""
+    if "indicator" in table.columns:
+        table = table[table["indicator"] == ""]
+    keys = zip(table["subgroup"], table["level"], table["measure"], strict=True)
+    cols = ("value", "se", "ci_low", "ci_high")
+    values = table[list(cols)].to_numpy(dtype=float)
+    return {
+        (str(a), str(b), str(c)): dict(zip(cols, (float(x) for x in row), strict=True))
+        for (a, b, c), row in zip(keys, values, strict=True)
+    }
 
 
 def _member_level(levels: list[str], column: str) -> int:

@@ -71,8 +71,10 @@ def design_variance(z: np.ndarray, design: PSUDesign) -> np.ndarray:
     shape = z.shape[1:]
     flat = z.reshape(z.shape[0], -1)
     n_h = design.psu_per_stratum
-    sums = np.zeros((design.n_strata, flat.shape[1]))
-    np.add.at(sums, design.stratum, flat)
+    # Stratum sums as a product with the (H x P) stratum membership matrix (fast, no add.at).
+    member = np.zeros((design.n_strata, design.n_psu))
+    member[design.stratum, np.arange(design.n_psu)] = 1.0
+    sums = member @ flat
     means = sums / np.maximum(n_h, 1)[:, None]
     dev = flat - means[design.stratum]
     lonely = n_h == 1
@@ -93,8 +95,7 @@ def design_variance(z: np.ndarray, design: PSUDesign) -> np.ndarray:
     factor = np.where(n_h > 1, n_h / np.maximum(n_h - 1, 1), 0.0)
     if design.lonely_psu == "adjust":
         factor = np.where(lonely, 1.0, factor)
-    ss = np.zeros((design.n_strata, flat.shape[1]))
-    np.add.at(ss, design.stratum, dev * dev)
+    ss = member @ (dev * dev)
     var = (factor[:, None] * ss).sum(axis=0)
     if design.lonely_psu == "average" and lonely.any():
         var = var / (1.0 - lonely.mean())

@@ -64,7 +64,11 @@ class SufficientStatistics:
     @property
     def complete_table(self) -> pd.DataFrame:
         """The groups of complete rows (those the estimators use)."""
-        return self.table[self.table[COMPLETE]]
+        cached = self.__dict__.get("_complete")
+        if cached is None:
+            cached = self.table[self.table[COMPLETE]]
+            self.__dict__["_complete"] = cached
+        return cached
 
     @property
     def n_rows(self) -> int:
@@ -145,7 +149,7 @@ class SufficientStatistics:
         Rows with a missing value in any of the variables are left out of every cell.
         """
         table = self.complete_table
-        values = table[names].to_numpy(dtype=np.float64)
+        values = self._values(names)
         keep = np.ones(len(table), dtype=bool)
         codes_list, labels_list = [], []
         for var in variables:
@@ -154,11 +158,10 @@ class SufficientStatistics:
             codes, levels = pd.factorize(key, sort=True)
             codes_list.append(codes)
             labels_list.append([str(v) for v in levels])
-        shape = (n_psu, *[len(lv) for lv in labels_list], len(names))
-        out = np.zeros(shape)
-        index = (psu_index[keep], *[c[keep] for c in codes_list])
-        np.add.at(out, index, values[keep])
-        return labels_list, out
+        dims = (n_psu, *[len(lv) for lv in labels_list])
+        cells = np.ravel_multi_index((psu_index[keep], *[c[keep] for c in codes_list]), dims)
+        out = _cell_sums(cells, int(np.prod(dims)), values[keep])
+        return labels_list, out.reshape((*dims, len(names)))
 
     def domain_totals(
         self, psu_index: np.ndarray, n_psu: int, variable: int | None, names: list[str]
@@ -170,19 +173,41 @@ class SufficientStatistics:
         missing (they count in the total but in no level).
         """
         table = self.complete_table
-        values = table[names].to_numpy(dtype=np.float64)
+        values = self._values(names)
         if variable is None:
-            out = np.zeros((n_psu, 1, len(names)))
-            np.add.at(out[:, 0, :], psu_index, values)
-            return ["total"], out, 0
+            return ["total"], _cell_sums(psu_index, n_psu, values)[:, None, :], 0
         key = table[f"_by{variable}"]
         missing = key.isna().to_numpy()
         codes, levels = pd.factorize(key, sort=True)
         labels = [str(v) for v in levels]
-        out = np.zeros((n_psu, len(labels), len(names)))
         keep = ~missing
-        np.add.at(out, (psu_index[keep], codes[keep]), values[keep])
-        return labels, out, int(table.loc[missing, COUNT].sum())
+        cells = psu_index[keep] * len(labels) + codes[keep]
+        out = _cell_sums(cells, n_psu * len(labels), values[keep])
+        return (
+            labels,
+            out.reshape(n_psu, len(labels), len(names)),
+            int(table.loc[missing, COUNT].sum()),
+        )
+
+    def _values(self, names: list[str]) -> np.ndarray:
+        # The complete groups' sums as a float matrix, cached: every domain reuses it.
+        key = tuple(names)
+        cache = self.__dict__.setdefault("_value_cache", {})
+        if key not in cache:
+            cache[key] = self.complete_table[names].to_numpy(dtype=np.float64)
+        return cache[key]
+
+
+def _cell_sums(cells: np.ndarray, n_cells: int, values: np.ndarray) -> np.ndarray:
+    """Sum the rows of ``values`` (n, S) into ``n_cells`` cells: a sparse indicator matrix
+    product, much faster than ``np.add.at`` for many columns."""
+    from scipy import sparse
+
+    n = cells.shape[0]
+    indicator = sparse.csr_matrix(
+        (np.ones(n), (cells, np.arange(n))), shape=(n_cells, n), dtype=np.float64
+    )
+    return np.asarray(indicator @ values)
 
 
 def _indicator_expr(ind: Indicator) -> nw.Expr:
