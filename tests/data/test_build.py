@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -14,26 +14,32 @@ ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data"
 
 
-@pytest.mark.skipif(not RAW.is_dir(), reason=f"raw data folder {RAW} not present")
-def test_rebuild_reproduces_shipped_files(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_bundled_data.py"), "--raw", str(RAW),
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+def build_script() -> ModuleType:
+    # scripts/ is not a package: load the file as a module and call its main() in-process.
+    spec = importlib.util.spec_from_file_location(
+        "build_bundled_data", ROOT / "scripts" / "build_bundled_data.py"
     )
-    assert result.returncode == 0, result.stderr
-    assert "total (limit 5 MiB)" in result.stdout
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not RAW.is_dir(), reason=f"raw data folder {RAW} not present")
+def test_rebuild_reproduces_shipped_files(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert build_script().main(["--raw", str(RAW), "--out", str(tmp_path)]) == 0
+    assert "total (limit 5 MiB)" in capsys.readouterr().out
     files = [entry.file for entry in catalog()] + ["catalog.yaml"]
     for name in files:
         shipped = (bundled_dir() / name).read_bytes()
         assert (tmp_path / name).read_bytes() == shipped, f"{name} differs: run `make data`"
 
 
-def test_build_refuses_a_folder_without_raw_data(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_bundled_data.py"), "--raw", str(tmp_path),
-         "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, check=False,
-    )
-    assert result.returncode == 2 and "does not hold the raw data" in result.stderr
+def test_build_refuses_a_folder_without_raw_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        build_script().main(["--raw", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert info.value.code == 2
+    assert "does not hold the raw data" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
