@@ -1,8 +1,9 @@
 """Country names and codes to ISO3, offline, and the bundled country metadata table.
 
 Matching uses the country_converter (coco) classification table shipped with that package
-(regular expressions for names in many spellings, ISO2/ISO3/ISO numeric codes). coco is slow per
-call, so every distinct input value is converted once and remembered for the whole session.
+(regular expressions for names in many spellings, ISO2/ISO3/ISO numeric codes; Stadler 2017,
+Journal of Open Source Software 2(16), 332). coco is slow per call, so every distinct input
+value is converted once and remembered for the whole session.
 """
 
 from __future__ import annotations
