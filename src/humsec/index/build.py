@@ -152,21 +152,27 @@ class PreparedIndicators:
     groups_year: pd.Series | None
 
 
-def prepare_indicators(
-    spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None
-) -> PreparedIndicators:
-    """Steps 1-5 of a build: raw values, imputation, year selection, treatment, normalisation."""
+@dataclass
+class _PanelValues:
+    raw: pd.DataFrame
+    imputed: pd.DataFrame
+    how_imputed: dict[str, str]
+    missing_before: pd.Series
+    unit_key: pd.Series | None
+    time_key: pd.Series | None
+
+
+def _panel_values(spec: IndexSpec, data: pd.DataFrame) -> _PanelValues:
+    """Steps 1-2 before year selection: raw values and ``latest`` panel imputation."""
     if not isinstance(data, pd.DataFrame) or data.empty:
         raise DataError("the data for an index build must be a non-empty table")
-    frame = data
-    _check_columns(spec, frame)
-    unit_key, time_key = _key(frame, spec.unit), _key(frame, spec.time)
-    raw = _raw_values(spec, frame)
+    _check_columns(spec, data)
+    unit_key, time_key = _key(data, spec.unit), _key(data, spec.time)
+    raw = _raw_values(spec, data)
     codes = spec.indicator_codes
-    imputed = pd.DataFrame(False, index=frame.index, columns=codes)
+    imputed = pd.DataFrame(False, index=data.index, columns=codes)
     how_imputed: dict[str, str] = {}
     missing_before = raw.isna().sum()
-
     latest = [i for i in spec.indicators if i.imputation.method == "latest"]
     if latest:
         if unit_key is None or time_key is None:
@@ -182,6 +188,50 @@ def prepare_indicators(
             raw[cols] = filled
             imputed[cols] = mask
             how_imputed.update({c: f"latest within {lag} years" for c in cols})
+    return _PanelValues(raw, imputed, how_imputed, missing_before, unit_key, time_key)
+
+
+def coverage_by_year(spec: IndexSpec, data: pd.DataFrame) -> pd.Series:
+    """Share of (unit, indicator) cells with a value in each year, after ``latest``
+    imputation and before any cross-sectional imputation (which would fill everything)."""
+    panel = _panel_values(spec, data)
+    if panel.time_key is None:
+        raise DataError(
+            f"the data has no {spec.time!r} column or index level",
+            location=f"index spec {spec.code!r}",
+        )
+    years = pd.to_numeric(panel.time_key, errors="coerce").to_numpy()
+    share = panel.raw.notna().mean(axis=1).groupby(years).mean()
+    share.index = share.index.astype(int)
+    share.index.name = spec.time
+    return share
+
+
+def default_year(spec: IndexSpec, data: pd.DataFrame, *, tolerance: float = 0.05) -> int:
+    """The latest year whose indicator coverage (see :func:`coverage_by_year`) is within
+    ``tolerance`` (relative) of the best year's: recent, but not thinner than the data allow.
+
+    A panel usually has recent years with only the fastest-updated sources; those are skipped.
+    """
+    share = coverage_by_year(spec, data)
+    if share.empty or not share.max() > 0:
+        raise DataError(
+            "no year has any indicator value",
+            location=f"index spec {spec.code!r}",
+            hint="check that the data columns hold numbers",
+        )
+    good = share[share >= (1.0 - tolerance) * share.max()]
+    return int(good.index.max())
+
+
+def prepare_indicators(
+    spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None
+) -> PreparedIndicators:
+    """Steps 1-5 of a build: raw values, imputation, year selection, treatment, normalisation."""
+    panel = _panel_values(spec, data)
+    frame = data
+    raw, imputed, how_imputed = panel.raw, panel.imputed, panel.how_imputed
+    missing_before, unit_key, time_key = panel.missing_before, panel.unit_key, panel.time_key
 
     groups_year: pd.Series | None = None
     if year is not None:

@@ -64,10 +64,11 @@ def _bound(value: float | None, transform: Transform) -> float | None:
 
 
 def _clip(score: FloatArray, clip: Clip) -> FloatArray:
+    # np.maximum/np.minimum keep NaN (missing stays missing; np.fmax would turn it into 0)
     if clip in ("lower", "both"):
-        score = np.fmax(score, 0.0)
+        score = np.maximum(score, 0.0)
     if clip in ("upper", "both"):
-        score = np.fmin(score, 1.0)
+        score = np.minimum(score, 1.0)
     return score
 
 

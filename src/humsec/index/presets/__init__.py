@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from importlib import resources
 
+import pandas as pd
 import yaml
 
 from humsec.errors import DatasetNotFoundError, did_you_mean
 from humsec.index.spec import IndexSpec
 
-__all__ = ["list_presets", "load_preset", "preset_text"]
+__all__ = ["bundled_data", "list_presets", "load_preset", "preset_text"]
 
 
 def list_presets() -> list[str]:
@@ -40,3 +41,30 @@ def load_preset(name: str) -> IndexSpec:
     ``hsi``)."""
     data = yaml.safe_load(preset_text(name))
     return IndexSpec.from_dict(data, source=f"preset {name!r}")
+
+
+def bundled_data(name: str) -> pd.DataFrame:
+    """The bundled table a preset runs on out of the box, keyed by (iso3, year).
+
+    ``hdi``: UNDP HDR le, eys, mys, gnipc; ``inform``: INFORM 2020 component scores;
+    ``hsi``: the country panel (every registered indicator). ``worldriskindex`` and ``ndgain``
+    have no bundled inputs (the WorldRiskReport components are not bundled; ND-GAIN's licence
+    allows a loader only), so they need ``--data``.
+    """
+    from humsec.data import country_panel, load
+
+    if name == "hsi":
+        return country_panel()
+    if name == "hdi":
+        hdr = load("hdr")
+        hdr = hdr[hdr["variable"].isin(["le", "eys", "mys", "gnipc"])]
+        wide = hdr.pivot_table(index=["iso3", "year"], columns="variable", values="value")
+        wide.columns.name = None
+        return wide
+    if name == "inform":
+        return load("inform2020").set_index(["iso3", "year"])
+    raise DatasetNotFoundError(
+        f"preset {name!r} has no bundled input data",
+        location="humsec.index.presets",
+        hint="pass your own table with --data (columns named as the preset's indicators)",
+    )
