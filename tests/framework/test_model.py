@@ -206,7 +206,8 @@ def test_downstream_cascade() -> None:
     # poverty -> crime and hunger -> infectious_disease are second-round effects
     assert full["crime"] == 2 and full["infectious_disease"] == 2
     assert "disasters" not in full  # excluded, though infrastructure links back to it
-    assert fw.downstream("terrorism") == {}
+    assert fw.downstream("terrorism", max_steps=1) == {"poverty": 1}
+    assert fw.downstream("terrorism")["infectious_disease"] == 4  # via poverty, conflict, hunger
 
 
 def test_docs_tables_match_the_data() -> None:

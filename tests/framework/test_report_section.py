@@ -36,9 +36,9 @@ def test_threat_table_counts() -> None:
     table = threat_table(default_framework()).set_index("threat")
     assert table.loc["Disasters", "links out"] == 3
     assert table.loc["Disasters", "reach in 1 step"] == 3
-    assert table.loc["Poverty", "links in"] == 6
-    assert table.loc["Terrorism", "reach in all steps"] == 0
-    assert table["links out"].sum() == table["links in"].sum() == 25
+    assert table.loc["Poverty", "links in"] == 7
+    assert table.loc["Terrorism", "reach in 1 step"] == 1
+    assert table["links out"].sum() == table["links in"].sum() == 26
 
 
 def test_section_renders_offline_html() -> None:
