@@ -76,6 +76,7 @@ def test_interlinkages_connect_known_threats_across_pillars() -> None:
     assert len(want_to_fear) >= 5 and len(crossing) - len(want_to_fear) >= 5
     keys = [lk.key for lk in fw.interlinkages]
     assert len(keys) == len(set(keys))
+    assert {lk.source for lk in fw.interlinkages} == ids  # every threat feeds another
 
 
 def test_interlinkage_graph_and_matrix_agree() -> None:
