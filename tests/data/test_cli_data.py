@@ -85,6 +85,9 @@ def test_panel_writes_csv(tmp_path: Path) -> None:
     frame = pd.read_csv(target)
     assert list(frame.columns) == ["iso3", "year", "hdi", "inform_risk"]
     assert set(frame["year"]) == {2019, 2020}
+    code, out = invoke("panel", "-i", "hdi", "-y", "2022", "-c", "KEN,Norway", "-o", str(target))
+    assert code == 0, out
+    assert pd.read_csv(target)["iso3"].tolist() == ["KEN", "NOR"]
     code, out = invoke("panel", "-y", "twenty")
     assert code == 2 and "--years" in out
 

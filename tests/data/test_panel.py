@@ -66,3 +66,16 @@ def test_years_are_validated() -> None:
         country_panel("hdi", years=["twenty"])  # type: ignore[list-item]
     panel = country_panel("hdi", years=range(2018, 2021))
     assert sorted(set(panel.index.get_level_values("year"))) == [2018, 2019, 2020]
+
+
+def test_countries_filter_keeps_requested_rows() -> None:
+    panel = country_panel(["hdi", "conflict_any"], years=[2020, 2020], countries=["Kenya", "NOR"])
+    assert list(panel.index) == [("KEN", 2020), ("NOR", 2020)]
+    assert panel.loc[("KEN", 2020), "conflict_any"] == 1.0
+    # Kosovo has no HDR or UCDP entry: still a row, all missing.
+    panel = country_panel("hdi", years=2020, countries="XKX")
+    assert list(panel.index) == [("XKX", 2020)] and panel["hdi"].isna().all()
+    from humsec.errors import CountryMatchError
+
+    with pytest.raises(CountryMatchError, match="Atlantis"):
+        country_panel("hdi", countries=["Atlantis"])

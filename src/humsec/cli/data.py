@@ -232,13 +232,17 @@ def panel(
     years: str | None = typer.Option(
         None, "--years", "-y", help="Years: '2020', '2015,2020' or '2010-2020' (default: all)."
     ),
+    countries: str | None = typer.Option(
+        None, "--countries", "-c", help="Comma-separated country codes or names (default: all)."
+    ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Write the panel here (.csv, .parquet, .xlsx, .json)."
     ),
 ) -> None:
     """The country panel of registered indicators, indexed by (iso3, year)."""
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
-    frame = country_panel(codes, _parse_years(years))
+    places = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
+    frame = country_panel(codes, _parse_years(years), countries=places)
     console.print(f"panel: {frame.shape[0]:,} country-years × {frame.shape[1]} indicators")
     for code, share in frame.attrs["coverage"].items():
         console.print(f"  {code}: {share:.0%} of cells have a value")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.data.catalog import dataset, load
+from humsec.data.countries import to_iso3
 from humsec.data.indicators import IndicatorSource, indicator_registry
 from humsec.errors import ColumnError, DataError, did_you_mean
 
@@ -77,6 +78,7 @@ def _years(years: int | Iterable[int] | None) -> list[int] | None:
 def country_panel(
     indicators: Iterable[str] | str | None = None,
     years: int | Iterable[int] | None = None,
+    countries: Iterable[str] | str | None = None,
 ) -> pd.DataFrame:
     """Wide panel of registered indicators, indexed by (iso3, year), countries only.
 
@@ -84,8 +86,10 @@ def country_panel(
     indicators × every requested year (default: every year with a value), so a gap is an
     explicit NaN and never 0. INFORM 2020 values sit at year 2020 and INFORM 2025 at 2025;
     HDR aggregates are never included. Columns are the indicator codes in the order asked
-    (default: registry order). ``panel.attrs["coverage"]`` maps each code to its share of
-    non-missing cells.
+    (default: registry order). ``countries`` (names or codes, matched with
+    :func:`~humsec.data.to_iso3`; unknown names raise) restricts the rows to those countries,
+    each kept even when it has no value. ``panel.attrs["coverage"]`` maps each code to its
+    share of non-missing cells.
     """
     registry = indicator_registry()
     if isinstance(indicators, str):
@@ -98,6 +102,12 @@ def country_panel(
         raise ColumnError(f"indicator(s) requested twice: {duplicated}")
     chosen = [registry.get(code) for code in codes]
     wanted_years = _years(years)
+    wanted_countries: list[str] | None = None
+    if countries is not None:
+        names = [countries] if isinstance(countries, str) else list(countries)
+        if not names:
+            raise DataError("countries is empty", hint="pass None for every country")
+        wanted_countries = sorted(set(to_iso3(names, location="country_panel(countries=...)")))
 
     columns: dict[str, pd.Series] = {}
     isos: set[str] = set()
@@ -119,11 +129,12 @@ def country_panel(
             values = values[values.index.get_level_values("year").isin(wanted_years)]
         columns[indicator.code] = values
     all_years = (
-        sorted(wanted_years)
+        sorted(set(wanted_years))
         if wanted_years is not None
         else sorted({y for s in columns.values() for y in s.index.get_level_values("year")})
     )
-    index = pd.MultiIndex.from_product([sorted(isos), all_years], names=["iso3", "year"])
+    rows = wanted_countries if wanted_countries is not None else sorted(isos)
+    index = pd.MultiIndex.from_product([rows, all_years], names=["iso3", "year"])
     panel = pd.DataFrame({code: s.reindex(index) for code, s in columns.items()}, index=index)
     panel = panel.astype(np.float64)
     panel.columns.name = "indicator"
