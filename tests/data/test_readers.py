@@ -303,6 +303,14 @@ def test_require_numeric_lists_file_lines_and_values(tmp_path: Path) -> None:
     assert np.isnan(numeric["value"].iloc[1]) and numeric["value"].iloc[3] == 12000.0
     with pytest.raises(ColumnError, match="1 missing value\\(s\\): line 3"):
         require_numeric(fixed, ["value"], allow_missing=False)
+    # filtering keeps the reader's row numbers, so lines stay right
+    subset = frame[frame["iso3"] != "MLI"]
+    with pytest.raises(ColumnError, match="1 value\\(s\\) are not: line 6: '12k'"):
+        require_numeric(subset, ["value"])
+    # a frame re-indexed by the user falls back to positions and labels
+    by_country = frame.set_index("iso3")
+    with pytest.raises(ColumnError, match=r"row 2 \(MLI\): 'n\.a\.'"):
+        require_numeric(by_country, ["value"])
 
 
 def test_require_numeric_on_plain_frame_uses_index_labels() -> None:

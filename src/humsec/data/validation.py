@@ -25,17 +25,29 @@ def _where(frame: pd.DataFrame, location: str | None) -> str | None:
     return location or frame.attrs.get("source")
 
 
+def _tracks_file(frame: pd.DataFrame) -> bool:
+    """True when the row labels are still the reader's 0-based data-row numbers.
+
+    The readers return a RangeIndex; filtering keeps those labels, so lines stay correct
+    after ``frame[frame.x > 0]``. A frame re-indexed by the user (``set_index("iso3")``)
+    no longer maps to file lines.
+    """
+    return frame.attrs.get("first_data_line") is not None and pd.api.types.is_integer_dtype(
+        frame.index.dtype
+    )
+
+
 def file_lines(frame: pd.DataFrame, positions: Sequence[int] | np.ndarray) -> np.ndarray:
     """1-based file lines of the rows at 0-based ``positions``.
 
-    Line = first_data_line + position, shifted past every blank line the reader skipped
-    (``attrs["blank_lines"]``). Frames not read from a file get position + 1.
+    For a frame from :func:`humsec.data.readers.read_table`, line = first_data_line + the
+    row's original number (its index label), shifted past every blank line the reader
+    skipped (``attrs["blank_lines"]``). Other frames get position + 1.
     """
     pos = np.asarray(positions, dtype=np.int64)
-    first = frame.attrs.get("first_data_line")
-    if first is None:
+    if not _tracks_file(frame):
         return pos + 1
-    lines = pos + int(first)
+    lines = frame.index.to_numpy()[pos].astype(np.int64) + int(frame.attrs["first_data_line"])
     for blank in sorted(frame.attrs.get("blank_lines", ())):
         lines = lines + (lines >= blank)
     return lines
@@ -45,7 +57,7 @@ def row_labels(frame: pd.DataFrame, positions: Sequence[int] | np.ndarray) -> li
     """Human-readable names of rows: ``line 7`` for file-backed frames, else ``row 3 (KEN)``."""
     pos = np.asarray(positions, dtype=np.int64)
     numbers = file_lines(frame, pos)
-    if frame.attrs.get("first_data_line") is not None:
+    if _tracks_file(frame):
         return [f"line {n}" for n in numbers]
     if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1:
         return [f"row {n}" for n in numbers]
