@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import yaml
@@ -52,7 +52,10 @@ class DatasetEntry(BaseModel):
     raw_files: list[RawFile]
     rows: int
     columns: list[str]
-    shape: str = Field(description="'long', 'wide' or 'geojson'")
+    shape: Literal["long", "wide", "geojson"] = Field(
+        description="long: (iso3, year, variable, value); wide: one column per variable; "
+        "geojson: a FeatureCollection"
+    )
     notes: list[str] = Field(default_factory=list)
 
     @property
