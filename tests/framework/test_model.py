@@ -228,3 +228,14 @@ def test_docs_tables_match_the_data() -> None:
     assert f"{pillars.count(('want', 'fear'))} links from want to fear" in text
     assert f"{pillars.count(('fear', 'want'))} links from fear to want" in text
     assert f"| `interlinkages` | {len(fw.interlinkages)} |" in text
+
+
+def test_rationale_is_one_short_line() -> None:
+    data = _base()
+    data["interlinkages"][0]["rationale"] = "first line\nsecond line"
+    data["interlinkages"][1]["rationale"] = "x" * 201
+    with pytest.raises(FrameworkError) as info:
+        Framework.from_dict(data)
+    text = str(info.value)
+    assert "interlinkages[0].rationale: Value error, the rationale must be one line" in text
+    assert "interlinkages[1].rationale" in text and "200" in text

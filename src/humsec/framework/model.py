@@ -115,7 +115,7 @@ class Interlinkage(BaseModel):
     source: EntryId
     target: EntryId
     sign: Literal[1, -1]
-    rationale: str = Field(min_length=1)
+    rationale: str = Field(min_length=1, max_length=200)
 
     @field_validator("sign", mode="before")
     @classmethod
@@ -125,6 +125,13 @@ class Interlinkage(BaseModel):
             return {"+": 1, "+1": 1, "1": 1, "-": -1, "-1": -1}.get(value.strip(), value)
         if isinstance(value, float) and value in (1.0, -1.0):
             return int(value)
+        return value
+
+    @field_validator("rationale")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value:
+            raise ValueError("the rationale must be one line (no line breaks)")
         return value
 
     @property
