@@ -145,3 +145,15 @@ def test_hdi_row_values_are_from_panel() -> None:
     # guard for the regex-based test above: the HDR variable really is 'hdi'
     hdr = load("hdr")
     assert isinstance(hdr, pd.DataFrame) and (hdr["variable"] == "hdi").any()
+
+
+def test_year_before_any_data_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "old.html"
+    result = CliRunner().invoke(
+        app, ["report", "-o", str(out), "--year", "1900", "-s", "threats,profile"]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "No registered indicator has data up to 1900." in html
+    assert "Kenya (KEN) has no data up to 1900" in html
+    assert "plotly.js v" not in html  # no figure, so no plotly bundle either

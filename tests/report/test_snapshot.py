@@ -52,6 +52,12 @@ def test_snapshot_respects_year_cap(panel: pd.DataFrame) -> None:
     assert snap.coverage.to_dict() == {"a": 4, "b": 1}
 
 
+def test_snapshot_before_any_data_is_all_missing(panel: pd.DataFrame) -> None:
+    snap = indicator_snapshot(panel, max_year=2000)
+    assert snap.years.isna().all()
+    assert snap.coverage.to_dict() == {"a": 0, "b": 0}
+
+
 def test_standing_ranks_and_percentiles(panel: pd.DataFrame) -> None:
     z = country_standing(panel, DIRECTIONS, "Z").set_index("code")
     # a in 2019: threats 1,2,3,4; Z=3 -> one country worse (rank 2), two of three better

@@ -105,9 +105,11 @@ def indicator_snapshot(
     if max_year is not None:
         counts = counts[counts.index <= max_year]
     eligible = counts.ge(min_share * counts.max()) & counts.gt(0)
-    # idxmax on the reversed year order finds the latest eligible year of each indicator.
-    latest = eligible.iloc[::-1].idxmax().where(eligible.any())
-    years = latest.astype("Int64")
+    if eligible.empty:  # no year at all up to the cap
+        years = pd.Series(pd.NA, index=panel.columns, dtype="Int64")
+    else:
+        # idxmax on the reversed year order finds the latest eligible year of each indicator.
+        years = eligible.iloc[::-1].idxmax().where(eligible.any()).astype("Int64")
     isos = panel.index.get_level_values("iso3").unique()
     long = _long(panel)
     long["snapshot_year"] = long["indicator"].map(years)

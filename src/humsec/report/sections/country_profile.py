@@ -194,11 +194,15 @@ class CountryProfileSection:
         reg = registry.to_frame().set_index("code")
         panel = report_panel()
         directions = reg["direction"]
+        label = country_label(iso3)
+        if iso3 not in panel.index.get_level_values("iso3"):
+            return self._note(f"{label} has no value on any registered indicator.")
         standing = country_standing(panel, directions, iso3, max_year=context.year)
+        if standing["value"].isna().all():
+            return self._note(f"{label} has no data up to {context.year}; use a later --year.")
         threats = pd.Series({i.code: list(i.threats) for i in registry.indicators})
         by_threat = threat_standing(standing, threats)
         names = {str(k): str(v) for k, v in reg["name"].items()}
-        label = country_label(iso3)
         records = {str(r["code"]): r for r in standing.to_dict("records")}
 
         cards = []
@@ -290,7 +294,15 @@ class CountryProfileSection:
         trend_codes = [
             c for c in TREND_INDICATORS if c in own.columns and own[c].notna().sum() >= 2
         ]
-        trend = trend_figure(panel, iso3, names, trend_codes, max_year=context.year)
+        trend_html = (
+            figure_html(
+                trend_figure(panel, iso3, names, trend_codes, max_year=context.year),
+                div_id="profile-trends",
+            )
+            if trend_codes
+            else f'<p class="note">No indicator has two or more years of data since '
+            f"{TREND_START} for this country.</p>"
+        )
         top_names = ", ".join(framework.threat(t).name.lower() for t in top_ids)
         html = (
             f'<p class="lead">{escape(label)} on every registered fear and want indicator. Rank '
@@ -299,7 +311,7 @@ class CountryProfileSection:
             f"Highest threats by mean percentile: <strong>{escape(top_names)}</strong>.</p>"
             f'<div class="cards" id="profile-cards">{"".join(cards)}</div>'
             "<h3>Trends</h3>"
-            f'<div class="figure">{figure_html(trend, div_id="profile-trends")}</div>'
+            f'<div class="figure">{trend_html}</div>'
             "<h3>Threats ranked for this country</h3>"
             + '<div class="figure">'
             + figure_html(
@@ -347,6 +359,12 @@ class CountryProfileSection:
         ]
         return RenderedSection(
             id=self.id, title=f"{self.title}: {label}", html=html, attributions=attributions
+        )
+
+    def _note(self, text: str) -> RenderedSection:
+        """A profile that says why there is nothing to show (never an empty section)."""
+        return RenderedSection(
+            id=self.id, title=self.title, html=f'<p class="callout warn">{escape(text)}</p>'
         )
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from humsec.errors import DataError
 from humsec.report.figures import EMPTY_GEOJSON, figure_html, style_offline_geo, with_geojson
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.snapshot import IndicatorSnapshot, indicator_snapshot, report_panel
@@ -70,6 +71,12 @@ def threat_map_figure(
     locations = [str(f["id"]) for f in features]
     names = [country_names.get(iso, iso) for iso in locations]
     codes = [c for c in registry_frame["code"] if pd.notna(snapshot.years.get(c))]
+    if not codes:
+        raise DataError(
+            "no registered indicator has data in the years asked for",
+            location="world map",
+            hint="use a later --year",
+        )
     if initial not in codes:
         initial = codes[0]
     info = registry_frame.set_index("code")
@@ -211,6 +218,10 @@ class ThreatMap:
         )
 
 
+def _no_data_note(text: str) -> str:
+    return f'<p class="callout warn">{escape(text)} Choose a later year with --year.</p>'
+
+
 def _pill(pillar: str) -> str:
     return f'<span class="pill {escape(pillar)}">{escape(pillar)}</span>'
 
@@ -236,6 +247,12 @@ class ThreatMapSection:
         registry_frame = registry.to_frame()
         panel = report_panel()
         snapshot = indicator_snapshot(panel, max_year=context.year)
+        if snapshot.years.isna().all():
+            return RenderedSection(
+                id=self.id,
+                title=self.title,
+                html=_no_data_note(f"No registered indicator has data up to {context.year}."),
+            )
         names_table = countries()
         names = dict(
             zip(names_table["iso3"].astype(str), names_table["name"].astype(str), strict=True)
