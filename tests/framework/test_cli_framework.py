@@ -69,3 +69,14 @@ def test_validate_ok_and_bad(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "threats[0].pillar" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cascade_command() -> None:
+    result = runner.invoke(app, ["framework", "cascade", "disasters", "--steps", "2"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "disasters -> poverty -> crime" in result.output
+    assert "lack_of_education" not in result.output  # three links away
+    bad = runner.invoke(app, ["framework", "cascade", "disaster"])
+    assert bad.exit_code == 2
+    assert "did you mean 'disasters'" in bad.output

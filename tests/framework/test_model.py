@@ -239,3 +239,17 @@ def test_rationale_is_one_short_line() -> None:
     text = str(info.value)
     assert "interlinkages[0].rationale: Value error, the rationale must be one line" in text
     assert "interlinkages[1].rationale" in text and "200" in text
+
+
+def test_cascade_paths_and_signs() -> None:
+    fw = default_framework()
+    table = fw.cascade("disasters").set_index("threat")
+    assert table.loc["poverty", "path"] == "disasters -> poverty"
+    assert table.loc["crime", "path"] == "disasters -> poverty -> crime"
+    assert table.loc["crime", "steps"] == 2 and table.loc["crime", "sign"] == 1
+    # steps agree with downstream() for every threat
+    assert table["steps"].to_dict() == fw.downstream("disasters")
+    # the only negative link flips the sign of what follows it
+    crisis = fw.cascade("economic_crisis").set_index("threat")
+    assert crisis.loc["environmental_degradation", "sign"] == -1
+    assert fw.cascade("disasters", max_steps=1)["steps"].max() == 1

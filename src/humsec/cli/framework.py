@@ -168,6 +168,34 @@ def export(
         console.print(f"wrote {out}", highlight=False)
 
 
+@app.command("cascade")
+def cascade(
+    threat: str = typer.Argument(..., help="Threat id where the shock starts, e.g. disasters."),
+    steps: int | None = typer.Option(
+        None, "--steps", min=1, help="Follow at most this many links (default: all)."
+    ),
+    file: Path | None = FILE_OPTION,
+) -> None:
+    """Show how a shock to one threat spreads along the interlinkages."""
+    fw = load_framework(file)
+    table_data = fw.cascade(threat, max_steps=steps)
+    table = Table(
+        title=f"Cascade from {fw.threat(threat).name} ({len(table_data)} threats reached)",
+        title_justify="left",
+    )
+    for column in ("steps", "threat", "pillar", "sign", "shortest path"):
+        table.add_column(column, overflow="fold")
+    for record in table_data.to_dict("records"):
+        colour = "red" if record["pillar"] == "fear" else "yellow"
+        table.add_row(
+            str(record["steps"]), str(record["threat"]), f"[{colour}]{record['pillar']}[/]",
+            f"{int(record['sign']):+d}", str(record["path"]),
+        )
+    console.print(table)
+    if table_data.empty:
+        console.print("no interlinkage leaves this threat", highlight=False)
+
+
 @app.command("validate")
 def validate(
     file: Path = typer.Argument(..., help="Framework file to check (YAML or JSON)."),

@@ -350,6 +350,53 @@ class Framework(BaseModel):
         del steps[threat_id]
         return steps
 
+    def cascade(self, threat_id: str, max_steps: int | None = None) -> pd.DataFrame:
+        """How a shock to one threat spreads: one shortest path to every reachable threat.
+
+        Breadth-first search from ``threat_id`` (links followed in file order, so the result
+        is deterministic). Columns: ``threat``, ``pillar``, ``steps`` (links on the path),
+        ``path`` (``"disasters -> poverty -> crime"``) and ``sign``, the product of the link
+        signs along the path: +1 if the shock raises that threat, -1 if it lowers it. The
+        sign belongs to that path; a longer path may push the other way (an economic crisis
+        lowers environmental degradation directly but raises it through poverty).
+        """
+        self.threat(threat_id)
+        graph = self.interlinkage_graph()
+        parent: dict[str, str | None] = {threat_id: None}
+        order: list[str] = []
+        frontier = [threat_id]
+        depth = 0
+        while frontier and (max_steps is None or depth < max_steps):
+            depth += 1
+            next_frontier: list[str] = []
+            for source in frontier:
+                for target in graph[source]:
+                    if target not in parent:
+                        parent[target] = source
+                        next_frontier.append(target)
+            order += next_frontier
+            frontier = next_frontier
+        rows = []
+        for target in order:
+            path = [target]
+            sign = 1
+            step: str | None = parent[target]
+            while step is not None:
+                sign *= graph[step][path[-1]]
+                path.append(step)
+                step = parent[step]
+            path.reverse()
+            rows.append(
+                {
+                    "threat": target,
+                    "pillar": self.pillar_of(target),
+                    "steps": len(path) - 1,
+                    "path": " -> ".join(path),
+                    "sign": sign,
+                }
+            )
+        return pd.DataFrame(rows, columns=["threat", "pillar", "steps", "path", "sign"])
+
     def interlinkages_from(self, threat_id: str) -> tuple[Interlinkage, ...]:
         """Links leaving a threat."""
         self.threat(threat_id)
