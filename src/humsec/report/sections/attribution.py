@@ -27,6 +27,12 @@ METHOD_REFERENCES: tuple[tuple[str, str], ...] = (
         "(0–10 scores, inverted geometric mean, weight renormalisation for missing components).",
     ),
     (
+        "WorldRiskIndex and ND-GAIN",
+        "Bündnis Entwicklung Hilft and IFHV Ruhr-University Bochum, WorldRiskReport 2022 "
+        "(revised WorldRiskIndex method); Chen, Noble, Hellmann et al. (2015/2024) University "
+        "of Notre Dame Global Adaptation Initiative country index, technical report.",
+    ),
+    (
         "Composite indicators",
         "OECD/JRC (2008) Handbook on Constructing Composite Indicators; Becker, Benavente, "
         "Dominguez Torreiro et al., COINr: an R package for composite indicators (JRC).",
