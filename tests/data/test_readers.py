@@ -220,6 +220,14 @@ def test_legacy_xls_fixture() -> None:
     assert tagged["Affected"].tolist() == [5, 7]
 
 
+def test_year_headers_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "wide.xlsx"
+    pd.DataFrame([["iso3", 2020, 2021.0], ["KEN", 0.6, 0.61]]).to_excel(
+        path, index=False, header=False
+    )
+    assert list(read_table(path).columns) == ["iso3", "2020", "2021"]
+
+
 def test_corrupt_workbook(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="cannot open the workbook"):
         read_table(write(tmp_path / "bad.xlsx", "not a zip"))

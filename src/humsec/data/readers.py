@@ -549,7 +549,7 @@ def _read_excel(
     grid = grid.dropna(how="all").dropna(axis=1, how="all")
     if grid.empty:
         raise DataError("the sheet is empty", location=location, hint="pick another sheet=")
-    records = [[("" if _missing(v) else str(v)) for v in row] for row in grid.head(26).to_numpy()]
+    records = [[_cell_text(v) for v in row] for row in grid.head(26).to_numpy()]
     tag_index = find_hashtag_row(records) if hxl is not False else None
     if hxl and tag_index is None:
         raise ColumnError(
@@ -607,6 +607,15 @@ def _sheet(sheet: str | int | None, sheets: list[str], file: Path) -> str:
         hint=(did_you_mean(sheet, sheets) + " " if did_you_mean(sheet, sheets) else "")
         + f"sheets: {', '.join(sheets)}",
     )
+
+
+def _cell_text(value: Any) -> str:
+    """Header text of a spreadsheet cell; whole-number floats (2020.0) read as 2020."""
+    if _missing(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _missing(value: Any) -> bool:
