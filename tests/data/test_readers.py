@@ -64,6 +64,23 @@ def test_cyrillic_cp1251_is_detected() -> None:
     assert "Москва" in text
 
 
+def test_encoding_detected_from_bytes_far_into_a_large_file(tmp_path: Path) -> None:
+    body = "".join(f"X{i:06d},{i}\n" for i in range(150_000))  # ~1.8 MB of ASCII
+    path = write(tmp_path / "big.csv", f"id,v\n{body}CIV,{CIV}\n", "latin-1")
+    frame = read_table(path)
+    assert frame.attrs["encoding"] == "cp1252"
+    assert frame["v"].iloc[-1] == CIV
+
+
+def test_binary_file_with_text_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "book.csv"
+    pd.DataFrame({"a": [1]}).to_excel(tmp_path / "real.xlsx")
+    path.write_bytes((tmp_path / "real.xlsx").read_bytes())
+    with pytest.raises(DataError, match="not a text file but a zip archive") as info:
+        read_table(path)
+    assert "(.xlsx)" in str(info.value)
+
+
 def test_explicit_wrong_encoding_names_line_and_offset(tmp_path: Path) -> None:
     path = write(tmp_path / "l.csv", f"a,b\n1,x\n2,{CIV}\n", "latin-1")
     with pytest.raises(DataError) as info:

@@ -234,9 +234,19 @@ def decode_bytes(raw: bytes, *, encoding: str | None = None, source: str = "") -
             return _strict_decode(raw, name, source), name
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    guess = _guess_encoding(raw)
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    for magic, kind, suffix in _BINARY_MAGIC:
+        if raw.startswith(magic):
+            raise DataError(
+                f"this is not a text file but {kind}",
+                location=source,
+                hint=f"give the file its real suffix ({suffix}) or export it as CSV",
+            )
+    # Sample around the first byte that is not UTF-8: a large file may be plain ASCII for
+    # its first megabytes, which tells the detector nothing.
+    window = 1 << 19
+    guess = _guess_encoding(raw[max(first_bad - window, 0): first_bad + window])
     if guess is None:
         raise DataError(
             "cannot tell which text encoding this file uses",
@@ -251,10 +261,18 @@ def decode_bytes(raw: bytes, *, encoding: str | None = None, source: str = "") -
     return _strict_decode(raw, guess, source), guess
 
 
-def _guess_encoding(raw: bytes) -> str | None:
+_BINARY_MAGIC = (
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook?)", ".xlsx"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Office file (an .xls workbook?)", ".xls"),
+    (b"PAR1", "a Parquet file", ".parquet"),
+    (b"%PDF", "a PDF document", ".pdf"),
+)
+
+
+def _guess_encoding(sample: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
-    results = list(from_bytes(raw[: 1 << 20]))
+    results = [r for r in from_bytes(sample) if r.encoding not in ("ascii", "utf_8")]
     if not results:
         return None
     best = min(r.chaos for r in results)
