@@ -261,7 +261,9 @@ def prepare_indicators(
 
     for ind in spec.indicators:
         method = ind.imputation.method
-        if method in ("none", "latest"):
+        if method == "latest":
+            method = ind.imputation.fallback  # what is still missing after carrying forward
+        if method == "none":
             continue
         if method == "regression":
             column, newly = impute_regression(raw[ind.code], raw[ind.imputation.predictors])
@@ -270,7 +272,10 @@ def prepare_indicators(
             column, newly = impute_cross_section(raw[ind.code], method, groups=groups)
         raw[ind.code] = column
         imputed[ind.code] = imputed[ind.code] | newly
-        how_imputed[ind.code] = method + (f" by {ind.imputation.by}" if ind.imputation.by else "")
+        how = method + (f" by {ind.imputation.by}" if ind.imputation.by else "")
+        if ind.code in how_imputed:  # latest, then a fallback
+            how = f"{how_imputed[ind.code]}, else {how}"
+        how_imputed[ind.code] = how
 
     notes: list[str] = []
     treated_rows: list[dict[str, object]] = []

@@ -115,16 +115,24 @@ class Treatment(_Strict):
 
 
 class Imputation(_Strict):
-    """Missing-value imputation (see :mod:`humsec.index.imputation`)."""
+    """Missing-value imputation (see :mod:`humsec.index.imputation`).
+
+    With ``method: latest`` a ``fallback`` (mean, median, group mean/median) can fill what is
+    still missing after carrying values forward.
+    """
 
     method: ImputationMethod = "none"
     by: str | None = None
     lag: int = Field(3, ge=0)
     predictors: list[str] = Field(default_factory=list)
+    fallback: Literal["none", "mean", "median", "group_mean", "group_median"] = "none"
 
     @model_validator(mode="after")
     def _check(self) -> Imputation:
-        if self.method in ("group_mean", "group_median") and not self.by:
+        if self.fallback != "none" and self.method != "latest":
+            raise ValueError("'fallback' applies only after method 'latest'")
+        grouped = ("group_mean", "group_median")
+        if (self.method in grouped or self.fallback in grouped) and not self.by:
             raise ValueError(f"imputation {self.method!r} needs 'by' (the grouping column)")
         if self.method == "regression" and not self.predictors:
             raise ValueError("regression imputation needs 'predictors' (other indicator codes)")

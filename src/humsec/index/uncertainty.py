@@ -16,8 +16,12 @@ Each *replication* rebuilds the index under one random combination of modelling 
   ``harmonic``, ``inverted_geometric``) for every node aggregated by a weighted mean
   (custom, min, max and product nodes are kept);
 * ``imputation``: ``spec``, ``none`` (missing values drop out of the weights), ``mean`` or
-  ``median`` for every indicator;
+  ``median`` for every indicator; an indicator imputed with ``latest`` keeps carrying its
+  own recent values forward and the alternative fills what is still missing;
 * ``drop_one``: no indicator, or one indicator chosen at random, is left out.
+
+Only units with a nominal score take part: an alternative (say, mean imputation) never
+brings in a unit the nominal index leaves out for lack of data.
 
 Every choice is driven by one uniform factor in [0, 1) (a *trigger*: the factor picks the level
 of a discrete choice, or the draw from a bank of weight vectors), so the same model serves a
@@ -157,6 +161,7 @@ class _Model:
     nominal_weights: dict[str, FloatArray]
     aggregations: list[str]
     scale_max: float
+    scope: NDArray[np.bool_] | None = None  # units with a nominal score
 
 
 def _alternative_normalisation(spec: IndexSpec, choice: str) -> IndexSpec:
@@ -179,12 +184,16 @@ def _alternative_normalisation(spec: IndexSpec, choice: str) -> IndexSpec:
 def _alternative_imputation(spec: IndexSpec, choice: str) -> IndexSpec:
     if choice == "spec":
         return spec
-    indicators = [
-        ind.model_copy(
-            update={"imputation": ind.imputation.model_copy(update={"method": choice})}
-        )
-        for ind in spec.indicators
-    ]
+    # "latest" (carrying a unit's own recent value forward) is a data-currency rule, kept in
+    # every alternative; the alternatives decide what happens to the gaps that remain.
+    indicators = []
+    for ind in spec.indicators:
+        if ind.imputation.method == "latest":
+            update = {"fallback": choice}
+        else:
+            update = {"method": choice, "predictors": [], "fallback": "none"}
+        imputation = ind.imputation.model_validate(ind.imputation.model_dump() | update)
+        indicators.append(ind.model_copy(update={"imputation": imputation}))
     return spec.model_copy(update={"indicators": indicators})
 
 
@@ -255,6 +264,10 @@ def _evaluate(model: _Model, factors: dict[str, FloatArray], chunk: int) -> Floa
         for start in range(0, n, chunk):  # chunks bound memory; each is fully vectorised
             part = {k: v[start : start + chunk] for k, v in ordered.items()}
             out[order[start : start + chunk]] = _evaluate_chunk(model, part)
+    if model.scope is not None:
+        # units without a nominal score stay out: an alternative imputation must not bring
+        # in units that have (almost) no data and shift everybody's rank
+        out[:, ~model.scope] = np.nan
     return out
 
 
@@ -523,6 +536,7 @@ def uncertainty(
     )
     nominal_scores = nominal.root.to_numpy(dtype=float)
     nominal_ranks = _rank_rows(nominal_scores[None, :])[0]
+    model.scope = ~np.isnan(nominal_scores)
 
     sample = rng.random((n, len(factors)))
     design_values = {f: sample[:, j] for j, f in enumerate(factors)}
@@ -606,7 +620,8 @@ def _sobol(
     design = np.clip(design, 0.0, np.nextafter(1.0, 0.0))
     scores = _evaluate(model, {f: design[:, j] for j, f in enumerate(factors)}, settings.chunk)
     ranks = _rank_rows(scores)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a run in which no unit is ranked
         shift = np.nanmean(np.abs(ranks - nominal_ranks[None, :]), axis=1)
     if np.nanvar(shift) == 0:
         table = pd.DataFrame(
