@@ -188,6 +188,7 @@ def _alternative_imputation(spec: IndexSpec, choice: str) -> IndexSpec:
     # every alternative; the alternatives decide what happens to the gaps that remain.
     indicators = []
     for ind in spec.indicators:
+        update: dict[str, object]
         if ind.imputation.method == "latest":
             update = {"fallback": choice}
         else:
