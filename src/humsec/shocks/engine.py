@@ -39,11 +39,13 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from humsec.errors import SpecError
 from humsec.shocks.coping import Coping
 from humsec.shocks.exposure import Exposure
 from humsec.shocks.hazards import HazardModel, Occurrences, simulate_occurrences
+from humsec.shocks.kernel import HAVE_NUMBA, fused_block
 from humsec.shocks.multidimensional import ShockDeprivations
 from humsec.shocks.risk import ShockRisk
 from humsec.shocks.threats import GROUP_IDS
@@ -272,6 +274,19 @@ def _units(scenario: Scenario, seed: int, hazards: list[str], livelihoods: list[
         asset_factor=af, income_factor=inf, groups=groups,
         af_base=af_base, af_poor=af_poor, af_gain=af_gain, af_valid=af_valid,
     )
+    # Contiguous arrays of fixed dtypes: one compiled kernel signature, fast slices.
+    for name, dtype in (("weight", float), ("pop", float), ("cons", float), ("income", float),
+                        ("assets_exposed", float), ("assets", float), ("savings", float),
+                        ("remit", float), ("liv", np.int64), ("lam", float),
+                        ("lam_index", np.int64), ("wb_coef", float), ("sp_share", float),
+                        ("sp_pc", float), ("sp_delay", float), ("insured", bool),
+                        ("attach", float), ("cover", float), ("groups", float)):
+        setattr(units, name, np.ascontiguousarray(getattr(units, name), dtype=dtype))
+    if units.af_base is not None and units.af_poor is not None:
+        units.af_base = np.ascontiguousarray(units.af_base, dtype=float)
+        units.af_poor = np.ascontiguousarray(units.af_poor, dtype=bool)
+        units.af_gain = {k: np.ascontiguousarray(v, dtype=float)
+                         for k, v in units.af_gain.items()}
     return units, names, c_ref
 
 
@@ -296,74 +311,196 @@ class _BlockResult:
     detail: dict[str, np.ndarray] | None = None  # per-unit outcomes in the detail year
 
 
-def _evaluate_block(block: _Block, va: np.ndarray, vi: np.ndarray, u: _Units,
+def _factor_fixes(la_h: np.ndarray, li_h: np.ndarray, u: _Units, sl: slice, liv: np.ndarray
+                  ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Corrections to the log-survival for hazards with unit-specific measure factors.
+
+    ``log(1 - f v) - log(1 - v)`` per (pair, unit) for each hazard a measure scales; ``None``
+    when no measure touches the block.
+    """
+    out: list[np.ndarray | None] = []
+    for factors, logs in ((u.asset_factor, la_h), (u.income_factor, li_h)):
+        fix = None
+        for t, f in factors.items():
+            fs = f[sl]
+            term = logs[:, t, :]
+            if np.all(fs == 1.0) or not np.any(term < 0):
+                continue
+            share = -np.expm1(term)[:, liv] * fs
+            part = np.log1p(-np.minimum(share, _ALMOST_ONE)) - term[:, liv]
+            fix = part if fix is None else fix + part
+        out.append(fix)
+    return out[0], out[1]
+
+
+def _hazard_attribution(la_h: np.ndarray, li_h: np.ndarray, dk_liv: np.ndarray,
+                        wb_liv: np.ndarray) -> np.ndarray:
+    """Split each pair's (livelihood-level) losses between hazards by their share of the
+    pair-level log-survival: ``loss_t = sum_l loss_l * log S_tl / log S_l``."""
+    la_pl = la_h.sum(axis=1)
+    both = la_pl + li_h.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac_a = np.where(la_pl[:, None, :] < 0, la_h / la_pl[:, None, :], 0.0)
+        frac_w = np.where(both[:, None, :] < 0, (la_h + li_h) / both[:, None, :], 0.0)
+    return np.stack([np.einsum("pl,phl->ph", dk_liv, frac_a),
+                     np.einsum("pl,phl->ph", wb_liv, frac_w)])
+
+
+def _evaluate_block_fused(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
+                          cop: Coping, table: PhiTable, ins_hazards: np.ndarray,
+                          deprivations: ShockDeprivations | None, total_af_people: float
+                          ) -> _BlockResult:
+    """The same block through the compiled kernel (:mod:`humsec.shocks.kernel`)."""
+    sl = slice(block.start, block.stop)
+    liv = u.liv[sl]
+    la_h = la[block.pairs]
+    li_h = li[block.pairs]
+    n_pairs, n_liv = la_h.shape[0], la_h.shape[2]
+    la_pl = np.ascontiguousarray(la_h.sum(axis=1))
+    li_pl = np.ascontiguousarray(li_h.sum(axis=1))
+    fix_a, fix_i = _factor_fixes(la_h, li_h, u, sl, liv)
+    has_fix = fix_a is not None or fix_i is not None
+    shape = (n_pairs, block.stop - block.start)
+    dummy = np.zeros((1, 1))
+    fa = np.ascontiguousarray(fix_a if fix_a is not None else np.zeros(shape)) if has_fix \
+        else dummy
+    fi = np.ascontiguousarray(fix_i if fix_i is not None else np.zeros(shape)) if has_fix \
+        else dummy
+    ins_all = bool(ins_hazards.all())
+    covered = np.flatnonzero(ins_hazards)
+    ins_la = la_pl if ins_all else np.ascontiguousarray(la_h[:, covered, :].sum(axis=1))
+    ins_li = li_pl if ins_all else np.ascontiguousarray(li_h[:, covered, :].sum(axis=1))
+    lam = u.lam[sl]
+    n_g = u.groups.shape[1]
+    af_on = deprivations is not None and u.af_base is not None and u.af_poor is not None
+    if af_on and deprivations is not None and u.af_base is not None \
+            and u.af_poor is not None:
+        indicators = sorted({r.indicator for r in deprivations.rules})
+        gain = np.stack([u.af_gain[i][sl] for i in indicators])
+        rule_ind = np.array([indicators.index(r.indicator) for r in deprivations.rules])
+        codes = {"asset_loss_share": 0, "consumption_drop_share": 1,
+                 "years_below_poverty_line": 2}
+        rule_trig = np.array([codes[r.trigger] for r in deprivations.rules])
+        rule_thr = np.array([r.threshold for r in deprivations.rules], dtype=float)
+        valid = u.af_valid[sl] if u.af_valid is not None else np.ones(shape[1], dtype=bool)
+        valid_w = u.weight[sl] * u.pop[sl] * valid / total_af_people
+        base, poor, k = u.af_base[sl], u.af_poor[sl], deprivations.k
+    else:
+        gain = np.zeros((0, shape[1]))
+        rule_ind = rule_trig = np.zeros(0, dtype=np.int64)
+        rule_thr = np.zeros(0)
+        valid_w = base = np.zeros(shape[1])
+        poor = np.zeros(shape[1], dtype=bool)
+        k = 1.0
+    year_sums = np.zeros((n_pairs, len(YEAR_METRICS)))
+    unit_sums = np.zeros((len(UNIT_METRICS), shape[1]))
+    dk_w = np.zeros(shape)
+    wb_w = np.zeros(shape)
+    pushed_w = np.zeros(shape)
+    fused_block(
+        la_pl, li_pl, ins_la, ins_li, liv, u.assets_exposed[sl], u.assets[sl], u.income[sl],
+        lam, u.pop[sl], u.cons[sl], u.wb_coef[sl], u.savings[sl] + u.remit[sl],
+        u.sp_share[sl], u.sp_pc[sl], np.exp(-lam * u.sp_delay[sl]), u.cover[sl],
+        u.attach[sl], u.lam_index[sl], u.weight[sl],
+        table.values, np.pad(table.slopes, ((0, 0), (0, 1))), table.step, table.z_max,
+        cop.productivity_of_capital, cop.poverty_line,
+        bool(np.any(u.sp_share[sl] > 0) or np.any(u.sp_pc[sl] > 0)),
+        bool(np.any(u.cover[sl] > 0)), ins_all, has_fix, fa, fi,
+        af_on, base, poor, valid_w, k, gain, rule_ind, rule_trig, rule_thr,
+        year_sums, unit_sums, dk_w, wb_w, pushed_w,
+    )
+    # Group and livelihood totals are small matrix products (BLAS), as in the numpy block.
+    mix = _mix(u, sl, liv, n_liv)
+    dk_mix = dk_w @ mix
+    wb_mix = wb_w @ mix
+    pushed_groups = np.zeros((n_pairs, n_g))
+    rows = np.flatnonzero(pushed_w.any(axis=1))
+    if rows.size:
+        pushed_groups[rows] = pushed_w[rows] @ u.groups[sl]
+    group_sums = np.stack([dk_mix[:, :n_g], wb_mix[:, :n_g], pushed_groups])
+    return _BlockResult(block.pairs, block.start, block.stop, year_sums, unit_sums,
+                        group_sums, _hazard_attribution(la_h, li_h, dk_mix[:, n_g:],
+                                                        wb_mix[:, n_g:]))
+
+
+def _mix(u: _Units, sl: slice, liv: np.ndarray, n_liv: int) -> np.ndarray:
+    """``[group members per person | livelihood one-hot]`` per unit: right-multiplying
+    per-unit weighted losses by it gives group totals (losses shared equally among members) and
+    livelihood totals in one product."""
+    onehot = np.zeros((len(liv), n_liv))
+    onehot[np.arange(len(liv)), liv] = 1.0
+    return np.concatenate([u.groups[sl] / u.pop[sl, None], onehot], axis=1)
+
+
+def _evaluate_block(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
                     cop: Coping, table: PhiTable, ins_hazards: np.ndarray,
                     deprivations: ShockDeprivations | None, total_af_people: float,
                     detail_row: int | None = None) -> _BlockResult:
+    """Evaluate one area's households in the block's pair-years (formulas: module docstring).
+
+    ``la`` / ``li`` hold ``log(1 - share)`` per (pair, hazard, livelihood), so the compound
+    survival of a household is one gather of their sum over hazards; hazards with
+    unit-specific measure factors are corrected term by term.
+    """
     sl = slice(block.start, block.stop)
     liv = u.liv[sl]
-    pa = va[block.pairs]  # (P, H, L)
-    pi_ = vi[block.pairs]
-    n_hz = pa.shape[1]
-    shape = (len(block.pairs), block.stop - block.start)
-    log_a = np.zeros(shape)
-    log_i = np.zeros(shape)
-    partial = not ins_hazards.all()
-    log_ins = np.zeros(shape) if partial else log_a
-    log_ins_i = np.zeros(shape) if partial else log_i
-    terms: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    present = np.flatnonzero((pa > 0).any(axis=(0, 2)) | (pi_ > 0).any(axis=(0, 2)))
-    for t in (int(i) for i in present):
-        sa = pa[:, t, :][:, liv]
-        si = pi_[:, t, :][:, liv]
-        if t in u.asset_factor:
-            sa = sa * u.asset_factor[t][sl]
-        if t in u.income_factor:
-            si = si * u.income_factor[t][sl]
-        ta = np.log1p(-np.minimum(sa, _ALMOST_ONE))
-        ti = np.log1p(-np.minimum(si, _ALMOST_ONE))
-        log_a += ta
-        log_i += ti
-        if partial and ins_hazards[t]:
-            log_ins += ta
-            log_ins_i += ti
-        terms[t] = (ta, ti)
+    la_h = la[block.pairs]  # (P, H, L)
+    li_h = li[block.pairs]
+    n_liv = la_h.shape[2]
+    la_pl = la_h.sum(axis=1)  # (P, L)
+    li_pl = li_h.sum(axis=1)
+    fix_a, fix_i = _factor_fixes(la_h, li_h, u, sl, liv)
+    log_a = la_pl[:, liv] if fix_a is None else la_pl[:, liv] + fix_a
+    log_i = li_pl[:, liv] if fix_i is None else li_pl[:, liv] + fix_i
     asset_share = -np.expm1(log_a)
     dk = asset_share * u.assets_exposed[sl]
     dy = -np.expm1(log_i) * u.income[sl]
     lam = u.lam[sl]
-    total = dk * (1.0 + cop.productivity_of_capital / lam) + dy
+    pi = cop.productivity_of_capital
+    total = dk * (1.0 + pi / lam) + dy
     hit = total > 0
-    safe_total = np.where(hit, total, 1.0)
-    transfer = u.sp_share[sl] * dk + u.sp_pc[sl] * u.pop[sl]
-    transfer = np.minimum(transfer, np.exp(-lam * u.sp_delay[sl]) * total)
-    insured_loss = dk + dy if not partial else (-np.expm1(log_ins) * u.assets_exposed[sl]
-                                                -np.expm1(log_ins_i) * u.income[sl])
-    assets = u.assets[sl]
-    payout = np.minimum(u.cover[sl] * assets,
-                        np.maximum(0.0, insured_loss - u.attach[sl] * assets))
-    support = transfer + payout + u.savings[sl] + u.remit[sl]
-    scale = np.where(hit, np.clip(1.0 - support / safe_total, 0.0, 1.0), 0.0)
-    dc0_pc = scale * ((cop.productivity_of_capital + lam) * dk + lam * dy) / u.pop[sl]
+    support = u.savings[sl] + u.remit[sl]  # (n,) broadcasts
+    transfer = payout = None
+    if np.any(u.sp_share[sl] > 0) or np.any(u.sp_pc[sl] > 0):
+        transfer = np.minimum(u.sp_share[sl] * dk + u.sp_pc[sl] * u.pop[sl],
+                              np.exp(-lam * u.sp_delay[sl]) * total)
+        support = support + transfer
+    if np.any(u.cover[sl] > 0):
+        if ins_hazards.all():
+            insured_loss = dk + dy
+        else:
+            covered = np.flatnonzero(ins_hazards)
+            insured_loss = (-np.expm1(la_h[:, covered, :].sum(axis=1))[:, liv]
+                            * u.assets_exposed[sl]
+                            - np.expm1(li_h[:, covered, :].sum(axis=1))[:, liv] * u.income[sl])
+        assets = u.assets[sl]
+        payout = np.minimum(u.cover[sl] * assets,
+                            np.maximum(0.0, insured_loss - u.attach[sl] * assets))
+        support = support + payout
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.clip(1.0 - support / total, 0.0, 1.0)
+    scale[~hit] = 0.0
     cons = u.cons[sl]
-    z = dc0_pc / cons
+    z = scale * ((pi + lam) * dk + lam * dy) / (u.pop[sl] * cons)
     capped = z > cop.max_consumption_drop
-    z = np.minimum(z, cop.max_consumption_drop)
-    wb = u.pop[sl] * u.wb_coef[sl] * table.evaluate(z, u.lam_index[sl])
-    wb = np.where(hit, wb, 0.0)
+    np.minimum(z, cop.max_consumption_drop, out=z)
+    wb = table.evaluate(z, u.lam_index[sl]) * (u.pop[sl] * u.wb_coef[sl])
     cons_loss = scale * total
     drop = z * cons
     gap = cons - cop.poverty_line
-    pushed = (gap > 0) & (drop > gap)
+    pushed = (drop > gap) & (gap > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        years_below = np.where(pushed, np.log(np.where(pushed, drop / gap, 1.0)) / lam, 0.0)
+        years_below = np.log(np.where(pushed, drop / gap, 1.0)) / lam
 
     w = u.weight[sl]
     wn = w * u.pop[sl]
-    pw = wn * pushed
+    shape = dk.shape
+    zeros = np.zeros(shape[0])
     year_cols = [
         dk @ w, dy @ w, cons_loss @ w, wb @ w, hit @ wn, pushed @ wn, years_below @ wn,
-        capped @ w, transfer @ w, payout @ w,
+        capped @ w,
+        transfer @ w if transfer is not None else zeros,
+        payout @ w if payout is not None else zeros,
     ]
     if deprivations is not None and u.af_base is not None and u.af_poor is not None:
         triggers = {
@@ -386,20 +523,21 @@ def _evaluate_block(block: _Block, va: np.ndarray, vi: np.ndarray, u: _Units,
         wv = wn * valid / total_af_people
         year_cols += [(new * poor1 - base * poor0) @ wv, (poor1.astype(float) - poor0) @ wv]
     else:
-        year_cols += [np.zeros(shape[0]), np.zeros(shape[0])]
+        year_cols += [zeros, zeros]
     year_sums = np.stack(year_cols, axis=1)
     unit_sums = np.stack([dk.sum(0), dy.sum(0), cons_loss.sum(0), wb.sum(0), pushed.sum(0),
                           years_below.sum(0)])
-    g = u.groups[sl] / u.pop[sl, None]
-    group_sums = np.stack([(dk * w) @ g, (wb * w) @ g, pw @ g])
-    hazard_sums = np.zeros((2, shape[0], n_hz))
-    if terms:
-        both = log_a + log_i
-        safe_a = np.where(log_a < 0, log_a, -1.0)
-        safe_b = np.where(both < 0, both, -1.0)
-        for t, (ta, ti) in terms.items():
-            hazard_sums[0, :, t] = (dk * ta / safe_a) @ w
-            hazard_sums[1, :, t] = (wb * (ta + ti) / safe_b) @ w
+    # One matrix product gives group totals and livelihood totals (for hazard attribution).
+    mix = _mix(u, sl, liv, n_liv) * w[:, None]
+    n_g = u.groups.shape[1]
+    dk_mix = dk @ mix
+    wb_mix = wb @ mix
+    pushed_groups = np.zeros((shape[0], n_g))
+    rows = np.flatnonzero(pushed.any(axis=1))
+    if rows.size:
+        pushed_groups[rows] = pushed[rows].astype(float) @ (u.groups[sl] * w[:, None])
+    group_sums = np.stack([dk_mix[:, :n_g], wb_mix[:, :n_g], pushed_groups])
+    hazard_sums = _hazard_attribution(la_h, li_h, dk_mix[:, n_g:], wb_mix[:, n_g:])
     detail = None
     if detail_row is not None:
         r = detail_row
@@ -435,6 +573,7 @@ def simulate(
     workers: int = 2,
     block_size: int = 262_144,
     detail_year: int | None = None,
+    kernel: bool = True,
 ) -> ShockRisk:
     """Run the Monte Carlo over ``n_years`` simulated years and return a :class:`ShockRisk`.
 
@@ -443,7 +582,9 @@ def simulate(
     household blocks serially (``numpy``), on a thread pool (numpy releases the GIL) or as Dask
     delayed tasks when Dask is installed; every backend gives identical numbers because block
     results are summed in a fixed order. ``detail_year`` keeps every unit's outcome in that
-    simulated year (``ShockRisk.detail``). Formulas: module docstring.
+    simulated year (``ShockRisk.detail``). ``kernel`` uses the compiled numba kernel when numba
+    is installed (same numbers as the numpy blocks; ``kernel=False`` forces numpy). Formulas:
+    module docstring.
     """
     if backend not in ("numpy", "threads", "dask"):
         raise SpecError(f"unknown backend {backend!r}", location="simulate(backend=...)",
@@ -481,10 +622,10 @@ def simulate(
                                   minlength=size) for j in range(n_liv)], axis=1)
     log_i = np.stack([np.bincount(cell, np.log1p(-np.minimum(income[:, j], _ALMOST_ONE)),
                                   minlength=size) for j in range(n_liv)], axis=1)
-    va = -np.expm1(log_a).reshape(len(pair_key), n_hz, n_liv)
-    vi = -np.expm1(log_i).reshape(len(pair_key), n_hz, n_liv)
-    keep = (va > 0).any(axis=(1, 2)) | (vi > 0).any(axis=(1, 2))
-    pair_key, va, vi = pair_key[keep], va[keep], vi[keep]
+    la = log_a.reshape(len(pair_key), n_hz, n_liv)
+    li = log_i.reshape(len(pair_key), n_hz, n_liv)
+    keep = (la < 0).any(axis=(1, 2)) | (li < 0).any(axis=(1, 2))
+    pair_key, la, li = pair_key[keep], la[keep], li[keep]
     pair_year = pair_key // len(areas)
     pair_area = pair_key % len(areas)
 
@@ -504,15 +645,23 @@ def simulate(
                                                           is not None else 1.0)))
     deprivations = scenario.deprivations
 
+    fused = HAVE_NUMBA and kernel and detail_year is None
+
     def run(block: _Block) -> _BlockResult:
+        if fused:
+            return _evaluate_block_fused(block, la, li, units, cop, table, ins_hazards,
+                                         deprivations, max(af_people, 1e-300))
         row = None
         if detail_year is not None:
             hits = np.flatnonzero(pair_year[block.pairs] == detail_year)
             row = int(hits[0]) if hits.size else None
-        return _evaluate_block(block, va, vi, units, cop, table, ins_hazards, deprivations,
+        return _evaluate_block(block, la, li, units, cop, table, ins_hazards, deprivations,
                                max(af_people, 1e-300), row)
 
     blocks = list(_blocks(pair_area, starts, stops, block_size))
+    # The block products are skinny (pairs x households times households x groups): BLAS
+    # threads only contend with the block workers, so BLAS runs single-threaded here.
+    limiter = threadpool_limits(limits=1, user_api="blas")
     results: Iterator[_BlockResult] | list[_BlockResult]
     if backend == "numpy" or workers <= 1 or len(blocks) <= 1:
         results = map(run, blocks)
@@ -546,6 +695,7 @@ def simulate(
         hazard_sums[:, res.pairs] = res.hazard_sums
     if backend == "threads" and workers > 1 and len(blocks) > 1:
         pool.shutdown()
+    limiter.restore_original_limits()
 
     def by_year(values: np.ndarray) -> np.ndarray:
         return np.stack([np.bincount(pair_year, values[:, j], minlength=n_years)
@@ -589,6 +739,7 @@ def simulate(
         notes=tuple(exp.notes) + tuple(f"measure applied: {m}"
                                        for m in scenario.adjustments.applied),
         detail=detail,
+        evaluations=int(np.sum((stops - starts)[pair_area])),
     )
 
 

@@ -54,6 +54,8 @@ class ShockRisk:
     baseline: dict[str, float]
     notes: tuple[str, ...] = field(default_factory=tuple)
     detail: pd.DataFrame | None = None
+    evaluations: int = 0
+    """Household x pair-year evaluations the engine made (a work count for benchmarks)."""
 
     def year_at_return_period(self, return_period: float = 20,
                               metric: str = "wellbeing_loss") -> int:

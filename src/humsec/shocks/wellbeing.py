@@ -153,11 +153,22 @@ class PhiTable:
         self.slopes = np.diff(self.values, axis=1)
 
     def evaluate(self, z: np.ndarray, which: np.ndarray | int = 0) -> np.ndarray:
-        """Interpolated ``Phi`` at ``z`` (clipped to ``[0, z_max]``) for rate index ``which``."""
-        pos = np.clip(z, 0.0, self.z_max) / self.step
-        idx = np.minimum(pos.astype(np.int64), self.values.shape[1] - 2)
+        """Interpolated ``Phi`` at ``z`` in ``[0, z_max]`` for rate index ``which``.
+
+        Values outside the range are clamped to the end points of the table.
+        """
+        n = self.values.shape[1]
+        pos = z * (1.0 / self.step)
+        np.clip(pos, 0.0, n - 1.0, out=pos)
+        idx = pos.astype(np.int64)
+        np.minimum(idx, n - 2, out=idx)
         frac = pos - idx
-        return self.values[which, idx] + frac * self.slopes[which, idx]
+        if len(self.rates) == 1:
+            values, slopes = self.values[0], self.slopes[0]
+        else:
+            idx += np.asarray(which, dtype=np.int64) * n
+            values, slopes = self.values.ravel(), np.pad(self.slopes, ((0, 0), (0, 1))).ravel()
+        return values.take(idx) + frac * slopes.take(idx)
 
 
 def recovery_rate(years: float) -> float:

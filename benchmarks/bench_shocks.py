@@ -1,0 +1,107 @@
+"""Benchmark of the shocks engine: 100,000 households in 100 areas x 1,000 simulated years.
+
+Five hazards (cyclone, drought, conflict, epidemic and a national price shock from a
+return-period table), Gaussian-copula dependence, recovery, well-being losses, poverty and
+Alkire-Foster effects, as in the demo scenario. Then the scaling to 1,000,000 households (the
+100,000-household exposure tiled ten times). Each size runs in a fresh subprocess so that the
+peak resident memory (``ru_maxrss``) belongs to that run alone. Target: <= 10 s and <= 2 GB for
+the 100,000-household run on 2 cores.
+
+Run: ``python -m benchmarks.run shocks`` (writes benchmarks/results/shocks.json).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results" / "shocks.json"
+SIZES = ((100_000, 1000), (1_000_000, 1000))
+
+
+def _scenario(n_households: int):  # type: ignore[no-untyped-def]
+    import numpy as np
+    import pandas as pd
+
+    from humsec.data import synthetic_survey
+    from humsec.shocks import Exposure, build_scenario, exposure_from_survey
+    from humsec.shocks.scenario import scenario_spec
+
+    base_n = min(n_households, 100_000)
+    exposure = exposure_from_survey(synthetic_survey(base_n, seed=1, n_regions=5,
+                                                     areas_per_region=20))
+    if n_households > base_n:
+        reps = n_households // base_n
+        units = pd.concat([exposure.units] * reps, ignore_index=True)
+        units["unit_id"] = np.arange(len(units))
+        exposure = Exposure.from_units(
+            units, groups=pd.concat([exposure.groups] * reps, ignore_index=True),
+            deprivations=pd.concat([exposure.deprivations] * reps, ignore_index=True))
+    areas = exposure.areas
+    spec = scenario_spec("demo")
+    # Same hazards as the demo, spread over the 100 areas: coastal cyclones in the first 30,
+    # conflict in the last 20, drought, epidemics and price shocks everywhere.
+    hz = spec["hazards"]
+    hz["area_hazards"][0]["rates"] = {a: 0.2 for a in areas[:30]}
+    hz["area_hazards"][1]["rates"] = {}
+    hz["area_hazards"][2]["rates"] = {a: 0.12 for a in areas[-20:]}
+    return build_scenario(spec, exposure)
+
+
+def run_one(n_households: int, n_years: int) -> dict[str, float]:
+    """Build the scenario, then time ``simulate`` (threads backend, 2 workers)."""
+    from humsec.shocks import simulate
+
+    t0 = time.perf_counter()
+    scenario = _scenario(n_households)
+    build = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    risk = simulate(scenario, n_years, seed=1, backend="threads", workers=2)
+    seconds = time.perf_counter() - t1
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "households": n_households,
+        "areas": len(scenario.exposure.areas),
+        "years": n_years,
+        "hazards": len(scenario.hazards.hazard_names),
+        "build_seconds": round(build, 2),
+        "simulate_seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak_mb, 1),
+        "household_evaluations": risk.evaluations,
+        "ns_per_evaluation": round(seconds / max(risk.evaluations, 1) * 1e9, 1),
+        "eai_asset_loss": float(risk.eai("asset_loss").iloc[0]),
+        "eai_wellbeing_loss": float(risk.eai("wellbeing_loss").iloc[0]),
+    }
+
+
+def main() -> None:
+    """Run every size in its own subprocess and write the JSON."""
+    runs = []
+    for n, years in SIZES:
+        code = (f"import json, benchmarks.bench_shocks as b; "
+                f"print(json.dumps(b.run_one({n}, {years})))")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
+        run = json.loads(out.stdout.strip().splitlines()[-1])
+        print(run, flush=True)
+        runs.append(run)
+    with open("/proc/loadavg", encoding="utf-8") as fh:
+        load = fh.read().split()[:3]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({
+        "benchmark": "shocks",
+        "command": "python -m benchmarks.run shocks",
+        "target": "100k households x 1000 years <= 10 s and <= 2 GB on 2 cores",
+        "machine": {"python": platform.python_version(), "cpus": 2,
+                    "load_average_at_end": load},
+        "runs": runs,
+    }, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
