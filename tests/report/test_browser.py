@@ -60,6 +60,12 @@ def test_report_renders_offline_in_chromium(built_report: BuiltReport, tmp_path:
                 timeout=20_000,
             )
             title = page.locator("#threat-map .gtitle").text_content() or ""
+            page.select_option("#threat-map-indicator", "severe_threats")
+            page.wait_for_function(
+                "document.querySelector('#threat-map .gtitle').textContent"
+                ".includes('Severe threats')",
+                timeout=20_000,
+            )
             page.screenshot(path=str(shot))
             wanted = os.environ.get("HUMSEC_SCREENSHOT")
             if wanted:

@@ -157,3 +157,20 @@ def test_year_before_any_data_says_so(tmp_path: Path) -> None:
     assert "No registered indicator has data up to 1900." in html
     assert "Kenya (KEN) has no data up to 1900" in html
     assert "plotly.js v" not in html  # no figure, so no plotly bundle either
+
+
+def test_pile_up_table_counts_agree(built_report: BuiltReport) -> None:
+    table = re.search(r'id="pile-up">.*?</table>', built_report.html, re.S)
+    assert table is not None
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(0))[1:]
+    assert len(rows) == 15
+    totals = []
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        fear, want, total, measured = (int(c) for c in cells[2:6])
+        assert fear + want == total <= measured <= 12
+        totals.append(total)
+    assert totals == sorted(totals, reverse=True)
+    styles = map_styles(built_report.html)
+    z = styles["severe_threats"]["trace"]["z"][0]
+    assert max(v for v in z if v is not None) == totals[0]

@@ -11,6 +11,8 @@ from humsec.report.snapshot import (
     country_standing,
     indicator_snapshot,
     orientation,
+    snapshot_percentiles,
+    threat_overlap,
     threat_standing,
 )
 
@@ -101,3 +103,31 @@ def test_bad_inputs_raise_clear_errors(panel: pd.DataFrame) -> None:
         orientation(pd.Series({"a": "up"}))
     with pytest.raises(DataError, match=r"indexed by \(iso3, year\)"):
         indicator_snapshot(panel.reset_index())
+
+
+def test_snapshot_percentiles_match_standing_definition(panel: pd.DataFrame) -> None:
+    snap = indicator_snapshot(panel)
+    p = snapshot_percentiles(snap, DIRECTIONS)
+    # a@2019 threats W4 X1 Y2 Z3; b@2020 (higher better) X10 Y20 Z30
+    assert p["a"].to_dict() == pytest.approx({"W": 100.0, "X": 0.0, "Y": 100 / 3, "Z": 200 / 3})
+    assert p.loc[["X", "Y", "Z"], "b"].tolist() == [100.0, 50.0, 0.0]
+    assert np.isnan(p.loc["W", "b"])
+
+
+def test_threat_overlap_counts_severe_threats_by_pillar(panel: pd.DataFrame) -> None:
+    snap = indicator_snapshot(panel)
+    threats = pd.Series({"a": ["t1"], "b": ["t1", "t2"]})
+    table = threat_overlap(snap, DIRECTIONS, threats, {"t1": "fear", "t2": "want"})
+    # t1 = mean(a, b): W 100 (a only), X 50, Y 41.7, Z 33.3; t2 = b: X 100, Y 50, Z 0
+    assert table.loc["W"].to_dict() == {
+        "fear": 1,
+        "want": 0,
+        "total": 1,
+        "measured": 1,
+        "mean_level": 100.0,
+    }
+    assert table.loc["X", ["fear", "want", "total", "measured"]].tolist() == [0, 1, 1, 2]
+    assert table.loc["Y", "total"] == 0 and table.loc["Z", "total"] == 0
+    assert table.index[:2].tolist() == ["W", "X"]  # most severe first, then mean level
+    with pytest.raises(ColumnError, match="have no pillar"):
+        threat_overlap(snap, DIRECTIONS, threats, {"t1": "fear"})

@@ -11,6 +11,7 @@ Two views of the country panel (:func:`humsec.data.country_panel`):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -210,3 +211,68 @@ def year_span(values: pd.Series) -> tuple[int, int] | None:
         return None
     years = np.asarray(observed.index, dtype=int)
     return int(years.min()), int(years.max())
+
+
+SEVERE_PERCENTILE = 75.0
+"""A threat is *severe* for a country when its mean percentile is at least this (the worst
+quarter of countries)."""
+
+
+def snapshot_percentiles(snapshot: IndicatorSnapshot, directions: pd.Series) -> pd.DataFrame:
+    """Country × indicator percentiles in each indicator's snapshot year.
+
+    Same definition as :func:`country_standing`: P = 100 · #{countries with a smaller threat
+    t = s·x} / (n − 1), computed for all countries at once from the minimum rank
+    (#smaller = rank_min − 1). Missing values stay missing.
+    """
+    sign = orientation(directions.reindex(snapshot.values.columns))
+    threat = snapshot.values * sign
+    smaller = threat.rank(method="min") - 1
+    others = (threat.notna().sum() - 1).where(lambda n: n > 0)
+    return 100.0 * smaller / others
+
+
+def threat_overlap(
+    snapshot: IndicatorSnapshot,
+    directions: pd.Series,
+    threats: pd.Series,
+    pillars: Mapping[str, str],
+    *,
+    severe: float = SEVERE_PERCENTILE,
+) -> pd.DataFrame:
+    """Where threats pile up: per country, how many threats are severe, by pillar.
+
+    A threat's level for a country is the mean of its indicators' percentiles
+    (:func:`snapshot_percentiles`) over the indicators with a value; the threat is severe when
+    the level is ≥ ``severe``. Returns one row per country with ``fear``, ``want`` and
+    ``total`` severe-threat counts, ``measured`` (threats with any value) and ``mean_level``
+    (mean over measured threats), sorted with the most piled-up countries first. Countries
+    with no measured threat are kept with ``measured`` = 0.
+    """
+    percentiles = snapshot_percentiles(snapshot, directions)
+    membership = threats.rename("threat").explode().dropna()
+    unknown = sorted(set(membership) - set(pillars))
+    if unknown:
+        raise ColumnError(
+            f"threat(s) {unknown} have no pillar",
+            location="threat overlap",
+            hint="pass the framework's pillar for every threat the indicators name",
+        )
+    codes = [c for c in membership.index if c in percentiles.columns]
+    membership = membership.loc[codes]
+    # Average, per country, the percentiles of each threat's indicators.
+    stacked = percentiles[membership.index].T.set_axis(membership.to_numpy(), axis=0)
+    levels = stacked.groupby(level=0).mean().T
+    is_severe = levels.ge(severe)
+    pillar_of = pd.Series(dict(pillars)).reindex(levels.columns)
+    table = pd.DataFrame(
+        {
+            "fear": is_severe.loc[:, (pillar_of == "fear").to_numpy()].sum(axis=1),
+            "want": is_severe.loc[:, (pillar_of == "want").to_numpy()].sum(axis=1),
+            "measured": levels.notna().sum(axis=1),
+            "mean_level": levels.mean(axis=1),
+        }
+    )
+    table["total"] = table["fear"] + table["want"]
+    table = table[["fear", "want", "total", "measured", "mean_level"]]
+    return table.sort_values(["total", "mean_level"], ascending=[False, False])

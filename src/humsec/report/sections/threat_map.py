@@ -14,13 +14,24 @@ import plotly.graph_objects as go
 from humsec.errors import DataError
 from humsec.report.figures import EMPTY_GEOJSON, figure_html, style_offline_geo, with_geojson
 from humsec.report.section import RenderedSection, ReportContext
-from humsec.report.snapshot import IndicatorSnapshot, indicator_snapshot, report_panel
+from humsec.report.snapshot import (
+    SEVERE_PERCENTILE,
+    IndicatorSnapshot,
+    indicator_snapshot,
+    report_panel,
+    threat_overlap,
+)
 from humsec.report.tables import table_html
 
 DEFAULT_MAP_INDICATOR = "inform_risk"
 """Indicator the map opens on (the dropdown switches to any other registered indicator)."""
 
 NO_DATA_COLOUR = "#d5d9e0"
+COMPOUND_PILLAR = "fear and want"
+"""Menu group of layers derived from both pillars (the severe-threat count)."""
+SEVERE_LAYER = "severe_threats"
+PILE_UP_ROWS = 15
+"""How many countries the "where threats pile up" table lists."""
 # Antarctica has no country data and stretches the fitted map frame.
 _LEFT_OFF_MAP = frozenset({"ATA"})
 _CLIP_QUANTILES = (0.02, 0.98)
@@ -85,7 +96,7 @@ def threat_map_figure(
         values = snapshot.values[code]
         lo, hi = colour_range(values)
         row = info.loc[code]
-        year = int(snapshot.years[code])
+        year = period(code)
         return {
             "z": _z(values, locations),
             "zmin": lo,
@@ -101,10 +112,15 @@ def threat_map_figure(
             "colorbar.title.text": escape(str(row["unit"])),
         }
 
+    def period(code: str) -> str:
+        # Derived layers (e.g. the severe-threat count) state their own period.
+        note = info.loc[code].get("period") if "period" in info.columns else None
+        return str(note) if isinstance(note, str) and note else str(int(snapshot.years[code]))
+
     def title(code: str) -> str:
         row = info.loc[code]
         return (
-            f"{escape(str(row['name']))} ({row['pillar']}, {int(snapshot.years[code])}, "
+            f"{escape(str(row['name']))} ({row['pillar']}, {escape(period(code))}, "
             f"{int(snapshot.coverage[code])} countries)"
         )
 
@@ -189,7 +205,7 @@ class ThreatMap:
         """A native ``<select>`` (grouped by pillar) above the map, wired with a few lines of
         inline JavaScript to ``Plotly.update``; the styles travel as inline JSON."""
         groups = []
-        for pillar in ("fear", "want"):
+        for pillar in ("fear", "want", COMPOUND_PILLAR):
             items = "".join(
                 f'<option value="{escape(code)}"{" selected" if code == self.initial else ""}>'
                 f"{escape(name)}</option>"
@@ -197,7 +213,7 @@ class ThreatMap:
                 if p == pillar
             )
             if items:
-                groups.append(f'<optgroup label="{pillar.capitalize()}">{items}</optgroup>')
+                groups.append(f'<optgroup label="{escape(pillar.capitalize())}">{items}</optgroup>')
         styles = json.dumps(self.styles, separators=(",", ":")).replace("</", "<\\/")
         script = (
             "(function () {"
@@ -216,6 +232,33 @@ class ThreatMap:
             f'<script type="application/json" id="{div_id}-styles">{styles}</script>'
             f"<script>{script}</script>"
         )
+
+
+def with_severe_layer(
+    snapshot: IndicatorSnapshot, registry_frame: pd.DataFrame, overlap: pd.DataFrame
+) -> tuple[IndicatorSnapshot, pd.DataFrame]:
+    """Add the severe-threat count (:func:`humsec.report.snapshot.threat_overlap`) as one more
+    map layer. Countries with no measured threat get a missing count, not zero."""
+    total = overlap["total"].where(overlap["measured"] > 0).astype(float)
+    values = snapshot.values.join(total.rename(SEVERE_LAYER))
+    years = pd.concat(
+        [snapshot.years, pd.Series({SEVERE_LAYER: snapshot.years.max()}, dtype="Int64")]
+    )
+    coverage = pd.concat(
+        [snapshot.coverage, pd.Series({SEVERE_LAYER: int(values[SEVERE_LAYER].notna().sum())})]
+    )
+    row = pd.DataFrame(
+        {
+            "code": [SEVERE_LAYER],
+            "name": ["Severe threats: worst quarter of countries"],
+            "pillar": [COMPOUND_PILLAR],
+            "unit": ["threats"],
+            "direction": ["higher_is_worse"],
+            "period": ["each indicator's mapped year"],
+        }
+    )
+    frame = pd.concat([registry_frame.assign(period=""), row], ignore_index=True)
+    return IndicatorSnapshot(years=years, values=values, coverage=coverage), frame
 
 
 def _no_data_note(text: str) -> str:
@@ -257,7 +300,24 @@ class ThreatMapSection:
         names = dict(
             zip(names_table["iso3"].astype(str), names_table["name"].astype(str), strict=True)
         )
-        world_map = threat_map_figure(snapshot, registry_frame, world_geojson(), names)
+        directions = registry_frame.set_index("code")["direction"]
+        threats = pd.Series({i.code: list(i.threats) for i in registry.indicators})
+        pillars = {t.id: t.pillar for t in framework.threats}
+        overlap = threat_overlap(snapshot, directions, threats, pillars)
+        map_snapshot, map_registry = with_severe_layer(snapshot, registry_frame, overlap)
+        world_map = threat_map_figure(map_snapshot, map_registry, world_geojson(), names)
+        pile_up = overlap[overlap["measured"] > 0].head(PILE_UP_ROWS)
+        pile_table = pd.DataFrame(
+            {
+                "country": [names.get(str(i), str(i)) for i in pile_up.index],
+                "iso3": pile_up.index.astype(str),
+                "severe fear threats": pile_up["fear"].to_numpy(),
+                "severe want threats": pile_up["want"].to_numpy(),
+                "severe in all": pile_up["total"].to_numpy(),
+                "threats measured": pile_up["measured"].to_numpy(),
+                "mean percentile": pile_up["mean_level"].round(0).to_numpy(),
+            }
+        )
 
         years = snapshot.years.reindex(registry_frame["code"]).to_numpy()
         table = pd.DataFrame(
@@ -313,7 +373,13 @@ class ThreatMapSection:
             + world_map.to_html("threat-map")
             + '<p class="note">Colours are clipped at the 2nd and 98th percentiles so that a few '
             "extreme countries do not flatten the contrast; the hover shows the exact value.</p>"
-            "<h3>Threats and the indicators that measure them</h3>"
+            "<h3>Where threats pile up</h3>"
+            f"<p>A threat is <em>severe</em> for a country when the mean percentile of its "
+            f"indicators is at least {SEVERE_PERCENTILE:.0f}: the country is among the worst "
+            "quarter of countries on it. Countries with the most severe threats, fear and want "
+            "together (the map menu's last entry shows the count for every country):</p>"
+            + table_html(pile_table, table_id="pile-up")
+            + "<h3>Threats and the indicators that measure them</h3>"
             + gaps
             + table_html(threat_rows, html_columns=["pillar"], table_id="threat-coverage")
             + "<h3>Fear and want indicators</h3>"
