@@ -159,3 +159,14 @@ def test_write_report_is_atomic(tmp_path: Path) -> None:
         write_report(target, ReportContext(), [Broken()], data_label="x")  # type: ignore[list-item]
     assert target.read_text(encoding="utf-8") == first
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_write_report_rejects_directory_and_unwritable_target(tmp_path: Path) -> None:
+    stub = [Stub("a", "A")]
+    with pytest.raises(HumsecError, match="is a directory"):
+        write_report(tmp_path, ReportContext(), stub, data_label="x")  # type: ignore[arg-type]
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(HumsecError, match="cannot write the report") as info:
+        write_report(blocker / "r.html", ReportContext(), stub, data_label="x")  # type: ignore[arg-type]
+    assert info.value.location == str(blocker / "r.html")

@@ -217,4 +217,11 @@ def write_report(
             hint="give a file name such as humsec-report.html",
         )
     html = build_report(context, sections, progress, generated=generated, data_label=data_label)
-    return write_text(target, html)
+    try:
+        return write_text(target, html)
+    except OSError as error:
+        raise HumsecError(
+            f"cannot write the report: {error.strerror or error}",
+            location=str(target),
+            hint="choose a folder you can write to with --out",
+        ) from error
