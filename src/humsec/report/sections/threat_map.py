@@ -271,10 +271,13 @@ def _pill(pillar: str) -> str:
 
 @dataclass(frozen=True)
 class ThreatMapSection:
-    """ "Who is threatened by what, where": a world map of every fear and want indicator in
-    the registry (latest well-covered year of each, see
-    :func:`humsec.report.snapshot.indicator_snapshot`), the indicator table with its coverage,
-    and the framework threats that no bundled indicator measures.
+    """The section *who is threatened by what, where*.
+
+    A world map of every fear and want indicator in the registry (latest well-covered year of
+    each, see :func:`humsec.report.snapshot.indicator_snapshot`), the countries where severe
+    threats pile up (:func:`humsec.report.snapshot.threat_overlap`), the threats with their
+    indicators and the coverage gaps (threats no bundled indicator measures), and the
+    indicator table with its coverage.
     """
 
     id: str = "threats"
