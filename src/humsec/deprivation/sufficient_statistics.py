@@ -511,6 +511,9 @@ def _collect_sums(
     agg = products.group_by(*keys, drop_null_keys=False).agg(
         nw.col(*sums).sum(), nw.len().alias(COUNT)
     )
+    if agg.implementation.is_polars():
+        # Polars' streaming engine reads the file in batches: bounded memory, out of core.
+        return agg.collect(engine="streaming").to_pandas()
     return agg.collect().to_pandas()
 
 
