@@ -195,3 +195,21 @@ def test_compiled_kernel_matches_the_numpy_blocks() -> None:
         for name in a.hazard_year:
             np.testing.assert_allclose(a.hazard_year[name], b.hazard_year[name], rtol=1e-9,
                                        atol=1e-6)
+
+
+def test_area_by_group_cells_are_an_exposure() -> None:
+    cells = pd.DataFrame({
+        "area": ["A", "A", "B"],
+        "group": ["women", "children", "general"],
+        "population": [1000.0, 800.0, 500.0],
+        "consumption": [900.0, 900.0, 2000.0],
+        "assets": [2e6, 1e6, 3e6],
+    })
+    exposure = Exposure.from_units(cells)
+    assert list(exposure.groups.columns) == ["women", "children"]
+    assert any("income = consumption x population" in n for n in exposure.notes)
+    risk = simulate(build_scenario(one_event_spec(frequency=0.5), exposure), 200, seed=1)
+    by_group = risk.eai("asset_loss", "group")
+    # Cells in area A lose 20 % of assets per event: women's cell has twice the children's.
+    assert by_group["women"] == pytest.approx(2 * by_group["children"])
+    assert "indigenous_peoples" not in by_group.index

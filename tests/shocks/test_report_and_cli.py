@@ -51,3 +51,18 @@ def test_cli_appraise_and_errors(tmp_path: Path) -> None:
                                       "10", "--households", "300"])
     assert result.exit_code == 2
     assert "event set is empty" in result.output
+
+
+def test_cli_reads_a_survey_file_as_exposure(tmp_path: Path) -> None:
+    from humsec.data import synthetic_survey
+
+    survey = tmp_path / "survey.csv"
+    synthetic_survey(400, seed=2).to_csv(survey, index=False)
+    result = CliRunner().invoke(app, ["shocks", "simulate", "--exposure", str(survey),
+                                      "--years", "30", "--missing-areas", "drop"])
+    assert result.exit_code == 0, result.output
+    assert "eai_asset_loss" in result.output
+    strict = CliRunner().invoke(app, ["shocks", "simulate", "--exposure", str(survey),
+                                      "--years", "30"])
+    assert strict.exit_code == 2
+    assert "not in the exposure" in strict.output
