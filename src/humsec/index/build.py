@@ -225,12 +225,21 @@ def default_year(spec: IndexSpec, data: pd.DataFrame, *, tolerance: float = 0.05
 
 
 def prepare_indicators(
-    spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None
+    spec: IndexSpec,
+    data: pd.DataFrame,
+    *,
+    year: int | None = None,
+    panel: _PanelValues | None = None,
 ) -> PreparedIndicators:
-    """Steps 1-5 of a build: raw values, imputation, year selection, treatment, normalisation."""
-    panel = _panel_values(spec, data)
+    """Steps 1-5 of a build: raw values, imputation, year selection, treatment, normalisation.
+
+    ``panel`` reuses steps 1-2 computed for a spec with the same columns, denominators,
+    transforms and ``latest`` lags (the uncertainty analysis varies only later steps).
+    """
+    panel = panel or _panel_values(spec, data)
     frame = data
-    raw, imputed, how_imputed = panel.raw, panel.imputed, panel.how_imputed
+    raw, imputed = panel.raw.copy(), panel.imputed.copy()
+    how_imputed = dict(panel.how_imputed)
     missing_before, unit_key, time_key = panel.missing_before, panel.unit_key, panel.time_key
 
     groups_year: pd.Series | None = None

@@ -61,7 +61,7 @@ from humsec.index.aggregation import (
     raise_domain_error,
     round_half_up,
 )
-from humsec.index.build import build, prepare_indicators
+from humsec.index.build import _panel_values, build, prepare_indicators
 from humsec.index.expression import parse_expression
 from humsec.index.spec import IndexSpec, NodeSpec, Normalisation
 
@@ -517,10 +517,11 @@ def uncertainty(
     nominal = build(spec, data, year=year)
     units = nominal.scores.index
     matrices = []
+    panel = _panel_values(spec, data)  # steps before imputation are shared by all choices
     for imp in imputations:
         for norm in normalisations:
             alt = _alternative_normalisation(_alternative_imputation(spec, imp), norm)
-            prepared = prepare_indicators(alt, data, year=year)
+            prepared = prepare_indicators(alt, data, year=year, panel=panel)
             matrices.append(prepared.normalised[spec.indicator_codes].to_numpy(dtype=float))
     rng = np.random.default_rng(seed)
     bank_size = max(n, 1024)
