@@ -27,6 +27,7 @@ import io
 import itertools
 import os
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,18 +271,85 @@ _BINARY_MAGIC = (
 
 
 def _guess_encoding(sample: bytes) -> str | None:
+    """charset-normalizer's guess, with a tie-break that favours letters over symbols.
+
+    Among the guesses with the least "chaos" (plus cp1252), keep those whose decoding turns
+    the fewest non-ASCII bytes into symbols or control characters: Polish cp1250 read as
+    cp1252 shows ``£`` where ``Ł`` belongs. If cp1252 is still among them and the text has
+    no run of three or more non-ASCII letters, cp1252 wins; such runs are what another
+    script looks like through cp1252 (``Москва`` in cp1251 reads ``Ìîñêâà``).
+    """
     from charset_normalizer import from_bytes
 
-    results = [r for r in from_bytes(sample) if r.encoding not in ("ascii", "utf_8")]
-    if not results:
+    # A CSV always holds ASCII separators and newlines, which UTF-16/32 store with NUL bytes:
+    # without NULs those guesses are wrong (short GBK text is sometimes taken for UTF-16).
+    wide_ok = b"\x00" in sample
+    results = [
+        r
+        for r in from_bytes(sample)
+        if _common(r.encoding) and (wide_ok or not r.encoding.startswith(("utf_16", "utf_32")))
+    ]
+    candidates: list[str] = []
+    if results:
+        best = min(r.chaos for r in results)
+        candidates = [r.encoding for r in results if r.chaos <= best + 1e-9]
+    candidates = list(dict.fromkeys([*candidates, WESTERN]))
+    scores = {c: n for c in candidates if (n := _symbols(sample, c)) is not None}
+    if not scores:
         return None
-    best = min(r.chaos for r in results)
-    plausible = [r for r in results if r.chaos <= best + 1e-9]
-    for result in plausible:
-        if WESTERN in (result.encoding, *result.could_be_from_charset):
-            return WESTERN
-    name: str = plausible[0].encoding
-    return name
+    least = min(scores.values())
+    tied = [c for c in candidates if scores.get(c) == least]
+    if WESTERN in tied and not _long_letter_runs(sample.decode(WESTERN)):
+        return WESTERN
+    others = [c for c in tied if c != WESTERN]
+    if others:
+        return others[0]
+    return WESTERN if results else None
+
+
+#: Encodings that tables are actually saved in: Windows and ISO code pages, the East Asian
+#: national encodings, KOI8 and UTF-16/32. DOS and Mac code pages are left out: on a few
+#: bytes the detector often ranks them first, yet spreadsheets have not written them for
+#: decades (pass encoding= to read one).
+COMMON_ENCODINGS = frozenset(
+    [f"cp{n}" for n in (874, 932, 936, 949, 950, *range(1250, 1259))]
+    + [f"iso8859-{n}" for n in range(1, 17)]
+    + ["koi8-r", "koi8-u", "shift_jis", "euc_jp", "gb2312", "gbk", "gb18030", "big5",
+       "big5hkscs", "euc_kr", "tis-620", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
+       "utf-32-le", "utf-32-be"]
+)
+
+
+def _common(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in COMMON_ENCODINGS
+    except LookupError:
+        return False
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _symbols(sample: bytes, encoding: str) -> int | None:
+    """How many non-ASCII characters decode to something other than a letter, mark,
+    punctuation or space; ``None`` when the bytes do not decode at all."""
+    try:
+        text = sample.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return sum(
+        1
+        for run in _NON_ASCII.findall(text)
+        for ch in run
+        if unicodedata.category(ch)[0] not in "LMPZ"
+    )
+
+
+def _long_letter_runs(text: str) -> bool:
+    return any(
+        sum(1 for ch in run if ch.isalpha()) >= 3 and len(run) >= 3
+        for run in _NON_ASCII.findall(text)
+    )
 
 
 def _strict_decode(raw: bytes, encoding: str, source: str) -> str:
@@ -302,21 +370,27 @@ def sniff_delimiter(text: str, suffix: str = ".csv") -> str:
 
     Each candidate in :data:`DELIMITERS` is scored by how many of the first 50 non-blank
     records have the same field count as the first; ties go to the larger field count, then
-    to the suffix's convention (tab for ``.tsv``/``.tab``), then to the order listed.
+    to the suffix's convention (tab for ``.tsv``/``.tab``), then to the order listed. When
+    no candidate splits the header, the file has one column and a separator that splits no
+    line is returned.
     """
     sample_lines = list(itertools.islice((ln for ln in text.splitlines() if ln.strip()),
                                          _SNIFF_LINES))
     sample = "\n".join(sample_lines)
     preferred = "\t" if suffix.startswith((".tsv", ".tab")) else ","
     scores: list[tuple[int, int, int, int, str]] = []
+    single: list[str] = []
     for order, candidate in enumerate(DELIMITERS):
         counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=candidate) if r]
+        if counts and all(c == 1 for c in counts):
+            single.append(candidate)
         if not counts or counts[0] < 2:
             continue
         consistent = sum(1 for c in counts if c == counts[0])
         scores.append((consistent, counts[0], candidate == preferred, -order, candidate))
     if not scores:
-        return preferred
+        # One column: pick a separator that occurs nowhere, so values with commas stay whole.
+        return preferred if preferred in single or not single else single[0]
     return max(scores)[4]
 
 
