@@ -131,3 +131,23 @@ def test_missing_impact_function_for_a_livelihood(tiny_exposure) -> None:  # typ
     with pytest.raises(SpecError, match="no impact function for hazard 'flood' and livelihood "
                                         "'wage'"):
         build_scenario(spec, tiny_exposure)
+
+
+def test_event_impacts_by_hand_and_monte_carlo_convergence(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    from humsec.shocks import event_impacts, simulate
+
+    spec = one_event_spec(frequency=0.05)
+    spec["hazards"]["event_sets"][0]["events"].append(
+        {"id": "e2", "frequency": 0.02, "footprint": {"A": 2.0, "B": 0.5}})
+    scenario = build_scenario(spec, tiny_exposure)
+    impact = event_impacts(scenario.hazards.event_sets[0], tiny_exposure,
+                           scenario.impact_functions)
+    area_a = 10 * 5000 + 20 * 40000
+    area_b = 10 * 8000 + 5 * 90000
+    np.testing.assert_allclose(impact.asset_loss, [0.2 * area_a, 0.4 * area_a + 0.1 * area_b])
+    assert impact.eai() == pytest.approx(0.05 * 0.2 * area_a + 0.02 * (0.4 * area_a
+                                                                       + 0.1 * area_b))
+    assert impact.eai_by_area()["B"] == pytest.approx(0.02 * 0.1 * area_b)
+    np.testing.assert_allclose(impact.exceedance().return_period, [50, 1 / 0.07])
+    mc = simulate(scenario, 20000, seed=8).eai("asset_loss").iloc[0]
+    assert mc == pytest.approx(impact.eai(), rel=0.08)

@@ -32,6 +32,7 @@ from humsec.shocks.hazards import (
     Occurrences,
     simulate_occurrences,
 )
+from humsec.shocks.impact import EventImpact, event_impacts
 from humsec.shocks.measures import Measure, Target, apply_measures
 from humsec.shocks.metrics import (
     ExceedanceCurve,
@@ -64,6 +65,7 @@ __all__ = [
     "DeprivationRule",
     "ErosionResult",
     "Event",
+    "EventImpact",
     "EventSet",
     "ExceedanceCurve",
     "Exposure",
@@ -90,6 +92,7 @@ __all__ = [
     "demo_scenario",
     "equivalent_consumption_loss",
     "erosion_of_gains",
+    "event_impacts",
     "event_set_from_return_periods",
     "exceedance_curve",
     "expected_annual_impact",
