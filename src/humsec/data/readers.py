@@ -85,8 +85,8 @@ def read_table(
     sheet:
         Excel sheet name or 0-based position (default: the first sheet).
     encoding:
-        Text encoding; default: detected (BOM, then strict UTF-8, then charset-normalizer,
-        preferring cp1252 among equally plausible Western code pages).
+        Text encoding; default: detected (BOM, then strict UTF-8, then charset-normalizer
+        with a tie-break towards cp1252 for Latin text; see :func:`decode_bytes`).
     delimiter:
         Field separator; default: sniffed from the first lines among ``, TAB ; |``.
     hxl:
@@ -210,9 +210,11 @@ def decode_bytes(raw: bytes, *, encoding: str | None = None, source: str = "") -
     """Decode file bytes, returning ``(text, encoding)``.
 
     Order: an explicit ``encoding``; a byte-order mark (UTF-8, UTF-16, UTF-32); strict UTF-8;
-    charset-normalizer's most plausible guess, where cp1252 wins when it is among the
-    equally plausible Western code pages (and latin-1 takes over when cp1252 cannot map a
-    byte). Undecodable bytes raise DataError with the line and byte offset.
+    charset-normalizer's guess on the bytes around the first non-UTF-8 byte, narrowed by
+    :func:`_guess_encoding` (common encodings only; letters beat symbols; cp1252 wins ties
+    for Latin text, and latin-1 takes over when cp1252 cannot map a byte). Undecodable bytes
+    raise DataError with the line and byte offset; a workbook, Parquet or PDF file with a
+    text suffix is named as such.
     """
     if encoding is not None:
         try:
