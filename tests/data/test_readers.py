@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from humsec.data.readers import _layout, decode_bytes, read_table, sniff_delimiter
-from humsec.data.shape import to_long, to_wide
+from humsec.data.shape import to_long, to_wide, years_to_long
 from humsec.data.validation import (
     file_lines,
     require_columns,
@@ -378,6 +378,25 @@ def test_long_wide_round_trip() -> None:
     assert list(back.columns) == ["hdi", "le"]
 
 
+def test_years_to_long_hdr_and_world_bank_layouts() -> None:
+    hdr = pd.DataFrame(
+        {"iso3": ["KEN", "NOR"], "hdi_2021": [0.6, 0.96], "hdi_2022": [0.601, 0.966],
+         "le_f_1990": [60.1, np.nan]}
+    )
+    long = years_to_long(hdr, "iso3")
+    assert len(long) == 6 and list(long.columns) == ["iso3", "variable", "year", "value"]
+    row = long[(long["iso3"] == "NOR") & (long["variable"] == "hdi") & (long["year"] == 2022)]
+    assert row["value"].tolist() == [0.966]
+    assert long[long["variable"] == "le_f"]["value"].isna().sum() == 1  # kept, not dropped
+    wb = pd.DataFrame({"Country Code": ["KEN"], "2019 [YR2019]": [1.0], "2020": [2.0]})
+    tidy = years_to_long(wb, ["Country Code"], variable="gdp")
+    assert tidy["year"].tolist() == [2019, 2020] and set(tidy["variable"]) == {"gdp"}
+    with pytest.raises(ColumnError, match="need a variable name"):
+        years_to_long(wb, ["Country Code"])
+    with pytest.raises(ColumnError, match="neither ids nor year columns: 'country'"):
+        years_to_long(hdr.assign(country="x"), "iso3")
+
+
 def test_to_wide_refuses_duplicates(tmp_path: Path) -> None:
     text = "iso3,var,value\nKEN,hdi,0.6\nKEN,le,62\nKEN,hdi,0.61\n"
     long = read_table(write(tmp_path / "l.csv", text))
@@ -420,6 +439,11 @@ def test_real_files_read_with_their_encodings() -> None:
     assert hdr.attrs["encoding"] == "utf-8-sig"  # the BOM does not leak into 'iso3'
     hdi = hdr.set_index("iso3")["hdi_2022"]
     assert hdi["KEN"] == 0.601 and hdi["NOR"] == 0.966  # HDR 2023/24, table 1
+    full = read_table(SHARED / "undp-hdr" / "HDR23-24_Composite_indices_complete_time_series.csv")
+    panel = years_to_long(full, ["iso3", "country", "hdicode", "region"])
+    assert len(panel) == 206 * (full.shape[1] - 4)
+    kenya = panel[(panel["iso3"] == "KEN") & (panel["variable"] == "hdi")]
+    assert kenya.set_index("year")["value"][2022] == 0.601
     inform = read_table(SHARED / "inform" / "inform_gri_2020_v040.csv")
     assert inform.attrs["encoding"] == "cp1252"
     assert inform.set_index("ISO3").loc["CIV", "COUNTRY"] == CIV

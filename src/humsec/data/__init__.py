@@ -37,7 +37,7 @@ from humsec.data.indicators import (
 )
 from humsec.data.panel import country_panel
 from humsec.data.readers import read_table
-from humsec.data.shape import to_long, to_wide
+from humsec.data.shape import to_long, to_wide, years_to_long
 from humsec.data.synthetic_survey import synthetic_survey
 from humsec.data.topojson import topology_to_features
 from humsec.data.user_sources import load_emdat_owid, load_fsi, load_idmc, load_ndgain
@@ -84,4 +84,5 @@ __all__ = [
     "ucdp_country_year",
     "world_geojson",
     "write_hxl",
+    "years_to_long",
 ]

@@ -7,8 +7,10 @@ validate their inputs and refuse to lose data silently: a wide table is only bui
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from humsec.data.validation import require_columns, require_unique
@@ -70,4 +72,66 @@ def to_wide(
     return wide
 
 
-__all__ = ["to_long", "to_wide"]
+# "<variable>_<year>" (UNDP HDR: hdi_2022, le_f_1990), "<year>" or "<year> [YR<year>]"
+# (World Bank downloads), each with the year 1900-2099 at the end.
+_YEAR_COLUMN = re.compile(
+    r"^(?:(?P<variable>.+?)[_ .-])?(?P<year>(?:19|20)\d{2})(?: \[YR(?:19|20)\d{2}\])?$"
+)
+
+
+def years_to_long(
+    frame: pd.DataFrame,
+    id_cols: Sequence[str] | str,
+    *,
+    variable: str | None = None,
+) -> pd.DataFrame:
+    """Turn year-wide columns into a tidy panel: ``id_cols + [variable, year, value]``.
+
+    Recognised column names: ``hdi_2022`` (variable ``hdi``), ``2022`` and
+    ``2022 [YR2022]``; the last two need ``variable=`` to name what they hold. Every column
+    that is neither an id nor a year column is reported (ColumnError), never dropped.
+    Missing values stay as rows with a missing value.
+    """
+    ids = [id_cols] if isinstance(id_cols, str) else list(id_cols)
+    require_columns(frame, ids)
+    others = [str(c) for c in frame.columns if c not in ids]
+    parsed = pd.Series(others, dtype="str").str.extract(_YEAR_COLUMN)
+    unmatched = [c for c, ok in zip(others, parsed["year"].notna(), strict=True) if not ok]
+    if unmatched:
+        raise ColumnError(
+            f"column(s) are neither ids nor year columns: {', '.join(map(repr, unmatched[:10]))}"
+            + (f" (and {len(unmatched) - 10} more)" if len(unmatched) > 10 else ""),
+            location=frame.attrs.get("source"),
+            hint="add them to id_cols, or drop them first; year columns look like "
+            "'hdi_2022', '2022' or '2022 [YR2022]'",
+        )
+    names = parsed["variable"]
+    if names.isna().any():
+        if variable is None:
+            raise ColumnError(
+                "columns named only by a year need a variable name",
+                location=frame.attrs.get("source"),
+                hint="pass variable='gdp' (or whatever the values measure)",
+            )
+        names = names.fillna(variable)
+    # Stack the value columns one after another (column-major), as melt does, but with
+    # numpy: each id repeats once per value column, each column's name and year once per row.
+    n, k = len(frame), len(others)
+    values = frame[others]
+    if values.dtypes.nunique() == 1:
+        stacked = pd.Series(values.to_numpy().ravel(order="F"), dtype=values.dtypes.iloc[0])
+    else:
+        stacked = pd.concat([values[c] for c in others], ignore_index=True)
+    long = pd.DataFrame(
+        {
+            **{c: pd.Series(np.tile(frame[c].to_numpy(), k), dtype=frame[c].dtype) for c in ids},
+            "variable": pd.Series(np.repeat(names.to_numpy(dtype=object), n), dtype="str"),
+            "year": np.repeat(parsed["year"].astype("int64").to_numpy(), n),
+            "value": stacked.to_numpy(),
+        }
+    )
+    long.attrs = {"source": frame.attrs.get("source")}
+    return long
+
+
+__all__ = ["to_long", "to_wide", "years_to_long"]
