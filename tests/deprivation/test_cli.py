@@ -72,10 +72,10 @@ def test_bad_input_exits_2_with_message(tmp_path: Path) -> None:
 
 
 def test_compound_change_severity_specs(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["deprivation", "compound", "--demo", "--households", "800"])
+    result = runner.invoke(app, ["deprivation", "compound", "--demo", "--households", "500"])
     assert result.exit_code == 0, result.output
     assert "left behind" in result.output
-    result = runner.invoke(app, ["deprivation", "change", "--demo", "--households", "600"])
+    result = runner.invoke(app, ["deprivation", "change", "--demo", "--households", "400"])
     assert result.exit_code == 0, result.output
     assert "annualised_relative" in result.output or "annual" in result.output
     sev = tmp_path / "sev.csv"

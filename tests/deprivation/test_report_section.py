@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from humsec.report.section import ReportContext, Section
 from humsec.report.sections import SECTIONS
+from humsec.report.sections import deprivation as deprivation_section
 from humsec.report.sections.deprivation import DEPRIVATION
 
 
-def test_section_is_registered_and_renders() -> None:
+def test_section_is_registered_and_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A smaller survey keeps the test fast; the report itself uses 20,000 households.
+    monkeypatch.setattr(deprivation_section, "HOUSEHOLDS", 4_000)
     assert DEPRIVATION in SECTIONS
     assert isinstance(DEPRIVATION, Section)
     rendered = DEPRIVATION.render(ReportContext(seed=3))

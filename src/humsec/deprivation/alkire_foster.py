@@ -202,8 +202,10 @@ def af_measures(
             )
         s = arr[:, :, pos["s"]]
         theta, se = ratio_estimate(s, np.broadcast_to(total_s, s.shape), psu)
-        pieces.append(_rows(subgroup, levels, spec.k[0], "popshare", "", theta, se, psu.df, level))
         for q, k in enumerate(spec.k):
+            # The population share does not depend on k; it is repeated per k so that each k's
+            # rows are a complete table.
+            pieces.append(_rows(subgroup, levels, k, "popshare", "", theta, se, psu.df, level))
             p = arr[:, :, pos[f"p{q}"]]
             c = arr[:, :, pos[f"c{q}"]]
             m0, m0_se = ratio_estimate(c, s, psu)
@@ -268,7 +270,7 @@ def decomposition_check(table: pd.DataFrame) -> pd.DataFrame:
     shares = table[table["measure"] == "popshare"]
     for (sub, k), part in m0_rows[m0_rows["subgroup"] != "total"].groupby(["subgroup", "k"]):
         m0 = part.set_index("level")["value"]
-        share = shares[shares["subgroup"] == sub].set_index("level")["value"]
+        share = shares[(shares["subgroup"] == sub) & (shares["k"] == k)].set_index("level")["value"]
         recomposed = float((m0 * share.reindex(m0.index)).sum())
         m0_total = float(totals[k])
         rows.append(

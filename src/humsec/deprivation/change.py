@@ -274,7 +274,8 @@ def _changes(
     out = []
     for ctype in CTYPES:
         g1, g2 = grads[ctype]
-        z = np.nan_to_num(g1 * z1 + g2 * z2)
+        with np.errstate(invalid="ignore"):  # a zero level gives an undefined relative change
+            z = np.nan_to_num(g1 * z1 + g2 * z2)
         se = np.sqrt(design_variance(z, psu))
         val = values[ctype]
         se = np.where(np.isfinite(val), se, np.nan)

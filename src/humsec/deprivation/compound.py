@@ -237,7 +237,6 @@ def left_behind(
                "value"].iloc[0]
     )  # fmt: skip
     af_at_k = _lookup(af[np.isclose(af["k"], kk)])
-    af_share = _lookup(af[af["measure"] == "popshare"])
     comp_at_k = _lookup(comp[np.isclose(comp["k"], kk)])
     for var, (group, column) in enumerate(groups.items()):
         levels, arr, _ = stats.domain_totals(psu_index, psu.n_psu, var, stats.stats)
@@ -264,7 +263,7 @@ def left_behind(
             {
                 "group": group,
                 "column": column,
-                "popshare": pick(af_share, "popshare", "value"),
+                "popshare": pick(af_at_k, "popshare", "value"),
                 "M0": pick(af_at_k, "M0", "value"),
                 "M0_se": pick(af_at_k, "M0", "se"),
                 "M0_ci_low": pick(af_at_k, "M0", "ci_low"),
