@@ -77,7 +77,7 @@ def simulate_command(
     by: str = typer.Option("", "--by", help="Also print a table by area, group or hazard."),
     missing_areas: str = typer.Option("raise", "--missing-areas",
                                       help="'raise' or 'drop' hazard areas not in the exposure"),
-    backend: str = typer.Option("numpy", "--backend", help="numpy, threads or dask"),
+    backend: str = typer.Option("threads", "--backend", help="numpy, threads or dask"),
     out: Path | None = typer.Option(None, "--out",
                                     help="Write the year-loss table (.csv/.parquet/.json/.xlsx)"),
 ) -> None:
@@ -125,6 +125,7 @@ def appraise_command(
     end_year: int = typer.Option(2044, "--end-year"),
     discount_rate: float = typer.Option(0.05, "--discount-rate"),
     missing_areas: str = typer.Option("raise", "--missing-areas"),
+    backend: str = typer.Option("threads", "--backend", help="numpy, threads or dask"),
     out: Path | None = typer.Option(None, "--out", help="Write the measures table"),
 ) -> None:
     """Appraise measures one by one and combined: avoided losses, NPV, BCRs."""
@@ -135,7 +136,8 @@ def appraise_command(
     chosen = load_measures(measures, areas=scenario.exposure.areas if prune else None)
     result = appraise_measures(scenario, chosen, n_years=years, seed=seed,
                                start_year=start_year, end_year=end_year,
-                               discount_rate=discount_rate)
+                               discount_rate=discount_rate,
+                               backend=backend)  # type: ignore[arg-type]
     table = Table(title=f"measures, {start_year}-{end_year} at {discount_rate:.1%}")
     for col in ("measure", "cost PV", "avoided asset/yr", "avoided well-being/yr",
                 "BCR asset", "BCR well-being"):
