@@ -135,3 +135,25 @@ def test_erosion_of_a_consumption_programme(tiny_exposure) -> None:  # type: ign
     assert table.loc["poverty", "expected_erosion_net"] > 0
     assert table.loc["poverty", "rp20_erosion_net"] >= table.loc["poverty",
                                                                  "expected_erosion_net"]
+
+
+def test_faster_recovery_cuts_consumption_losses_not_asset_losses(one_event) -> None:  # type: ignore[no-untyped-def]
+    bbb = Measure(name="build_back_faster", target={"areas": ["A"]},
+                  effects={"coping": {"recovery_time_factor": 0.5}})
+    base = simulate(one_event, 300, seed=2)
+    faster = simulate(bbb.apply(one_event), 300, seed=2)
+    np.testing.assert_allclose(faster.year["asset_loss"], base.year["asset_loss"])
+    # Halving the recovery time doubles lambda: less production lost, shorter poverty spells.
+    assert faster.eai("consumption_loss").iloc[0] < base.eai("consumption_loss").iloc[0]
+    assert faster.eai("poverty_person_years").iloc[0] < base.eai("poverty_person_years").iloc[0]
+
+
+def test_programme_keeps_the_baseline_reference_consumption(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
+    from humsec.shocks import programme_scenario
+
+    scenario = build_scenario(one_event_spec(), tiny_exposure)
+    prog = programme_scenario(scenario, Programme(consumption_gain=1.0, income_gain=1.0))
+    assert prog.exposure.column("consumption")[0] == 2 * scenario.exposure.column(
+        "consumption")[0]
+    base = simulate(scenario, 50, seed=1).baseline["reference_consumption"]
+    assert simulate(prog, 50, seed=1).baseline["reference_consumption"] == pytest.approx(base)

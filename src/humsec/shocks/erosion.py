@@ -94,7 +94,15 @@ def programme_scenario(scenario: Scenario, programme: Programme, seed: int = 1) 
             values = dep[col].to_numpy(dtype=float)
             dep[col] = np.where(lifted & ~np.isnan(values), 0.0, values)
         new = new.with_deprivations(dep)
-    return replace(scenario, exposure=new, name=f"{scenario.name}+{programme.name}")
+    coping = scenario.coping
+    if coping.reference_consumption is None:
+        # Keep valuing well-being at the *baseline* mean consumption, so that both worlds'
+        # equivalent-consumption losses are in the same money.
+        wn = exp.column("weight") * exp.column("population")
+        c_ref = float(np.sum(wn * exp.column("consumption")) / np.sum(wn))
+        coping = coping.model_copy(update={"reference_consumption": c_ref})
+    return replace(scenario, exposure=new, coping=coping,
+                   name=f"{scenario.name}+{programme.name}")
 
 
 @dataclass(frozen=True)
