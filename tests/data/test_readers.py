@@ -405,7 +405,7 @@ def test_to_wide_refuses_duplicates(tmp_path: Path) -> None:
     with pytest.raises(ColumnError, match="also an id column"):
         to_long(long, ["iso3", "var"], var_name="var")
     with pytest.raises(ColumnError, match="no value columns"):
-        to_long(long, ["iso3", "var", "value"])
+        to_long(long, ["iso3", "var", "value"], value_name="v")
 
 
 # --- the vectorised byte scan agrees with the csv module -------------------------------------
