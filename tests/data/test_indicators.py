@@ -10,7 +10,7 @@ import yaml
 from humsec.data import catalog, indicator_registry, load, load_indicator_registry
 from humsec.data.indicators import REGISTRY_FILE
 from humsec.errors import ColumnError, SpecError
-from humsec.framework import default_framework
+from humsec.framework import default_framework, framework_from_dict
 
 
 def test_registry_validates_against_framework() -> None:
@@ -42,6 +42,27 @@ def test_coverage_lists_gaps() -> None:
     assert "inform_food_security" in coverage.covered["hunger"]
     table = coverage.to_frame()
     assert len(table) == 13 and table.loc[table["gap"], "threat"].tolist() == ["crime"]
+
+
+def test_validation_follows_a_user_framework() -> None:
+    # The registry reads threat ids and pillars from the framework it is given, not a copy:
+    # a user framework adding a threat shows it as a gap, and one moving hunger to the fear
+    # pillar makes every want-side hunger indicator fail.
+    added = framework_from_dict(
+        {
+            "extends": "default",
+            "threats": [
+                {"id": "cyber_attack", "name": "Cyber attack", "pillar": "fear",
+                 "hdr_security": "community"}
+            ],
+        }
+    )
+    assert indicator_registry().coverage(added).gaps == ["crime", "cyber_attack"]
+    moved = framework_from_dict(
+        {"extends": "default", "threats": [{"id": "hunger", "pillar": "fear"}]}
+    )
+    with pytest.raises(SpecError, match=r"threat 'hunger' is a 'fear' threat"):
+        indicator_registry().validate_threats(moved)
 
 
 def test_lookup_and_close_matches() -> None:

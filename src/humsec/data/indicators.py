@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
 import yaml
@@ -17,31 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from humsec.data.catalog import BUNDLED_DIR
 from humsec.errors import ColumnError, SpecError, did_you_mean
+from humsec.framework import Framework, default_framework
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 Pillar = Literal["fear", "want"]
-
-# Threat ids agreed in the project (COMMON.md); used only if humsec.framework is unavailable.
-FALLBACK_THREATS: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "armed_conflict",
-            "terrorism",
-            "crime",
-            "disasters",
-            "environmental_degradation",
-            "infectious_disease",
-            "economic_crisis",
-            "political_repression",
-        ],
-        "fear",
-    ),
-    **dict.fromkeys(
-        ["poverty", "hunger", "lack_of_education", "lack_of_health_care",
-         "lack_of_basic_infrastructure"],
-        "want",
-    ),
-}
 
 REGISTRY_FILE = BUNDLED_DIR / "indicators.yaml"
 
@@ -96,14 +75,9 @@ class ThreatCoverage(BaseModel):
         return pd.DataFrame(rows)
 
 
-def _threat_pillars(framework: Any | None) -> dict[str, str]:
-    if framework is None:
-        try:
-            from humsec.framework import default_framework
-
-            framework = default_framework()
-        except ImportError:  # framework package not installed in a partial checkout
-            return dict(FALLBACK_THREATS)
+def _threat_pillars(framework: Framework | None) -> dict[str, str]:
+    """Threat id -> pillar from ``framework`` (the default framework when None)."""
+    framework = default_framework() if framework is None else framework
     return {t.id: t.pillar for t in framework.threats}
 
 
@@ -148,7 +122,7 @@ class IndicatorRegistry(BaseModel):
         """Indicators on the fear or the want side."""
         return [i for i in self.indicators if i.pillar == pillar]
 
-    def validate_threats(self, framework: Any | None = None) -> None:
+    def validate_threats(self, framework: Framework | None = None) -> None:
         """Check every threat id against the framework and the pillar against the threats.
 
         Raises :class:`SpecError` naming the registry node (``indicators[k].threats``).
@@ -185,7 +159,7 @@ class IndicatorRegistry(BaseModel):
                         hint=did_you_mean(source.dataset, names) or f"datasets: {', '.join(names)}",
                     )
 
-    def coverage(self, framework: Any | None = None) -> ThreatCoverage:
+    def coverage(self, framework: Framework | None = None) -> ThreatCoverage:
         """For each framework threat, the indicator codes measuring it; threats with none are
         listed in ``gaps`` (never hidden)."""
         pillars = _threat_pillars(framework)
@@ -213,7 +187,9 @@ class IndicatorRegistry(BaseModel):
         )
 
 
-def load_indicator_registry(path: str | Path, *, framework: Any | None = None) -> IndicatorRegistry:
+def load_indicator_registry(
+    path: str | Path, *, framework: Framework | None = None
+) -> IndicatorRegistry:
     """Read and validate a registry file (same schema as the bundled ``indicators.yaml``)."""
     file = Path(path)
     if not file.is_file():
