@@ -319,7 +319,7 @@ def prepare_indicators(
             audit_rows.append(
                 pd.DataFrame(
                     {
-                        "unit": raw.index[hit].astype(str),
+                        "unit": [str(u) for u in raw.index[hit]],
                         "indicator": ind.code,
                         "step": "treatment",
                         "method": outcome.action,
@@ -340,7 +340,7 @@ def prepare_indicators(
             audit_rows.append(
                 pd.DataFrame(
                     {
-                        "unit": raw.index[cells].astype(str),
+                        "unit": [str(u) for u in raw.index[cells]],
                         "indicator": code,
                         "step": "imputation",
                         "method": how,

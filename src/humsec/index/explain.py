@@ -12,8 +12,8 @@ extended to every aggregation method). The split of one node follows its method:
   child at 0 gets nothing and a child near the ceiling gets most;
 * ``min`` / ``max``: the child that attains it gets everything (ties share);
 * ``custom``: the change in the node when the child is set to 0, ``M - M(x_c = 0)``, over the
-  sum of those changes (signed: a child that lowers the node, such as ND-GAIN's vulnerability,
-  gets a negative share).
+  sum of the sizes of those changes (signed: a child that lowers the node, such as ND-GAIN's
+  vulnerability, gets a negative share).
 
 ``points`` = share x root score: for arithmetic trees they add up to the score exactly; for
 the other methods they are a decomposition on the method's own scale, which the docs explain.
@@ -79,7 +79,11 @@ def _node_shares(node: NodeSpec, values: dict[str, float], weights: dict[str, fl
         for c in present:
             changed = {k: np.array(0.0 if k == c else values[k]) for k in node.children}
             terms[c] = base - float(expr.evaluate(changed))
-    total = sum(terms.values())
+    # Custom expressions: signed effects over the sum of their sizes (effects may cancel,
+    # as in ND-GAIN's readiness - vulnerability, so the signed sum can be 0).
+    total = (
+        sum(abs(t) for t in terms.values()) if node.method == "custom" else sum(terms.values())
+    )
     if not np.isfinite(total) or total == 0:
         return {c: (1.0 / len(present) if c in present else 0.0) for c in node.children}
     return {c: float(terms.get(c, 0.0) / total) for c in node.children}
