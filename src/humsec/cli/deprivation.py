@@ -90,6 +90,7 @@ def _inputs(
     backend: Backend,
     households: int,
     seed: int,
+    keep_pandas: bool = False,
 ) -> tuple[Any, Any, Any, list[str], dict[str, dict[str, str]]]:
     from humsec.deprivation import DeprivationSpec, SurveyDesign, bundled_spec, parse_k
     from humsec.deprivation.backends import scan_microdata
@@ -113,6 +114,10 @@ def _inputs(
         from humsec.data import synthetic_survey
 
         frame: Any = synthetic_survey(households, seed)
+        if not keep_pandas:
+            import polars as pl
+
+            frame = pl.from_pandas(frame)  # Polars sums many columns faster than pandas
         weight, strata, psu = weight or "weight", strata or "stratum", psu or "psu"
     else:
         assert data is not None
@@ -249,7 +254,7 @@ def change(
 
     frame, spec_obj, design, by_list, labels = _inputs(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
-        seed,
+        seed, keep_pandas=True,
     )  # fmt: skip
     if demo:
         from humsec.data import synthetic_survey
@@ -297,15 +302,17 @@ def compound(
 
     frame, spec_obj, design, by_list, labels = _inputs(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
-        seed,
+        seed, keep_pandas=True,
     )  # fmt: skip
     result = compound_insecurity(frame, spec_obj, design, by_list)
     console.print("[bold]Fear x want overlap (population shares, first k)[/]")
     console.print(result.overlap().round(4).to_string())
     table = _label_levels(result.table, labels)
     if demo:
+        import polars as pl
+
         marked, groups = vulnerable_groups(frame)
-        ranking = left_behind(marked, spec_obj, groups, design)
+        ranking = left_behind(pl.from_pandas(marked), spec_obj, groups, design)
         view = Table(title="Who is left behind (ranked by M0)", title_justify="left")
         for col in ("rank", "group", "M0", "95% CI", "gap to rest", "compound", "left behind"):
             view.add_column(col)
