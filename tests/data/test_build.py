@@ -11,7 +11,6 @@ import pytest
 from humsec.data import bundled_dir, catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-RAW = ROOT.parent / "shared" / "data"
 
 
 def build_script() -> ModuleType:
@@ -25,9 +24,10 @@ def build_script() -> ModuleType:
     return module
 
 
-@pytest.mark.skipif(not RAW.is_dir(), reason=f"raw data folder {RAW} not present")
-def test_rebuild_reproduces_shipped_files(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert build_script().main(["--raw", str(RAW), "--out", str(tmp_path)]) == 0
+def test_rebuild_reproduces_shipped_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture, raw_data_dir: Path
+) -> None:
+    assert build_script().main(["--raw", str(raw_data_dir), "--out", str(tmp_path)]) == 0
     assert "total (limit 5 MiB)" in capsys.readouterr().out
     files = [entry.file for entry in catalog()] + ["catalog.yaml"]
     for name in files:

@@ -11,9 +11,6 @@ import pytest
 from humsec.data import attribution, bundled_dir, catalog, dataset, load
 from humsec.errors import DatasetNotFoundError
 
-RAW = Path(__file__).resolve().parents[3] / "shared" / "data"
-needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason=f"raw data folder {RAW} not present")
-
 EXPECTED = {"hdr", "hdr_aggregates", "inform2020", "inform2025", "wdi", "ucdp_country_year",
             "countries", "world"}
 
@@ -30,11 +27,10 @@ def test_catalog_lists_every_dataset_with_provenance() -> None:
     assert entries["ucdp_country_year"].licence == "CC BY 4.0"
 
 
-@needs_raw
-def test_catalog_sha256_matches_raw_files() -> None:
+def test_catalog_sha256_matches_raw_files(raw_data_dir: Path) -> None:
     for entry in catalog():
         for raw in entry.raw_files:
-            data = (RAW / raw.path).read_bytes()
+            data = (raw_data_dir / raw.path).read_bytes()
             assert hashlib.sha256(data).hexdigest() == raw.sha256, raw.path
             assert len(data) == raw.bytes
 
@@ -73,10 +69,9 @@ def test_hdr_has_countries_only() -> None:
     assert set(aggregates["code"]) >= {"ZZK.WORLD", "ZZJ.SSA"}
 
 
-@needs_raw
 @pytest.mark.parametrize("iso3", ["NOR", "KEN", "AFG"])
-def test_hdr_2022_values_match_raw_csv(iso3: str) -> None:
-    raw = pd.read_csv(RAW / "undp-hdr/HDR23-24_Composite_indices_complete_time_series.csv",
+def test_hdr_2022_values_match_raw_csv(iso3: str, raw_data_dir: Path) -> None:
+    raw = pd.read_csv(raw_data_dir / "undp-hdr/HDR23-24_Composite_indices_complete_time_series.csv",
                       encoding="utf-8-sig").set_index("iso3")
     hdr = load("hdr").set_index(["iso3", "year", "variable"])["value"]
     for variable in ("hdi", "le", "mys", "gnipc", "gii"):

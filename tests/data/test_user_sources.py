@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -10,17 +11,23 @@ import pytest
 from humsec.data import load_emdat_owid, load_fsi, load_idmc, load_ndgain
 from humsec.errors import ColumnError, CountryMatchError
 
-RAW = Path(__file__).resolve().parents[3] / "shared" / "data"
+RawFile = Callable[[str], Path]
 
 
-def raw_file(rel: str) -> Path:
-    path = RAW / rel
-    if not path.is_file():
-        pytest.skip(f"{path} not present (user download, never bundled)")
-    return path
+@pytest.fixture
+def raw_file(raw_data_dir: Path) -> RawFile:
+    """``raw_file("ndgain/x.csv")``: the file in the raw-data folder, or skip if absent."""
+
+    def find(rel: str) -> Path:
+        path = raw_data_dir / rel
+        if not path.is_file():
+            pytest.skip(f"{path} not present (user download, never bundled)")
+        return path
+
+    return find
 
 
-def test_ndgain_index_identity() -> None:
+def test_ndgain_index_identity(raw_file: RawFile) -> None:
     nd = load_ndgain(raw_file("ndgain/ndgain_2025_08.csv"))
     assert len(nd) == 192 and nd["iso3"].is_unique
     # ND-GAIN: index = (readiness - vulnerability + 1) * 50.
@@ -30,7 +37,7 @@ def test_ndgain_index_identity() -> None:
     assert afg["ndgain_index"] == pytest.approx(32.765017) and afg["ndgain_rank"] == 180
 
 
-def test_fsi_long_with_totals() -> None:
+def test_fsi_long_with_totals(raw_file: RawFile) -> None:
     fsi = load_fsi(raw_file("fsi/fsi_2006_2023_long.csv"))
     assert set(fsi.columns) == {"iso3", "year", "code", "indicator", "value"}
     sdn = fsi[(fsi["iso3"] == "SDN") & (fsi["year"] == 2006)].set_index("code")["value"]
@@ -40,7 +47,7 @@ def test_fsi_long_with_totals() -> None:
     assert twelve.sum() == pytest.approx(sdn["total"], abs=0.15)  # published to 1 decimal
 
 
-def test_idmc_flows_and_stocks() -> None:
+def test_idmc_flows_and_stocks(raw_file: RawFile) -> None:
     flows = load_idmc(raw_file("idmc/idmc_flows.csv"), kind="flows")
     assert {"iso3", "year", "cause", "trigger", "new_displacements"} == set(flows.columns)
     assert set(flows["trigger"]) == {"conflict", "disaster"}
@@ -51,7 +58,7 @@ def test_idmc_flows_and_stocks() -> None:
     assert row["idps"].tolist() == [323973.0]
 
 
-def test_emdat_owid_excludes_aggregates_and_lists_them() -> None:
+def test_emdat_owid_excludes_aggregates_and_lists_them(raw_file: RawFile) -> None:
     emdat = load_emdat_owid(raw_file("owid/natural_disasters_emdat_owid.csv"))
     assert emdat.attrs["excluded_aggregates"] == ["World"]
     assert emdat.attrs["unmatched"] == []
