@@ -35,32 +35,46 @@ def _pct(value: Any, digits: int = 1) -> str:
     return "—" if value is None or pd.isna(value) else f"{100 * float(value):.{digits}f}"
 
 
-def contribution_figure(table: pd.DataFrame, pillars: Mapping[str, str]) -> go.Figure:
-    """Percentage contribution of each indicator to M0 (fear and want coloured)."""
+def contribution_figure(
+    table: pd.DataFrame, pillars: Mapping[str, str], labels: Mapping[str, str]
+) -> go.Figure:
+    """Percentage contribution of each indicator to M0 (fear and want coloured), with CIs."""
     sel = table[(table["subgroup"] == "total") & (table["measure"] == "pctb")]
     sel = sel.sort_values("value")
-    colours = [_FEAR if pillars.get(str(i)) == "fear" else _WANT for i in sel["indicator"]]
+    names = [str(i) for i in sel["indicator"]]
+    colours = [_FEAR if pillars.get(n) == "fear" else _WANT for n in names]
     fig = go.Figure(
         go.Bar(
             x=100 * sel["value"],
-            y=[str(i) for i in sel["indicator"]],
+            y=[f"{labels.get(n, n)} ({pillars.get(n, 'want')})" for n in names],
             orientation="h",
             marker_color=colours,
-            error_x={"type": "data", "array": 100 * 1.96 * sel["se"], "visible": True},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": 100 * (sel["ci_high"] - sel["value"]),
+                "arrayminus": 100 * (sel["value"] - sel["ci_low"]),
+            },
         )
     )
     fig.update_layout(
         xaxis={"title": "contribution to M0 (%)"},
         height=420,
-        margin={"l": 120, "r": 20, "t": 20, "b": 50},
+        margin={"l": 190, "r": 20, "t": 20, "b": 50},
     )
     return fig
+
+
+def _level_name(subgroup: str, level: str) -> str:
+    if subgroup == "urban":
+        return {"0": "rural", "1": "urban"}.get(level, level)
+    return f"{subgroup}: {level}"
 
 
 def subgroup_figure(table: pd.DataFrame) -> go.Figure:
     """M0 with 95% confidence intervals for every subgroup level."""
     sel = table[(table["measure"] == "M0") & (table["subgroup"] != "total")]
-    labels = [f"{s}: {lv}" for s, lv in zip(sel["subgroup"], sel["level"], strict=True)]
+    labels = [_level_name(s, lv) for s, lv in zip(sel["subgroup"], sel["level"], strict=True)]
     total = float(
         table[(table["measure"] == "M0") & (table["subgroup"] == "total")]["value"].iloc[0]
     )
@@ -145,13 +159,14 @@ class DeprivationSection:
         ranking = left_behind(survey, spec, groups, design)
         t = result.table
         pillars = {i.name: i.pillar for i in spec.indicators}
+        labels = {i.name: i.label or i.name for i in spec.indicators}
 
         def total(measure: str, column: str = "value") -> float:
             return result.value(measure, column=column)
 
         af_rows = []
         for sub, lev in t[t["measure"] == "M0"][["subgroup", "level"]].itertuples(index=False):
-            row: dict[str, Any] = {"subgroup": sub, "level": lev}
+            row: dict[str, Any] = {"subgroup": sub, "level": _level_name(sub, lev).split(": ")[-1]}
             for m in ("M0", "H", "A"):
                 row[m] = result.value(m, subgroup=sub, level=lev)
             row["M0 95% CI"] = (
@@ -219,7 +234,7 @@ class DeprivationSection:
                 "<h3>Alkire–Foster measures by subgroup</h3>",
                 table_html(af_table, caption=f"M0, H and A at k = {K}", table_id="deprivation-af"),
                 "<h3>What people are deprived in</h3>",
-                figure_html(contribution_figure(t, pillars), div_id="deprivation-contrib"),
+                figure_html(contribution_figure(t, pillars, labels), div_id="deprivation-contrib"),
                 "<h3>Subgroup estimates with 95% confidence intervals</h3>",
                 figure_html(subgroup_figure(t), div_id="deprivation-subgroups"),
                 "<h3>Fear × want overlap</h3>",
