@@ -250,7 +250,7 @@ class Framework(BaseModel):
     # --- lookups ------------------------------------------------------------------------------
     @property
     def threat_ids(self) -> tuple[str, ...]:
-        """All threat ids, fear first then want, in file order."""
+        """All threat ids, in file order."""
         return tuple(t.id for t in self.threats)
 
     @property
