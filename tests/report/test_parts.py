@@ -82,3 +82,17 @@ def test_sparkline_empty_and_mismatched() -> None:
     assert sparkline_svg([2000, 2001], [np.nan, np.nan]) == ""
     with pytest.raises(HumsecError, match="equal length"):
         sparkline_svg([2000], [1, 2])
+
+
+def test_table_download_link_holds_raw_csv() -> None:
+    import base64
+
+    raw = pd.DataFrame({"iso3": ["KEN", "GHA"], "value": [0.601, np.nan]})
+    html = table_html(raw, download=raw, download_name="values.csv")
+    href = re.search(
+        r'download="values.csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"', html
+    )
+    assert href is not None
+    assert base64.b64decode(href.group(1)).decode("utf-8") == "iso3,value\nKEN,0.601\nGHA,\n"
+    with pytest.raises(HumsecError, match="plain file name"):
+        table_html(raw, download=raw, download_name="../x.txt")

@@ -7,6 +7,7 @@ indicator names and user files may contain ``<`` or ``&``.
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
@@ -15,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.errors import ColumnError
+from humsec.errors import ColumnError, HumsecError
 
 MISSING = "—"
 """How a missing value appears in a report table (with a ``title`` saying it is missing)."""
@@ -59,6 +60,8 @@ def table_html(
     html_columns: Iterable[str] = (),
     table_id: str | None = None,
     css_class: str = "data-table",
+    download: pd.DataFrame | None = None,
+    download_name: str = "table.csv",
 ) -> str:
     """Render ``frame`` (its columns, not its index) as an escaped HTML ``<table>``.
 
@@ -66,6 +69,10 @@ def table_html(
     own entry in ``formatters``; missing values print as ``—`` with ``title="missing"``.
     Columns named in ``html_columns`` hold trusted HTML made by the report itself (for example
     inline SVG sparklines) and are inserted unescaped.
+
+    With ``download`` (usually the unformatted data behind the table), a "Download CSV" link
+    carries that frame inside the page as a ``data:`` URI, so the numbers can be taken into a
+    spreadsheet without any server; missing values are empty cells.
     """
     formatters = dict(formatters or {})
     trusted = set(html_columns)
@@ -96,7 +103,23 @@ def table_html(
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     id_attr = f' id="{escape(table_id)}"' if table_id else ""
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    link = "" if download is None else csv_link(download, download_name)
     return (
         f'<div class="table-wrap"><table class="{escape(css_class)}"{id_attr}>{cap}'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body_rows)}</tbody></table></div>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body_rows)}</tbody></table>"
+        f"{link}</div>"
+    )
+
+
+def csv_link(frame: pd.DataFrame, file_name: str) -> str:
+    """An ``<a download>`` link holding ``frame`` as CSV (UTF-8, base64 ``data:`` URI)."""
+    if not file_name.endswith(".csv") or "/" in file_name:
+        raise HumsecError(
+            f"download name {file_name!r} must be a plain file name ending in .csv",
+            hint="e.g. 'indicators.csv'",
+        )
+    payload = base64.b64encode(frame.to_csv(index=False).encode("utf-8")).decode("ascii")
+    return (
+        f'<a class="download" download="{escape(file_name)}" '
+        f'href="data:text/csv;charset=utf-8;base64,{payload}">Download CSV</a>'
     )

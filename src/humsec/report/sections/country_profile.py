@@ -351,6 +351,13 @@ class CountryProfileSection:
                 html_columns=["pillar", "trend"],
                 formatters={"year": str, "rank": str, "of": str},
                 table_id="profile-indicators",
+                download=standing.assign(
+                    iso3=iso3,
+                    name=[names[c] for c in standing["code"]],
+                    unit=reg.loc[standing["code"], "unit"].to_numpy(),
+                    direction=reg.loc[standing["code"], "direction"].to_numpy(),
+                ),
+                download_name=f"profile_{iso3}.csv",
             )
         )
         used = sorted({s.dataset for i in registry.indicators for s in i.sources})

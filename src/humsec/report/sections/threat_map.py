@@ -21,7 +21,7 @@ from humsec.report.snapshot import (
     report_panel,
     threat_overlap,
 )
-from humsec.report.tables import table_html
+from humsec.report.tables import csv_link, table_html
 
 DEFAULT_MAP_INDICATOR = "inform_risk"
 """Indicator the map opens on (the dropdown switches to any other registered indicator)."""
@@ -381,7 +381,12 @@ class ThreatMapSection:
             f"indicators is at least {SEVERE_PERCENTILE:.0f}: the country is among the worst "
             "quarter of countries on it. Countries with the most severe threats, fear and want "
             "together (the map menu's last entry shows the count for every country):</p>"
-            + table_html(pile_table, table_id="pile-up")
+            + table_html(
+                pile_table,
+                table_id="pile-up",
+                download=overlap.rename_axis("iso3").reset_index(),
+                download_name="severe_threats_by_country.csv",
+            )
             + "<h3>Threats and the indicators that measure them</h3>"
             + gaps
             + table_html(threat_rows, html_columns=["pillar"], table_id="threat-coverage")
@@ -392,7 +397,18 @@ class ThreatMapSection:
                 html_columns=["pillar"],
                 formatters={"year": str},
                 table_id="indicator-table",
+                download=registry_frame.assign(
+                    year=snapshot.years.reindex(registry_frame["code"]).to_numpy(),
+                    countries=snapshot.coverage.reindex(registry_frame["code"]).to_numpy(),
+                ),
+                download_name="indicators.csv",
             )
+            + '<p class="note">The values on the map, one row per country and one column per '
+            "indicator (each in its mapped year): "
+            + csv_link(
+                snapshot.values.rename_axis("iso3").reset_index(), "mapped_indicator_values.csv"
+            )
+            + "</p>"
         )
         sources = sorted({s.dataset for i in registry.indicators for s in i.sources})
         attributions = _attributions(sources)
