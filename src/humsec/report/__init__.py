@@ -25,7 +25,7 @@ from humsec.report.figures import (
 from humsec.report.section import RenderedSection, ReportContext, Section
 from humsec.report.sections import SECTIONS
 from humsec.report.sparkline import sparkline_svg
-from humsec.report.tables import table_html
+from humsec.report.tables import csv_link, table_html
 
 __all__ = [
     "DEFAULT_COUNTRY",
@@ -38,6 +38,7 @@ __all__ = [
     "Section",
     "build_report",
     "country_label",
+    "csv_link",
     "figure_html",
     "ordered_sections",
     "plotly_js",
