@@ -17,6 +17,7 @@ Nothing missing is ever replaced by zero: an all-missing indicator is reported i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -369,29 +370,31 @@ def aggregate_tree(
     Returns ``(scores, coverage)`` with columns root first, nodes top-down, then indicators.
     """
     codes = spec.indicator_codes
-    scores = normalised.copy()
-    present = scores.notna()
-    coverage = {code: present[code].astype(float) for code in codes}
+    values: dict[str, Any] = {c: normalised[c].to_numpy(dtype=float) for c in codes}
+    present = {c: (~np.isnan(v)).astype(float) for c, v in values.items()}
+    coverage: dict[str, np.ndarray] = dict(present)
+    n_leaves: dict[str, int] = dict.fromkeys(codes, 1)
     for node in spec.bottom_up():
-        weights = spec.child_weights(node)
-        children = scores[node.children].to_numpy(dtype=float)
         where = f"index spec {spec.code!r}, node {node.code!r}"
         if node.method == "custom":
             expr = parse_expression(node.expression or "", node.children, location=where)
-            values = expr.evaluate({c: scores[c].to_numpy(dtype=float) for c in node.children})
-            values = np.broadcast_to(values, (len(scores),)).astype(float)
+            result = expr.evaluate({c: values[c] for c in node.children})
+            result = np.broadcast_to(result, (len(normalised),)).astype(float)
             if node.round is not None:
-                values = round_half_up(values, node.round)
+                result = round_half_up(result, node.round)
         else:
+            weights = spec.child_weights(node)
+            children = np.column_stack([values[c] for c in node.children])
             w = np.array([weights[c] for c in node.children])
-            values, _ = aggregate(children, w, node, scale_max=spec.scale[1], location=where)
-        scores[node.code] = values
-        leaves = spec.leaves_under(node.code)
-        coverage[node.code] = present[leaves].mean(axis=1)
-
+            result, _ = aggregate(children, w, node, scale_max=spec.scale[1], location=where)
+        values[node.code] = result
+        # share of the leaves below the node that have a value (leaf-count weighted)
+        n_leaves[node.code] = sum(n_leaves[c] for c in node.children)
+        stacked = np.column_stack([coverage[c] * n_leaves[c] for c in node.children])
+        coverage[node.code] = stacked.sum(axis=1) / n_leaves[node.code]
     order = [n.code for n in spec.top_down()] + codes
-    scores = scores[order]
-    coverage_frame = pd.DataFrame(coverage, index=scores.index)[order]
+    scores = pd.DataFrame({c: values[c] for c in order}, index=normalised.index)
+    coverage_frame = pd.DataFrame({c: coverage[c] for c in order}, index=normalised.index)
     return scores, coverage_frame
 
 

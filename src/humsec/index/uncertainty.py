@@ -50,7 +50,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from threadpoolctl import threadpool_limits
 
 from humsec.errors import SpecError
@@ -61,7 +61,7 @@ from humsec.index.aggregation import (
     raise_domain_error,
     round_half_up,
 )
-from humsec.index.build import _panel_values, build, prepare_indicators
+from humsec.index.build import IndexResult, _panel_values, build, prepare_indicators
 from humsec.index.expression import parse_expression
 from humsec.index.spec import IndexSpec, NodeSpec, Normalisation
 
@@ -87,6 +87,16 @@ class UncertaintySettings(BaseModel):
     interval: tuple[float, float] = (0.05, 0.95)
     sobol_n: int = Field(256, ge=8)
     chunk: int = Field(4096, ge=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> UncertaintySettings:
+        lo, hi = self.interval
+        if not 0 <= lo < hi <= 1:
+            raise ValueError(f"interval must satisfy 0 <= low < high <= 1, got {self.interval}")
+        for name in ("normalisations", "aggregations", "imputations"):
+            if not getattr(self, name):
+                raise ValueError(f"{name} needs at least one alternative")
+        return self
 
 
 @dataclass
@@ -478,6 +488,7 @@ def uncertainty(
     year: int | None = None,
     settings: UncertaintySettings | None = None,
     sobol: bool = True,
+    nominal: IndexResult | None = None,
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of ``spec`` on ``data`` plus Sobol sensitivity indices.
 
@@ -487,6 +498,7 @@ def uncertainty(
     ``settings.interval`` quantiles, 5-95 % by default) and, with ``sobol``, first-order and
     total Sobol indices of the mean absolute rank shift computed with SALib from
     ``settings.sobol_n * (D + 2)`` further runs. See the module docstring for the method.
+    ``nominal`` reuses ``build(spec, data, year=year)`` when the caller already has it.
     """
     settings = settings or UncertaintySettings()
     unknown = [v for v in vary if v not in FACTORS]
@@ -514,7 +526,8 @@ def uncertainty(
     imputations: list[str] = list(settings.imputations) if "imputation" in factors else ["spec"]
     aggregations: list[str] = list(settings.aggregations) if "aggregation" in factors else ["spec"]
 
-    nominal = build(spec, data, year=year)
+    if nominal is None or nominal.spec != spec or nominal.year != year:
+        nominal = build(spec, data, year=year)
     units = nominal.scores.index
     matrices = []
     panel = _panel_values(spec, data)  # steps before imputation are shared by all choices

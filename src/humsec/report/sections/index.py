@@ -51,9 +51,9 @@ QUADRANT_COLOURS = {
 DATASETS = ("hdr", "inform2020", "wdi", "ucdp_country_year", "world")
 
 
-def hsi_map_figure(result: IndexResult, geojson: dict[str, Any], names: dict[str, str]) -> dict[
-    str, Any
-]:
+def hsi_map_figure(
+    result: IndexResult, geojson: dict[str, Any], names: dict[str, str]
+) -> dict[str, Any]:
     """World choropleth of the HSI from the bundled outlines (no CDN basemap)."""
     features = [f for f in geojson["features"] if f["id"] != "ATA"]
     locations = [str(f["id"]) for f in features]
@@ -84,8 +84,9 @@ def hsi_map_figure(result: IndexResult, geojson: dict[str, Any], names: dict[str
     return with_geojson(fig, {0: {"type": "FeatureCollection", "features": features}})
 
 
-def quadrant_figure(q: pd.DataFrame, threshold: float, names: dict[str, str],
-                    focus: str | None) -> go.Figure:
+def quadrant_figure(
+    q: pd.DataFrame, threshold: float, names: dict[str, str], focus: str | None
+) -> go.Figure:
     """Fear (x) against want (y), coloured by quadrant, with the threshold lines."""
     fig = go.Figure()
     shown = q.dropna(subset=["fear", "want"])
@@ -93,7 +94,10 @@ def quadrant_figure(q: pd.DataFrame, threshold: float, names: dict[str, str],
         part = shown[shown["quadrant"] == label]
         fig.add_trace(
             go.Scatter(
-                x=part["fear"], y=part["want"], mode="markers", name=f"{label} ({len(part)})",
+                x=part["fear"],
+                y=part["want"],
+                mode="markers",
+                name=f"{label} ({len(part)})",
                 marker={"color": colour, "size": 8, "line": {"color": "#ffffff", "width": 0.5}},
                 text=[names.get(str(i), str(i)) for i in part.index],
                 hovertemplate="<b>%{text}</b><br>fear %{x:.2f}<br>want %{y:.2f}<extra></extra>",
@@ -103,25 +107,40 @@ def quadrant_figure(q: pd.DataFrame, threshold: float, names: dict[str, str],
         row = shown.loc[focus]
         fig.add_trace(
             go.Scatter(
-                x=[row["fear"]], y=[row["want"]], mode="markers+text", name=focus,
-                text=[names.get(focus, focus)], textposition="top center",
-                marker={"color": "rgba(0,0,0,0)", "size": 16,
-                        "line": {"color": "#222222", "width": 2}},
+                x=[row["fear"]],
+                y=[row["want"]],
+                mode="markers+text",
+                name=focus,
+                text=[names.get(focus, focus)],
+                textposition="top center",
+                marker={
+                    "color": "rgba(0,0,0,0)",
+                    "size": 16,
+                    "line": {"color": "#222222", "width": 2},
+                },
                 hoverinfo="skip",
             )
         )
     for axis in ("x", "y"):
         line: dict[str, Any] = {
-            "type": "line", "line": {"color": "#555555", "dash": "dash", "width": 1}
+            "type": "line",
+            "line": {"color": "#555555", "dash": "dash", "width": 1},
         }
         ends = (threshold, threshold, 0, 10) if axis == "x" else (0, 10, threshold, threshold)
         fig.add_shape(line, x0=ends[0], x1=ends[1], y0=ends[2], y1=ends[3])
-    fig.add_annotation(x=9.8, y=9.8, text="compound insecurity", showarrow=False,
-                       xanchor="right", font={"color": QUADRANT_COLOURS["compound insecurity"]})
+    fig.add_annotation(
+        x=9.8,
+        y=9.8,
+        text="compound insecurity",
+        showarrow=False,
+        xanchor="right",
+        font={"color": QUADRANT_COLOURS["compound insecurity"]},
+    )
     fig.update_layout(
         xaxis={"title": "freedom from fear: insecurity (0-10)", "range": [0, 10]},
         yaxis={"title": "freedom from want: deprivation (0-10)", "range": [0, 10]},
-        height=480, margin={"l": 60, "r": 20, "t": 20, "b": 50},
+        height=480,
+        margin={"l": 60, "r": 20, "t": 20, "b": 50},
         legend={"orientation": "h", "y": -0.18},
     )
     return fig
@@ -134,27 +153,36 @@ def rank_interval_figure(summary: pd.DataFrame, names: dict[str, str]) -> go.Fig
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
-            x=rows["rank_median"], y=labels, mode="markers", name="median rank",
+            x=rows["rank_median"],
+            y=labels,
+            mode="markers",
+            name="median rank",
             marker={"color": "#b2182b", "size": 8},
             error_x={
-                "type": "data", "symmetric": False,
+                "type": "data",
+                "symmetric": False,
                 "array": rows["rank_p95"] - rows["rank_median"],
                 "arrayminus": rows["rank_median"] - rows["rank_p05"],
-                "color": "#b2182b", "thickness": 1.5,
+                "color": "#b2182b",
+                "thickness": 1.5,
             },
             hovertemplate="<b>%{y}</b><br>median rank %{x}<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
-            x=rows["rank"], y=labels, mode="markers", name="nominal rank",
+            x=rows["rank"],
+            y=labels,
+            mode="markers",
+            name="nominal rank",
             marker={"color": "#222222", "symbol": "diamond-open", "size": 9},
         )
     )
     fig.update_layout(
         xaxis={"title": "rank (1 = most insecure)"},
         yaxis={"autorange": "reversed"},
-        height=max(360, 18 * len(rows) + 80), margin={"l": 170, "r": 20, "t": 20, "b": 50},
+        height=max(360, 18 * len(rows) + 80),
+        margin={"l": 170, "r": 20, "t": 20, "b": 50},
         legend={"orientation": "h", "y": 1.04},
     )
     return fig
@@ -163,18 +191,30 @@ def rank_interval_figure(summary: pd.DataFrame, names: dict[str, str]) -> go.Fig
 def driver_figure(indicators: pd.DataFrame) -> go.Figure:
     """The indicators with the largest share of one country's HSI."""
     top = indicators.head(DRIVER_ROWS).iloc[::-1]
-    colours = ["#e45756" if str(p).startswith("fear") else "#f58518" if str(p).startswith(
-        "want") else "#72b7b2" for p in top["path"]]
+    colours = [
+        "#e45756"
+        if str(p).startswith("fear")
+        else "#f58518"
+        if str(p).startswith("want")
+        else "#72b7b2"
+        for p in top["path"]
+    ]
     fig = go.Figure(
         go.Bar(
-            x=top["points"], y=top["name"], orientation="h", marker_color=colours,
+            x=top["points"],
+            y=top["name"],
+            orientation="h",
+            marker_color=colours,
             customdata=np.stack([top["normalised"], top["share"] * 100], axis=-1),
             hovertemplate="<b>%{y}</b><br>%{x:.2f} points (%{customdata[1]:.1f} % of the score)"
             "<br>normalised value %{customdata[0]:.2f} / 10<extra></extra>",
         )
     )
-    fig.update_layout(xaxis={"title": "points of the HSI (share x score)"},
-                      height=60 + 26 * len(top), margin={"l": 330, "r": 20, "t": 10, "b": 50})
+    fig.update_layout(
+        xaxis={"title": "points of the HSI (share x score)"},
+        height=60 + 26 * len(top),
+        margin={"l": 330, "r": 20, "t": 10, "b": 50},
+    )
     return fig
 
 
@@ -204,16 +244,23 @@ class IndexSection:
         year = _year(context, spec, panel)
         result = build(spec, panel, year=year)
         names_table = countries()
-        names = dict(zip(names_table["iso3"].astype(str), names_table["name"].astype(str),
-                         strict=True))
+        names = dict(
+            zip(names_table["iso3"].astype(str), names_table["name"].astype(str), strict=True)
+        )
         _, _, threshold = quadrant_settings(spec)
         q = quadrants(result)
-        unc = uncertainty(spec, panel, n=REPLICATIONS, seed=context.seed, vary=VARY, year=year,
-                          settings=UncertaintySettings(sobol_n=64))
-        scored = result.scores[spec.root].dropna()
-        focus = str(context.country) if context.country in scored.index else str(
-            scored.idxmax()
+        unc = uncertainty(
+            spec,
+            panel,
+            n=REPLICATIONS,
+            seed=context.seed,
+            vary=VARY,
+            year=year,
+            settings=UncertaintySettings(sobol_n=64),
+            nominal=result,
         )
+        scored = result.scores[spec.root].dropna()
+        focus = str(context.country) if context.country in scored.index else str(scored.idxmax())
 
         counts = q["quadrant"].value_counts()
         gaps = [c for c in threat_coverage(spec) if not c.indicators]
@@ -234,10 +281,12 @@ class IndexSection:
         )
         gap_html = (
             '<div class="callout warn"><strong>Threats not in the score.</strong><ul>'
-            + "".join(f"<li><code>{escape(g.threat)}</code>: {escape(str(g.gap))}</li>"
-                      for g in gaps)
+            + "".join(
+                f"<li><code>{escape(g.threat)}</code>: {escape(str(g.gap))}</li>" for g in gaps
+            )
             + "</ul></div>"
-            if gaps else ""
+            if gaps
+            else ""
         )
         summary = unc.summary()
         ranking = summary.dropna(subset=["rank"]).sort_values("rank").head(20)
@@ -247,9 +296,10 @@ class IndexSection:
                 "HSI": ranking["score"].round(2).to_numpy(),
                 "rank": ranking["rank"].astype(int).to_numpy(),
                 "median rank": ranking["rank_median"].to_numpy(),
-                "5-95 % rank interval": [f"{a:.0f}-{b:.0f}" for a, b in
-                                         zip(ranking["rank_p05"], ranking["rank_p95"],
-                                             strict=True)],
+                "5-95 % rank interval": [
+                    f"{a:.0f}-{b:.0f}"
+                    for a, b in zip(ranking["rank_p05"], ranking["rank_p95"], strict=True)
+                ],
                 "quadrant": q["quadrant"].reindex(ranking.index).astype("string").to_numpy(),
             }
         )
@@ -291,10 +341,12 @@ class IndexSection:
             + figure_html(driver_figure(e.indicators), div_id="hsi-drivers")
         )
         wanted = {d.name: d.title for d in catalog() if d.name in DATASETS}
-        attributions = [line for line in attribution()
-                        if any(line.startswith(title) for title in wanted.values())]
-        return RenderedSection(id=self.id, title=self.title, html=html,
-                               attributions=attributions)
+        attributions = [
+            line
+            for line in attribution()
+            if any(line.startswith(title) for title in wanted.values())
+        ]
+        return RenderedSection(id=self.id, title=self.title, html=html, attributions=attributions)
 
 
 def _sensitivity_html(unc: UncertaintyResult) -> str:
