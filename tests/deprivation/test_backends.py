@@ -105,3 +105,14 @@ def test_scan_errors(tmp_path: Path) -> None:
         scan_microdata(bad)
     with pytest.raises(DataError, match="cannot use data"):
         estimate([1, 2, 3], SPEC)
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb", "pandas"])
+def test_csv_missing_markers_are_missing(tmp_path: Path, backend: str) -> None:
+    # "." (Stata exports), "NA" and empty cells are missing values, dropped listwise and counted.
+    path = tmp_path / "m.csv"
+    path.write_text("a,b\n1,1\n.,1\nNA,0\n0,\n1,0\n0,0\n")
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.5}, k=0.5)
+    result = estimate(scan_microdata(path, backend), spec)  # type: ignore[arg-type]
+    assert result.dropped == 3 and result.missing == {"a": 2, "b": 1}
+    assert result.value("H") == pytest.approx(2 / 3)

@@ -15,6 +15,7 @@ Every backend gives the same numbers (up to floating-point summation order, ~1e-
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,8 @@ Backend = Literal["pandas", "polars", "duckdb", "dask"]
 BACKENDS: tuple[str, ...] = ("pandas", "polars", "duckdb", "dask")
 
 _SCANNABLE = (".parquet", ".pq", ".csv", ".tsv")
+#: Text read as missing in CSV files (empty, NA, and Stata's "." in exports).
+CSV_MISSING = ("", "NA", ".")
 _LABELLED = (".dta", ".sav", ".zsav", ".por", ".xlsx", ".xls", ".xlsm")
 
 
@@ -75,19 +78,31 @@ def scan_microdata(
     if backend == "polars":
         import polars as pl
 
-        return pl.scan_parquet(target) if is_parquet else pl.scan_csv(target, separator=sep)
+        if is_parquet:
+            return pl.scan_parquet(target)
+        return pl.scan_csv(
+            target, separator=sep, null_values=list(CSV_MISSING), infer_schema_length=100_000
+        )
     if backend == "duckdb":
         import duckdb
 
-        con = duckdb.connect(config={"memory_limit": memory_limit})
+        # Spill to the system temporary folder (an in-memory database would use ./.tmp).
+        spill = Path(tempfile.gettempdir()) / "humsec-duckdb"
+        con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(spill)})
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
-        return con.read_parquet(str(target)) if is_parquet else con.read_csv(str(target), sep=sep)
+        if is_parquet:
+            return con.read_parquet(str(target))
+        return con.read_csv(str(target), sep=sep, na_values=list(CSV_MISSING))
     if backend == "dask":
         import dask.dataframe as dd
 
-        return dd.read_parquet(str(target)) if is_parquet else dd.read_csv(str(target), sep=sep)
-    return pd.read_parquet(target) if is_parquet else pd.read_csv(target, sep=sep)
+        if is_parquet:
+            return dd.read_parquet(str(target))
+        return dd.read_csv(str(target), sep=sep, na_values=list(CSV_MISSING))
+    if is_parquet:
+        return pd.read_parquet(target)
+    return pd.read_csv(target, sep=sep, na_values=list(CSV_MISSING))
 
 
 def _read_labelled(path: Path) -> pd.DataFrame:
