@@ -135,8 +135,8 @@ def _raw_values(spec: IndexSpec, data: pd.DataFrame) -> pd.DataFrame:
 
 def _ranks(scores: pd.DataFrame, groups: pd.Series | None) -> pd.DataFrame:
     if groups is None:
-        return scores.rank(ascending=False, method="min").astype("Float64")
-    return scores.groupby(groups.to_numpy()).rank(ascending=False, method="min").astype("Float64")
+        return scores.rank(ascending=False, method="min").astype("Int64")
+    return scores.groupby(groups.to_numpy()).rank(ascending=False, method="min").astype("Int64")
 
 
 @dataclass

@@ -89,6 +89,13 @@ def _node_shares(node: NodeSpec, values: dict[str, float], weights: dict[str, fl
     return {c: float(terms.get(c, 0.0) / total) for c in node.children}
 
 
+def _as_float(value: object) -> float:
+    """A rank (nullable integer) as a float, NaN when missing."""
+    if value is None or value is pd.NA:
+        return float("nan")
+    return float(value)  # type: ignore[arg-type]
+
+
 def explain(result: IndexResult, unit: str) -> Explanation:
     """Split unit ``unit``'s root score into indicator contributions (see module docstring).
 
@@ -142,14 +149,14 @@ def explain(result: IndexResult, unit: str) -> Explanation:
                 "name": n.name or n.code,
                 "level": spec.level_of(n.code),
                 "score": values[n.code],
-                "rank": float(result.ranks.iloc[position][n.code]),
+                "rank": _as_float(result.ranks.iloc[position][n.code]),
                 "share_in_parent": local[n.code],
                 "share": share_of_root[n.code],
             }
             for n in spec.top_down()
         ]
     )
-    rank = float(result.ranks.iloc[position][spec.root])
+    rank = _as_float(result.ranks.iloc[position][spec.root])
     return Explanation(
         unit=unit, score=score, rank=rank, indicators=indicators.reset_index(drop=True),
         nodes=nodes,
