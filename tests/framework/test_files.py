@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from humsec.errors import FrameworkError
 from humsec.framework import default_framework, framework_from_dict, load_framework
@@ -157,3 +159,35 @@ def test_field_errors_and_dangling_references_reported_together(tmp_path: Path) 
     assert "threats[0].hdr_security: 'comunity' is not allowed" in text
     assert "did you mean 'community'" in text
     assert "interlinkages[0].source: unknown threat id 'povrty'" in text
+
+
+# --- fuzz: whatever a user writes, the answer is a Framework or a FrameworkError -------------
+_scalar = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=True),
+    st.sampled_from(["poverty", "crime", "fear", "want", "+", "-1", "", "x y", "#"]),
+)
+_value = st.recursive(
+    _scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["id", "name", "pillar", "source", "target", "sign", "rationale",
+                         "threats", "number", "hdr_security", "other"]), inner, max_size=4),
+    max_leaves=8,
+)
+_document = st.dictionaries(
+    st.sampled_from(["extends", "version", "threats", "groups", "interlinkages", "remove",
+                     "policies", "principles", "securities", "schema_version", "bogus"]),
+    _value,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_document, st.booleans())
+def test_arbitrary_documents_fail_only_with_framework_error(doc: dict, extend: bool) -> None:
+    if extend:
+        doc = {**doc, "extends": "default"}
+    try:
+        framework = framework_from_dict(doc, source="fuzz.yaml")
+    except FrameworkError as error:
+        assert str(error)  # a message, whatever the input
+    else:
+        assert framework.threats  # only a valid framework comes back

@@ -134,11 +134,15 @@ def _check_lists(data: dict[str, Any], source: str) -> None:
 
 
 def _entry_key(section: str, entry: Any) -> Any:
+    """The id (or source/target pair) an entry is merged by; ``None`` when it has none
+    usable, in which case the entry is simply appended and validation reports it."""
     if not isinstance(entry, dict):
         return None
     if section == "interlinkages":
-        return (entry.get("source"), entry.get("target"))
-    return entry.get("id")
+        source, target = entry.get("source"), entry.get("target")
+        return (source, target) if isinstance(source, str) and isinstance(target, str) else None
+    key = entry.get("id")
+    return key if isinstance(key, str) else None
 
 
 def _merge(
@@ -206,6 +210,12 @@ def _removals(value: Any, source: str) -> dict[str, set[Any]]:
                 f"unknown section {section!r} under remove",
                 location=f"{source} remove",
                 hint=did_you_mean(str(section), SECTIONS) or f"sections: {', '.join(SECTIONS)}",
+            )
+        if ids is not None and not isinstance(ids, list):
+            raise FrameworkError(
+                f"remove.{section} must be a list, got {type(ids).__name__}",
+                location=f"{source} remove.{section}",
+                hint=f"e.g. remove: {{{section}: [an_id]}}",
             )
         keys: set[Any] = set()
         for j, item in enumerate(ids or []):

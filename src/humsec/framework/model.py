@@ -479,7 +479,9 @@ def integrity_problems(
             if isinstance(ref, str) and ref not in threat_ids:
                 problems.append((f"{node}.{end}", _unknown(ref, threat_ids, "threat")))
         source, target = link.get("source"), link.get("target")
-        if source is not None and source == target:
+        if not (isinstance(source, str) and isinstance(target, str)):
+            continue  # a missing or non-text end is reported by field validation
+        if source == target:
             problems.append((node, f"a threat cannot link to itself ({source!r})"))
         if (source, target) in seen_links:
             first = _origin(origins, "interlinkages", seen_links[(source, target)])
@@ -490,7 +492,7 @@ def integrity_problems(
         numbers: dict[Any, int] = {}
         for i, entry in _entries(data, section):
             number = entry.get("number")
-            if number is None:
+            if not isinstance(number, int):
                 continue
             if number in numbers:
                 problems.append(
