@@ -239,25 +239,31 @@ def af_measures(
     table = pd.DataFrame(columns)
     for name in _TEXT:
         table[name] = table[name].astype("str")
+    sizes_frame = pd.concat(sizes, ignore_index=True)
+    # Order: k, then total and the subgroups as given, levels in their natural (pre-text)
+    # order, measures as in MEASURES, indicators as in the spec.
+    sub_order = {name: i for i, (name, _) in enumerate(variables)}
+    level_order = {
+        (str(r["subgroup"]), str(r["level"])): i
+        for i, r in sizes_frame[["subgroup", "level"]].iterrows()
+    }
     order = {m: i for i, m in enumerate(MEASURES)}
     ind_order = {"": -1, **{n: i for i, n in enumerate(spec.names)}}
-    table = table.sort_values(
-        ["k", "level", "measure", "indicator"],
-        key=lambda col: (
-            col.map(order)
-            if col.name == "measure"
-            else (col.map(ind_order) if col.name == "indicator" else col)
-        ),
-        kind="stable",
+    keys = pd.DataFrame(
+        {
+            "k": table["k"],
+            "sub": table["subgroup"].map(sub_order),
+            "lev": [
+                level_order[(a, b)] for a, b in zip(table["subgroup"], table["level"], strict=True)
+            ],
+            "meas": table["measure"].map(order),
+            "ind": table["indicator"].map(ind_order),
+        }
     )
-    # Keep "total" first, then the subgroups in the order given.
-    sub_order = {name: i for i, (name, _) in enumerate(variables)}
-    table = table.sort_values(
-        ["k", "subgroup"],
-        key=lambda c: c.map(sub_order) if c.name == "subgroup" else c,
-        kind="stable",
-    ).reset_index(drop=True)
-    return table[TABLE_COLUMNS], psu, missing_by, pd.concat(sizes, ignore_index=True)
+    table = table.iloc[keys.sort_values(list(keys.columns), kind="stable").index].reset_index(
+        drop=True
+    )
+    return table[TABLE_COLUMNS], psu, missing_by, sizes_frame
 
 
 def decomposition_check(table: pd.DataFrame) -> pd.DataFrame:
