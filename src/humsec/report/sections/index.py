@@ -336,8 +336,9 @@ class IndexSection:
             f"{len(scored)}, quadrant <em>{escape(str(q.loc[focus, 'quadrant']))}</em>. "
             "Shares split each node among its children (w x for means, log-shares for "
             "geometric means, INFORM-style shares for the inverted geometric mean) and "
-            "multiply down the tree. Bars: red fear, orange want, teal dignity; each pillar "
-            "weighs a third, so the two dignity indicators carry a sixth each.</p>"
+            "multiply down the tree. Bars: red fear, orange want, teal dignity. The pillars "
+            "have equal weights and dignity has only two indicators, so each of them carries "
+            "a large share.</p>"
             + table_html(node_table, table_id="hsi-pillars")
             + figure_html(driver_figure(e.indicators), div_id="hsi-drivers")
         )
