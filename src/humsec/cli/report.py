@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from humsec.report import ReportContext, select_sections, write_report
+from humsec.report import ReportContext, ordered_sections, select_sections, write_report
 from humsec.report.sections import SECTIONS
 
 console = Console(stderr=True)
@@ -55,10 +55,13 @@ def report(
         console=console,
         transient=False,
     ) as bar:
-        task = bar.add_task("report", total=len(chosen))
+        # The bar names the section being rendered: the one after the section just finished.
+        titles = [s.title for s in ordered_sections(chosen)]
+        task = bar.add_task(titles[0] if titles else "report", total=len(chosen))
 
         def advance(done: int, total: int, title: str) -> None:
-            bar.update(task, completed=done, total=total, description=title)
+            upcoming = titles[done] if done < len(titles) else "assembling the page"
+            bar.update(task, completed=done, total=total, description=upcoming)
 
         path = write_report(out, context, chosen, advance)
     elapsed = time.perf_counter() - started
