@@ -323,6 +323,9 @@ class CountryProfileSection:
                 div_id="profile-threat-bars",
             )
             + "</div>"
+            + '<p class="note">Bars: <span class="pill fear">fear</span> and '
+            '<span class="pill want">want</span> threats; threats without any indicator '
+            "are listed in the table below, not drawn.</p>"
             + table_html(
                 threat_rows,
                 html_columns=["pillar"],
