@@ -46,6 +46,20 @@ def _fused_block_py(
     n_points = table_values.shape[1]
     n_ind = af_gain.shape[0]
     fired = np.zeros(max(n_ind, 1), dtype=np.bool_)
+    # Per-household constants, hoisted out of the pair loop (no divisions in the hot path
+    # except support / total).
+    k_total = np.empty(n_units)
+    k_drop = np.empty(n_units)
+    inv_pc = np.empty(n_units)
+    wb_scale = np.empty(n_units)
+    gap_line = np.empty(n_units)
+    for j in range(n_units):
+        k_total[j] = 1.0 + pi / lam[j]
+        k_drop[j] = 1.0 / (pop[j] * cons[j])
+        inv_pc[j] = 1.0 / lam[j]
+        wb_scale[j] = pop[j] * wb_coef[j]
+        gap_line[j] = cons[j] - poverty_line
+    inv_step = 1.0 / step
     for p in range(n_pairs):
         for j in range(n_units):
             lv = liv[j]
@@ -58,7 +72,7 @@ def _fused_block_py(
             dk = asset_share * assets_exposed[j]
             dy = -math.expm1(log_i) * income[j]
             lj = lam[j]
-            total = dk * (1.0 + pi / lj) + dy
+            total = dk * k_total[j] + dy
             if total <= 0.0:
                 continue
             support = own_support[j]
@@ -78,11 +92,11 @@ def _fused_block_py(
             scale = 1.0 - support / total
             scale = 0.0 if scale < 0.0 else (1.0 if scale > 1.0 else scale)
             c = cons[j]
-            z = scale * ((pi + lj) * dk + lj * dy) / (pop[j] * c)
+            z = scale * ((pi + lj) * dk + lj * dy) * k_drop[j]
             capped = z > z_max
             if capped:
                 z = z_max
-            pos = z / step
+            pos = z * inv_step
             if pos < 0.0:
                 pos = 0.0
             if pos > n_points - 1.0:
@@ -92,12 +106,12 @@ def _fused_block_py(
                 idx = n_points - 2
             r = lam_index[j]
             phi = table_values[r, idx] + (pos - idx) * table_slopes[r, idx]
-            wb = phi * (pop[j] * wb_coef[j])
+            wb = phi * wb_scale[j]
             cons_loss = scale * total
             drop = z * c
-            gap = c - poverty_line
+            gap = gap_line[j]
             pushed = gap > 0.0 and drop > gap
-            years_below = math.log(drop / gap) / lj if pushed else 0.0
+            years_below = math.log(drop / gap) * inv_pc[j] if pushed else 0.0
             w = weight[j]
             wn = w * pop[j]
             year_sums[p, 0] += dk * w
