@@ -173,7 +173,7 @@ def threat_map_figure(
             "yanchor": "top",
             "font": {"size": 14},
         },
-        height=500,
+        height=440,
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
     )
     figure = with_geojson(
