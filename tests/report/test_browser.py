@@ -37,6 +37,8 @@ def test_report_renders_offline_in_chromium(built_report: BuiltReport, tmp_path:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # a 7 MB page with inline plotly.js can take a while on a busy two-core runner
+            page.set_default_timeout(120_000)
 
             def guard(route: sync_api.Route) -> None:
                 if route.request.url.startswith("file:"):
@@ -48,13 +50,13 @@ def test_report_renders_offline_in_chromium(built_report: BuiltReport, tmp_path:
             page.route("**/*", guard)
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(built_report.path.as_uri(), wait_until="load")
-            page.wait_for_selector("#threat-map .main-svg", timeout=60_000)
-            page.wait_for_selector("#profile-trends .main-svg", timeout=60_000)
+            page.wait_for_selector("#threat-map .main-svg", timeout=120_000)
+            page.wait_for_selector("#profile-trends .main-svg", timeout=120_000)
             # every figure of every section rendered
             page.wait_for_function(
                 "Array.from(document.querySelectorAll('.plotly-graph-div'))"
                 ".every(d => d.querySelector('.main-svg'))",
-                timeout=60_000,
+                timeout=120_000,
             )
             n_figures = page.locator(".plotly-graph-div").count()
             # the map drew country shapes from the bundled GeoJSON, not a downloaded basemap
@@ -67,14 +69,14 @@ def test_report_renders_offline_in_chromium(built_report: BuiltReport, tmp_path:
             page.wait_for_function(
                 "document.querySelector('#threat-map .gtitle').textContent"
                 ".includes('Human Development Index')",
-                timeout=20_000,
+                timeout=60_000,
             )
             title = page.locator("#threat-map .gtitle").text_content() or ""
             page.select_option("#threat-map-indicator", "severe_threats")
             page.wait_for_function(
                 "document.querySelector('#threat-map .gtitle').textContent"
                 ".includes('Severe threats')",
-                timeout=20_000,
+                timeout=60_000,
             )
             page.screenshot(path=str(shot))
         finally:
