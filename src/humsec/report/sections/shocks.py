@@ -37,45 +37,87 @@ def _millions(value: float) -> str:
 def exceedance_figure(risk: object) -> go.Figure:
     """Asset and well-being loss against return period (aggregate yearly losses)."""
     fig = go.Figure()
-    for metric, label, colour in (("asset_loss", "asset losses", _ASSET),
-                                  ("wellbeing_loss", "well-being losses", _WELLBEING)):
+    for metric, label, colour in (
+        ("asset_loss", "asset losses", _ASSET),
+        ("wellbeing_loss", "well-being losses", _WELLBEING),
+    ):
         curve = risk.exceedance(metric)  # type: ignore[attr-defined]
         keep = np.isfinite(curve.return_period) & (curve.impact > 0)
-        fig.add_trace(go.Scatter(x=curve.return_period[keep], y=curve.impact[keep] / 1e6,
-                                 mode="lines", name=label, line={"color": colour}))
-    fig.update_layout(xaxis={"type": "log", "title": "return period (years)"},
-                      yaxis={"title": "loss in the year (million PPP $)"},
-                      height=360, margin={"l": 60, "r": 20, "t": 30, "b": 50},
-                      legend={"orientation": "h", "y": 1.1})
+        fig.add_trace(
+            go.Scatter(
+                x=curve.return_period[keep],
+                y=curve.impact[keep] / 1e6,
+                mode="lines",
+                name=label,
+                line={"color": colour},
+            )
+        )
+    fig.update_layout(
+        xaxis={"type": "log", "title": "return period (years)"},
+        yaxis={"title": "loss in the year (million PPP $)"},
+        height=360,
+        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        legend={"orientation": "h", "y": 1.1},
+    )
     return fig
 
 
 def area_figure(by_area: pd.DataFrame) -> go.Figure:
     """Expected annual asset and well-being losses per area."""
-    fig = go.Figure([
-        go.Bar(x=by_area.index, y=by_area["eai_asset_loss"] / 1e6, name="asset losses",
-               marker_color=_ASSET),
-        go.Bar(x=by_area.index, y=by_area["eai_wellbeing_loss"] / 1e6,
-               name="well-being losses", marker_color=_WELLBEING),
-    ])
-    fig.update_layout(barmode="group", yaxis={"title": "expected per year (million PPP $)"},
-                      height=340, margin={"l": 60, "r": 20, "t": 30, "b": 50},
-                      legend={"orientation": "h", "y": 1.1})
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=by_area.index,
+                y=by_area["eai_asset_loss"] / 1e6,
+                name="asset losses",
+                marker_color=_ASSET,
+            ),
+            go.Bar(
+                x=by_area.index,
+                y=by_area["eai_wellbeing_loss"] / 1e6,
+                name="well-being losses",
+                marker_color=_WELLBEING,
+            ),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis={"title": "expected per year (million PPP $)"},
+        height=340,
+        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        legend={"orientation": "h", "y": 1.1},
+    )
     return fig
 
 
 def group_figure(by_group: pd.DataFrame) -> go.Figure:
     """Expected annual asset and well-being loss per person, by vulnerable group."""
     labels = [g.replace("_", " ") for g in by_group.index]
-    fig = go.Figure([
-        go.Bar(y=labels, x=by_group["asset_loss_per_person"], name="asset losses",
-               orientation="h", marker_color=_ASSET),
-        go.Bar(y=labels, x=by_group["wellbeing_loss_per_person"], name="well-being losses",
-               orientation="h", marker_color=_WELLBEING),
-    ])
-    fig.update_layout(barmode="group", xaxis={"title": "expected per person per year (PPP $)"},
-                      height=420, margin={"l": 180, "r": 20, "t": 30, "b": 50},
-                      legend={"orientation": "h", "y": 1.08})
+    fig = go.Figure(
+        [
+            go.Bar(
+                y=labels,
+                x=by_group["asset_loss_per_person"],
+                name="asset losses",
+                orientation="h",
+                marker_color=_ASSET,
+            ),
+            go.Bar(
+                y=labels,
+                x=by_group["wellbeing_loss_per_person"],
+                name="well-being losses",
+                orientation="h",
+                marker_color=_WELLBEING,
+            ),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        xaxis={"title": "expected per person per year (PPP $)"},
+        height=420,
+        margin={"l": 180, "r": 20, "t": 30, "b": 50},
+        legend={"orientation": "h", "y": 1.08},
+    )
     return fig
 
 
@@ -98,20 +140,28 @@ class ShocksSection:
         by_group = risk.by_group()
         small = demo_scenario(APPRAISAL_HOUSEHOLDS, seed)
         measures = load_measures("demo", areas=small.exposure.areas)
-        appraisal = appraise_measures(small, measures, n_years=APPRAISAL_YEARS, seed=seed,
-                                      start_year=START_YEAR, end_year=END_YEAR,
-                                      discount_rate=DISCOUNT_RATE)
+        appraisal = appraise_measures(
+            small,
+            measures,
+            n_years=APPRAISAL_YEARS,
+            seed=seed,
+            start_year=START_YEAR,
+            end_year=END_YEAR,
+            discount_rate=DISCOUNT_RATE,
+        )
         t = appraisal.table
-        measures_table = pd.DataFrame({
-            "measure": [str(i).replace("_", " ") for i in t.index],
-            "kind": [str(k).replace("_", " ") for k in t["kind"]],
-            "people covered (m)": t["people_covered"].to_numpy() / 1e6,
-            "cost PV (m $)": t["cost_pv"].to_numpy() / 1e6,
-            "avoided asset loss / yr (m $)": t["avoided_asset_loss"].to_numpy() / 1e6,
-            "avoided well-being loss / yr (m $)": t["avoided_wellbeing_loss"].to_numpy() / 1e6,
-            "BCR assets": t["bcr_asset"].to_numpy(),
-            "BCR well-being": t["bcr_wellbeing"].to_numpy(),
-        })
+        measures_table = pd.DataFrame(
+            {
+                "measure": [str(i).replace("_", " ") for i in t.index],
+                "kind": [str(k).replace("_", " ") for k in t["kind"]],
+                "people covered (m)": t["people_covered"].to_numpy() / 1e6,
+                "cost PV (m $)": t["cost_pv"].to_numpy() / 1e6,
+                "avoided asset loss / yr (m $)": t["avoided_asset_loss"].to_numpy() / 1e6,
+                "avoided well-being loss / yr (m $)": t["avoided_wellbeing_loss"].to_numpy() / 1e6,
+                "BCR assets": t["bcr_asset"].to_numpy(),
+                "BCR well-being": t["bcr_wellbeing"].to_numpy(),
+            }
+        )
         resilience = by_group["resilience"].to_dict()
         poor_res = float(resilience.get("people_in_poverty", float("nan")))
         m0 = ""
@@ -134,8 +184,12 @@ class ShocksSection:
             f"loss, valued as the consumption loss of an average household, is "
             f"{_millions(s['eai_wellbeing_loss'])} million $ a year: socio-economic resilience "
             f"(asset over well-being losses) is {s['resilience']:.0%}."
-            + (f" For people in poverty it is only {poor_res:.0%}, because each "
-               f"dollar lost costs them far more well-being." if np.isfinite(poor_res) else "")
+            + (
+                f" For people in poverty it is only {poor_res:.0%}, because each "
+                f"dollar lost costs them far more well-being."
+                if np.isfinite(poor_res)
+                else ""
+            )
             + f" Each year about {s['eai_people_pushed_into_poverty'] / 1e3:,.0f} thousand "
             f"people fall below the poverty line for a while.{m0}</p>"
         )
@@ -147,22 +201,28 @@ class ShocksSection:
             f"they avoid well-being losses, not asset losses. The last row applies all measures "
             f"together; its avoided loss is less than the sum of the parts.</p>"
         )
-        html = "".join([
-            intro,
-            "<h3>How often losses of each size come</h3>",
-            figure_html(exceedance_figure(risk), div_id="shocks-exceedance"),
-            "<h3>Expected annual losses by area</h3>",
-            figure_html(area_figure(by_area), div_id="shocks-areas"),
-            "<h3>Well-being versus asset losses by group</h3>",
-            figure_html(group_figure(by_group), div_id="shocks-groups"),
-            "<h3>Risk-reduction measures</h3>",
-            measures_text,
-            table_html(measures_table, caption="Measures, alone and combined",
-                       table_id="shocks-measures"),
-            "<p class=\"note\">Hazard frequencies, intensities and impact functions are "
-            "documented assumptions for a Mozambique-like country (docs/shocks.md); "
-            + escape("; ".join(risk.notes[:3])) + ".</p>",
-        ])
+        html = "".join(
+            [
+                intro,
+                "<h3>How often losses of each size come</h3>",
+                figure_html(exceedance_figure(risk), div_id="shocks-exceedance"),
+                "<h3>Expected annual losses by area</h3>",
+                figure_html(area_figure(by_area), div_id="shocks-areas"),
+                "<h3>Well-being versus asset losses by group</h3>",
+                figure_html(group_figure(by_group), div_id="shocks-groups"),
+                "<h3>Risk-reduction measures</h3>",
+                measures_text,
+                table_html(
+                    measures_table,
+                    caption="Measures, alone and combined",
+                    table_id="shocks-measures",
+                ),
+                '<p class="note">Hazard frequencies, intensities and impact functions are '
+                "documented assumptions for a Mozambique-like country (docs/shocks.md); "
+                + escape("; ".join(risk.notes[:3]))
+                + ".</p>",
+            ]
+        )
         return RenderedSection(
             id=self.id,
             title=self.title,
