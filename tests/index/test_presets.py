@@ -29,6 +29,10 @@ def test_hdi_2022_every_country_to_three_decimals(hdr2022: pd.DataFrame) -> None
     # the data's index is kept; rank 1 is the highest HDI (Switzerland, 0.967)
     assert result.scores.index.equals(published.index)
     assert result.ranks.loc["CHE", "hdi"] == 1
+    # HDI groups and ranks (ties share a rank) equal the published ones for every country
+    data = hdr2022.loc[published.index]
+    assert (result.classes["hdi"].astype(str) == data["pub_group"]).all()
+    assert (result.ranks["hdi"] == data["pub_rank"]).all()
 
 
 def test_hdi_dimension_indices_by_hand(hdr2022: pd.DataFrame) -> None:
