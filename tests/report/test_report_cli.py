@@ -176,3 +176,19 @@ def test_pile_up_table_counts_agree(built_report: BuiltReport) -> None:
     styles = map_styles(built_report.html)
     z = styles["severe_threats"]["trace"]["z"][0]
     assert max(v for v in z if v is not None) == totals[0]
+
+
+def test_indicator_table_year_and_coverage_follow_raw_hdr(built_report: BuiltReport) -> None:
+    hdr = load("hdr")
+    le = hdr[hdr["variable"] == "le"].dropna(subset=["value"])
+    per_year = le.groupby("year")["iso3"].nunique()
+    # latest year with at least 80 % of the best year's country count
+    year = int(per_year[per_year >= 0.8 * per_year.max()].index.max())
+    table = re.search(r'id="indicator-table">.*?</table>', built_report.html, re.S)
+    assert table is not None
+    row = re.search(r"<tr><td>life_expectancy</td>(.*?)</tr>", table.group(0))
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    # name, pillar, threats, unit, direction, year, countries, source
+    assert cells[5] == str(year) and cells[6] == str(per_year[year])
+    assert cells[7] == "hdr:le"
