@@ -213,3 +213,17 @@ def test_area_by_group_cells_are_an_exposure() -> None:
     # Cells in area A lose 20 % of assets per event: women's cell has twice the children's.
     assert by_group["women"] == pytest.approx(2 * by_group["children"])
     assert "indigenous_peoples" not in by_group.index
+
+
+def test_every_year_metric_is_available_by_area_and_poverty_by_group() -> None:
+    from humsec.shocks import demo_scenario
+
+    risk = simulate(demo_scenario(800), 60, seed=6)
+    for metric in risk.year.columns:
+        np.testing.assert_allclose(risk.eai(metric, "area").sum(), risk.eai(metric).iloc[0],
+                                   rtol=1e-9, atol=1e-12)
+    # Everybody is either a woman/girl or not, so women's share of poverty person-years is at
+    # most the total; people in poverty never get pushed below the line (they start below).
+    groups = risk.eai("poverty_person_years", "group")
+    assert 0 < groups["women"] <= risk.eai("poverty_person_years").iloc[0]
+    assert groups["people_in_poverty"] == 0.0

@@ -70,7 +70,8 @@ YEAR_METRICS = (
 )
 UNIT_METRICS = ("asset_loss", "income_loss", "consumption_loss", "wellbeing_loss",
                 "pushed_into_poverty", "poverty_years")
-GROUP_METRICS = ("asset_loss", "wellbeing_loss", "people_pushed_into_poverty")
+GROUP_METRICS = ("asset_loss", "wellbeing_loss", "people_pushed_into_poverty",
+                 "poverty_person_years")
 HAZARD_METRICS = ("asset_loss", "wellbeing_loss")
 _ALMOST_ONE = 1.0 - 1e-15
 
@@ -397,6 +398,7 @@ def _evaluate_block_fused(block: _Block, la: np.ndarray, li: np.ndarray, u: _Uni
     dk_w = np.zeros(shape)
     wb_w = np.zeros(shape)
     pushed_w = np.zeros(shape)
+    years_w = np.zeros(shape)
     fused_block(
         la_pl, li_pl, ins_la, ins_li, liv, u.assets_exposed[sl], u.assets[sl], u.income[sl],
         lam, u.pop[sl], u.cons[sl], u.wb_coef[sl], u.savings[sl] + u.remit[sl],
@@ -407,17 +409,19 @@ def _evaluate_block_fused(block: _Block, la: np.ndarray, li: np.ndarray, u: _Uni
         bool(np.any(u.sp_share[sl] > 0) or np.any(u.sp_pc[sl] > 0)),
         bool(np.any(u.cover[sl] > 0)), ins_all, has_fix, fa, fi,
         af_on, base, poor, valid_w, k, gain, rule_ind, rule_trig, rule_thr,
-        year_sums, unit_sums, dk_w, wb_w, pushed_w,
+        year_sums, unit_sums, dk_w, wb_w, pushed_w, years_w,
     )
     # Group and livelihood totals are small matrix products (BLAS), as in the numpy block.
     mix = _mix(u, sl, liv, n_liv)
     dk_mix = dk_w @ mix
     wb_mix = wb_w @ mix
     pushed_groups = np.zeros((n_pairs, n_g))
+    years_groups = np.zeros((n_pairs, n_g))
     rows = np.flatnonzero(pushed_w.any(axis=1))
     if rows.size:
         pushed_groups[rows] = pushed_w[rows] @ u.groups[sl]
-    group_sums = np.stack([dk_mix[:, :n_g], wb_mix[:, :n_g], pushed_groups])
+        years_groups[rows] = years_w[rows] @ u.groups[sl]
+    group_sums = np.stack([dk_mix[:, :n_g], wb_mix[:, :n_g], pushed_groups, years_groups])
     return _BlockResult(block.pairs, block.start, block.stop, year_sums, unit_sums,
                         group_sums, _hazard_attribution(la_h, li_h, dk_mix[:, n_g:],
                                                         wb_mix[:, n_g:]))
@@ -533,10 +537,13 @@ def _evaluate_block(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
     dk_mix = dk @ mix
     wb_mix = wb @ mix
     pushed_groups = np.zeros((shape[0], n_g))
+    years_groups = np.zeros((shape[0], n_g))
     rows = np.flatnonzero(pushed.any(axis=1))
     if rows.size:
-        pushed_groups[rows] = pushed[rows].astype(float) @ (u.groups[sl] * w[:, None])
-    group_sums = np.stack([dk_mix[:, :n_g], wb_mix[:, :n_g], pushed_groups])
+        members = u.groups[sl] * w[:, None]
+        pushed_groups[rows] = pushed[rows].astype(float) @ members
+        years_groups[rows] = years_below[rows] @ members
+    group_sums = np.stack([dk_mix[:, :n_g], wb_mix[:, :n_g], pushed_groups, years_groups])
     hazard_sums = _hazard_attribution(la_h, li_h, dk_mix[:, n_g:], wb_mix[:, n_g:])
     detail = None
     if detail_row is not None:
@@ -706,7 +713,9 @@ def simulate(
     if deprivations is None:
         year = year.drop(columns=["mpi_m0_change", "mpi_h_change"])
     area_year = {}
-    for name, j in (("asset_loss", 0), ("wellbeing_loss", 3), ("people_pushed_into_poverty", 5)):
+    for j, name in enumerate(YEAR_METRICS):
+        if name not in year.columns:
+            continue
         grid = np.zeros((n_years, len(areas)))
         grid[pair_year, pair_area] = year_sums[:, j]
         area_year[name] = grid

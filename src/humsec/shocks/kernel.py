@@ -39,7 +39,7 @@ def _fused_block_py(
     af_k: float, af_gain: np.ndarray, rule_indicator: np.ndarray, rule_trigger: np.ndarray,
     rule_threshold: np.ndarray,
     year_sums: np.ndarray, unit_sums: np.ndarray, dk_w: np.ndarray, wb_w: np.ndarray,
-    pushed_w: np.ndarray,
+    pushed_w: np.ndarray, years_w: np.ndarray,
 ) -> None:
     n_pairs = la_pl.shape[0]
     n_units = liv.shape[0]
@@ -137,6 +137,7 @@ def _fused_block_py(
             wb_w[p, j] = wb * w
             if pushed:
                 pushed_w[p, j] = w
+                years_w[p, j] = years_below * w
             if af_on:
                 for k in range(n_ind):
                     fired[k] = False

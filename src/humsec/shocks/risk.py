@@ -146,6 +146,7 @@ class ShockRisk:
             "eai_asset_loss": self.eai("asset_loss", "group"),
             "eai_wellbeing_loss": self.eai("wellbeing_loss", "group"),
             "pushed_into_poverty_per_year": self.eai("people_pushed_into_poverty", "group"),
+            "poverty_person_years_per_year": self.eai("poverty_person_years", "group"),
         })
         pos = people.where(people > 0)
         out["asset_loss_per_person"] = out["eai_asset_loss"] / pos
@@ -162,6 +163,7 @@ class ShockRisk:
             "eai_asset_loss": self.eai("asset_loss", "area"),
             "eai_wellbeing_loss": self.eai("wellbeing_loss", "area"),
             "pushed_into_poverty_per_year": self.eai("people_pushed_into_poverty", "area"),
+            "poverty_person_years_per_year": self.eai("poverty_person_years", "area"),
         })
         out["resilience"] = self.resilience("area")
         rp = self.at_return_periods([20, 100], "asset_loss", "area")
