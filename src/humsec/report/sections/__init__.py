@@ -15,7 +15,16 @@ from humsec.report.sections.index import INDEX_SECTION
 from humsec.report.sections.shocks import SHOCKS
 from humsec.report.sections.threat_map import THREAT_MAP
 
-SECTIONS: list[Section] = [THREAT_MAP, COUNTRY_PROFILE, SHOCKS, ATTRIBUTION]
-SECTIONS.append(FRAMEWORK)
-SECTIONS.append(DEPRIVATION)
-SECTIONS.insert(1, INDEX_SECTION)
+# The order follows the approach's questions: who is threatened by what, where (countries),
+# where threats pile up on the same people, what shocks would undo, then the framework's lens
+# on links between threats and on programmes. Attribution is a closing section: always last.
+SECTIONS: list[Section] = [
+    THREAT_MAP,
+    INDEX_SECTION,
+    COUNTRY_PROFILE,
+    DEPRIVATION,
+    SHOCKS,
+    FRAMEWORK,
+    ATTRIBUTION,
+]
+# Capabilities append further sections below this line.
