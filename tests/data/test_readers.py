@@ -143,6 +143,19 @@ def test_blank_lines_are_skipped_and_remembered(tmp_path: Path) -> None:
     assert frame["a"].tolist() == [1, 3]
     assert frame.attrs["blank_lines"] == (3,)
     assert file_lines(frame, [0, 1]).tolist() == [2, 4]
+    # a line of spaces and tabs is blank too (pandas skips it), not a ragged row
+    spaces = read_table(write(tmp_path / "s.csv", "a,b\r\n1,2\r\n \t \r\n3,4\r\n"))
+    assert spaces["b"].tolist() == [2, 4] and spaces.attrs["blank_lines"] == (3,)
+    # but a line of empty fields is a row of missing values
+    empty = read_table(write(tmp_path / "e.csv", "a,b\n1,2\n,\n"))
+    assert empty["a"].isna().tolist() == [False, True]
+
+
+def test_old_mac_line_ends(tmp_path: Path) -> None:
+    frame = read_table(write(tmp_path / "m.csv", "a,b\r1,2\r3,4\r"))
+    assert frame["b"].tolist() == [2, 4]
+    with pytest.raises(DataError, match="line 3 has 3 fields"):
+        read_table(write(tmp_path / "r.csv", "a,b\r1,2\r3,4,5\r"))
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -493,3 +506,26 @@ def test_round_trip_of_what_pandas_writes(
     assert list(back.columns) == list(frame.columns)
     for column in frame.columns:
         assert back[column].tolist() == frame[column].tolist(), column
+
+
+# --- fuzz: any bytes in a .csv give a table or a DataError ----------------------------------
+_BYTES = st.one_of(
+    st.binary(max_size=120),
+    st.text(alphabet='ab1é,;\t|"\n\r #+', max_size=80).map(lambda s: s.encode("utf-8")),
+    st.text(alphabet='ab1é,;"\n', max_size=60).map(lambda s: s.encode("utf-16")),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_BYTES)
+def test_any_bytes_give_a_table_or_a_data_error(
+    tmp_path_factory: pytest.TempPathFactory, raw: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("fz") / "f.csv"
+    path.write_bytes(raw)
+    try:
+        frame = read_table(path)
+    except DataError as error:
+        assert str(path) in str(error)
+    else:
+        assert len(frame) >= 1 and frame.attrs["source"] == str(path)

@@ -383,7 +383,8 @@ def sniff_delimiter(text: str, suffix: str = ".csv") -> str:
     scores: list[tuple[int, int, int, int, str]] = []
     single: list[str] = []
     for order, candidate in enumerate(DELIMITERS):
-        counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=candidate) if r]
+        rows = csv.reader(io.StringIO(sample, newline=""), delimiter=candidate)
+        counts = [len(r) for r in rows if r]
         if counts and all(c == 1 for c in counts):
             single.append(candidate)
         if not counts or counts[0] < 2:
@@ -416,13 +417,13 @@ def _read_text(
                 hint="check that the file is a complete gzip archive",
             ) from None
     text, used = decode_bytes(raw, encoding=encoding, source=str(file))
-    if text.isspace():
+    if not text or text.isspace():
         raise DataError(
             "the file holds only blank lines", location=str(file), hint="export the table again"
         )
     head_text = text[: 1 << 16]
     sep = delimiter or sniff_delimiter(head_text, suffix)
-    head = list(itertools.islice(csv.reader(io.StringIO(head_text), delimiter=sep), 26))
+    head = list(itertools.islice(csv.reader(io.StringIO(head_text, newline=""), delimiter=sep), 26))
     records = [r for r in head if r]
     tag_index = find_hashtag_row(records) if hxl is not False else None
     if hxl and tag_index is None:
@@ -435,6 +436,12 @@ def _read_text(
     header_pos = 0 if tag_index is None else tag_index
     layout = _layout(raw, text, used, sep)
     nonblank = np.flatnonzero(layout.counts > 0)
+    if nonblank.size <= header_pos:
+        raise DataError(
+            "the file holds no header row: every line is blank or whitespace",
+            location=str(file),
+            hint="export the table again; the first non-blank line must name the columns",
+        )
     header_record = int(nonblank[header_pos])
     expected = int(layout.counts[header_record])
     body = layout.counts[header_record + 1:]
@@ -487,6 +494,12 @@ def _read_text(
             location=str(file),
             hint="check quoting on the line named; quote values that contain the separator",
         ) from None
+    if frame.empty:
+        raise DataError(
+            "the file has a header but no data rows (only blank lines follow it)",
+            location=str(file),
+            hint="export the table again with its data",
+        )
     blank = np.flatnonzero(body == 0)[:1000] + header_record + 1
     frame.attrs.update(
         format="csv",
@@ -547,14 +560,24 @@ def _layout(raw: bytes, text: str, encoding: str, sep: str, *, fast: bool = True
         scanned = _layout_bytes(raw, sep)
         if scanned is not None:
             return scanned
-    counts = np.fromiter(map(len, csv.reader(io.StringIO(text), delimiter=sep)), dtype=np.int64)
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    counts = np.fromiter(map(_width, records), dtype=np.int64)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     ends = np.fromiter((reader.line_num for _ in reader), dtype=np.int64, count=counts.size)
     starts = np.concatenate([[1], ends[:-1] + 1]) if ends.size else ends
     return _Layout(counts, starts, fast=False)
 
 
+def _width(record: list[str]) -> int:
+    """Fields in a csv record, 0 for a line pandas skips as blank (only spaces and tabs)."""
+    if len(record) == 1 and record[0] and not record[0].strip(" \t"):
+        return 0  # a quoted empty value ('""') is data, not a blank line
+    return len(record)
+
+
 def _layout_bytes(raw: bytes, sep: str) -> _Layout | None:
+    if raw.count(b"\r") != raw.count(b"\r\n"):
+        return None  # old Mac line ends (a lone CR): the csv module splits those lines
     data = np.frombuffer(raw, dtype=np.uint8)
     newlines = np.flatnonzero(data == 10)
     if b'"' in raw:
@@ -575,6 +598,13 @@ def _layout_bytes(raw: bytes, sep: str) -> _Layout | None:
     length = ends - starts
     last = data[np.maximum(ends - 1, 0)]
     length = length - ((length > 0) & (last == 13))
+    # Lines without a separator that hold only spaces and tabs are blank to pandas too.
+    maybe_blank = np.flatnonzero((n_sep == 0) & (length > 0))
+    if maybe_blank.size:
+        text_bytes = ~np.isin(data, np.array([9, 10, 13, 32], dtype=np.uint8))
+        bounds = np.column_stack([starts[maybe_blank], ends[maybe_blank]]).ravel()
+        sums = np.add.reduceat(np.append(text_bytes, False), bounds, dtype=np.int64)[::2]
+        length[maybe_blank[sums == 0]] = 0
     counts = np.where(length > 0, n_sep + 1, 0).astype(np.int64)
     lines = np.searchsorted(newlines, starts) + 1
     return _Layout(counts, lines.astype(np.int64), fast=True)
