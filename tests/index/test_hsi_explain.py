@@ -48,6 +48,16 @@ def test_every_threat_covered_or_gap_explained() -> None:
     assert gaps == {"crime", "environmental_degradation"}
 
 
+def test_unknown_threat_id_is_an_error() -> None:
+    from humsec.errors import SpecError
+
+    spec = load_preset("hsi")
+    first = spec.indicators[0].model_copy(update={"threats": ["armed_conflit"]})
+    bad = spec.model_copy(update={"indicators": [first, *spec.indicators[1:]]})
+    with pytest.raises(SpecError, match="did you mean 'armed_conflict'"):
+        threat_coverage(bad)
+
+
 def test_hsi_builds_on_bundled_data(hsi_result) -> None:  # type: ignore[no-untyped-def]
     assert hsi_result.year == 2023
     scores = hsi_result.scores

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from humsec.errors import SpecError
+from humsec.errors import SpecError, did_you_mean
 from humsec.index.build import IndexResult
 from humsec.index.spec import IndexSpec
 
@@ -91,9 +91,26 @@ def threat_coverage(spec: IndexSpec) -> list[ThreatCoverage]:
     """
     from humsec.framework import load_framework
 
+    threats = load_framework().threats
+    known = [t.id for t in threats]
     gaps = spec.metadata.get("gaps", {}) or {}
+    for ind in spec.indicators:
+        for name in ind.threats:
+            if name not in known:
+                raise SpecError(
+                    f"unknown threat id {name!r}",
+                    location=f"index spec {spec.code!r}, indicator {ind.code!r}, threats",
+                    hint=did_you_mean(name, known) or f"threat ids: {', '.join(known)}",
+                )
+    for name in gaps:
+        if name not in known:
+            raise SpecError(
+                f"gap given for unknown threat id {name!r}",
+                location=f"index spec {spec.code!r}, metadata.gaps",
+                hint=did_you_mean(str(name), known) or f"threat ids: {', '.join(known)}",
+            )
     out = []
-    for threat in load_framework().threats:
+    for threat in threats:
         codes = tuple(i.code for i in spec.indicators if threat.id in i.threats)
         reason = None if codes else str(gaps.get(threat.id, "not covered"))
         out.append(ThreatCoverage(threat.id, threat.pillar, codes, reason))
