@@ -706,7 +706,7 @@ def simulate(
 
     def by_year(values: np.ndarray) -> np.ndarray:
         return np.stack([np.bincount(pair_year, values[:, j], minlength=n_years)
-                         for j in range(values.shape[1])], axis=1)
+                         for j in range(values.shape[1])], axis=1).astype(float)
 
     year = pd.DataFrame(by_year(year_sums), columns=list(YEAR_METRICS))
     year.index.name = "year"
