@@ -576,9 +576,11 @@ def _width(record: list[str]) -> int:
 
 
 def _layout_bytes(raw: bytes, sep: str) -> _Layout | None:
-    if raw.count(b"\r") != raw.count(b"\r\n"):
-        return None  # old Mac line ends (a lone CR): the csv module splits those lines
     data = np.frombuffer(raw, dtype=np.uint8)
+    if b"\r" in raw:
+        after_cr = np.flatnonzero(data == 13) + 1
+        if after_cr[-1] >= data.size or (data[after_cr] != 10).any():
+            return None  # old Mac line ends (a lone CR): the csv module splits those lines
     newlines = np.flatnonzero(data == 10)
     if b'"' in raw:
         # uint8 running sum wraps at 256, which keeps its parity
