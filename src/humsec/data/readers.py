@@ -583,12 +583,13 @@ def _layout_bytes(raw: bytes, sep: str) -> _Layout | None:
             return None  # old Mac line ends (a lone CR): the csv module splits those lines
     newlines = np.flatnonzero(data == 10)
     if b'"' in raw:
-        # uint8 running sum wraps at 256, which keeps its parity
-        outside = (np.cumsum(data == ord('"'), dtype=np.uint8) & 1) == 0
-        if not outside[-1]:
+        # A byte is outside quotes when an even number of '"' precede it.
+        quotes = np.flatnonzero(data == ord('"'))
+        if quotes.size % 2:
             return None  # an unclosed quote: let the csv module report it
-        terminators = newlines[outside[newlines]]
-        seps = np.flatnonzero((data == ord(sep)) & outside)
+        terminators = newlines[(np.searchsorted(quotes, newlines) & 1) == 0]
+        seps = np.flatnonzero(data == ord(sep))
+        seps = seps[(np.searchsorted(quotes, seps) & 1) == 0]
     else:
         terminators = newlines
         seps = np.flatnonzero(data == ord(sep))
