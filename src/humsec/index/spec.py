@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from humsec.errors import SpecError, did_you_mean
+from humsec.index.expression import parse_expression
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 Transform = Literal["none", "log", "log1p"]
@@ -387,8 +388,6 @@ class IndexSpec(_Strict):
                     location=f"{source}: indicator {indicator.code!r}",
                     hint="weights must be >= 0",
                 )
-        from humsec.index.expression import parse_expression
-
         for node in self.nodes:
             if node.method == "custom":
                 parse_expression(
