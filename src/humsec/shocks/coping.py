@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from humsec.shocks.threats import GROUP_IDS
+from humsec.shocks.threats import unknown_groups_message
 
 __all__ = ["Coping", "Insurance", "SocialProtection"]
 
@@ -59,9 +59,9 @@ class SocialProtection(BaseModel):
     @classmethod
     def _groups(cls, value: str | list[str]) -> str | list[str]:
         if isinstance(value, list):
-            bad = [g for g in value if g not in GROUP_IDS]
-            if bad:
-                raise ValueError(f"unknown group id(s) {bad}; use {list(GROUP_IDS)}")
+            message = unknown_groups_message(value)
+            if message is not None:
+                raise ValueError(message)
         return value
 
 

@@ -48,7 +48,7 @@ from humsec.shocks.hazards import HazardModel, Occurrences, simulate_occurrences
 from humsec.shocks.kernel import HAVE_NUMBA, fused_block
 from humsec.shocks.multidimensional import ShockDeprivations
 from humsec.shocks.risk import ShockRisk
-from humsec.shocks.threats import GROUP_IDS
+from humsec.shocks.threats import group_ids
 from humsec.shocks.vulnerability import ImpactFunctionSet
 from humsec.shocks.wellbeing import PhiTable
 
@@ -194,7 +194,7 @@ def _group_matrix(scenario: Scenario) -> tuple[np.ndarray, list[str]]:
     cols = {"people_in_poverty": pop * poor}
     for g in exp.groups.columns:
         cols[str(g)] = exp.groups[g].to_numpy(dtype=float)
-    names = [g for g in GROUP_IDS if g in cols]
+    names = [g for g in group_ids() if g in cols]
     return np.stack([cols[g] for g in names], axis=1), names
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.errors import ColumnError, DataError
-from humsec.shocks.threats import GROUP_IDS
+from humsec.shocks.threats import group_ids, unknown_groups_message
 
 __all__ = ["OLDER_AGE", "Exposure", "exposure_from_survey"]
 
@@ -133,14 +133,11 @@ class Exposure:
         if groups is None:
             if "group" in frame.columns:
                 labels = frame["group"].astype(str).to_numpy()
-                unknown = sorted(set(labels) - set(GROUP_IDS) - {"none", "general"})
-                if unknown:
-                    raise ColumnError(
-                        f"unknown group id(s) {unknown[:10]}",
-                        location=f"{location}:group",
-                        hint=f"use one of {list(GROUP_IDS)} or 'general'",
-                    )
-                present = [g for g in GROUP_IDS if g in set(labels) and g != "people_in_poverty"]
+                message = unknown_groups_message(sorted(set(labels) - {"none", "general"}))
+                if message is not None:
+                    raise ColumnError(message, location=f"{location}:group",
+                                      hint="use a framework group id, or 'general' for none")
+                present = [g for g in group_ids() if g in set(labels) and g != "people_in_poverty"]
                 groups = pd.DataFrame(
                     {g: np.where(labels == g, units["population"], 0.0) for g in present}
                 )
@@ -149,10 +146,10 @@ class Exposure:
         elif len(groups) != len(units):
             raise DataError("groups must have one row per exposure unit", location=location)
         groups = groups.reset_index(drop=True)
-        bad_cols = [c for c in groups.columns if c not in GROUP_IDS]
-        if bad_cols:
-            raise ColumnError(f"unknown group column(s) {bad_cols}", location=f"{location} groups",
-                              hint=f"use group ids {list(GROUP_IDS)}")
+        message = unknown_groups_message(str(c) for c in groups.columns)
+        if message is not None:
+            raise ColumnError(message, location=f"{location} groups",
+                              hint="name each group column by its framework group id")
         if deprivations is not None:
             deprivations = deprivations.reset_index(drop=True)
             if len(deprivations) != len(units):
@@ -269,8 +266,8 @@ def exposure_from_survey(
         group_cols["returnees"] = count(disp == "returnee")
     if "remote" in df:
         group_cols["people_in_remote_areas"] = count(df["remote"].to_numpy() == 1)
-    ordered = {g: group_cols[g] for g in GROUP_IDS if g in group_cols}
-    absent_groups = [g for g in GROUP_IDS if g not in ordered and g != "people_in_poverty"]
+    ordered = {g: group_cols[g] for g in group_ids() if g in group_cols}
+    absent_groups = [g for g in group_ids() if g not in ordered and g != "people_in_poverty"]
     if absent_groups:
         notes.append(f"no survey column for group(s) {absent_groups}: not reported")
     dep_cols = [c for c in df.columns if str(c).startswith("d_")]

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from humsec.errors import SpecError
 from humsec.shocks.engine import IntensityChange, Scenario, unit_uniform
-from humsec.shocks.threats import GROUP_IDS
+from humsec.shocks.threats import unknown_groups_message
 
 __all__ = [
     "MEASURE_KINDS",
@@ -78,9 +78,9 @@ class Target(BaseModel):
     @field_validator("groups")
     @classmethod
     def _groups(cls, value: list[str] | None) -> list[str] | None:
-        bad = [g for g in value or [] if g not in GROUP_IDS]
-        if bad:
-            raise ValueError(f"unknown group id(s) {bad}; use {list(GROUP_IDS)}")
+        message = unknown_groups_message(value or [])
+        if message is not None:
+            raise ValueError(message)
         return value
 
 

@@ -1,74 +1,66 @@
 """Framework threat ids a shock may carry, and vulnerable-group ids losses are reported by.
 
-The ids are the shared human-security vocabulary (``humsec.framework``). When the framework file
-loads, its threats are used, so a user who extends the framework can add threats; when it cannot
-be loaded the agreed default vocabulary below is used.
+The ids come from the bundled human-security framework (:func:`humsec.framework.default_framework`,
+the foundation layer), so the shocks engine and the framework cannot drift apart: a threat or group
+added to the framework file is accepted here without a code change. There is no fallback copy; the
+bundled framework always loads (its own tests guard it).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Iterable
 
-from humsec.errors import HumsecError, SpecError, did_you_mean
+from humsec.errors import SpecError, did_you_mean
+from humsec.framework import default_framework
 
-__all__ = ["FEAR_THREATS", "GROUP_IDS", "WANT_THREATS", "check_threat", "known_threats"]
-
-#: Threats of fear (the shared vocabulary): the shocks of downside risk.
-FEAR_THREATS: tuple[str, ...] = (
-    "armed_conflict",
-    "terrorism",
-    "crime",
-    "disasters",
-    "environmental_degradation",
-    "infectious_disease",
-    "economic_crisis",
-    "political_repression",
-)
-#: Threats of want.
-WANT_THREATS: tuple[str, ...] = (
-    "poverty",
-    "hunger",
-    "lack_of_education",
-    "lack_of_health_care",
-    "lack_of_basic_infrastructure",
-)
-#: Vulnerable groups, in the framework's order.
-GROUP_IDS: tuple[str, ...] = (
-    "people_in_poverty",
-    "persons_with_disabilities",
-    "indigenous_peoples",
-    "ethnic_minorities",
-    "older_people",
-    "women",
-    "children",
-    "refugees",
-    "internally_displaced",
-    "returnees",
-    "people_in_remote_areas",
-)
+__all__ = [
+    "check_threat",
+    "fear_threats",
+    "group_ids",
+    "threat_ids",
+    "unknown_groups_message",
+]
 
 
-@lru_cache(maxsize=1)
-def known_threats() -> tuple[str, ...]:
-    """Threat ids accepted on events: the framework's threats, else the shared vocabulary."""
-    ids = set(FEAR_THREATS) | set(WANT_THREATS)
-    try:
-        from humsec.framework import default_framework
+def threat_ids() -> tuple[str, ...]:
+    """All framework threat ids (fear and want), in the framework's order."""
+    return default_framework().threat_ids
 
-        ids |= {t.id for t in default_framework().threats}
-    except (HumsecError, ImportError, AttributeError):
-        # The framework file is optional here: the shared vocabulary is always valid.
-        pass
-    return tuple(sorted(ids))
+
+def fear_threats() -> tuple[str, ...]:
+    """Threat ids on the freedom-from-fear side: the shocks of downside risk."""
+    return tuple(t.id for t in default_framework().threats_by_pillar("fear"))
+
+
+def group_ids() -> tuple[str, ...]:
+    """Vulnerable-group ids, in the framework's order (results by group follow this order)."""
+    return default_framework().group_ids
 
 
 def check_threat(threat: str, *, location: str) -> str:
     """Return ``threat`` if it is a framework threat id, else raise :class:`SpecError`."""
-    if threat not in known_threats():
+    known = threat_ids()
+    if threat not in known:
         raise SpecError(
             f"unknown threat id {threat!r}",
             location=location,
-            hint=did_you_mean(threat, known_threats())
-            or f"use a framework threat id such as {', '.join(FEAR_THREATS[:4])}",
+            hint=did_you_mean(threat, known)
+            or f"use a framework threat id such as {', '.join(fear_threats()[:4])}",
         )
     return threat
+
+
+def unknown_groups_message(groups: Iterable[str]) -> str | None:
+    """A message naming the ids in ``groups`` that are not framework groups (``None`` if all are).
+
+    Each unknown id carries its close matches; pydantic validators raise it as ``ValueError`` so
+    that :func:`humsec.shocks.spec.parse_spec` reports it with its spec node.
+    """
+    known = group_ids()
+    bad = [g for g in groups if g not in known]
+    if not bad:
+        return None
+    guesses = "; ".join(f"{g!r}: {did_you_mean(g, known)}" for g in bad if did_you_mean(g, known))
+    return (f"unknown group id(s) {bad}" + (f" ({guesses})" if guesses else "")
+            + f"; framework groups: {list(known)}")
+
