@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from humsec.index import bundled_data, load_preset, uncertainty
+from humsec.errors import SpecError
+from humsec.index import bundled_data, compound_probability, load_preset, uncertainty
 from humsec.index.aggregation import aggregate
 from humsec.index.spec import NodeSpec
 
@@ -54,8 +55,20 @@ def test_missing_child_is_never_zero(x: np.ndarray, drop: int) -> None:
 
 def test_hsi_uncertainty_with_default_choices() -> None:
     spec = load_preset("hsi")
-    result = uncertainty(spec, bundled_data("hsi"), n=60, seed=5, year=2023, sobol=False)
+    panel = bundled_data("hsi")
+    result = uncertainty(spec, panel, n=60, seed=5, year=2023, sobol=False,
+                         record=("fear", "want"))
     summary = result.summary().dropna(subset=["rank"])
     assert len(summary) == 193
     assert result.vary == ["weights", "normalisation", "aggregation"]
     assert summary["score_p05"].between(0, 10).all() and summary["score_p95"].between(0, 10).all()
+    # compound-insecurity share: by hand from the recorded pillars
+    p = compound_probability(result)
+    fear, want = result.node_scores["fear"], result.node_scores["want"]
+    col = list(result.units).index("KEN")
+    assert p["KEN"] == np.mean((fear[:, col] >= 5) & (want[:, col] >= 5))
+    assert p.dropna().between(0, 1).all() and np.isnan(p["ABW"])
+    # the nominal quadrant agrees with the majority of runs for clear cases
+    assert p["SOM"] > 0.9 and p["NOR"] == 0.0
+    with pytest.raises(SpecError, match="did you mean 'fear'"):
+        uncertainty(spec, panel, n=5, year=2023, sobol=False, record=("feer",))

@@ -18,6 +18,7 @@ from humsec.index import (
     UncertaintySettings,
     build,
     bundled_data,
+    compound_probability,
     default_year,
     explain,
     list_presets,
@@ -27,6 +28,7 @@ from humsec.index import (
     threat_coverage,
     uncertainty,
 )
+from humsec.index.hsi import quadrant_settings
 from humsec.index.uncertainty import FACTORS
 
 app = typer.Typer(
@@ -248,9 +250,12 @@ def uncertainty_command(
     except ValueError as error:
         raise SpecError(f"invalid uncertainty option: {error}", location="command line",
                         hint="see humsec index uncertainty --help") from None
+    record = quadrant_settings(spec)[:2] if "quadrants" in spec.metadata else ()
     result = uncertainty(spec, frame, n=n, seed=seed, vary=_split(vary) or [], year=chosen,
-                         settings=settings, sobol=sobol)
+                         settings=settings, sobol=sobol, record=record)
     summary = result.summary()
+    if record:
+        summary["p_compound"] = compound_probability(result)
     console.print(_table(summary.head(top),
                          f"{spec.name or spec.code}: {n} replications, varying "
                          f"{', '.join(result.vary) or 'nothing'} (seed {seed})"))

@@ -11,7 +11,13 @@ Public API::
 
 from humsec.index.build import IndexResult, build, coverage_by_year, default_year
 from humsec.index.explain import Explanation, explain
-from humsec.index.hsi import QUADRANTS, ThreatCoverage, quadrants, threat_coverage
+from humsec.index.hsi import (
+    QUADRANTS,
+    ThreatCoverage,
+    compound_probability,
+    quadrants,
+    threat_coverage,
+)
 from humsec.index.presets import bundled_data, list_presets, load_preset, preset_text
 from humsec.index.spec import (
     ClassBins,
@@ -40,6 +46,7 @@ __all__ = [
     "UncertaintySettings",
     "build",
     "bundled_data",
+    "compound_probability",
     "coverage_by_year",
     "default_year",
     "explain",

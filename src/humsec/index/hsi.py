@@ -24,6 +24,7 @@ import pandas as pd
 from humsec.errors import SpecError, did_you_mean
 from humsec.index.build import IndexResult
 from humsec.index.spec import IndexSpec
+from humsec.index.uncertainty import UncertaintyResult
 
 QUADRANTS = ("compound insecurity", "fear-driven", "want-driven", "lower insecurity")
 
@@ -71,6 +72,28 @@ def quadrants(result: IndexResult, *, threshold: float | None = None) -> pd.Data
     )
     out["compound"] = pd.Series(high_x & high_y, index=out.index, dtype="boolean").mask(missing)
     return out
+
+
+def compound_probability(unc: UncertaintyResult, *, threshold: float | None = None) -> pd.Series:
+    """Share of uncertainty replications in which a unit is in compound insecurity
+    (fear >= threshold and want >= threshold); missing for units never scored.
+
+    Needs ``uncertainty(..., record=(x, y))`` with the spec's quadrant nodes.
+    """
+    x, y, default = quadrant_settings(unc.spec)
+    cut = default if threshold is None else float(threshold)
+    if x not in unc.node_scores or y not in unc.node_scores:
+        raise SpecError(
+            f"the uncertainty result has no replications of {x!r} and {y!r}",
+            location="compound_probability",
+            hint=f"run uncertainty(..., record=({x!r}, {y!r}))",
+        )
+    fear, want = unc.node_scores[x], unc.node_scores[y]
+    both = (fear >= cut) & (want >= cut)
+    valid = ~np.isnan(fear) & ~np.isnan(want)
+    counted = valid.sum(axis=0)
+    share = np.where(counted > 0, both.sum(axis=0) / np.maximum(counted, 1), np.nan)
+    return pd.Series(share, index=unc.units, name="p_compound")
 
 
 @dataclass(frozen=True)

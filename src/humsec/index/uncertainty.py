@@ -53,7 +53,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from threadpoolctl import threadpool_limits
 
-from humsec.errors import SpecError
+from humsec.errors import SpecError, did_you_mean
 from humsec.index.aggregation import (
     QUASI_ARITHMETIC,
     aggregate,
@@ -122,6 +122,7 @@ class UncertaintyResult:
     sensitivity: pd.DataFrame | None = None
     sobol_runs: int = 0
     notes: list[str] = field(default_factory=list)
+    node_scores: dict[str, FloatArray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -251,8 +252,11 @@ def _rank_rows(scores: FloatArray) -> FloatArray:
     return np.where(np.isnan(scores), np.nan, ranks)
 
 
-def _evaluate(model: _Model, factors: dict[str, FloatArray], chunk: int) -> FloatArray:
-    """Root scores (replications, units) for factor values in [0, 1) (one array per factor).
+def _evaluate(
+    model: _Model, factors: dict[str, FloatArray], chunk: int, record: Sequence[str] = ()
+) -> dict[str, FloatArray]:
+    """Root scores (replications, units) for factor values in [0, 1) (one array per factor),
+    and the scores of the nodes in ``record``, keyed by node code.
 
     Replications are first sorted by (aggregation, imputation x normalisation) so that the
     groups sharing a method are contiguous slices (views, not copies); the result is put back
@@ -270,15 +274,19 @@ def _evaluate(model: _Model, factors: dict[str, FloatArray], chunk: int) -> Floa
     ]
     order = np.lexsort(keys) if keys else np.arange(n)
     ordered = {k: v[order] for k, v in factors.items()}
-    out = np.empty((n, model.x.shape[1]))
+    keep = list(dict.fromkeys([model.spec.root, *record]))
+    out = {code: np.empty((n, model.x.shape[1])) for code in keep}
     with threadpool_limits(limits=1, user_api="blas"):
         for start in range(0, n, chunk):  # chunks bound memory; each is fully vectorised
             part = {k: v[start : start + chunk] for k, v in ordered.items()}
-            out[order[start : start + chunk]] = _evaluate_chunk(model, part)
+            values = _evaluate_chunk(model, part)
+            for code in keep:
+                out[code][order[start : start + chunk]] = values[code]
     if model.scope is not None:
         # units without a nominal score stay out: an alternative imputation must not bring
         # in units that have (almost) no data and shift everybody's rank
-        out[:, ~model.scope] = np.nan
+        for array in out.values():
+            array[:, ~model.scope] = np.nan
     return out
 
 
@@ -290,7 +298,7 @@ def _rows(mask: NDArray[np.bool_]) -> slice | IntArray:
     return rows
 
 
-def _evaluate_chunk(model: _Model, factors: dict[str, FloatArray]) -> FloatArray:
+def _evaluate_chunk(model: _Model, factors: dict[str, FloatArray]) -> dict[str, FloatArray]:
     spec = model.spec
     r = len(next(iter(factors.values())))
     n_comb = model.x.shape[0]
@@ -334,7 +342,7 @@ def _evaluate_chunk(model: _Model, factors: dict[str, FloatArray]) -> FloatArray
             values[node.code] = _leaf_node(model, node, w, combo, methods)
         else:
             values[node.code] = _upper_node(model, node, w, combo, methods, values, dropped)
-    return values[spec.root]
+    return values
 
 
 def _leaf_node(
@@ -489,6 +497,7 @@ def uncertainty(
     settings: UncertaintySettings | None = None,
     sobol: bool = True,
     nominal: IndexResult | None = None,
+    record: Sequence[str] = (),
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of ``spec`` on ``data`` plus Sobol sensitivity indices.
 
@@ -499,6 +508,8 @@ def uncertainty(
     total Sobol indices of the mean absolute rank shift computed with SALib from
     ``settings.sobol_n * (D + 2)`` further runs. See the module docstring for the method.
     ``nominal`` reuses ``build(spec, data, year=year)`` when the caller already has it.
+    ``record`` names nodes (e.g. ``("fear", "want")``) whose scores are kept for every
+    replication in ``result.node_scores``.
     """
     settings = settings or UncertaintySettings()
     unknown = [v for v in vary if v not in FACTORS]
@@ -510,6 +521,14 @@ def uncertainty(
         )
     if n < 2:
         raise SpecError("the uncertainty analysis needs n >= 2 replications", location="n")
+    node_codes = [node.code for node in spec.nodes]
+    for code in record:
+        if code not in node_codes:
+            raise SpecError(
+                f"cannot record {code!r}: it is not a node of the index",
+                location="uncertainty record",
+                hint=did_you_mean(code, node_codes) or f"nodes: {', '.join(node_codes)}",
+            )
     notes: list[str] = []
     factors = list(dict.fromkeys(vary))
     if "normalisation" in factors and all(
@@ -556,11 +575,13 @@ def uncertainty(
     sample = rng.random((n, len(factors)))
     design_values = {f: sample[:, j] for j, f in enumerate(factors)}
     try:
-        scores = (
-            _evaluate(model, design_values, settings.chunk)
-            if factors
-            else np.tile(nominal_scores, (n, 1))
-        )
+        if factors:
+            evaluated = _evaluate(model, design_values, settings.chunk, record)
+        else:
+            evaluated = {
+                code: np.tile(nominal.scores[code].to_numpy(dtype=float), (n, 1))
+                for code in [spec.root, *record]
+            }
     except SpecError as error:
         if "aggregation" not in factors:
             raise
@@ -570,6 +591,7 @@ def uncertainty(
             hint=f"{error.hint}; or leave that mean out of the aggregation alternatives "
             f"(now {', '.join(aggregations)}), e.g. --aggregations spec,arithmetic",
         ) from None
+    scores = evaluated[spec.root]
     ranks = _rank_rows(scores)
     design = _design_frame(design_values, model, spec, imputations, normalisations)
 
@@ -591,6 +613,7 @@ def uncertainty(
         sensitivity=sensitivity,
         sobol_runs=runs,
         notes=notes,
+        node_scores={code: evaluated[code] for code in record},
     )
 
 
@@ -633,7 +656,9 @@ def _sobol(
     base = 1 << max(3, int(np.ceil(np.log2(settings.sobol_n))))  # Sobol' wants a power of 2
     design = sobol_sample.sample(problem, base, calc_second_order=False, seed=seed)
     design = np.clip(design, 0.0, np.nextafter(1.0, 0.0))
-    scores = _evaluate(model, {f: design[:, j] for j, f in enumerate(factors)}, settings.chunk)
+    scores = _evaluate(model, {f: design[:, j] for j, f in enumerate(factors)}, settings.chunk)[
+        model.spec.root
+    ]
     ranks = _rank_rows(scores)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a run in which no unit is ranked

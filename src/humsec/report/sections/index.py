@@ -26,6 +26,7 @@ from humsec.index import (
     UncertaintySettings,
     build,
     bundled_data,
+    compound_probability,
     coverage_by_year,
     explain,
     load_preset,
@@ -258,7 +259,9 @@ class IndexSection:
             year=year,
             settings=UncertaintySettings(sobol_n=64),
             nominal=result,
+            record=("fear", "want"),
         )
+        p_compound = compound_probability(unc)
         scored = result.scores[spec.root].dropna()
         focus = str(context.country) if context.country in scored.index else str(scored.idxmax())
 
@@ -301,6 +304,9 @@ class IndexSection:
                     for a, b in zip(ranking["rank_p05"], ranking["rank_p95"], strict=True)
                 ],
                 "quadrant": q["quadrant"].reindex(ranking.index).astype("string").to_numpy(),
+                "runs in compound insecurity (%)": (
+                    100 * p_compound.reindex(ranking.index)
+                ).round(0).to_numpy(),
             }
         )
         sensitivity = _sensitivity_html(unc)
@@ -327,7 +333,8 @@ class IndexSection:
             "(Dirichlet around the nominal ones), switch the normalisation (goalposts, "
             "min-max, percentile ranks), the aggregation (as specified, arithmetic, "
             "geometric) and the handling of remaining gaps (none, mean). Bars show the 5-95 % "
-            "interval of each country's rank.</p>"
+            "interval of each country's rank; the table also gives the share of runs in which "
+            "the country is in compound insecurity.</p>"
             + figure_html(rank_interval_figure(summary, names), div_id="hsi-rank-intervals")
             + table_html(rank_table, table_id="hsi-ranking")
             + sensitivity
