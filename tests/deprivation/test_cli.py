@@ -90,3 +90,23 @@ def test_compound_change_severity_specs(tmp_path: Path) -> None:
     assert "pin_max_sector" in result.output
     result = runner.invoke(app, ["deprivation", "specs"])
     assert "global_mpi" in result.output
+
+
+def test_compound_ranks_user_groups(tmp_path: Path) -> None:
+    from humsec.data import synthetic_survey
+
+    frame = synthetic_survey(600, seed=4)
+    frame["displaced"] = (frame["displacement"] != "none").astype(int)
+    path = tmp_path / "survey.parquet"
+    frame.to_parquet(path)
+    result = runner.invoke(
+        app,
+        ["deprivation", "compound", "--data", str(path), "--weight", "weight", "--strata",
+         "stratum", "--psu", "psu", "--groups", "displaced,remote_people=remote",
+         "--out", str(tmp_path / "compound.csv")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ranking = pd.read_csv(tmp_path / "compound_left_behind.csv")
+    assert set(ranking["group"]) == {"displaced", "remote_people"}
+    assert set(ranking["column"]) == {"displaced", "remote"}
+    assert (ranking["M0_ci_low"] <= ranking["M0"]).all()

@@ -294,10 +294,16 @@ def compound(
     lonely_psu: Lonely = LONELY_OPTION,
     backend: Backend = BACKEND_OPTION,
     out: Path | None = OUT_OPTION,
+    groups_option: str | None = typer.Option(
+        None,
+        "--groups",
+        help="Vulnerable groups to rank, comma-separated: 0/1 columns, or group=column pairs "
+        "(with --demo: the framework's groups from the survey attributes).",
+    ),
     households: int = HOUSEHOLDS_OPTION,
     seed: int = SEED_OPTION,
 ) -> None:
-    """Fear x want compound insecurity and, with --demo, who is left behind."""
+    """Fear x want compound insecurity, co-deprivation and who is left behind."""
     from humsec.deprivation import compound_insecurity, left_behind, vulnerable_groups
 
     frame, spec_obj, design, by_list, labels = _inputs(
@@ -308,14 +314,19 @@ def compound(
     console.print("[bold]Fear x want overlap (population shares, first k)[/]")
     console.print(result.overlap().round(4).to_string())
     table = _label_levels(result.table, labels)
+    ranking = None
     if demo:
         import polars as pl
 
         marked, groups = vulnerable_groups(frame)
         ranking = left_behind(pl.from_pandas(marked), spec_obj, groups, design)
+    elif groups_option:
+        pairs = [g.split("=", 1) if "=" in g else [g, g] for g in _split(groups_option)]
+        ranking = left_behind(frame, spec_obj, {g: c for g, c in pairs}, design)
+    if ranking is not None:
         view = Table(title="Who is left behind (ranked by M0)", title_justify="left")
         for col in ("rank", "group", "M0", "95% CI", "gap to rest", "compound", "left behind"):
-            view.add_column(col)
+            view.add_column(col, overflow="fold")
         for r in ranking.to_dict("records"):
             view.add_row(
                 str(r["rank_M0"]), str(r["group"]), _fmt(r["M0"]),
@@ -323,6 +334,8 @@ def compound(
                 _fmt(r["M0_gap_to_rest"]), _fmt(r["compound"]), "yes" if r["left_behind"] else "",
             )  # fmt: skip
         console.print(view)
+        if out is not None:
+            _write(ranking, out.with_name(f"{out.stem}_left_behind{out.suffix}"))
     _write(table, out)
 
 
