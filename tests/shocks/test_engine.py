@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.errors import ColumnError
+from humsec.errors import ColumnError, DataError
 from humsec.shocks import (
     Exposure,
     build_scenario,
     equivalent_consumption_loss,
+    exposure_from_survey,
     simulate,
     simulate_occurrences,
 )
@@ -172,6 +173,20 @@ def test_exposure_bad_input() -> None:
         Exposure.from_units(negative)
 
 
+def test_survey_households_must_agree_on_household_values() -> None:
+    people = pd.DataFrame({"hh_id": [1, 1, 2], "area": ["A", "A", "B"], "weight": [2.0, 4.0, 1.0],
+                           "consumption": [900.0, 900.0, 500.0], "assets": [10.0, 10.0, 5.0],
+                           "stratum": [1, 1, 2], "psu": [7, 8, 9]})
+    with pytest.raises(DataError, match=r"1 household\(s\) have members with different"):
+        exposure_from_survey(people)
+    people["psu"] = [7, 7, 9]
+    exposure = exposure_from_survey(people)
+    # household weight = mean person weight, so weight x size = sum of person weights
+    assert exposure.units["weight"].tolist() == [3.0, 1.0]
+    assert exposure.people == pytest.approx(7.0)
+    assert exposure.units["psu"].tolist() == [7, 9]
+
+
 def test_compiled_kernel_matches_the_numpy_blocks() -> None:
     from humsec.shocks import demo_scenario, load_measures
     from humsec.shocks.kernel import HAVE_NUMBA
@@ -227,3 +242,49 @@ def test_every_year_metric_is_available_by_area_and_poverty_by_group() -> None:
     groups = risk.eai("poverty_person_years", "group")
     assert 0 < groups["women"] <= risk.eai("poverty_person_years").iloc[0]
     assert groups["people_in_poverty"] == 0.0
+
+
+def test_mpi_after_shocks_uses_the_survey_design() -> None:
+    """Design-based SEs: they differ from SRS SEs and equal a person-level estimate by hand."""
+    from dataclasses import replace
+
+    from humsec.data import synthetic_survey
+    from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
+    from humsec.shocks import build_scenario, exposure_from_survey, mpi_after_shocks
+    from humsec.shocks.multidimensional import shocked_deprivations
+
+    people = synthetic_survey(1200, seed=1)
+    exposure = exposure_from_survey(people)
+    assert exposure.design_columns == ["stratum", "psu"]
+    scenario = build_scenario("demo", exposure, missing_areas="drop")
+    risk = simulate(scenario, 120, seed=3)
+    table = mpi_after_shocks(scenario, risk=risk, return_period=20)
+    year = int(table.loc["change", "simulated_year"])
+    assert table.loc["baseline", "n_psu"] == people["psu"].nunique()
+    assert table.loc["baseline", "n_strata"] == people["stratum"].nunique()
+
+    # The same post-shock deprivations, put back on every person, estimated directly.
+    spec = scenario.deprivations
+    assert spec is not None and exposure.deprivations is not None
+    detail = simulate(scenario, 120, seed=3, detail_year=year).detail
+    assert detail is not None
+    after = shocked_deprivations(exposure.deprivations, detail, spec)
+    after.index = exposure.units["unit_id"].to_numpy()
+    persons = after.loc[people["hh_id"].to_numpy()].reset_index(drop=True)
+    persons[["weight", "stratum", "psu"]] = people[["weight", "stratum", "psu"]].to_numpy()
+    direct = estimate(persons, DeprivationSpec(indicators=dict(spec.weights), k=[spec.k]),
+                      SurveyDesign(weight="weight", strata="stratum", psu="psu"))
+    for m in ("M0", "H", "A"):
+        assert table.loc["after_shocks", m] == pytest.approx(direct.value(m), rel=1e-9)
+        assert table.loc["after_shocks", f"{m}_se"] == pytest.approx(
+            direct.value(m, column="se"), rel=1e-6)
+
+    # Without the design the households are treated as a simple random sample: other SEs.
+    srs = replace(scenario, exposure=replace(
+        exposure, units=exposure.units.drop(columns=["stratum", "psu"])))
+    plain = mpi_after_shocks(srs, risk=risk, return_period=20)
+    assert plain.loc["after_shocks", "M0"] == pytest.approx(table.loc["after_shocks", "M0"])
+    assert plain.loc["after_shocks", "n_psu"] == len(exposure)
+    for m in ("M0", "H"):
+        ratio = table.loc["after_shocks", f"{m}_se"] / plain.loc["after_shocks", f"{m}_se"]
+        assert ratio > 1.1  # clustered villages share deprivations: a design effect above 1

@@ -27,6 +27,9 @@ CHILD_AGE = 18
 
 NUMERIC = ("weight", "population", "consumption", "income", "assets", "savings", "remittances")
 REQUIRED = ("area", "population", "consumption", "assets")
+#: Survey design columns a unit may carry (stratum and primary sampling unit ids), so that
+#: estimates on the exposure can use design-based standard errors.
+DESIGN = ("stratum", "psu")
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,10 @@ class Exposure:
     Use :meth:`from_units` or :func:`exposure_from_survey` rather than the constructor.
     ``groups`` has one column per available group id (``people_in_poverty`` is derived by the
     engine from the poverty line); ``deprivations`` optionally holds the global-MPI ``d_*``
-    indicators per unit for Alkire-Foster effects. ``notes`` records assumptions and the count of
-    rows with missing data that were dropped on request.
+    indicators per unit for Alkire-Foster effects. ``units`` also keeps the survey design
+    columns ``stratum`` and ``psu`` when the source has them (:attr:`design_columns`).
+    ``notes`` records assumptions and the count of rows with missing data that were dropped on
+    request.
     """
 
     units: pd.DataFrame
@@ -60,7 +65,8 @@ class Exposure:
         Required columns: ``area, population, consumption, assets``. Optional: ``unit_id``
         (default: row number), ``livelihood`` (default ``"all"``), ``weight`` (1), ``income``
         (default ``consumption * population``), ``savings`` (0), ``remittances`` (0), and
-        ``group`` (a group id per cell: all its population counts in that group). Defaults used
+        ``group`` (a group id per cell: all its population counts in that group), ``stratum`` and
+        ``psu`` (survey design ids, kept as they are; missing ids count as missing). Defaults used
         are recorded in :attr:`notes`. ``missing="drop"`` drops rows with missing values and
         records how many; the default raises.
         """
@@ -104,10 +110,14 @@ class Exposure:
             else:
                 units[col] = 0.0
                 notes.append(f"no {col} column: {col} set to 0 for every unit")
-        nan_rows = units[list(NUMERIC)].isna().any(axis=1).to_numpy()
+        design = [c for c in DESIGN if c in frame.columns]
+        for col in design:
+            units[col] = frame[col].to_numpy()
+        checked = [*NUMERIC, *design]
+        nan_rows = units[checked].isna().any(axis=1).to_numpy()
         if nan_rows.any():
             first = int(np.flatnonzero(nan_rows)[0])
-            cols = [c for c in NUMERIC if units[c].isna().any()]
+            cols = [c for c in checked if units[c].isna().any()]
             if missing != "drop":
                 raise ColumnError(
                     f"{int(nan_rows.sum())} unit(s) have missing values in {cols}",
@@ -179,6 +189,11 @@ class Exposure:
         return sorted(pd.unique(self.units["livelihood"]).tolist())
 
     @property
+    def design_columns(self) -> list[str]:
+        """The survey design columns the units carry (``stratum``, ``psu``), in that order."""
+        return [c for c in DESIGN if c in self.units.columns]
+
+    @property
     def people(self) -> float:
         """People represented: ``sum(weight * population)``."""
         return float((self.units["weight"] * self.units["population"]).sum())
@@ -214,13 +229,19 @@ def exposure_from_survey(
 ) -> Exposure:
     """Aggregate a person-level survey (one row per individual) to household exposure.
 
-    Needs ``hh_id, area, weight, consumption, assets``; uses ``income, savings, remittances,
-    livelihood`` when present, and derives group counts per household from ``sex`` (women and
-    girls), ``age`` (children < 18, older people >= 65), ``disability``, ``minority``,
-    ``displacement`` (refugee / idp / returnee) and ``remote``. Groups without a source column
-    (e.g. indigenous peoples in the synthetic survey) are left out and named in the notes, not
-    reported as zero. The ``d_*`` columns are kept as household deprivations (the global MPI
-    defines them at household level).
+    Needs ``hh_id, area, consumption, assets``; uses ``weight, income, savings, remittances,
+    livelihood, stratum, psu`` when present, and derives group counts per household from ``sex``
+    (women and girls), ``age`` (children < 18, older people >= 65), ``disability``,
+    ``minority``, ``displacement`` (refugee / idp / returnee) and ``remote``. Groups without a
+    source column (e.g. indigenous peoples in the synthetic survey) are left out and named in
+    the notes, not reported as zero. The ``d_*`` columns are kept as household deprivations (the
+    global MPI defines them at household level).
+
+    The household weight is the mean of its members' weights, so ``weight * population`` is the
+    sum of the person weights; estimates on households weighted that way reproduce person-level
+    estimates, standard errors included, when the design (``stratum``, ``psu``) is carried along.
+    Household values (area, money, stratum, psu) must be the same for every member: a household
+    whose members disagree raises :class:`~humsec.errors.DataError`.
     """
     if not isinstance(individuals, pd.DataFrame) or individuals.empty:
         raise DataError("the survey table is empty", location=location)
@@ -235,10 +256,16 @@ def exposure_from_survey(
     first[codes[::-1]] = np.arange(len(df))[::-1]
     size = np.bincount(codes, minlength=len(hh)).astype(float)
     units = pd.DataFrame({"unit_id": np.asarray(hh), "population": size})
-    for col in ("area", "livelihood", "weight", "consumption", "income", "assets", "savings",
-                "remittances"):
+    for col in ("area", "livelihood", "consumption", "income", "assets", "savings",
+                "remittances", *DESIGN):
         if col in df.columns:
-            units[col] = df[col].to_numpy()[first]
+            values = df[col].to_numpy()
+            units[col] = values[first]
+            _check_household_constant(values, units[col].to_numpy()[codes], hh, codes,
+                                       f"{location}:{col}")
+    if "weight" in df.columns:
+        weight = pd.to_numeric(df["weight"], errors="coerce").to_numpy(dtype=float)
+        units["weight"] = np.bincount(codes, weights=weight, minlength=len(hh)) / size
     group_cols: dict[str, np.ndarray] = {}
     notes: list[str] = []
 
@@ -275,6 +302,22 @@ def exposure_from_survey(
     if dep_cols:
         deprivations = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").to_numpy()[first]
                                      for c in dep_cols})
-    exposure = Exposure.from_units(units, groups=pd.DataFrame(ordered),
+    exposure = Exposure.from_units(units, groups=pd.DataFrame(ordered, index=range(len(hh))),
                                    deprivations=deprivations, missing=missing, location=location)
     return replace(exposure, notes=(*exposure.notes, *notes))
+
+
+def _check_household_constant(values: np.ndarray, household_values: np.ndarray, hh: pd.Index,
+                              codes: np.ndarray, location: str) -> None:
+    """Raise if a person's value differs from the first member's (missing equals missing)."""
+    both_missing = pd.isna(values) & pd.isna(household_values)
+    differs = ~both_missing & (values != household_values)
+    if differs.any():
+        row = int(np.flatnonzero(differs)[0])
+        n_hh = int(np.unique(codes[differs]).size)
+        raise DataError(
+            f"{n_hh} household(s) have members with different values, e.g. household "
+            f"{hh[codes[row]]!r}",
+            location=f"{location}, row {row}",
+            hint="household values must be equal for every member; fix the survey file",
+        )
