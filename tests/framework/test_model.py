@@ -253,3 +253,20 @@ def test_cascade_paths_and_signs() -> None:
     crisis = fw.cascade("economic_crisis").set_index("threat")
     assert crisis.loc["environmental_degradation", "sign"] == -1
     assert fw.cascade("disasters", max_steps=1)["steps"].max() == 1
+
+
+def test_to_frame_sections() -> None:
+    fw = default_framework()
+    threats = fw.to_frame()
+    assert list(threats.columns) == ["id", "name", "description", "pillar", "hdr_security",
+                                     "cross_border"]
+    assert (threats["pillar"] == "fear").sum() == 8
+    links = fw.to_frame("interlinkages")
+    crossing = links[links["source_pillar"] != links["target_pillar"]]
+    assert len(links) == len(fw.interlinkages) and len(crossing) == len(links) - 1
+    groups = fw.to_frame("groups")
+    assert groups.set_index("id").loc["returnees", "threats"] == (
+        "poverty", "lack_of_basic_infrastructure",
+    )
+    with pytest.raises(FrameworkError, match="did you mean 'threats'"):
+        fw.to_frame("threat")

@@ -247,6 +247,28 @@ class Framework(BaseModel):
         )
         return text
 
+    def to_frame(self, section: str = "threats") -> pd.DataFrame:
+        """One section as a table, one row per entry, columns in model order.
+
+        List fields (a group's threats, a risk's fields of cooperation) stay lists. The
+        ``interlinkages`` table adds ``source_pillar`` and ``target_pillar``.
+        """
+        if section not in SECTIONS:
+            raise FrameworkError(
+                f"unknown section {section!r}",
+                hint=(did_you_mean(section, SECTIONS) + " " if did_you_mean(section, SECTIONS)
+                      else "") + f"sections: {', '.join(SECTIONS)}",
+            )
+        entries = getattr(self, section)
+        fields = list(type(entries[0]).model_fields) if entries else []
+        frame = pd.DataFrame(
+            [e.model_dump(mode="python") for e in entries], columns=fields or None
+        )
+        if section == "interlinkages" and len(frame):
+            frame["source_pillar"] = [self.pillar_of(s) for s in frame["source"]]
+            frame["target_pillar"] = [self.pillar_of(s) for s in frame["target"]]
+        return frame
+
     # --- lookups ------------------------------------------------------------------------------
     @property
     def threat_ids(self) -> tuple[str, ...]:
