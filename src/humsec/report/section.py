@@ -16,7 +16,12 @@ from typing import Protocol, runtime_checkable
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What the user asked for: an optional focus country (ISO3), year and seed."""
+    """What the user asked for: a focus country, a newest year and a seed.
+
+    ``country`` is an ISO3 code (``None``: the default, Kenya); :func:`humsec.report.build_report`
+    validates it and hands sections the normalised ISO3 code. ``year`` caps the data sections
+    show (``None``: latest available). ``seed`` drives every stochastic section.
+    """
 
     country: str | None = None
     year: int | None = None
