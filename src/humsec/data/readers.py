@@ -134,7 +134,13 @@ def read_table(
         )
     if is_text:
         frame = _read_text(
-            file, suffix, encoding=encoding, delimiter=delimiter, hxl=hxl, decimal=decimal
+            file,
+            suffix,
+            encoding=encoding,
+            delimiter=delimiter,
+            hxl=hxl,
+            decimal=decimal,
+            columns=columns,
         )
     elif suffix in EXCEL_SUFFIXES:
         frame = _read_excel(file, suffix, sheet=sheet, hxl=hxl)
@@ -405,6 +411,7 @@ def _read_text(
     delimiter: str | None,
     hxl: bool | None,
     decimal: str | None,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     raw = file.read_bytes()
     if suffix.endswith(".gz"):
@@ -475,6 +482,9 @@ def _read_text(
         names, tags = _hxl_names(records, tag_index, file)
     _check_names(names, file, header_line=int(layout.lines[header_record]))
     mark = decimal or _sniff_decimal(records[header_pos + 1:], sep)
+    if columns is not None:
+        # check the names now, then let the parser skip the other columns entirely
+        _select(pd.DataFrame(columns=names), columns, file)
     del text, head_text
     try:
         frame = pd.read_csv(
@@ -487,6 +497,7 @@ def _read_text(
             engine="c",
             low_memory=False,  # infer one dtype per column from all rows, not per chunk
             decimal=mark,
+            usecols=list(columns) if columns is not None else None,
         )
     except pd.errors.ParserError as error:
         raise DataError(
