@@ -33,7 +33,7 @@ Vectorisation: normalised indicator matrices are computed once per (imputation,
 normalisation) combination. Replications are sorted so that those sharing a combination and
 an aggregation method form contiguous blocks. For a node over indicators aggregated by a
 weighted quasi-arithmetic mean ``f^-1(sum w f(x) / sum w)``, a block is two matrix products,
-``f(X) @ W.T`` and ``1[present] @ W.T`` (units x replications); BLAS is held to one thread
+``W @ f(X).T`` and ``W @ 1[present].T`` (replications x units); BLAS is held to one thread
 because the inner dimension (the node's children) is tiny and extra threads only contend on
 a shared machine. Higher nodes keep running sums over their few children of
 (replications, units) arrays. There is no Python loop over units or replications, only over
@@ -282,6 +282,7 @@ def _evaluate(
             values = _evaluate_chunk(model, part)
             for code in keep:
                 out[code][order[start : start + chunk]] = values[code]
+            del values  # free this chunk's node arrays before the next one is computed
     if model.scope is not None:
         # units without a nominal score stay out: an alternative imputation must not bring
         # in units that have (almost) no data and shift everybody's rank
@@ -349,42 +350,48 @@ def _leaf_node(
     model: _Model, node: NodeSpec, w: FloatArray, combo: IntArray, methods: NDArray[np.str_]
 ) -> FloatArray:
     """Weighted-mean node over indicators: for each (combination, method) block of
-    replications, ``num = f(X) @ W.T`` and ``den = 1[present] @ W.T`` (units x replications)."""
+    replications, ``num = W @ f(X).T`` and ``den = W @ 1[present].T`` (replications x units);
+    when the block's indicators are complete, ``den`` is just the row sums of ``W``."""
     idx = [model.codes.index(c) for c in node.children]
     r, n_units = len(combo), model.x.shape[1]
-    out = np.full((r, n_units), np.nan)
+    out = np.empty((r, n_units))  # every row belongs to exactly one block below
     where = f"index spec {model.spec.code!r}, node {node.code!r} (uncertainty)"
     for k in np.unique(combo):
         x = model.x[k][:, idx]
         present = ~np.isnan(x)
+        complete = bool(present.all())
         for method in np.unique(methods[combo == k]):
             group = _rows((combo == k) & (methods == method))
             wg = w[group]  # (g, C)
             positive = (wg > 0).astype(float)
             gen = node_generator(node, method=str(method), scale_max=model.scale_max)
             bad = gen.invalid(x) & present
-            if bad.any() and (bad.astype(float) @ positive.T).any():
+            if bad.any() and (positive @ bad.T.astype(float)).any():
                 raise_domain_error(node, gen, x[bad], where)
-            zeros = present & (x == 0) if gen.zero_absorbs else np.zeros(x.shape, dtype=bool)
-            usable = present & ~zeros
+            zeros = present & (x == 0) if gen.zero_absorbs else None
+            usable = present if zeros is None else present & ~zeros
             with np.errstate(divide="ignore", invalid="ignore"):
                 fx = np.where(usable, gen.forward(np.where(usable, x, 1.0)), 0.0)
-                num = fx @ wg.T  # (units, g)
-                den = present.astype(float) @ wg.T
-                n_present = present.astype(float) @ positive.T
+                num = wg @ fx.T  # (g, units)
+                if complete:
+                    den = wg.sum(axis=1, keepdims=True)
+                    n_present = positive.sum(axis=1, keepdims=True)
+                else:
+                    den = wg @ present.T.astype(float)
+                    n_present = positive @ present.T.astype(float)
                 value = gen.inverse(num / np.where(den > 0, den, 1.0))
-            if gen.zero_absorbs:
-                value = np.where(zeros.astype(float) @ positive.T > 0, 0.0, value)
-            n_children = np.maximum(positive.sum(axis=1), 1.0)
+            if zeros is not None:
+                value = np.where(positive @ zeros.T.astype(float) > 0, 0.0, value)
+            n_children = np.maximum(positive.sum(axis=1, keepdims=True), 1.0)
             empty = n_present == 0
             if node.missing == "propagate":
-                empty |= n_present < positive.sum(axis=1)
+                empty = empty | (n_present < positive.sum(axis=1, keepdims=True))
             if node.min_coverage > 0:
-                empty |= n_present / n_children < node.min_coverage - 1e-12
+                empty = empty | (n_present / n_children < node.min_coverage - 1e-12)
             value = np.where(empty, np.nan, value)
             if node.round is not None:
                 value = round_half_up(value, node.round)
-            out[group] = value.T
+            out[group] = value
     return out
 
 
@@ -412,7 +419,7 @@ def _upper_node(
         result = expr.evaluate(dict(zip(node.children, parts, strict=True)))
         result = np.broadcast_to(result, parts[0].shape).astype(float)
         return round_half_up(result, node.round) if node.round is not None else result
-    out = np.full(parts[0].shape, np.nan)
+    out = np.empty(parts[0].shape)  # every row belongs to exactly one method group
     for method in np.unique(methods):
         group = _rows(methods == method)
         if str(method) in QUASI_ARITHMETIC:
@@ -442,46 +449,55 @@ def _quasi_arithmetic_batch(
     """``f^-1(sum_j w_j f(x_j) / sum_j w_j)`` over present children for a batch of
     replications: ``parts`` are the children, each (replications or 1, units); ``w`` is
     (replications, children). Same rules as :func:`humsec.index.aggregation.aggregate`
-    (renormalisation, min_coverage, propagate, zero and domain handling, rounding)."""
+    (renormalisation, min_coverage, propagate, zero and domain handling, rounding).
+
+    The weight sums stay (replications, 1) columns while every child is complete, so the
+    common case costs one multiply-add per child on the (replications, units) arrays.
+    """
     gen = node_generator(node, method=method, scale_max=scale_max)
     shape = (w.shape[0], parts[0].shape[-1])
     num = np.zeros(shape)
-    den = np.zeros(shape)
-    n_present = np.zeros(shape)
-    zero_hit = np.zeros(shape, dtype=bool)
+    den: FloatArray = np.zeros((w.shape[0], 1))
+    n_present: FloatArray = np.zeros((w.shape[0], 1))
+    zero_hit = np.zeros(shape, dtype=bool) if gen.zero_absorbs else None
     positive = w > 0
     for j, x in enumerate(parts):  # loop over children (a handful), not units or replications
-        observed = ~np.isnan(x)
         pos_j = positive[:, j, None]
-        bad = gen.invalid(x) & observed
+        wj = w[:, j, None]
+        bad = gen.invalid(x)
+        complete = not np.isnan(x).any()
+        if complete and zero_hit is None:
+            if bad.any() and (bad & pos_j).any():
+                raise_domain_error(node, gen, np.broadcast_to(x, shape)[bad & pos_j], where)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                num += wj * gen.forward(x)
+            den = den + wj
+            n_present = n_present + pos_j
+            continue
+        observed = ~np.isnan(x)
+        bad &= observed
         if bad.any() and (bad & pos_j).any():
-            raise_domain_error(node, gen, np.broadcast_to(x, (bad & pos_j).shape)[bad & pos_j],
-                               where)
+            raise_domain_error(node, gen, np.broadcast_to(x, shape)[bad & pos_j], where)
         usable = observed
-        if gen.zero_absorbs:
+        if zero_hit is not None:
             zeros = observed & (x == 0)
             zero_hit |= zeros & pos_j
             usable = observed & ~zeros
         with np.errstate(divide="ignore", invalid="ignore"):
             fx = np.where(usable, gen.forward(np.where(usable, x, 1.0)), 0.0)
-        wj = w[:, j, None]
         num += wj * fx
-        if observed.all():
-            den += wj
-            n_present += pos_j
-        else:
-            den += wj * observed
-            n_present += observed & pos_j
+        den = den + wj * observed
+        n_present = n_present + (observed & pos_j)
     with np.errstate(divide="ignore", invalid="ignore"):
         value = gen.inverse(num / np.where(den > 0, den, 1.0))
-    if gen.zero_absorbs:
+    if zero_hit is not None:
         value = np.where(zero_hit, 0.0, value)
     n_children = np.maximum(positive.sum(axis=1), 1)[:, None]
     empty = n_present == 0
     if node.missing == "propagate":
-        empty |= n_present < positive.sum(axis=1)[:, None]
+        empty = empty | (n_present < positive.sum(axis=1)[:, None])
     if node.min_coverage > 0:
-        empty |= n_present / n_children < node.min_coverage - 1e-12
+        empty = empty | (n_present / n_children < node.min_coverage - 1e-12)
     value = np.where(empty, np.nan, value)
     return round_half_up(value, node.round) if node.round is not None else value
 
