@@ -16,7 +16,9 @@ from humsec.data.readers import _layout, decode_bytes, read_table, sniff_delimit
 from humsec.data.shape import to_long, to_wide, years_to_long
 from humsec.data.validation import (
     file_lines,
+    require_between,
     require_columns,
+    require_in,
     require_numeric,
     require_unique,
 )
@@ -377,6 +379,24 @@ def test_require_unique_lists_duplicates_with_lines(tmp_path: Path) -> None:
     assert "(iso3='KEN', year=2020) at line 2, line 4" in message
     assert "(iso3='MLI', year=2020) at line 5, line 6" in message
     require_unique(frame, ["v"])
+
+
+def test_require_in_lists_unexpected_values_with_suggestions(tmp_path: Path) -> None:
+    text = "id,sex,w\n1,female,1\n2,male,2\n3,femal,0\n4,,-1\n5,femal,3\n6,F,1\n"
+    frame = read_table(write(tmp_path / "s.csv", text))
+    require_in(frame, "sex", ["female", "male", "femal", "F"])
+    with pytest.raises(ColumnError) as info:
+        require_in(frame, "sex", ["female", "male"])
+    message = str(info.value)
+    assert "3 unexpected value(s)" in message
+    assert "'femal' ×2 (line 4, line 6) did you mean 'female'?" in message
+    assert "'F' ×1 (line 7)" in message
+    with pytest.raises(ColumnError, match="1 missing value\\(s\\): line 5"):
+        require_in(frame, "sex", ["female", "male", "femal", "F"], allow_missing=False)
+    with pytest.raises(ColumnError) as bounds:
+        require_between(frame, ["w"], low=0, inclusive=False)
+    assert "must lie in (0, inf) but 2 value(s) do not: line 4: 0, line 5: -1" in str(bounds.value)
+    require_between(frame, ["w"], low=-1, high=3)
 
 
 # --- reshaping -------------------------------------------------------------------------------

@@ -41,7 +41,13 @@ from humsec.data.shape import to_long, to_wide, years_to_long
 from humsec.data.synthetic_survey import synthetic_survey
 from humsec.data.topojson import topology_to_features
 from humsec.data.user_sources import load_emdat_owid, load_fsi, load_idmc, load_ndgain
-from humsec.data.validation import require_columns, require_numeric, require_unique
+from humsec.data.validation import (
+    require_between,
+    require_columns,
+    require_in,
+    require_numeric,
+    require_unique,
+)
 
 __all__ = [
     "Catalog",
@@ -71,7 +77,9 @@ __all__ = [
     "match_countries",
     "read_hxl",
     "read_table",
+    "require_between",
     "require_columns",
+    "require_in",
     "require_numeric",
     "require_tags",
     "require_unique",

@@ -143,6 +143,96 @@ def require_numeric(
     return out
 
 
+def require_in(
+    frame: pd.DataFrame,
+    column: str,
+    allowed: Iterable[Any],
+    location: str | None = None,
+    *,
+    allow_missing: bool = True,
+) -> None:
+    """Raise ColumnError when ``column`` holds values outside ``allowed``.
+
+    The message lists each unexpected value with how often it occurs and its first rows,
+    plus a close allowed spelling where there is one (``'femal'``: did you mean 'female'?).
+    """
+    require_columns(frame, [column], location)
+    allowed_set = set(allowed)
+    values = frame[column]
+    present = values.notna().to_numpy()
+    bad = present & ~values.isin(allowed_set).to_numpy()
+    if not allow_missing and (~present).any():
+        rows = row_labels(frame, np.flatnonzero(~present)[:SHOWN])
+        raise ColumnError(
+            f"column {column!r} has {int((~present).sum())} missing value(s): {', '.join(rows)}",
+            location=_where(frame, location),
+            hint="fill these cells; allowed values: "
+            + ", ".join(map(repr, sorted(allowed_set, key=str))),
+        )
+    if not bad.any():
+        return
+    positions = np.flatnonzero(bad)
+    counts = values.iloc[positions].value_counts(sort=True)
+    described = []
+    for value, n in itertools.islice(counts.items(), SHOWN):
+        where = np.flatnonzero((values == value).to_numpy() & bad)[:3]
+        near = did_you_mean(str(value), [str(a) for a in allowed_set], n=1)
+        described.append(
+            f"{value!r} ×{n} ({', '.join(row_labels(frame, where))})" + (f" {near}" if near else "")
+        )
+    more = f"; and {len(counts) - SHOWN} more value(s)" if len(counts) > SHOWN else ""
+    raise ColumnError(
+        f"column {column!r} has {positions.size} unexpected value(s): "
+        + "; ".join(described)
+        + more,
+        location=_where(frame, location),
+        hint="allowed values: " + ", ".join(map(repr, sorted(allowed_set, key=str))),
+    )
+
+
+def require_between(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    low: float | None = None,
+    high: float | None = None,
+    location: str | None = None,
+    *,
+    inclusive: bool = True,
+) -> None:
+    """Raise ColumnError when numeric ``columns`` leave ``[low, high]`` (or the open interval).
+
+    Missing values are not checked here (see :func:`require_numeric`); the message lists
+    the first offending rows and values for each column.
+    """
+    columns = list(columns)
+    numeric = require_numeric(frame, columns, location)
+    for column in columns:
+        values = numeric[column].to_numpy(dtype=float)
+        outside = np.zeros(values.size, dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if low is not None:
+                outside |= values < low if inclusive else values <= low
+            if high is not None:
+                outside |= values > high if inclusive else values >= high
+        positions = np.flatnonzero(outside)
+        if positions.size:
+            rows = row_labels(frame, positions[:SHOWN])
+            shown = ", ".join(
+                f"{r}: {values[i]:g}" for r, i in zip(rows, positions[:SHOWN], strict=True)
+            )
+            more = f" (and {positions.size - SHOWN} more)" if positions.size > SHOWN else ""
+            bounds = ("[" if inclusive else "(") + f"{'-inf' if low is None else low}, " + (
+                f"{'inf' if high is None else high}" + ("]" if inclusive else ")")
+            )
+            raise ColumnError(
+                f"column {column!r} must lie in {bounds} but {positions.size} value(s) do not: "
+                f"{shown}{more}",
+                location=_where(frame, location),
+                hint="fix these cells, or check the unit (percent vs share, per 1,000 vs per "
+                "person)",
+            )
+
+
 def require_unique(
     frame: pd.DataFrame, keys: Iterable[str] | str, location: str | None = None
 ) -> None:
@@ -177,7 +267,9 @@ def _key_text(keys: list[str], key: Any) -> str:
 
 __all__ = [
     "file_lines",
+    "require_between",
     "require_columns",
+    "require_in",
     "require_numeric",
     "require_unique",
     "row_labels",
