@@ -56,3 +56,12 @@ def test_threat_bar_figure_orders_and_colours_by_pillar() -> None:
     # unmeasured threats are left out; highest at the top (plotly draws y bottom-up)
     assert list(bar.y) == ["Poverty", "Hunger"] and list(bar.x) == [40.0, 80.0]
     assert list(bar.customdata) == [2, 3]
+
+
+def test_trend_figure_adds_regional_median() -> None:
+    fig = trend_figure(_panel(), "AAA", {}, ["hdi"], region=("Toyland", ["AAA", "CCC"]))
+    world, region, own = fig.data
+    assert region.name == "median of Toyland"
+    # median of AAA and CCC: (0.2, 1.0), (0.3, 1.1), (0.4, 1.2)
+    assert list(region.y) == [0.6, 0.7, 0.8]
+    assert list(own.y) == [0.2, 0.3, 0.4]

@@ -56,12 +56,14 @@ def trend_figure(
     codes: list[str],
     *,
     max_year: int | None = None,
+    region: tuple[str, list[str]] | None = None,
 ) -> go.Figure:
     """Small multiples of ``codes`` over time for ``iso3``, with the median of all countries.
 
     The median line is the cross-country median in each year among countries with a value,
-    for context; years before :data:`TREND_START` or after ``max_year`` are left out.
-    Conflict counts are bars and conflict intensity a step line.
+    for context; with ``region = (name, member ISO3 codes)`` a second line gives the median
+    of the region's countries. Years before :data:`TREND_START` or after ``max_year`` are
+    left out. Conflict counts are bars and conflict intensity a step line.
     """
     years = panel.index.get_level_values("year")
     keep = years >= TREND_START
@@ -70,6 +72,10 @@ def trend_figure(
     frame = panel[keep]
     own = frame.xs(iso3, level="iso3")
     median = frame.groupby(level="year").median()
+    regional = None
+    if region is not None:
+        members = frame.index.get_level_values("iso3").isin(region[1])
+        regional = frame[members].groupby(level="year").median()
     columns = 4
     rows = int(np.ceil(len(codes) / columns))
     fig = make_subplots(
@@ -98,6 +104,23 @@ def trend_figure(
             row=row,
             col=col,
         )
+        if regional is not None and region is not None:
+            near = regional[code].dropna()
+            near = near[(near.index >= series.index.min()) & (near.index <= series.index.max())]
+            fig.add_trace(
+                go.Scatter(
+                    x=near.index.tolist(),
+                    y=near.round(4).tolist(),
+                    mode="lines",
+                    line={"color": "#c9a227", "dash": "dash", "width": 1.5},
+                    name=f"median of {region[0]}",
+                    legendgroup="region",
+                    showlegend=k == 0,
+                    hovertemplate=f"{escape(region[0])} median %{{x}}: %{{y:,.3~r}}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
         trace_kw = {
             "x": series.index.tolist(),
             "y": series.round(4).tolist(),
@@ -156,6 +179,18 @@ def threat_bar_figure(
     )
     fig.update_xaxes(gridcolor="#eef0f4")
     return fig
+
+
+def _region(iso3: str) -> tuple[str, list[str]] | None:
+    """The country's UN sub-region and its members, for the trend panels' regional median."""
+    from humsec.data import countries
+
+    table = countries()
+    row = table[table["iso3"] == iso3]
+    if row.empty or pd.isna(row["un_region"].iloc[0]):
+        return None
+    name = str(row["un_region"].iloc[0])
+    return name, table.loc[table["un_region"] == name, "iso3"].astype(str).tolist()
 
 
 def _span_label(values: pd.Series) -> str:
@@ -296,7 +331,9 @@ class CountryProfileSection:
         ]
         trend_html = (
             figure_html(
-                trend_figure(panel, iso3, names, trend_codes, max_year=context.year),
+                trend_figure(
+                    panel, iso3, names, trend_codes, max_year=context.year, region=_region(iso3)
+                ),
                 div_id="profile-trends",
             )
             if trend_codes
