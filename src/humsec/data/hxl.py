@@ -109,8 +109,8 @@ def is_hashtag(cell: Any) -> bool:
 def find_hashtag_row(rows: Sequence[Sequence[Any]]) -> int | None:
     """Index of the first row in which more than half of the non-empty cells are hashtags.
 
-    Only the first :data:`HASHTAG_ROW_SEARCH` rows are searched, as libhxl does; rows above
-    the hashtag row are header text, rows below it are data.
+    Only the first :data:`HASHTAG_ROW_SEARCH` rows are searched (tools put the hashtags near
+    the top); rows above the hashtag row are header text, rows below it are data.
     """
     for index, row in enumerate(rows[:HASHTAG_ROW_SEARCH]):
         cells = [c for c in row if c is not None and str(c).strip() != "" and not _is_nan(c)]
