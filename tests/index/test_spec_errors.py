@@ -150,3 +150,17 @@ def test_yaml_roundtrip(tmp_path: Path) -> None:
     assert IndexSpec.from_yaml(path) == spec
     with pytest.raises(SpecError, match="not found"):
         IndexSpec.from_yaml(tmp_path / "nope.yaml")
+
+
+def test_non_numeric_cells_and_missing_year_are_reported() -> None:
+    from humsec.errors import DataError
+
+    spec = IndexSpec.from_dict(small_spec())
+    data = pd.DataFrame({"a": ["1", "two"], "b": [1.0, 2.0], "c": [3.0, 4.0]})
+    with pytest.raises(DataError, match=r"'a' has 1 non-numeric value\(s\), e.g. 'two'"):
+        build(spec, data)
+    panel = pd.DataFrame({"iso3": ["A", "A"], "year": [2020, 2021], "a": [1.0, 2.0],
+                          "b": [1.0, 2.0], "c": [1.0, 2.0]})
+    with pytest.raises(DataError, match="no rows for year 2030") as info:
+        build(spec, panel, year=2030)
+    assert "2020-2021" in str(info.value)

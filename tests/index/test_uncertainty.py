@@ -95,3 +95,25 @@ def test_geometric_alternative_on_zero_scores_is_an_error(inform2020: pd.DataFra
 def test_unknown_factor() -> None:
     with pytest.raises(SpecError, match="unknown uncertainty factor"):
         uncertainty(load_preset("hdi"), pd.DataFrame({"x": [1]}), vary=["wieghts"])
+
+
+@pytest.mark.parametrize("preset", ["hdi", "hsi"])
+def test_nominal_replications_equal_build_for_other_presets(preset: str) -> None:
+    from humsec.index import bundled_data
+
+    spec = load_preset(preset)
+    data = bundled_data(preset)
+    year = 2022 if preset == "hdi" else 2023
+    settings = UncertaintySettings(aggregations=["spec"], normalisations=["spec"],
+                                   imputations=["spec"])
+    result = uncertainty(spec, data, n=4, seed=0, year=year, settings=settings, sobol=False,
+                         vary=["aggregation", "normalisation", "imputation"])
+    built = build(spec, data, year=year).scores[spec.root].to_numpy()
+    np.testing.assert_allclose(result.scores, np.tile(built, (4, 1)), atol=1e-12)
+
+
+def test_rank_rows_ties_and_missing() -> None:
+    from humsec.index.uncertainty import _rank_rows
+
+    scores = np.array([[3.0, 5.0, 5.0, np.nan, 1.0]])
+    np.testing.assert_array_equal(_rank_rows(scores), [[3.0, 1.0, 1.0, np.nan, 4.0]])
