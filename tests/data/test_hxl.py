@@ -1,4 +1,4 @@
-"""HXL hashtags: parsing, matching rules from the HXL 1.1 standard, detection, read and write."""
+"""HXL hashtags: parsing, tag-pattern matching, detection, read and write."""
 
 from __future__ import annotations
 

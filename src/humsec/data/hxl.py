@@ -1,8 +1,9 @@
 """HXL (Humanitarian Exchange Language) hashtags: parse, match, detect, read and write.
 
 An HXL table is an ordinary table with one extra row of hashtags such as
-``#country+code`` or ``#affected+f+children`` under (or instead of) the header row. Matching
-follows the HXL 1.1 standard (https://hxlstandard.org/standard/1-1final/):
+``#country+code`` or ``#affected+f+children`` under (or instead of) the header row. Hashtags
+follow the HXL 1.1 standard (https://hxlstandard.org/standard/1-1final/); patterns follow the
+tag-pattern syntax of the HXL tools (libhxl, the HXL Proxy):
 
 - hashtags and attributes are case-insensitive, and attribute order does not matter;
 - a pattern matches a column when the hashtags are equal and every ``+attribute`` of the
