@@ -228,6 +228,8 @@ def test_docs_tables_match_the_data() -> None:
     assert f"{pillars.count(('want', 'fear'))} links from want to fear" in text
     assert f"{pillars.count(('fear', 'want'))} links from fear to want" in text
     assert f"| `interlinkages` | {len(fw.interlinkages)} |" in text
+    assert f"| {fw.version} | first release:" in text
+    assert f"{len(fw.interlinkages)} interlinkages |" in text
 
 
 def test_rationale_is_one_short_line() -> None:
