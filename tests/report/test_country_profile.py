@@ -60,7 +60,7 @@ def test_threat_bar_figure_orders_and_colours_by_pillar() -> None:
 
 def test_trend_figure_adds_regional_median() -> None:
     fig = trend_figure(_panel(), "AAA", {}, ["hdi"], region=("Toyland", ["AAA", "CCC"]))
-    world, region, own = fig.data
+    _, region, own = fig.data
     assert region.name == "median of Toyland"
     # median of AAA and CCC: (0.2, 1.0), (0.3, 1.1), (0.4, 1.2)
     assert list(region.y) == [0.6, 0.7, 0.8]
