@@ -318,16 +318,16 @@ def sufficient_statistics(
                          codeprivation)  # fmt: skip
 
     stats = _stat_names(spec, compound, codeprivation)
-    flag_names = _flag_names(spec, design)
     keys = [STRATUM, *[f"_by{i}" for i in range(len(by))], COMPLETE]
     if design.psu:
         keys.insert(1, PSU)
-    sums = [*stats, *flag_names]
+    sums = list(stats)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         # pandas warns about frames built column by column; the frame is transient here.
         warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
         try:
+            counts = _validation_counts(frame, spec, design, weight)
             if backend == "dask":
                 table = _dask_partition_sums(
                     frame.to_native(), step_builder, keys, sums, bool(design.psu)
@@ -345,12 +345,10 @@ def sufficient_statistics(
     if not design.psu:
         table[PSU] = np.arange(len(table))  # no PSU: every row is its own PSU (SRS of rows)
     table[COMPLETE] = table[COMPLETE].fillna(False).astype(bool)
-    missing = {i.name: int(table[f"_miss{j}"].sum()) for j, i in enumerate(inds)}
-    missing.update({c: int(table[f"_missd{d}"].sum()) for d, c in enumerate(design_cols)})
-    nonbinary = {
-        i.name: int(table[f"_bad{j}"].sum()) for j, i in enumerate(inds) if i.cutoff is None
-    }
-    negative = int(table["_negw"].sum())
+    missing = {i.name: counts[f"_miss{j}"] for j, i in enumerate(inds)}
+    missing.update({c: counts[f"_missd{d}"] for d, c in enumerate(design_cols)})
+    nonbinary = {i.name: counts[f"_bad{j}"] for j, i in enumerate(inds) if i.cutoff is None}
+    negative = counts["_negw"]
     if spec.missing == "nondeprived":
         n_filled = sum(missing[i.name] for i in inds)
         if n_filled:
@@ -360,7 +358,6 @@ def sufficient_statistics(
                 HumsecWarning,
                 stacklevel=3,
             )
-    table = table.drop(columns=flag_names)
     return SufficientStatistics(
         table=table,
         stats=list(stats),
@@ -436,12 +433,33 @@ def _stat_names(spec: DeprivationSpec, compound: bool, codeprivation: bool) -> l
     return list(_stat_expressions(spec, compound, codeprivation))
 
 
-def _flag_names(spec: DeprivationSpec, design: SurveyDesign) -> list[str]:
+def _validation_counts(
+    frame: nw.LazyFrame[Any], spec: DeprivationSpec, design: SurveyDesign, weight: nw.Expr
+) -> dict[str, int]:
+    """Whole-data counts of missing values, non-binary 0/1 indicators and negative weights.
+
+    A separate global aggregate over only the columns involved: cheap (the engine prunes the
+    other columns), whereas carrying ~20 flag sums through the per-PSU group_by costs about as
+    much as the measures themselves.
+    """
     inds = spec.indicators
-    names = [f"_miss{j}" for j in range(len(inds))]
-    names += [f"_missd{d}" for d in range(len(design.columns))]
-    names += [f"_bad{j}" for j, i in enumerate(inds) if i.cutoff is None]
-    return [*names, "_negw"]
+    exprs = [nw.col(i.source).is_null().cast(nw.Int64).sum().alias(f"_miss{j}")
+             for j, i in enumerate(inds)]  # fmt: skip
+    exprs += [
+        nw.col(c).is_null().cast(nw.Int64).sum().alias(f"_missd{d}")
+        for d, c in enumerate(design.columns)
+    ]
+    for j, ind in enumerate(inds):
+        if ind.cutoff is None:
+            x = nw.col(ind.source).cast(nw.Float64)
+            bad = ((~x.is_in([0.0, 1.0])) & (~x.is_null())).fill_null(False)
+            exprs.append(bad.cast(nw.Int64).sum().alias(f"_bad{j}"))
+    if design.weight is not None:
+        exprs.append((weight < 0).fill_null(False).cast(nw.Int64).sum().alias("_negw"))
+    row = frame.select(*exprs).collect().to_pandas().iloc[0]
+    counts = {str(k): int(v) if pd.notna(v) else 0 for k, v in row.items()}
+    counts.setdefault("_negw", 0)
+    return counts
 
 
 def _products(
@@ -455,31 +473,17 @@ def _products(
     compound: bool,
     codeprivation: bool,
 ) -> nw.LazyFrame[Any]:
-    """Row-level keys, weighted products and validation flags (three projections, so that the
-    engine computes g_j, c and poor once per row)."""
+    """Row-level keys and weighted products (three projections, so that the engine computes
+    g_j, c and poor once per row)."""
     inds = spec.indicators
-    # Step 1: deprivations g_j (null kept), weight, completeness, validation flags.
+    # Step 1: deprivations g_j (null kept), weight, completeness.
     g_exprs = []
     for j, ind in enumerate(inds):
         g = _indicator_expr(ind)
         if spec.missing == "nondeprived":
             g = g.fill_null(0.0)
         g_exprs.append(g.alias(f"_g{j}"))
-    flags = [
-        nw.col(i.source).is_null().cast(nw.Int64).alias(f"_miss{j}") for j, i in enumerate(inds)
-    ]
-    flags += [
-        nw.col(c).is_null().cast(nw.Int64).alias(f"_missd{d}") for d, c in enumerate(design.columns)
-    ]
-    for j, ind in enumerate(inds):
-        if ind.cutoff is None:
-            x = nw.col(ind.source).cast(nw.Float64)
-            bad = (~x.is_in([0.0, 1.0])) & (~x.is_null())
-            flags.append(bad.fill_null(False).cast(nw.Int64).alias(f"_bad{j}"))
-    flags.append((weight < 0).fill_null(False).cast(nw.Int64).alias("_negw"))
-    step = frame.with_columns(
-        *key_exprs, *g_exprs, *flags, weight.alias("_s"), complete.alias(COMPLETE)
-    )
+    step = frame.with_columns(*key_exprs, *g_exprs, weight.alias("_s"), complete.alias(COMPLETE))
     # Step 2: score and poverty status per cutoff (and pillar statuses for compound measures).
     score = nw.sum_horizontal(
         *[nw.col(f"_g{j}") * float(i.weight or 0.0) for j, i in enumerate(inds)]
@@ -496,11 +500,7 @@ def _products(
     keys = [STRATUM, *[f"_by{i}" for i in range(len(by))], COMPLETE]
     if design.psu:
         keys.insert(1, PSU)
-    return step.select(
-        *keys,
-        *[e.alias(n) for n, e in stats.items()],
-        *[nw.col(f) for f in _flag_names(spec, design)],
-    )
+    return step.select(*keys, *[e.alias(n) for n, e in stats.items()])
 
 
 def _collect_sums(
