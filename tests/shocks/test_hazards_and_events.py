@@ -76,12 +76,13 @@ def test_several_shocks_per_year_occur() -> None:
 
 def test_negative_frequency_is_refused() -> None:
     spec = one_event_spec(frequency=-0.1)
-    with pytest.raises(SpecError, match="frequency must be a finite number >= 0"):
+    with pytest.raises(SpecError, match=r"events\.0\.frequency: .*annual frequency must be finite "
+                       r"and >= 0"):
         parse_spec(EventSet, spec["hazards"]["event_sets"][0], location="x")
 
 
 def test_negative_rate_is_refused() -> None:
-    with pytest.raises(SpecError, match="annual rate must be finite and >= 0"):
+    with pytest.raises(SpecError, match=r"area_hazards\.0\.rate: .*annual frequency"):
         _model(0.0, rate=-0.2)
 
 
@@ -151,3 +152,19 @@ def test_event_impacts_by_hand_and_monte_carlo_convergence(tiny_exposure) -> Non
     np.testing.assert_allclose(impact.exceedance().return_period, [50, 1 / 0.07])
     mc = simulate(scenario, 20000, seed=8).eai("asset_loss").iloc[0]
     assert mc == pytest.approx(impact.eai(), rel=0.08)
+
+
+def test_return_period_tables_are_checked_alike_in_generators_and_event_sets() -> None:
+    decreasing = [[10, 0.5], [50, 0.3]]
+    with pytest.raises(SpecError, match="intensity must not decrease"):
+        event_set_from_return_periods("d", "disasters", decreasing, areas=["a"])
+    with pytest.raises(SpecError, match="intensity must not decrease"):
+        parse_spec(HazardModel, {"area_hazards": [
+            {"hazard": "d", "threat": "disasters",
+             "intensity": {"kind": "return_periods", "table": decreasing}}]}, location="x")
+    with pytest.raises(SpecError, match="intensities finite and >= 0"):
+        event_set_from_return_periods("d", "disasters", [[10, -0.1]], areas=["a"])
+    with pytest.raises(SpecError, match=r"rates\.a2: .*annual frequency"):
+        parse_spec(HazardModel, {"area_hazards": [
+            {"hazard": "d", "threat": "disasters", "rates": {"a1": 0.1, "a2": -1.0},
+             "intensity": {"kind": "fixed", "value": 1.0}}]}, location="x")

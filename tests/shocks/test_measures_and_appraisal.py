@@ -18,6 +18,7 @@ from humsec.shocks import (
     simulate,
     simulate_occurrences,
 )
+from humsec.shocks.spec import parse_spec
 
 from .conftest import one_event_spec
 
@@ -56,6 +57,17 @@ def test_hazard_effects_cannot_target_groups() -> None:
     with pytest.raises(SpecError, match="hazard effects act on places"):
         Measure(name="x", target={"groups": ["women"]},
                 effects={"hazard": {"flood": {"intensity_scale": 0.5}}})
+
+
+def test_measure_numbers_are_checked_with_their_spec_node() -> None:
+    spec = {"name": "x", "upfront_cost": -1.0, "target": {"coverage": 1.5},
+            "effects": {"coping": {"insurance_attachment": 0.1, "insurance_cover": 2.0}}}
+    with pytest.raises(SpecError, match=r"3 problem\(s\)") as error:
+        parse_spec(Measure, spec, location="m")
+    message = str(error.value)
+    assert "target.coverage: Value error, must be a share within [0, 1], got 1.5" in message
+    assert "upfront_cost: Value error, must be finite and >= 0, got -1.0" in message
+    assert "effects.coping.insurance_cover: Value error, must be a share" in message
 
 
 def test_measure_naming_an_unknown_hazard_or_area(one_event) -> None:  # type: ignore[no-untyped-def]

@@ -11,20 +11,15 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from humsec.shocks.threats import unknown_groups_message
+from humsec.shocks.spec import NonNegative, Positive, Share
+from humsec.shocks.threats import GroupIds
 
 __all__ = ["Coping", "Insurance", "SocialProtection"]
 
 #: International poverty line, 3.00 $ a day in 2021 PPP (World Bank, June 2025), per year.
 POVERTY_LINE_2021PPP = 3.00 * 365.0
-
-
-def _share(value: float) -> float:
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"must be a share within [0, 1], got {value}")
-    return value
 
 
 class SocialProtection(BaseModel):
@@ -37,32 +32,11 @@ class SocialProtection(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    share_of_loss: float = 0.0
-    per_capita: float = 0.0
-    coverage: float = 0.0
-    targeting: Literal["all", "poor"] | list[str] = "poor"
-    delay_years: float = 0.0
-
-    @field_validator("coverage")
-    @classmethod
-    def _coverage(cls, value: float) -> float:
-        return _share(value)
-
-    @field_validator("share_of_loss", "per_capita", "delay_years")
-    @classmethod
-    def _nonneg(cls, value: float) -> float:
-        if value < 0 or not math.isfinite(value):
-            raise ValueError(f"must be finite and >= 0, got {value}")
-        return value
-
-    @field_validator("targeting")
-    @classmethod
-    def _groups(cls, value: str | list[str]) -> str | list[str]:
-        if isinstance(value, list):
-            message = unknown_groups_message(value)
-            if message is not None:
-                raise ValueError(message)
-        return value
+    share_of_loss: NonNegative = 0.0
+    per_capita: NonNegative = 0.0
+    coverage: Share = 0.0
+    targeting: Literal["all", "poor"] | GroupIds = "poor"
+    delay_years: NonNegative = 0.0
 
 
 class Insurance(BaseModel):
@@ -75,15 +49,10 @@ class Insurance(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    penetration: float = 0.0
-    attachment: float = 0.0
-    cover: float = 0.0
+    penetration: Share = 0.0
+    attachment: Share = 0.0
+    cover: Share = 0.0
     hazards: list[str] | None = None
-
-    @field_validator("penetration", "attachment", "cover")
-    @classmethod
-    def _shares(cls, value: float) -> float:
-        return _share(value)
 
 
 class Coping(BaseModel):
@@ -91,24 +60,17 @@ class Coping(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    eta: float = 1.5
+    eta: Positive = 1.5
     discount_rate: float = 0.06
-    recovery_years: float = 3.0
-    productivity_of_capital: float = 0.33
-    poverty_line: float = POVERTY_LINE_2021PPP
-    reference_consumption: float | None = None
+    recovery_years: Positive = 3.0
+    productivity_of_capital: NonNegative = 0.33
+    poverty_line: Positive = POVERTY_LINE_2021PPP
+    reference_consumption: Positive | None = None
     max_consumption_drop: float = 0.95
-    savings_use: float = 1.0
-    remittance_response: float = 0.0
+    savings_use: Share = 1.0
+    remittance_response: NonNegative = 0.0
     social_protection: SocialProtection = Field(default_factory=SocialProtection)
     insurance: Insurance = Field(default_factory=Insurance)
-
-    @field_validator("eta", "recovery_years", "poverty_line")
-    @classmethod
-    def _positive(cls, value: float) -> float:
-        if not value > 0 or not math.isfinite(value):
-            raise ValueError(f"must be finite and > 0, got {value}")
-        return value
 
     @field_validator("discount_rate")
     @classmethod
@@ -120,30 +82,12 @@ class Coping(BaseModel):
             )
         return value
 
-    @field_validator("productivity_of_capital", "remittance_response")
-    @classmethod
-    def _nonneg(cls, value: float) -> float:
-        if value < 0 or not math.isfinite(value):
-            raise ValueError(f"must be finite and >= 0, got {value}")
-        return value
-
-    @field_validator("savings_use")
-    @classmethod
-    def _savings(cls, value: float) -> float:
-        return _share(value)
-
     @field_validator("max_consumption_drop")
     @classmethod
     def _drop(cls, value: float) -> float:
         if not 0 < value < 1:
             raise ValueError(f"must be within (0, 1), got {value}")
         return value
-
-    @model_validator(mode="after")
-    def _ref(self) -> Coping:
-        if self.reference_consumption is not None and not self.reference_consumption > 0:
-            raise ValueError("reference_consumption must be > 0 (or omitted for the mean)")
-        return self
 
     @property
     def reconstruction_rate(self) -> float:

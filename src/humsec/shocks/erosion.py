@@ -35,6 +35,7 @@ from humsec.shocks.hazards import simulate_occurrences
 from humsec.shocks.measures import Target
 from humsec.shocks.metrics import exceedance_curve, year_frequencies
 from humsec.shocks.risk import ShockRisk
+from humsec.shocks.spec import Share
 
 __all__ = ["ErosionResult", "Programme", "erosion_of_gains", "programme_scenario"]
 
@@ -50,7 +51,7 @@ class Programme(BaseModel):
     income_gain: float = 0.0
     asset_gain: float = 0.0
     savings_gain: float = 0.0
-    remove_deprivations: dict[str, float] = Field(default_factory=dict)
+    remove_deprivations: dict[str, Share] = Field(default_factory=dict)
 
     @field_validator("consumption_gain", "income_gain", "asset_gain", "savings_gain")
     @classmethod
@@ -59,13 +60,6 @@ class Programme(BaseModel):
             raise ValueError(f"relative gains must be > -1, got {value}")
         return value
 
-    @field_validator("remove_deprivations")
-    @classmethod
-    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
-        bad = {k: v for k, v in value.items() if not 0 <= v <= 1}
-        if bad:
-            raise ValueError(f"shares of deprivations removed must be within [0, 1]: {bad}")
-        return value
 
 
 def programme_scenario(scenario: Scenario, programme: Programme, seed: int = 1) -> Scenario:

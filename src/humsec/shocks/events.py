@@ -15,9 +15,10 @@ import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from humsec.errors import SpecError
+from humsec.shocks.spec import Frequency, NonNegative
 from humsec.shocks.threats import check_threat
 
-__all__ = ["Event", "EventSet", "event_set_from_return_periods"]
+__all__ = ["Event", "EventSet", "event_set_from_return_periods", "return_period_table"]
 
 
 class Event(BaseModel):
@@ -26,28 +27,14 @@ class Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    frequency: float = Field(description="expected occurrences per year (>= 0)")
-    footprint: dict[str, float] = Field(description="area id -> intensity (>= 0)")
-
-    @field_validator("frequency")
-    @classmethod
-    def _frequency(cls, value: float) -> float:
-        if not np.isfinite(value) or value < 0:
-            raise SpecError(
-                f"event frequency must be a finite number >= 0, got {value}",
-                location="event.frequency",
-                hint="frequencies are expected occurrences per year, e.g. 0.02 for 1-in-50",
-            )
-        return float(value)
+    frequency: Frequency = Field(description="expected occurrences per year (>= 0)")
+    footprint: dict[str, NonNegative] = Field(description="area id -> intensity (>= 0)")
 
     @field_validator("footprint")
     @classmethod
     def _footprint(cls, value: dict[str, float]) -> dict[str, float]:
         if not value:
             raise ValueError("footprint is empty: list at least one area with its intensity")
-        bad = {a: v for a, v in value.items() if not np.isfinite(v) or v < 0}
-        if bad:
-            raise ValueError(f"intensities must be finite and >= 0, got {bad}")
         return value
 
 
@@ -152,25 +139,8 @@ def event_set_from_return_periods(
 
     def events_for(pairs: Sequence[tuple[float, float]], footprint_areas: Sequence[str],
                    prefix: str) -> list[Event]:
-        arr = np.asarray(pairs, dtype=float)
-        if arr.ndim != 2 or arr.shape[1] != 2 or len(arr) == 0:
-            raise SpecError(
-                "a return-period table needs rows of (return_period, intensity)",
-                location=location,
-                hint="e.g. [[5, 0.15], [10, 0.25], [50, 0.5]]",
-            )
-        rp, inten = arr[:, 0], arr[:, 1]
-        if np.any(~np.isfinite(rp)) or np.any(rp <= 0):
-            raise SpecError("return periods must be positive", location=location)
-        order = np.argsort(-rp)
-        rp, inten = rp[order], inten[order]
-        if np.any(np.diff(inten) > 0) or len(np.unique(rp)) != len(rp):
-            raise SpecError(
-                "intensity must not decrease as the return period grows, and return periods "
-                "must be distinct",
-                location=location,
-                hint="sort the table and check for typos",
-            )
+        rp, inten = return_period_table(pairs, location=location)
+        rp, inten = rp[::-1], inten[::-1]  # rarest first, so that F_k = 1/T_k accumulates
         exceed = 1.0 / rp
         freq = np.diff(np.concatenate([[0.0], exceed]))
         return [
@@ -194,3 +164,33 @@ def event_set_from_return_periods(
             )
         events = events_for(table, list(areas), "")
     return EventSet(hazard=hazard, threat=threat, units=units, source=source, events=events)
+
+
+def return_period_table(pairs: Sequence[tuple[float, float]] | np.ndarray, *, location: str
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Check a ``(return_period, intensity)`` table; return both columns by rising return period.
+
+    Return periods must be finite, > 0 and distinct; intensities finite, >= 0 and not
+    decreasing as the return period grows (a rarer event is at least as intense). Raises
+    :class:`SpecError` at ``location`` otherwise.
+    """
+    arr = np.asarray(pairs, dtype=float)
+    if arr.ndim != 2 or arr.shape[1] != 2 or len(arr) == 0:
+        raise SpecError(
+            "a return-period table needs rows of (return_period, intensity)",
+            location=location,
+            hint="e.g. [[5, 0.15], [10, 0.25], [50, 0.5]]",
+        )
+    arr = arr[np.argsort(arr[:, 0])]
+    rp, inten = arr[:, 0], arr[:, 1]
+    if not np.all(np.isfinite(arr)) or np.any(rp <= 0) or np.any(inten < 0):
+        raise SpecError("return periods must be positive and intensities finite and >= 0",
+                        location=location, hint=f"got {arr.tolist()}")
+    if np.any(np.diff(inten) < 0) or np.any(np.diff(rp) == 0):
+        raise SpecError(
+            "intensity must not decrease as the return period grows, and return periods "
+            "must be distinct",
+            location=location,
+            hint="sort the table and check for typos",
+        )
+    return rp, inten

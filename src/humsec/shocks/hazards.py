@@ -30,11 +30,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import special, stats
 
 from humsec.errors import SpecError
-from humsec.shocks.events import EventSet
+from humsec.shocks.events import EventSet, return_period_table
+from humsec.shocks.spec import Frequency, Share
 from humsec.shocks.threats import check_threat
 
 __all__ = [
@@ -91,12 +92,7 @@ class Intensity(BaseModel):
         if self.kind == "fixed" and (self.value or 0) < 0:
             raise ValueError("a fixed intensity must be >= 0")
         if self.kind == "return_periods":
-            arr = np.asarray(self.table, dtype=float)
-            if len(arr) < 1 or np.any(arr[:, 0] <= 0) or np.any(arr[:, 1] < 0):
-                raise ValueError("return periods must be > 0 and intensities >= 0")
-            order = np.argsort(arr[:, 0])
-            if np.any(np.diff(arr[order, 1]) < 0) or len(np.unique(arr[:, 0])) != len(arr):
-                raise ValueError("intensity must not decrease with the return period")
+            return_period_table(self.table or [], location="intensity.table")
         return self
 
     @property
@@ -119,12 +115,11 @@ class Intensity(BaseModel):
         if self.kind == "beta":
             lo, hi = float(self.low or 0.0), float(self.high or 0.0)
             return lo + (hi - lo) * stats.beta.ppf(u, float(self.a or 1.0), float(self.b or 1.0))
-        arr = np.asarray(self.table, dtype=float)
-        arr = arr[np.argsort(arr[:, 0])]
-        rate = 1.0 / arr[0, 0]
-        # Exceedance frequency of the sampled intensity is rate*(1-u); its return period:
-        period = 1.0 / (rate * np.clip(1.0 - u, 1e-300, 1.0))
-        return np.interp(np.log(period), np.log(arr[:, 0]), arr[:, 1])
+        rp, inten = return_period_table(self.table or [], location="intensity.table")
+        # Exceedance frequency of the sampled intensity is rate*(1-u) with rate = 1/T_min;
+        # its return period:
+        period = rp[0] / np.clip(1.0 - u, 1e-300, 1.0)
+        return np.interp(np.log(period), np.log(rp), inten)
 
 
 class AreaHazard(BaseModel):
@@ -141,41 +136,11 @@ class AreaHazard(BaseModel):
     threat: str
     units: str = ""
     source: str = ""
-    rate: float = 0.0
-    rates: dict[str, float] = Field(default_factory=dict)
+    rate: Frequency = 0.0
+    rates: dict[str, Frequency] = Field(default_factory=dict)
     areas: list[str] | None = None
     intensity: Intensity
-    spatial_correlation: float = 0.0
-
-    @field_validator("rate")
-    @classmethod
-    def _rate(cls, value: float) -> float:
-        if not np.isfinite(value) or value < 0:
-            raise SpecError(
-                f"annual rate must be finite and >= 0 (a frequency), got {value}",
-                location="hazard.rate",
-                hint="rates are expected events per year in an area, e.g. 0.2",
-            )
-        return value
-
-    @field_validator("rates")
-    @classmethod
-    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
-        bad = {a: r for a, r in value.items() if not np.isfinite(r) or r < 0}
-        if bad:
-            raise SpecError(
-                f"annual rates must be finite and >= 0 (frequencies), got {bad}",
-                location="hazard.rates",
-                hint="rates are expected events per year in an area, e.g. 0.2",
-            )
-        return value
-
-    @field_validator("spatial_correlation")
-    @classmethod
-    def _spatial(cls, value: float) -> float:
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"spatial_correlation must be in [0, 1], got {value}")
-        return value
+    spatial_correlation: Share = 0.0
 
     @model_validator(mode="after")
     def _threat(self) -> AreaHazard:

@@ -19,16 +19,16 @@ is below ``coverage``, so every run with the same seed covers the same household
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from humsec.errors import SpecError
 from humsec.shocks.engine import IntensityChange, Scenario, unit_uniform
-from humsec.shocks.threats import unknown_groups_message
+from humsec.shocks.spec import NonNegative, Positive, Share
+from humsec.shocks.threats import GroupIds
 
 __all__ = [
     "MEASURE_KINDS",
@@ -41,7 +41,8 @@ __all__ = [
     "apply_measures",
 ]
 
-MEASURE_KINDS = (
+#: What kind of risk-reduction measure it is (for tables and grouping; effects are separate).
+MeasureKind = Literal[
     "disaster_risk_reduction",
     "early_warning",
     "social_protection",
@@ -49,13 +50,8 @@ MEASURE_KINDS = (
     "insurance",
     "livelihood_diversification",
     "other",
-)
-
-
-def _nonneg(value: float) -> float:
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"must be finite and >= 0, got {value}")
-    return value
+]
+MEASURE_KINDS: tuple[str, ...] = get_args(MeasureKind)
 
 
 class Target(BaseModel):
@@ -64,24 +60,9 @@ class Target(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     areas: list[str] | None = None
-    groups: list[str] | None = None
+    groups: GroupIds | None = None
     livelihoods: list[str] | None = None
-    coverage: float = 1.0
-
-    @field_validator("coverage")
-    @classmethod
-    def _coverage(cls, value: float) -> float:
-        if not 0 <= value <= 1:
-            raise ValueError(f"coverage must be a share within [0, 1], got {value}")
-        return value
-
-    @field_validator("groups")
-    @classmethod
-    def _groups(cls, value: list[str] | None) -> list[str] | None:
-        message = unknown_groups_message(value or [])
-        if message is not None:
-            raise ValueError(message)
-        return value
+    coverage: Share = 1.0
 
 
 class VulnerabilityEffect(BaseModel):
@@ -89,10 +70,8 @@ class VulnerabilityEffect(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    asset_loss_factor: float = 1.0
-    income_loss_factor: float = 1.0
-
-    _f = field_validator("asset_loss_factor", "income_loss_factor")(_nonneg)
+    asset_loss_factor: NonNegative = 1.0
+    income_loss_factor: NonNegative = 1.0
 
 
 class HazardEffect(BaseModel):
@@ -100,10 +79,8 @@ class HazardEffect(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    intensity_scale: float = 1.0
+    intensity_scale: NonNegative = 1.0
     intensity_shift: float = 0.0
-
-    _s = field_validator("intensity_scale")(_nonneg)
 
 
 class CopingEffect(BaseModel):
@@ -111,32 +88,19 @@ class CopingEffect(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    savings_add_share_of_income: float = 0.0
-    transfer_share_of_loss: float = 0.0
-    transfer_per_capita: float = 0.0
-    transfer_delay_years: float | None = None
-    insurance_attachment: float | None = None
-    insurance_cover: float | None = None
-    remittance_response: float = 0.0
-    recovery_time_factor: float = 1.0
-
-    _n = field_validator("savings_add_share_of_income", "transfer_share_of_loss",
-                         "transfer_per_capita", "remittance_response")(_nonneg)
-
-    @field_validator("recovery_time_factor")
-    @classmethod
-    def _recovery(cls, value: float) -> float:
-        if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"recovery_time_factor must be > 0, got {value}")
-        return value
+    savings_add_share_of_income: NonNegative = 0.0
+    transfer_share_of_loss: NonNegative = 0.0
+    transfer_per_capita: NonNegative = 0.0
+    transfer_delay_years: NonNegative | None = None
+    insurance_attachment: Share | None = None
+    insurance_cover: Share | None = None
+    remittance_response: NonNegative = 0.0
+    recovery_time_factor: Positive = 1.0
 
     @model_validator(mode="after")
     def _insurance(self) -> CopingEffect:
         if (self.insurance_attachment is None) != (self.insurance_cover is None):
             raise ValueError("give both insurance_attachment and insurance_cover")
-        for v in (self.insurance_attachment, self.insurance_cover, self.transfer_delay_years):
-            if v is not None and (not math.isfinite(v) or v < 0):
-                raise ValueError("insurance shares and transfer delay must be >= 0")
         return self
 
 
@@ -146,16 +110,9 @@ class Effects(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     hazard: dict[str, HazardEffect] = Field(default_factory=dict)
-    asset_exposed_share: float = 1.0
+    asset_exposed_share: Share = 1.0
     vulnerability: dict[str, VulnerabilityEffect] = Field(default_factory=dict)
     coping: CopingEffect | None = None
-
-    @field_validator("asset_exposed_share")
-    @classmethod
-    def _share(cls, value: float) -> float:
-        if not 0 <= value <= 1:
-            raise ValueError(f"asset_exposed_share must be within [0, 1], got {value}")
-        return value
 
 
 class Measure(BaseModel):
@@ -171,21 +128,16 @@ class Measure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    kind: Literal["disaster_risk_reduction", "early_warning", "social_protection", "savings",
-                  "insurance", "livelihood_diversification", "other"] = "other"
+    kind: MeasureKind = "other"
     description: str = ""
     target: Target = Field(default_factory=Target)
     effects: Effects = Field(default_factory=Effects)
-    upfront_cost: float = 0.0
-    annual_cost: float = 0.0
-    upfront_cost_per_unit: float = 0.0
-    annual_cost_per_unit: float = 0.0
-    annual_cost_per_person: float = 0.0
-    claims_loading: float = 0.0
-
-    _c = field_validator("upfront_cost", "annual_cost", "upfront_cost_per_unit",
-                         "annual_cost_per_unit", "annual_cost_per_person",
-                         "claims_loading")(_nonneg)
+    upfront_cost: NonNegative = 0.0
+    annual_cost: NonNegative = 0.0
+    upfront_cost_per_unit: NonNegative = 0.0
+    annual_cost_per_unit: NonNegative = 0.0
+    annual_cost_per_person: NonNegative = 0.0
+    claims_loading: NonNegative = 0.0
 
     @model_validator(mode="after")
     def _hazard_targets_places(self) -> Measure:

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from humsec.errors import SpecError
+from humsec.shocks.spec import Positive
 
 if TYPE_CHECKING:
     from humsec.shocks.engine import Scenario
@@ -63,14 +64,7 @@ class DeprivationRule(BaseModel):
 
     indicator: str
     trigger: Trigger
-    threshold: float
-
-    @field_validator("threshold")
-    @classmethod
-    def _positive(cls, value: float) -> float:
-        if not value > 0:
-            raise ValueError(f"threshold must be > 0, got {value}")
-        return value
+    threshold: Positive
 
 
 def _default_rules() -> list[DeprivationRule]:

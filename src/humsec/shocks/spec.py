@@ -1,19 +1,63 @@
-"""Turning YAML/dict specifications into validated pydantic objects with humsec errors."""
+"""Turning YAML/dict specifications into validated pydantic objects with humsec errors.
+
+The number kinds shared by every spec model live here too (``NonNegative``, ``Positive``,
+``Share``, ``Frequency``): one check each, so a field's rule and message are the same wherever it
+appears. They raise ``ValueError`` so that :func:`parse_spec` reports the spec node
+(``hazards.area_hazards.1.rate``).
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from humsec.errors import DataError, SpecError
 
-__all__ = ["parse_spec", "read_yaml"]
+__all__ = ["Frequency", "NonNegative", "Positive", "Share", "parse_spec", "read_yaml"]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _non_negative(value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"must be finite and >= 0, got {value}")
+    return float(value)
+
+
+def _positive(value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"must be finite and > 0, got {value}")
+    return float(value)
+
+
+def _share(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"must be a share within [0, 1], got {value}")
+    return float(value)
+
+
+def _frequency(value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(
+            f"an annual frequency must be finite and >= 0 (expected occurrences per year, e.g. "
+            f"0.02 for 1-in-50), got {value}"
+        )
+    return float(value)
+
+
+#: A finite number >= 0 (money, amounts, delays).
+NonNegative = Annotated[float, AfterValidator(_non_negative)]
+#: A finite number > 0.
+Positive = Annotated[float, AfterValidator(_positive)]
+#: A share within [0, 1].
+Share = Annotated[float, AfterValidator(_share)]
+#: Expected occurrences per year: finite and >= 0.
+Frequency = Annotated[float, AfterValidator(_frequency)]
 
 
 def parse_spec(model: type[M], data: Any, *, location: str) -> M:

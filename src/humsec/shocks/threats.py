@@ -9,11 +9,15 @@ bundled framework always loads (its own tests guard it).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 from humsec.errors import SpecError, did_you_mean
 from humsec.framework import default_framework
 
 __all__ = [
+    "GroupIds",
     "check_threat",
     "fear_threats",
     "group_ids",
@@ -64,3 +68,14 @@ def unknown_groups_message(groups: Iterable[str]) -> str | None:
     return (f"unknown group id(s) {bad}" + (f" ({guesses})" if guesses else "")
             + f"; framework groups: {list(known)}")
 
+
+
+def _framework_groups(groups: list[str]) -> list[str]:
+    message = unknown_groups_message(groups)
+    if message is not None:
+        raise ValueError(message)
+    return groups
+
+
+#: A list of framework vulnerable-group ids (a pydantic field type; unknown ids get suggestions).
+GroupIds = Annotated[list[str], AfterValidator(_framework_groups)]
