@@ -198,6 +198,68 @@ def _span_label(values: pd.Series) -> str:
     return f"{span[0]}–{span[1]}" if span else ""
 
 
+def _cards(standing: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    """Headline cards: value, year and rank of each :data:`HEADLINE_INDICATORS` with data."""
+    records = {str(r["code"]): r for r in standing.to_dict("records")}
+    cards = []
+    for code in HEADLINE_INDICATORS:
+        row = records.get(code)
+        if row is None or pd.isna(row["value"]):
+            continue
+        value = (
+            _INTENSITY.get(int(row["value"]), format_number(row["value"]))
+            if code == "conflict_intensity"
+            else format_number(row["value"])
+        )
+        detail = (
+            f"{int(row['year'])} · rank {int(row['rank'])} of {int(row['n_countries'])} "
+            "(1 = most threatened)"
+        )
+        cards.append(_card(names[code], value, detail))
+    return cards
+
+
+def _country_series(panel: pd.DataFrame, iso3: str, max_year: int | None) -> pd.DataFrame:
+    """The country's rows of the panel (year × indicator) from :data:`TREND_START` to the cap."""
+    own = pd.DataFrame(panel.xs(iso3, level="iso3"))
+    own = own[own.index >= TREND_START]
+    return own if max_year is None else own[own.index <= max_year]
+
+
+def _indicator_table(
+    own: pd.DataFrame, standing: pd.DataFrame, registry: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per indicator (fear first, then want; most threatened first within each),
+    with a sparkline of the country's series ``own`` (year × indicator)."""
+    years = own.index.to_numpy(dtype=float).tolist()
+    # Sparklines need a series: indicators published once or twice (INFORM) get none; gaps
+    # inside a series stay gaps.
+    sparks = [
+        sparkline_svg(years, own[code].astype(float).tolist(), label=_span_label(own[code]))
+        if own[code].notna().sum() >= 3
+        else ""
+        for code in standing["code"]
+    ]
+    info = registry.loc[standing["code"]]
+    table = pd.DataFrame(
+        {
+            "indicator": info["name"].to_numpy(),
+            "pillar": [f'<span class="pill {p}">{p}</span>' for p in info["pillar"]],
+            "year": standing["year"],
+            "value": standing["value"],
+            "unit": info["unit"].to_numpy(),
+            "rank": standing["rank"],
+            "of": standing["n_countries"],
+            "percentile": standing["percentile"].round(0),
+            "trend": sparks,
+        }
+    )
+    order = np.lexsort(
+        (-table["percentile"].fillna(-1).to_numpy(), (info["pillar"] == "want").to_numpy())
+    )
+    return table.iloc[order].reset_index(drop=True)
+
+
 def _card(label: str, value: str, detail: str) -> str:
     return (
         f'<div class="card"><div class="label">{escape(label)}</div>'
@@ -238,56 +300,9 @@ class CountryProfileSection:
         threats = pd.Series({i.code: list(i.threats) for i in registry.indicators})
         by_threat = threat_standing(standing, threats)
         names = {str(k): str(v) for k, v in reg["name"].items()}
-        records = {str(r["code"]): r for r in standing.to_dict("records")}
-
-        cards = []
-        for code in HEADLINE_INDICATORS:
-            row = records.get(code)
-            if row is None or pd.isna(row["value"]):
-                continue
-            value = (
-                _INTENSITY.get(int(row["value"]), format_number(row["value"]))
-                if code == "conflict_intensity"
-                else format_number(row["value"])
-            )
-            detail = (
-                f"{int(row['year'])} · rank {int(row['rank'])} of {int(row['n_countries'])} "
-                "(1 = most threatened)"
-            )
-            cards.append(_card(str(names[code]), value, detail))
-
-        # Sparklines over every year up to the cap, with gaps left as gaps.
-        own = panel.xs(iso3, level="iso3")
-        own = own[own.index >= TREND_START]
-        if context.year is not None:
-            own = own[own.index <= context.year]
-        years = own.index.to_numpy(dtype=float).tolist()
-        # Sparklines need a series: indicators published once or twice (INFORM) get none.
-        sparks = [
-            sparkline_svg(years, own[code].astype(float).tolist(), label=_span_label(own[code]))
-            if own[code].notna().sum() >= 3
-            else ""
-            for code in standing["code"]
-        ]
-        table = pd.DataFrame(
-            {
-                "indicator": [names[c] for c in standing["code"]],
-                "pillar": [
-                    f'<span class="pill {p}">{p}</span>'
-                    for p in reg.loc[standing["code"], "pillar"]
-                ],
-                "year": standing["year"],
-                "value": standing["value"],
-                "unit": reg.loc[standing["code"], "unit"].to_numpy(),
-                "rank": standing["rank"],
-                "of": standing["n_countries"],
-                "percentile": standing["percentile"].round(0),
-                "trend": sparks,
-            }
-        )
-        table["_order"] = table["pillar"].str.contains("want").astype(int)
-        table = table.sort_values(["_order", "percentile"], ascending=[True, False], kind="stable")
-        table = table.drop(columns="_order")
+        own = _country_series(panel, iso3, context.year)
+        cards = _cards(standing, names)
+        table = _indicator_table(own, standing, reg)
         n_missing = int(standing["value"].isna().sum())
 
         # Threats without any indicator stay in the table, last, as explicit gaps.
