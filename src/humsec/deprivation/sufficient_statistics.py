@@ -306,12 +306,7 @@ def sufficient_statistics(
     ]
     if design.psu:
         key_exprs.append(nw.col(design.psu).alias(PSU))
-    complete_parts = [~nw.col(c).is_null() for c in design_cols]
-    if spec.missing == "listwise":
-        complete_parts += [~nw.col(i.source).is_null() for i in inds]
-    complete = (
-        nw.all_horizontal(*complete_parts, ignore_nulls=False) if complete_parts else nw.lit(True)
-    )
+    complete: nw.Expr = nw.lit(True)
 
     def step_builder(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return _products(frame, spec, design, by, key_exprs, complete, weight, compound,
@@ -328,6 +323,14 @@ def sufficient_statistics(
         warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
         try:
             counts = _validation_counts(frame, spec, design, weight)
+            # Completeness is tested only on the columns that have missing values at all.
+            parts = [~nw.col(c).is_null() for d, c in enumerate(design_cols)
+                     if counts[f"_missd{d}"]]  # fmt: skip
+            if spec.missing == "listwise":
+                parts += [~nw.col(i.source).is_null() for j, i in enumerate(inds)
+                          if counts[f"_miss{j}"]]  # fmt: skip
+            if parts:
+                complete = nw.all_horizontal(*parts, ignore_nulls=False)
             if backend == "dask":
                 table = _dask_partition_sums(
                     frame.to_native(), step_builder, keys, sums, bool(design.psu)
