@@ -22,6 +22,16 @@ EXPOSURE_HELP = ("'demo' (synthetic survey) or a household/cell table (CSV, Parq
                  "Stata, SPSS); a table with hh_id is treated as one row per person")
 EVENTS_HELP = "'demo' or a scenario YAML (hazards, impact_functions, coping)"
 
+# Options every command shares (one definition, so that names, defaults and help agree).
+EXPOSURE = typer.Option("demo", "--exposure", help=EXPOSURE_HELP)
+EVENTS = typer.Option("demo", "--events", help=EVENTS_HELP)
+YEARS = typer.Option(1000, "--years", min=1, help="Simulated years.")
+SEED = typer.Option(1, "--seed", help="Random seed (same seed, same numbers).")
+HOUSEHOLDS = typer.Option(5000, "--households", min=100, help="Households in the demo exposure.")
+MISSING_AREAS = typer.Option("raise", "--missing-areas",
+                             help="'raise' or 'drop' hazard areas not in the exposure")
+BACKEND = typer.Option("threads", "--backend", help="numpy, threads or dask")
+
 
 def _return_periods(text: str) -> list[float]:
     try:
@@ -67,17 +77,15 @@ def _money(value: float) -> str:
 
 @app.command("simulate")
 def simulate_command(
-    exposure: str = typer.Option("demo", "--exposure", help=EXPOSURE_HELP),
-    events: str = typer.Option("demo", "--events", help=EVENTS_HELP),
-    years: int = typer.Option(1000, "--years", min=1, help="Simulated years."),
-    seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same numbers)."),
-    households: int = typer.Option(5000, "--households", min=100,
-                                   help="Households in the demo exposure."),
+    exposure: str = EXPOSURE,
+    events: str = EVENTS,
+    years: int = YEARS,
+    seed: int = SEED,
+    households: int = HOUSEHOLDS,
     return_periods: str = typer.Option("5,10,20,50,100,250", "--return-periods"),
     by: str = typer.Option("", "--by", help="Also print a table by area, group or hazard."),
-    missing_areas: str = typer.Option("raise", "--missing-areas",
-                                      help="'raise' or 'drop' hazard areas not in the exposure"),
-    backend: str = typer.Option("threads", "--backend", help="numpy, threads or dask"),
+    missing_areas: str = MISSING_AREAS,
+    backend: str = BACKEND,
     out: Path | None = typer.Option(None, "--out",
                                     help="Write the year-loss table (.csv/.parquet/.json/.xlsx)"),
 ) -> None:
@@ -116,16 +124,16 @@ def simulate_command(
 @app.command("appraise")
 def appraise_command(
     measures: str = typer.Option("demo", "--measures", help="'demo' or a measures YAML"),
-    exposure: str = typer.Option("demo", "--exposure", help=EXPOSURE_HELP),
-    events: str = typer.Option("demo", "--events", help=EVENTS_HELP),
-    years: int = typer.Option(1000, "--years", min=1),
-    seed: int = typer.Option(1, "--seed"),
-    households: int = typer.Option(5000, "--households", min=100),
+    exposure: str = EXPOSURE,
+    events: str = EVENTS,
+    years: int = YEARS,
+    seed: int = SEED,
+    households: int = HOUSEHOLDS,
     start_year: int = typer.Option(2025, "--start-year"),
     end_year: int = typer.Option(2044, "--end-year"),
     discount_rate: float = typer.Option(0.05, "--discount-rate"),
-    missing_areas: str = typer.Option("raise", "--missing-areas"),
-    backend: str = typer.Option("threads", "--backend", help="numpy, threads or dask"),
+    missing_areas: str = MISSING_AREAS,
+    backend: str = BACKEND,
     out: Path | None = typer.Option(None, "--out", help="Write the measures table"),
 ) -> None:
     """Appraise measures one by one and combined: avoided losses, NPV, BCRs."""
@@ -155,14 +163,14 @@ def erosion_command(
     consumption_gain: float = typer.Option(0.3, "--consumption-gain",
                                            help="Relative consumption gain of covered homes"),
     target: str = typer.Option("people_in_poverty", "--target-group"),
-    exposure: str = typer.Option("demo", "--exposure", help=EXPOSURE_HELP),
-    events: str = typer.Option("demo", "--events", help=EVENTS_HELP),
-    years: int = typer.Option(1000, "--years", min=1),
-    seed: int = typer.Option(1, "--seed"),
-    households: int = typer.Option(5000, "--households", min=100),
+    exposure: str = EXPOSURE,
+    events: str = EVENTS,
+    years: int = YEARS,
+    seed: int = SEED,
+    households: int = HOUSEHOLDS,
     return_period: float = typer.Option(20, "--return-period"),
-    missing_areas: str = typer.Option("raise", "--missing-areas"),
-    out: Path | None = typer.Option(None, "--out"),
+    missing_areas: str = MISSING_AREAS,
+    out: Path | None = typer.Option(None, "--out", help="Write the erosion table"),
 ) -> None:
     """How much of a programme's gain shocks take away (expected and 1-in-RP year)."""
     from humsec.shocks import Programme, erosion_of_gains

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ import plotly.graph_objects as go
 from humsec.report.figures import figure_html
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.tables import table_html
+
+if TYPE_CHECKING:
+    from humsec.shocks.risk import ShockRisk
 
 RISK_HOUSEHOLDS = 4000
 RISK_YEARS = 200
@@ -34,14 +38,14 @@ def _millions(value: float) -> str:
     return f"{value / 1e6:,.1f}"
 
 
-def exceedance_figure(risk: object) -> go.Figure:
+def exceedance_figure(risk: ShockRisk) -> go.Figure:
     """Asset and well-being loss against return period (aggregate yearly losses)."""
     fig = go.Figure()
     for metric, label, colour in (
         ("asset_loss", "asset losses", _ASSET),
         ("wellbeing_loss", "well-being losses", _WELLBEING),
     ):
-        curve = risk.exceedance(metric)  # type: ignore[attr-defined]
+        curve = risk.exceedance(metric)
         keep = np.isfinite(curve.return_period) & (curve.impact > 0)
         fig.add_trace(
             go.Scatter(
@@ -62,63 +66,91 @@ def exceedance_figure(risk: object) -> go.Figure:
     return fig
 
 
+def _loss_bars(categories: list[str], asset: pd.Series, wellbeing: pd.Series, *,
+               horizontal: bool, value_title: str, height: int, left: int,
+               legend_y: float) -> go.Figure:
+    """Asset losses beside well-being losses, one pair of bars per category."""
+    bars = []
+    for values, label, colour in ((asset, "asset losses", _ASSET),
+                                  (wellbeing, "well-being losses", _WELLBEING)):
+        x, y = (values, categories) if horizontal else (categories, values)
+        bars.append(go.Bar(x=x, y=y, name=label, marker_color=colour,
+                           orientation="h" if horizontal else "v"))
+    return go.Figure(bars).update_layout(
+        {"xaxis" if horizontal else "yaxis": {"title": value_title}},
+        barmode="group",
+        height=height,
+        margin={"l": left, "r": 20, "t": 30, "b": 50},
+        legend={"orientation": "h", "y": legend_y},
+    )
+
+
 def area_figure(by_area: pd.DataFrame) -> go.Figure:
     """Expected annual asset and well-being losses per area."""
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=by_area.index,
-                y=by_area["eai_asset_loss"] / 1e6,
-                name="asset losses",
-                marker_color=_ASSET,
-            ),
-            go.Bar(
-                x=by_area.index,
-                y=by_area["eai_wellbeing_loss"] / 1e6,
-                name="well-being losses",
-                marker_color=_WELLBEING,
-            ),
-        ]
-    )
-    fig.update_layout(
-        barmode="group",
-        yaxis={"title": "expected per year (million PPP $)"},
-        height=340,
-        margin={"l": 60, "r": 20, "t": 30, "b": 50},
-        legend={"orientation": "h", "y": 1.1},
-    )
-    return fig
+    return _loss_bars(list(by_area.index), by_area["eai_asset_loss"] / 1e6,
+                      by_area["eai_wellbeing_loss"] / 1e6, horizontal=False,
+                      value_title="expected per year (million PPP $)", height=340, left=60,
+                      legend_y=1.1)
 
 
 def group_figure(by_group: pd.DataFrame) -> go.Figure:
     """Expected annual asset and well-being loss per person, by vulnerable group."""
-    labels = [g.replace("_", " ") for g in by_group.index]
-    fig = go.Figure(
-        [
-            go.Bar(
-                y=labels,
-                x=by_group["asset_loss_per_person"],
-                name="asset losses",
-                orientation="h",
-                marker_color=_ASSET,
-            ),
-            go.Bar(
-                y=labels,
-                x=by_group["wellbeing_loss_per_person"],
-                name="well-being losses",
-                orientation="h",
-                marker_color=_WELLBEING,
-            ),
-        ]
+    return _loss_bars([g.replace("_", " ") for g in by_group.index],
+                      by_group["asset_loss_per_person"], by_group["wellbeing_loss_per_person"],
+                      horizontal=True, value_title="expected per person per year (PPP $)",
+                      height=420, left=180, legend_y=1.08)
+
+
+def measures_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The appraisal table in report units (millions of PPP $, people in millions)."""
+    return pd.DataFrame(
+        {
+            "measure": [str(i).replace("_", " ") for i in table.index],
+            "kind": [str(k).replace("_", " ") for k in table["kind"]],
+            "people covered (m)": table["people_covered"].to_numpy() / 1e6,
+            "cost PV (m $)": table["cost_pv"].to_numpy() / 1e6,
+            "avoided asset loss / yr (m $)": table["avoided_asset_loss"].to_numpy() / 1e6,
+            "avoided well-being loss / yr (m $)": table["avoided_wellbeing_loss"].to_numpy()
+            / 1e6,
+            "BCR assets": table["bcr_asset"].to_numpy(),
+            "BCR well-being": table["bcr_wellbeing"].to_numpy(),
+        }
     )
-    fig.update_layout(
-        barmode="group",
-        xaxis={"title": "expected per person per year (PPP $)"},
-        height=420,
-        margin={"l": 180, "r": 20, "t": 30, "b": 50},
-        legend={"orientation": "h", "y": 1.08},
+
+
+def risk_text(risk: ShockRisk, summary: dict[str, float], by_group: pd.DataFrame) -> str:
+    """The paragraph stating the demo's losses, resilience and poverty effects."""
+    poor_res = float(by_group["resilience"].to_dict().get("people_in_poverty", float("nan")))
+    s = summary
+    m0 = ""
+    if "eai_mpi_m0_change" in s:
+        year20 = risk.year_at_return_period(20, "mpi_m0_change")
+        m0 = (
+            f" Counted the Alkire-Foster way, shocks add {s['eai_mpi_m0_change']:.3f} to the "
+            f"multidimensional poverty index M0 in an average year (baseline "
+            f"{s['baseline_mpi_m0']:.3f}) and "
+            f"{float(risk.year['mpi_m0_change'].to_numpy()[year20]):.3f} in a 1-in-20 year."
+        )
+    return (
+        f"<p>The demo country is exposed to coastal cyclones, regional droughts, an "
+        f"insurgency in the north, epidemics and national food-price spikes, with droughts "
+        f"raising the odds of conflict and price spikes. Over {RISK_YEARS} simulated years "
+        f"on a synthetic survey of {RISK_HOUSEHOLDS:,} households (weighted to "
+        f"{s['baseline_people'] / 1e6:.0f} million people), shocks destroy "
+        f"{_millions(s['eai_asset_loss'])} million $ of assets a year on average, and "
+        f"{_millions(s['asset_loss_rp100'])} million $ in a 1-in-100 year. The well-being "
+        f"loss, valued as the consumption loss of an average household, is "
+        f"{_millions(s['eai_wellbeing_loss'])} million $ a year: socio-economic resilience "
+        f"(asset over well-being losses) is {s['resilience']:.0%}."
+        + (
+            f" For people in poverty it is only {poor_res:.0%}, because each "
+            f"dollar lost costs them far more well-being."
+            if np.isfinite(poor_res)
+            else ""
+        )
+        + f" Each year about {s['eai_people_pushed_into_poverty'] / 1e3:,.0f} thousand "
+        f"people fall below the poverty line for a while.{m0}</p>"
     )
-    return fig
 
 
 @dataclass(frozen=True)
@@ -149,50 +181,7 @@ class ShocksSection:
             end_year=END_YEAR,
             discount_rate=DISCOUNT_RATE,
         )
-        t = appraisal.table
-        measures_table = pd.DataFrame(
-            {
-                "measure": [str(i).replace("_", " ") for i in t.index],
-                "kind": [str(k).replace("_", " ") for k in t["kind"]],
-                "people covered (m)": t["people_covered"].to_numpy() / 1e6,
-                "cost PV (m $)": t["cost_pv"].to_numpy() / 1e6,
-                "avoided asset loss / yr (m $)": t["avoided_asset_loss"].to_numpy() / 1e6,
-                "avoided well-being loss / yr (m $)": t["avoided_wellbeing_loss"].to_numpy() / 1e6,
-                "BCR assets": t["bcr_asset"].to_numpy(),
-                "BCR well-being": t["bcr_wellbeing"].to_numpy(),
-            }
-        )
-        resilience = by_group["resilience"].to_dict()
-        poor_res = float(resilience.get("people_in_poverty", float("nan")))
-        m0 = ""
-        if "eai_mpi_m0_change" in s:
-            year20 = risk.year_at_return_period(20, "mpi_m0_change")
-            m0 = (
-                f" Counted the Alkire-Foster way, shocks add {s['eai_mpi_m0_change']:.3f} to the "
-                f"multidimensional poverty index M0 in an average year (baseline "
-                f"{s['baseline_mpi_m0']:.3f}) and "
-                f"{float(risk.year['mpi_m0_change'].to_numpy()[year20]):.3f} in a 1-in-20 year."
-            )
-        intro = (
-            f"<p>The demo country is exposed to coastal cyclones, regional droughts, an "
-            f"insurgency in the north, epidemics and national food-price spikes, with droughts "
-            f"raising the odds of conflict and price spikes. Over {RISK_YEARS} simulated years "
-            f"on a synthetic survey of {RISK_HOUSEHOLDS:,} households (weighted to "
-            f"{s['baseline_people'] / 1e6:.0f} million people), shocks destroy "
-            f"{_millions(s['eai_asset_loss'])} million $ of assets a year on average, and "
-            f"{_millions(s['asset_loss_rp100'])} million $ in a 1-in-100 year. The well-being "
-            f"loss, valued as the consumption loss of an average household, is "
-            f"{_millions(s['eai_wellbeing_loss'])} million $ a year: socio-economic resilience "
-            f"(asset over well-being losses) is {s['resilience']:.0%}."
-            + (
-                f" For people in poverty it is only {poor_res:.0%}, because each "
-                f"dollar lost costs them far more well-being."
-                if np.isfinite(poor_res)
-                else ""
-            )
-            + f" Each year about {s['eai_people_pushed_into_poverty'] / 1e3:,.0f} thousand "
-            f"people fall below the poverty line for a while.{m0}</p>"
-        )
+        intro = risk_text(risk, s, by_group)
         measures_text = (
             f"<p>Measures are appraised on the same simulated shocks (common random numbers) "
             f"over {START_YEAR}–{END_YEAR} at {DISCOUNT_RATE:.0%}, the first year undiscounted, "
@@ -213,7 +202,7 @@ class ShocksSection:
                 "<h3>Risk-reduction measures</h3>",
                 measures_text,
                 table_html(
-                    measures_table,
+                    measures_frame(appraisal.table),
                     caption="Measures, alone and combined",
                     table_id="shocks-measures",
                 ),
