@@ -200,3 +200,23 @@ def test_bad_input_errors() -> None:
         estimate(empty, spec, SurveyDesign(weight="w"), by="grp")
     with pytest.raises(ColumnError, match="needs 0/1 values"):
         estimate(ok.assign(a=["no", "yes", "yes"]), spec)
+
+
+def test_many_levels_are_processed_in_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A subgroup with many levels (e.g. areas) is summed in blocks of levels; the result is
+    # the same as with one dense block.
+    from humsec.deprivation.sufficient_statistics import SufficientStatistics
+
+    data = _design_frame(seed=2, n=900).assign(area=lambda f: np.arange(len(f)) % 37)
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.25, "c": 0.25}, k=0.5)
+    design = SurveyDesign(weight="w", strata="st", psu="psu")
+    dense = estimate(data, spec, design, by=["area", "grp"])
+    original = SufficientStatistics.domain_blocks
+
+    def tiny_blocks(self, psu_index, n_psu, variable, names, max_cells=None):  # type: ignore[no-untyped-def]
+        return original(self, psu_index, n_psu, variable, names, max_cells=n_psu * len(names) * 4)
+
+    monkeypatch.setattr(SufficientStatistics, "domain_blocks", tiny_blocks)
+    blocked = estimate(data, spec, design, by=["area", "grp"])
+    pd.testing.assert_frame_equal(dense.table, blocked.table)
+    assert dense.table["level"].nunique() == 37 + 3 + 1

@@ -170,8 +170,12 @@ def af_measures(
     variables: list[tuple[str, int | None]] = [("total", None)]
     variables += [(v, i) for i, v in enumerate(stats.by)]
     n_ind = len(spec.indicators)
-    for subgroup, var in variables:
-        levels, arr, n_missing = stats.domain_totals(psu_index, psu.n_psu, var, [*names, "_n"])
+    blocks = (
+        (name, position, *block)
+        for name, position in variables
+        for block in stats.domain_blocks(psu_index, psu.n_psu, position, [*names, "_n"])
+    )
+    for subgroup, var, levels, arr, n_missing in blocks:
         if var is not None:
             missing_by[subgroup] = n_missing
             if not levels:

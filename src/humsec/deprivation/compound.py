@@ -115,8 +115,12 @@ def _compound_table(
     frames = []
     variables: list[tuple[str, int | None]] = [("total", None)]
     variables += [(v, i) for i, v in enumerate(stats.by)]
-    for subgroup, var in variables:
-        levels, arr, _ = stats.domain_totals(psu_index, psu.n_psu, var, stats.stats)
+    blocks = (
+        (subgroup, block[0], block[1])
+        for subgroup, var in variables
+        for block in stats.domain_blocks(psu_index, psu.n_psu, var, stats.stats)
+    )
+    for subgroup, levels, arr in blocks:
         s, fd = arr[:, :, pos["s"]], arr[:, :, pos["fd"]]
         for q, k in enumerate(spec.k):
             wp, wf = arr[:, :, pos[f"wp{q}"]], arr[:, :, pos[f"wf{q}"]]

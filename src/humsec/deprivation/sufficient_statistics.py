@@ -15,7 +15,7 @@ cross-classification. Marginal subgroups are summed from it afterwards in numpy.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,22 +172,52 @@ class SufficientStatistics:
         Returns the level labels, the array and the number of complete rows whose level is
         missing (they count in the total but in no level).
         """
+        blocks = list(self.domain_blocks(psu_index, n_psu, variable, names, max_cells=None))
+        labels = [lab for block in blocks for lab in block[0]]
+        arr = np.concatenate([block[1] for block in blocks], axis=1)
+        return labels, arr, blocks[0][2]
+
+    def domain_blocks(
+        self,
+        psu_index: np.ndarray,
+        n_psu: int,
+        variable: int | None,
+        names: list[str],
+        max_cells: int | None = 8_000_000,
+    ) -> Iterator[tuple[list[str], np.ndarray, int]]:
+        """Like :meth:`domain_totals`, in blocks of levels so that each (P, L_block, S) array
+        holds at most ``max_cells`` numbers: a subgroup with many levels (e.g. hundreds of
+        areas) never needs a dense P x L x S array in memory."""
         table = self.complete_table
         values = self._values(names)
         if variable is None:
-            return ["total"], _cell_sums(psu_index, n_psu, values)[:, None, :], 0
-        key = table[f"_by{variable}"]
-        missing = key.isna().to_numpy()
-        codes, levels = pd.factorize(key, sort=True)
-        labels = [str(v) for v in levels]
+            yield ["total"], _cell_sums(psu_index, n_psu, values)[:, None, :], 0
+            return
+        codes, labels, missing = self._codes(variable)
+        n_missing = int(table.loc[missing, COUNT].sum())
+        n_levels = len(labels)
+        per_block = n_levels if max_cells is None else max(1, max_cells // (n_psu * len(names)))
         keep = ~missing
-        cells = psu_index[keep] * len(labels) + codes[keep]
-        out = _cell_sums(cells, n_psu * len(labels), values[keep])
-        return (
-            labels,
-            out.reshape(n_psu, len(labels), len(names)),
-            int(table.loc[missing, COUNT].sum()),
-        )
+        if n_levels == 0:
+            yield [], np.zeros((n_psu, 0, len(names))), n_missing
+            return
+        for start in range(0, n_levels, per_block):
+            stop = min(start + per_block, n_levels)
+            rows = keep & (codes >= start) & (codes < stop)
+            width = stop - start
+            cells = psu_index[rows] * width + (codes[rows] - start)
+            out = _cell_sums(cells, n_psu * width, values[rows])
+            yield labels[start:stop], out.reshape(n_psu, width, len(names)), n_missing
+
+    def _codes(self, variable: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+        # Level codes of a subgroup variable over the complete groups (cached per variable).
+        cache = self.__dict__.setdefault("_code_cache", {})
+        if variable not in cache:
+            key = self.complete_table[f"_by{variable}"]
+            missing = key.isna().to_numpy()
+            codes, levels = pd.factorize(key, sort=True)
+            cache[variable] = (np.asarray(codes), [str(v) for v in levels], missing)
+        return cache[variable]
 
     def _values(self, names: list[str]) -> np.ndarray:
         # The complete groups' sums as a float matrix, cached: every domain reuses it.
