@@ -174,6 +174,18 @@ def test_ragged_rows_report_line_and_field_counts(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "a,b\n1,2,3\n4,5,6\n",  # pandas alone would make the surplus field an index
+        "a,b\n1,2,3\n4\n",  # one long and one short row: the separator total balances
+    ],
+)
+def test_balanced_or_indexed_ragged_rows_are_still_caught(tmp_path: Path, text: str) -> None:
+    with pytest.raises(DataError, match="line 2 has 3 fields but the header has 2"):
+        read_table(write(tmp_path / "r.csv", text))
+
+
+@pytest.mark.parametrize(
     ("content", "match"),
     [
         (b"", "empty \\(0 bytes\\)"),

@@ -431,7 +431,13 @@ def _read_text(
     head_text = text[: 1 << 16]
     sep = delimiter or sniff_delimiter(head_text, suffix)
     head = list(itertools.islice(csv.reader(io.StringIO(head_text, newline=""), delimiter=sep), 26))
-    records = [r for r in head if r]
+    records = [r for r in head if _width(r) > 0]  # blank lines as pandas sees them
+    if not records:
+        raise DataError(
+            "the file holds no header row: its first lines are blank or whitespace",
+            location=str(file),
+            hint="export the table again; the first non-blank line must name the columns",
+        )
     tag_index = find_hashtag_row(records) if hxl is not False else None
     if hxl and tag_index is None:
         raise ColumnError(
@@ -441,7 +447,98 @@ def _read_text(
         )
     # The header is the first non-blank record, or the hashtag row of an HXL file.
     header_pos = 0 if tag_index is None else tag_index
-    layout = _layout(raw, text, used, sep)
+    n_lines = _simple_lines(raw, sep, len(records[0]), used) if tag_index is None else None
+    if n_lines is None:
+        layout = _checked_layout(raw, text, used, sep, header_pos, file)
+        header_record = int(np.flatnonzero(layout.counts > 0)[header_pos])
+        header_line = int(layout.lines[header_record])
+        body = layout.counts[header_record + 1:]
+        blank_lines = tuple(
+            int(i) for i in layout.lines[np.flatnonzero(body == 0)[:1000] + header_record + 1]
+        )
+        n_rows = int((body > 0).sum())
+    else:
+        header_line, blank_lines, n_rows = 1, (), n_lines - 1
+    if tag_index is None:
+        # empty header cells (trailing separators from spreadsheets) get a positional name
+        names = [c.strip() or f"column_{i + 1}" for i, c in enumerate(records[0])]
+        tags: dict[str, str] = {}
+    else:
+        names, tags = _hxl_names(records, tag_index, file)
+    _check_names(names, file, header_line=header_line)
+    mark = decimal or _sniff_decimal(records[header_pos + 1:], sep)
+    if columns is not None:
+        # check the names now, then let the parser skip the other columns entirely
+        _select(pd.DataFrame(columns=names), columns, file)
+    del head_text
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(raw),
+            encoding=used,
+            sep=sep,
+            header=header_pos,  # counts non-blank records; rows above it are dropped
+            names=names,
+            skip_blank_lines=True,
+            engine="c",
+            low_memory=False,  # infer one dtype per column from all rows, not per chunk
+            decimal=mark,
+            usecols=list(columns) if columns is not None else None,
+        )
+    except pd.errors.ParserError as error:
+        if n_lines is not None:
+            _checked_layout(raw, text, used, sep, header_pos, file)  # names the ragged line
+        raise DataError(
+            f"cannot parse the file: {error}",
+            location=str(file),
+            hint="check quoting on the line named; quote values that contain the separator",
+        ) from None
+    if n_lines is not None and not (
+        len(frame) == n_rows and frame.index.equals(pd.RangeIndex(n_rows))
+    ):
+        # pandas turns surplus leading fields into an index instead of failing
+        _checked_layout(raw, text, used, sep, header_pos, file)
+    if frame.empty:
+        raise DataError(
+            "the file has a header but no data rows",
+            location=str(file),
+            hint="export the table again with its data",
+        )
+    frame.attrs.update(format="csv", encoding=used, delimiter=sep, decimal=mark)
+    if len(frame) == n_rows:
+        frame.attrs.update(first_data_line=header_line + 1, blank_lines=blank_lines)
+    # else pandas and the line scan disagree on where rows are (an odd quoting case): give
+    # row positions rather than wrong file lines
+    if tags:
+        frame.attrs["hxl"] = tags
+    return frame
+
+
+def _simple_lines(raw: bytes, sep: str, expected: int, encoding: str) -> int | None:
+    """Number of lines when a quick count proves the file regular, else ``None``.
+
+    Regular means: an ASCII-compatible encoding, no quotes, no lone CR, no blank line, and
+    exactly ``(expected - 1) * lines`` separators. Together with pandas raising on (or, for
+    a first row, indexing by) surplus fields, that total rules out short rows too, so the
+    per-line scan of :func:`_checked_layout` is only needed when something is off.
+    """
+    if len(sep) != 1 or not _byte_scannable(encoding) or b'"' in raw:
+        return None
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+        return None
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
+        return None
+    n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if body.count(sep.encode("ascii")) != (expected - 1) * n_lines:
+        return None
+    return n_lines
+
+
+def _checked_layout(
+    raw: bytes, text: str, encoding: str, sep: str, header_pos: int, file: Path
+) -> _Layout:
+    """Scan every record; raise DataError for no header, ragged rows or no data rows."""
+    layout = _layout(raw, text, encoding, sep)
     nonblank = np.flatnonzero(layout.counts > 0)
     if nonblank.size <= header_pos:
         raise DataError(
@@ -455,7 +552,7 @@ def _read_text(
     ragged = np.flatnonzero((body != expected) & (body > 0))
     if ragged.size and layout.fast:
         # The byte scan treats every '"' as a quote; confirm with the csv module's rules.
-        layout = _layout(raw, text, used, sep, fast=False)
+        layout = _layout(raw, text, encoding, sep, fast=False)
         body = layout.counts[header_record + 1:]
         ragged = np.flatnonzero((body != expected) & (body > 0))
     if ragged.size:
@@ -474,55 +571,7 @@ def _read_text(
             location=str(file),
             hint="export the table again with its data",
         )
-    if tag_index is None:
-        # empty header cells (trailing separators from spreadsheets) get a positional name
-        names = [c.strip() or f"column_{i + 1}" for i, c in enumerate(records[0])]
-        tags: dict[str, str] = {}
-    else:
-        names, tags = _hxl_names(records, tag_index, file)
-    _check_names(names, file, header_line=int(layout.lines[header_record]))
-    mark = decimal or _sniff_decimal(records[header_pos + 1:], sep)
-    if columns is not None:
-        # check the names now, then let the parser skip the other columns entirely
-        _select(pd.DataFrame(columns=names), columns, file)
-    del text, head_text
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(raw),
-            encoding=used,
-            sep=sep,
-            header=header_pos,  # counts non-blank records; rows above it are dropped
-            names=names,
-            skip_blank_lines=True,
-            engine="c",
-            low_memory=False,  # infer one dtype per column from all rows, not per chunk
-            decimal=mark,
-            usecols=list(columns) if columns is not None else None,
-        )
-    except pd.errors.ParserError as error:
-        raise DataError(
-            f"cannot parse the file: {error}",
-            location=str(file),
-            hint="check quoting on the line named; quote values that contain the separator",
-        ) from None
-    if frame.empty:
-        raise DataError(
-            "the file has a header but no data rows (only blank lines follow it)",
-            location=str(file),
-            hint="export the table again with its data",
-        )
-    blank = np.flatnonzero(body == 0)[:1000] + header_record + 1
-    frame.attrs.update(
-        format="csv",
-        encoding=used,
-        delimiter=sep,
-        decimal=mark,
-        first_data_line=int(layout.lines[header_record]) + 1,
-        blank_lines=tuple(int(i) for i in layout.lines[blank]),
-    )
-    if tags:
-        frame.attrs["hxl"] = tags
-    return frame
+    return layout
 
 
 _COMMA_NUMBER = re.compile(r"^\s*-?\d+,\d+\s*$")
