@@ -35,7 +35,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -347,6 +347,28 @@ def _hazard_attribution(la_h: np.ndarray, li_h: np.ndarray, dk_liv: np.ndarray,
                      np.einsum("pl,phl->ph", wb_liv, frac_w)])
 
 
+def _kernel_deprivation_args(deprivations: ShockDeprivations | None, u: _Units, sl: slice,
+                             total_af_people: float) -> tuple[bool, tuple[Any, ...]]:
+    """The deprivation rules as the compiled kernel's flat arrays (empty when switched off):
+    base score, poor flag, population share, ``k``, gains per indicator, and per rule its
+    indicator row, trigger code and threshold."""
+    n = sl.stop - sl.start
+    if deprivations is None or u.af_base is None or u.af_poor is None:
+        none = np.zeros(0, dtype=np.int64)
+        return False, (np.zeros(n), np.zeros(n, dtype=bool), np.zeros(n), 1.0,
+                       np.zeros((0, n)), none, none, np.zeros(0))
+    indicators = sorted({r.indicator for r in deprivations.rules})
+    codes = {"asset_loss_share": 0, "consumption_drop_share": 1, "years_below_poverty_line": 2}
+    valid = u.af_valid[sl] if u.af_valid is not None else np.ones(n, dtype=bool)
+    return True, (
+        u.af_base[sl], u.af_poor[sl], u.weight[sl] * u.pop[sl] * valid / total_af_people,
+        deprivations.k, np.stack([u.af_gain[i][sl] for i in indicators]),
+        np.array([indicators.index(r.indicator) for r in deprivations.rules]),
+        np.array([codes[r.trigger] for r in deprivations.rules]),
+        np.array([r.threshold for r in deprivations.rules], dtype=float),
+    )
+
+
 def _evaluate_block_fused(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
                           cop: Coping, table: PhiTable, ins_hazards: np.ndarray,
                           deprivations: ShockDeprivations | None, total_af_people: float
@@ -356,7 +378,7 @@ def _evaluate_block_fused(block: _Block, la: np.ndarray, li: np.ndarray, u: _Uni
     liv = u.liv[sl]
     la_h = la[block.pairs]
     li_h = li[block.pairs]
-    n_pairs, n_liv = la_h.shape[0], la_h.shape[2]
+    n_pairs = la_h.shape[0]
     la_pl = np.ascontiguousarray(la_h.sum(axis=1))
     li_pl = np.ascontiguousarray(li_h.sum(axis=1))
     fix_a, fix_i = _factor_fixes(la_h, li_h, u, sl, liv)
@@ -372,27 +394,7 @@ def _evaluate_block_fused(block: _Block, la: np.ndarray, li: np.ndarray, u: _Uni
     ins_la = la_pl if ins_all else np.ascontiguousarray(la_h[:, covered, :].sum(axis=1))
     ins_li = li_pl if ins_all else np.ascontiguousarray(li_h[:, covered, :].sum(axis=1))
     lam = u.lam[sl]
-    n_g = u.groups.shape[1]
-    af_on = deprivations is not None and u.af_base is not None and u.af_poor is not None
-    if af_on and deprivations is not None and u.af_base is not None \
-            and u.af_poor is not None:
-        indicators = sorted({r.indicator for r in deprivations.rules})
-        gain = np.stack([u.af_gain[i][sl] for i in indicators])
-        rule_ind = np.array([indicators.index(r.indicator) for r in deprivations.rules])
-        codes = {"asset_loss_share": 0, "consumption_drop_share": 1,
-                 "years_below_poverty_line": 2}
-        rule_trig = np.array([codes[r.trigger] for r in deprivations.rules])
-        rule_thr = np.array([r.threshold for r in deprivations.rules], dtype=float)
-        valid = u.af_valid[sl] if u.af_valid is not None else np.ones(shape[1], dtype=bool)
-        valid_w = u.weight[sl] * u.pop[sl] * valid / total_af_people
-        base, poor, k = u.af_base[sl], u.af_poor[sl], deprivations.k
-    else:
-        gain = np.zeros((0, shape[1]))
-        rule_ind = rule_trig = np.zeros(0, dtype=np.int64)
-        rule_thr = np.zeros(0)
-        valid_w = base = np.zeros(shape[1])
-        poor = np.zeros(shape[1], dtype=bool)
-        k = 1.0
+    af_on, af_args = _kernel_deprivation_args(deprivations, u, sl, total_af_people)
     year_sums = np.zeros((n_pairs, len(YEAR_METRICS)))
     unit_sums = np.zeros((len(UNIT_METRICS), shape[1]))
     dk_w = np.zeros(shape)
@@ -408,32 +410,65 @@ def _evaluate_block_fused(block: _Block, la: np.ndarray, li: np.ndarray, u: _Uni
         cop.productivity_of_capital, cop.poverty_line,
         bool(np.any(u.sp_share[sl] > 0) or np.any(u.sp_pc[sl] > 0)),
         bool(np.any(u.cover[sl] > 0)), ins_all, has_fix, fa, fi,
-        af_on, base, poor, valid_w, k, gain, rule_ind, rule_trig, rule_thr,
+        af_on, *af_args,
         year_sums, unit_sums, dk_w, wb_w, pushed_w, years_w,
     )
-    # Group and livelihood totals are small matrix products (BLAS), as in the numpy block.
-    mix = _mix(u, sl, liv, n_liv)
+    group_sums, hazard_sums = _group_and_hazard_sums(u, sl, la_h, li_h, dk_w, wb_w, pushed_w,
+                                                     years_w)
+    return _BlockResult(block.pairs, block.start, block.stop, year_sums, unit_sums,
+                        group_sums, hazard_sums)
+
+
+def _group_and_hazard_sums(u: _Units, sl: slice, la_h: np.ndarray, li_h: np.ndarray,
+                           dk_w: np.ndarray, wb_w: np.ndarray, pushed_w: np.ndarray,
+                           years_w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group totals and hazard attribution of one block from weighted ``(pair, unit)`` outcomes.
+
+    ``dk_w``, ``wb_w`` are weighted asset and well-being losses, ``pushed_w``, ``years_w`` the
+    weighted poverty outcomes per person. Losses are shared equally among a unit's members, so
+    a group's loss is ``sum_h dk_w[h] * members_g[h] / size[h]``; one product with
+    ``[members / size | livelihood one-hot]`` gives group and livelihood totals (BLAS).
+    """
+    liv = u.liv[sl]
+    n_g = u.groups.shape[1]
+    onehot = np.zeros((len(liv), la_h.shape[2]))
+    onehot[np.arange(len(liv)), liv] = 1.0
+    mix = np.concatenate([u.groups[sl] / u.pop[sl, None], onehot], axis=1)
     dk_mix = dk_w @ mix
     wb_mix = wb_w @ mix
-    pushed_groups = np.zeros((n_pairs, n_g))
-    years_groups = np.zeros((n_pairs, n_g))
+    pushed_groups = np.zeros((dk_w.shape[0], n_g))
+    years_groups = np.zeros((dk_w.shape[0], n_g))
     rows = np.flatnonzero(pushed_w.any(axis=1))
     if rows.size:
         pushed_groups[rows] = pushed_w[rows] @ u.groups[sl]
         years_groups[rows] = years_w[rows] @ u.groups[sl]
     group_sums = np.stack([dk_mix[:, :n_g], wb_mix[:, :n_g], pushed_groups, years_groups])
-    return _BlockResult(block.pairs, block.start, block.stop, year_sums, unit_sums,
-                        group_sums, _hazard_attribution(la_h, li_h, dk_mix[:, n_g:],
-                                                        wb_mix[:, n_g:]))
+    return group_sums, _hazard_attribution(la_h, li_h, dk_mix[:, n_g:], wb_mix[:, n_g:])
 
 
-def _mix(u: _Units, sl: slice, liv: np.ndarray, n_liv: int) -> np.ndarray:
-    """``[group members per person | livelihood one-hot]`` per unit: right-multiplying
-    per-unit weighted losses by it gives group totals (losses shared equally among members) and
-    livelihood totals in one product."""
-    onehot = np.zeros((len(liv), n_liv))
-    onehot[np.arange(len(liv)), liv] = 1.0
-    return np.concatenate([u.groups[sl] / u.pop[sl, None], onehot], axis=1)
+def _mpi_change(deprivations: ShockDeprivations, u: _Units, sl: slice,
+                triggers: Mapping[str, np.ndarray], share: np.ndarray) -> list[np.ndarray]:
+    """Change in M0 and H per pair from the deprivations shocks add (Alkire-Foster 2011).
+
+    ``c' = c + sum_j w_j (1 - g_j) [any rule for j fired]``, poor if ``c' >= k``;
+    ``dM0 = sum_h s_h (c'_h q'_h - c_h q_h)`` and ``dH = sum_h s_h (q'_h - q_h)`` with
+    ``s_h`` the unit's population share (``share``; units with missing indicators count 0).
+    """
+    assert u.af_base is not None and u.af_poor is not None
+    shape = next(iter(triggers.values())).shape
+    added = np.zeros(shape)
+    for indicator in {r.indicator for r in deprivations.rules}:
+        fired = np.zeros(shape, dtype=bool)
+        for rule in deprivations.rules:
+            if rule.indicator == indicator:
+                fired |= triggers[rule.trigger] >= rule.threshold
+        added += fired * u.af_gain[indicator][sl]
+    base, poor0 = u.af_base[sl], u.af_poor[sl]
+    new = base + added
+    poor1 = new >= deprivations.k - 1e-9
+    valid = u.af_valid[sl] if u.af_valid is not None else np.ones(shape[1], dtype=bool)
+    wv = share * valid
+    return [(new * poor1 - base * poor0) @ wv, (poor1.astype(float) - poor0) @ wv]
 
 
 def _evaluate_block(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
@@ -450,7 +485,6 @@ def _evaluate_block(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
     liv = u.liv[sl]
     la_h = la[block.pairs]  # (P, H, L)
     li_h = li[block.pairs]
-    n_liv = la_h.shape[2]
     la_pl = la_h.sum(axis=1)  # (P, L)
     li_pl = li_h.sum(axis=1)
     fix_a, fix_i = _factor_fixes(la_h, li_h, u, sl, liv)
@@ -512,39 +546,14 @@ def _evaluate_block(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
             "consumption_drop_share": z,
             "years_below_poverty_line": years_below,
         }
-        added = np.zeros(shape)
-        for indicator in {r.indicator for r in deprivations.rules}:
-            fired = np.zeros(shape, dtype=bool)
-            for rule in deprivations.rules:
-                if rule.indicator == indicator:
-                    fired |= triggers[rule.trigger] >= rule.threshold
-            added += fired * u.af_gain[indicator][sl]
-        base = u.af_base[sl]
-        poor0 = u.af_poor[sl]
-        new = base + added
-        poor1 = new >= deprivations.k - 1e-9
-        valid = u.af_valid[sl] if u.af_valid is not None else np.ones(shape[1], dtype=bool)
-        wv = wn * valid / total_af_people
-        year_cols += [(new * poor1 - base * poor0) @ wv, (poor1.astype(float) - poor0) @ wv]
+        year_cols += _mpi_change(deprivations, u, sl, triggers, wn / total_af_people)
     else:
         year_cols += [zeros, zeros]
     year_sums = np.stack(year_cols, axis=1)
     unit_sums = np.stack([dk.sum(0), dy.sum(0), cons_loss.sum(0), wb.sum(0), pushed.sum(0),
                           years_below.sum(0)])
-    # One matrix product gives group totals and livelihood totals (for hazard attribution).
-    mix = _mix(u, sl, liv, n_liv) * w[:, None]
-    n_g = u.groups.shape[1]
-    dk_mix = dk @ mix
-    wb_mix = wb @ mix
-    pushed_groups = np.zeros((shape[0], n_g))
-    years_groups = np.zeros((shape[0], n_g))
-    rows = np.flatnonzero(pushed.any(axis=1))
-    if rows.size:
-        members = u.groups[sl] * w[:, None]
-        pushed_groups[rows] = pushed[rows].astype(float) @ members
-        years_groups[rows] = years_below[rows] @ members
-    group_sums = np.stack([dk_mix[:, :n_g], wb_mix[:, :n_g], pushed_groups, years_groups])
-    hazard_sums = _hazard_attribution(la_h, li_h, dk_mix[:, n_g:], wb_mix[:, n_g:])
+    group_sums, hazard_sums = _group_and_hazard_sums(u, sl, la_h, li_h, dk * w, wb * w,
+                                                     pushed * w, years_below * w)
     detail = None
     if detail_row is not None:
         r = detail_row
@@ -606,33 +615,12 @@ def simulate(
                         location="simulate(occurrences=...)",
                         hint="simulate them with the same scenario's hazards and exposure")
     n_years = occurrences.n_years
+    if detail_year is not None and not 0 <= detail_year < n_years:
+        raise SpecError(f"detail_year {detail_year} is outside 0..{n_years - 1}",
+                        location="simulate(detail_year=...)")
     livelihoods = exp.livelihoods
     cop = scenario.coping
-
-    intensity = occurrences.intensity
-    for change in scenario.adjustments.intensity:
-        if change.hazard not in hazards:
-            continue
-        mask = (occurrences.hazard == hazards.index(change.hazard)) & np.isin(
-            occurrences.area, [areas.index(a) for a in change.areas if a in areas])
-        intensity = np.where(mask, np.maximum(0.0, change.scale * intensity + change.shift),
-                             intensity)
-
-    asset, income = scenario.impact_functions.shares(hazards, intensity, occurrences.hazard,
-                                                     livelihoods)
-    key = occurrences.year * len(areas) + occurrences.area
-    pair_key, pair_of = np.unique(key, return_inverse=True)
-    n_hz, n_liv = len(hazards), len(livelihoods)
-    cell = (pair_of * n_hz + occurrences.hazard)
-    size = len(pair_key) * n_hz
-    log_a = np.stack([np.bincount(cell, np.log1p(-np.minimum(asset[:, j], _ALMOST_ONE)),
-                                  minlength=size) for j in range(n_liv)], axis=1)
-    log_i = np.stack([np.bincount(cell, np.log1p(-np.minimum(income[:, j], _ALMOST_ONE)),
-                                  minlength=size) for j in range(n_liv)], axis=1)
-    la = log_a.reshape(len(pair_key), n_hz, n_liv)
-    li = log_i.reshape(len(pair_key), n_hz, n_liv)
-    keep = (la < 0).any(axis=(1, 2)) | (li < 0).any(axis=(1, 2))
-    pair_key, la, li = pair_key[keep], la[keep], li[keep]
+    pair_key, la, li = _pair_log_survival(scenario, occurrences, livelihoods)
     pair_year = pair_key // len(areas)
     pair_area = pair_key % len(areas)
 
@@ -648,108 +636,171 @@ def simulate(
     area_codes = np.searchsorted(np.asarray(areas), exp.units["area"].to_numpy())
     starts = np.searchsorted(area_codes, np.arange(len(areas)), side="left")
     stops = np.searchsorted(area_codes, np.arange(len(areas)), side="right")
-    af_people = float(np.sum(units.weight * units.pop * (units.af_valid if units.af_valid
-                                                          is not None else 1.0)))
+    af_people = max(float(np.sum(units.weight * units.pop * (
+        units.af_valid if units.af_valid is not None else 1.0))), 1e-300)
     deprivations = scenario.deprivations
-
     fused = HAVE_NUMBA and kernel and detail_year is None
 
     def run(block: _Block) -> _BlockResult:
         if fused:
             return _evaluate_block_fused(block, la, li, units, cop, table, ins_hazards,
-                                         deprivations, max(af_people, 1e-300))
+                                         deprivations, af_people)
         row = None
         if detail_year is not None:
             hits = np.flatnonzero(pair_year[block.pairs] == detail_year)
             row = int(hits[0]) if hits.size else None
         return _evaluate_block(block, la, li, units, cop, table, ins_hazards, deprivations,
-                               max(af_people, 1e-300), row)
+                               af_people, row)
 
     blocks = list(_blocks(pair_area, starts, stops, block_size))
-    # The block products are skinny (pairs x households times households x groups): BLAS
-    # threads only contend with the block workers, so BLAS runs single-threaded here.
-    limiter = threadpool_limits(limits=1, user_api="blas")
-    results: Iterator[_BlockResult] | list[_BlockResult]
-    if backend == "numpy" or workers <= 1 or len(blocks) <= 1:
-        results = map(run, blocks)
-    elif backend == "threads":
-        pool = ThreadPoolExecutor(max_workers=workers)
-        results = pool.map(run, blocks)
-    else:
-        results = _dask_map(run, blocks, workers)
-
-    n_pairs = len(pair_key)
-    year_sums = np.zeros((n_pairs, len(YEAR_METRICS)))
-    unit_sums = np.zeros((len(UNIT_METRICS), len(exp)))
-    group_sums = np.zeros((len(GROUP_METRICS), n_pairs, len(group_names)))
-    hazard_sums = np.zeros((len(HAZARD_METRICS), n_pairs, n_hz))
+    sums = _Sums.empty(len(pair_key), len(exp), len(group_names), len(hazards))
     detail = None
     if detail_year is not None:
-        if not 0 <= detail_year < n_years:
-            raise SpecError(f"detail_year {detail_year} is outside 0..{n_years - 1}",
-                            location="simulate(detail_year=...)")
         detail = exp.units[["unit_id", "area", "livelihood", "weight", "population"]].copy()
-        for col in ("asset_loss_share", "asset_loss", "income_loss", "consumption_drop_share",
-                    "wellbeing_loss", "pushed_into_poverty", "years_below_poverty_line"):
+        for col in DETAIL_COLUMNS:
             detail[col] = 0.0
-    for res in results:
+    for res in _map_blocks(run, blocks, backend, workers):
+        sums.add(res)
         if detail is not None and res.detail is not None:
             for col, values in res.detail.items():
                 detail.loc[res.start:res.stop - 1, col] = values
-        year_sums[res.pairs] = res.year_sums
-        unit_sums[:, res.start:res.stop] += res.unit_sums
-        group_sums[:, res.pairs] = res.group_sums
-        hazard_sums[:, res.pairs] = res.hazard_sums
-    if backend == "threads" and workers > 1 and len(blocks) > 1:
-        pool.shutdown()
-    limiter.restore_original_limits()
+
+    return _risk(scenario, sums, units, group_names, c_ref, pair_year, pair_area, n_years,
+                 seed, detail)
+
+
+def _risk(scenario: Scenario, sums: _Sums, units: _Units, group_names: list[str], c_ref: float,
+          pair_year: np.ndarray, pair_area: np.ndarray, n_years: int, seed: int,
+          detail: pd.DataFrame | None) -> ShockRisk:
+    """Year-loss tables from the pair sums: a year's value is the sum over its area pairs."""
+    exp = scenario.exposure
+    areas = exp.areas
+    area_codes = np.searchsorted(np.asarray(areas), exp.units["area"].to_numpy())
 
     def by_year(values: np.ndarray) -> np.ndarray:
         return np.stack([np.bincount(pair_year, values[:, j], minlength=n_years)
                          for j in range(values.shape[1])], axis=1).astype(float)
 
-    year = pd.DataFrame(by_year(year_sums), columns=list(YEAR_METRICS))
+    year = pd.DataFrame(by_year(sums.year), columns=list(YEAR_METRICS))
     year.index.name = "year"
-    if deprivations is None:
+    if scenario.deprivations is None:
         year = year.drop(columns=["mpi_m0_change", "mpi_h_change"])
     area_year = {}
     for j, name in enumerate(YEAR_METRICS):
-        if name not in year.columns:
-            continue
-        grid = np.zeros((n_years, len(areas)))
-        grid[pair_year, pair_area] = year_sums[:, j]
-        area_year[name] = grid
-    group_year = {m: by_year(group_sums[i]) for i, m in enumerate(GROUP_METRICS)}
-    hazard_year = {m: by_year(hazard_sums[i]) for i, m in enumerate(HAZARD_METRICS)}
+        if name in year.columns:
+            grid = np.zeros((n_years, len(areas)))
+            grid[pair_year, pair_area] = sums.year[:, j]
+            area_year[name] = grid
     per_unit = exp.units[["unit_id", "area", "livelihood", "weight", "population",
                           "consumption"]].copy()
     for i, m in enumerate(UNIT_METRICS):
-        per_unit[m] = unit_sums[i] / n_years
-    baseline = _baseline(scenario, units, c_ref, group_names)
+        per_unit[m] = sums.unit[i] / n_years
+    area_units = np.bincount(area_codes, minlength=len(areas))
     return ShockRisk(
         scenario=scenario.name,
         n_years=n_years,
         seed=seed,
         areas=tuple(areas),
         groups=tuple(group_names),
-        hazards=tuple(hazards),
+        hazards=tuple(scenario.hazards.hazard_names),
         threats=dict(scenario.hazards.threats),
         year=year,
         area_year=area_year,
-        group_year=group_year,
-        hazard_year=hazard_year,
+        group_year={m: by_year(sums.group[i]) for i, m in enumerate(GROUP_METRICS)},
+        hazard_year={m: by_year(sums.hazard[i]) for i, m in enumerate(HAZARD_METRICS)},
         units=per_unit,
         group_people=pd.Series((units.groups * units.weight[:, None]).sum(axis=0),
                                index=group_names, name="people"),
         area_people=pd.Series(np.bincount(area_codes, units.weight * units.pop,
                                           minlength=len(areas)), index=list(areas),
                               name="people"),
-        baseline=baseline,
+        baseline=_baseline(scenario, units, c_ref, group_names),
         notes=tuple(exp.notes) + tuple(f"measure applied: {m}"
                                        for m in scenario.adjustments.applied),
         detail=detail,
-        evaluations=int(np.sum((stops - starts)[pair_area])),
+        evaluations=int(np.sum(area_units[pair_area])),
     )
+
+
+def _pair_log_survival(scenario: Scenario, occurrences: Occurrences, livelihoods: list[str]
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Compound log-survival ``log(1 - share)`` per (area-year pair, hazard, livelihood).
+
+    Measures' intensity changes apply first (``max(0, scale * I + shift)`` in their areas);
+    several events of one hazard in a pair add their ``log(1 - v)`` terms, i.e. combine as
+    ``1 - prod(1 - v)``. Returns the pair keys ``year * n_areas + area`` and the asset and
+    income arrays of shape ``(pairs, hazards, livelihoods)``; pairs where nothing is lost are
+    dropped.
+    """
+    areas = scenario.exposure.areas
+    hazards = scenario.hazards.hazard_names
+    intensity = occurrences.intensity
+    for change in scenario.adjustments.intensity:
+        if change.hazard not in hazards:
+            continue
+        mask = (occurrences.hazard == hazards.index(change.hazard)) & np.isin(
+            occurrences.area, [areas.index(a) for a in change.areas if a in areas])
+        intensity = np.where(mask, np.maximum(0.0, change.scale * intensity + change.shift),
+                             intensity)
+    asset, income = scenario.impact_functions.shares(hazards, intensity, occurrences.hazard,
+                                                     livelihoods)
+    pair_key, pair_of = np.unique(occurrences.year * len(areas) + occurrences.area,
+                                  return_inverse=True)
+    n_hz, n_liv = len(hazards), len(livelihoods)
+    cell = pair_of * n_hz + occurrences.hazard
+    size = len(pair_key) * n_hz
+
+    def log_survival(share: np.ndarray) -> np.ndarray:
+        return np.stack([np.bincount(cell, np.log1p(-np.minimum(share[:, j], _ALMOST_ONE)),
+                                     minlength=size) for j in range(n_liv)],
+                        axis=1).reshape(len(pair_key), n_hz, n_liv)
+
+    la, li = log_survival(asset), log_survival(income)
+    keep = (la < 0).any(axis=(1, 2)) | (li < 0).any(axis=(1, 2))
+    return pair_key[keep], la[keep], li[keep]
+
+
+#: Per-unit outcomes kept for the detail year (``ShockRisk.detail``).
+DETAIL_COLUMNS = ("asset_loss_share", "asset_loss", "income_loss", "consumption_drop_share",
+                  "wellbeing_loss", "pushed_into_poverty", "years_below_poverty_line")
+
+
+@dataclass
+class _Sums:
+    """Block results gathered in pair and unit order (so every backend sums alike)."""
+
+    year: np.ndarray  # (pairs, len(YEAR_METRICS))
+    unit: np.ndarray  # (len(UNIT_METRICS), units)
+    group: np.ndarray  # (len(GROUP_METRICS), pairs, groups)
+    hazard: np.ndarray  # (len(HAZARD_METRICS), pairs, hazards)
+
+    @classmethod
+    def empty(cls, n_pairs: int, n_units: int, n_groups: int, n_hazards: int) -> _Sums:
+        return cls(np.zeros((n_pairs, len(YEAR_METRICS))),
+                   np.zeros((len(UNIT_METRICS), n_units)),
+                   np.zeros((len(GROUP_METRICS), n_pairs, n_groups)),
+                   np.zeros((len(HAZARD_METRICS), n_pairs, n_hazards)))
+
+    def add(self, res: _BlockResult) -> None:
+        self.year[res.pairs] = res.year_sums
+        self.unit[:, res.start:res.stop] += res.unit_sums
+        self.group[:, res.pairs] = res.group_sums
+        self.hazard[:, res.pairs] = res.hazard_sums
+
+
+def _map_blocks(run: Callable[[_Block], _BlockResult], blocks: list[_Block], backend: str,
+                workers: int) -> Iterator[_BlockResult]:
+    """Block results, in block order, from the chosen backend."""
+    # The block products are skinny (pairs x households times households x groups): BLAS
+    # threads only contend with the block workers, so BLAS runs single-threaded here.
+    with threadpool_limits(limits=1, user_api="blas"):
+        if backend == "numpy" or workers <= 1 or len(blocks) <= 1:
+            yield from map(run, blocks)
+        elif backend == "threads":
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                yield from pool.map(run, blocks)
+        else:
+            yield from _dask_map(run, blocks, workers)
 
 
 def _baseline(scenario: Scenario, units: _Units, c_ref: float, groups: list[str]
