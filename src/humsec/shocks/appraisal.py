@@ -127,57 +127,10 @@ def appraise_measures(
     for name, package in packages:
         risk = simulate(apply_measures(scenario, package, seed), **kw)
         risks[name] = risk
-        s = risk.summary()
-        upfront = annual = 0.0
-        covered = np.zeros(len(scenario.exposure), dtype=bool)
-        for m in package:
-            u, a = m.costs(scenario, seed)
-            upfront += u
-            annual += a
-            covered |= m.covered(scenario, seed)
-        loading = max((m.claims_loading for m in package), default=0.0)
-        extra_transfers = max(0.0, s["eai_transfers_paid"] - b_eai["eai_transfers_paid"])
-        extra_claims = max(0.0, s["eai_insurance_payouts"] - b_eai["eai_insurance_payouts"])
-        annual_total = annual + extra_transfers + (1.0 + loading) * extra_claims
-        cost_pv = upfront + annual_total * annuity
-        cb_asset = cost_benefit(b_eai["eai_asset_loss"], s["eai_asset_loss"], cost_pv,
-                                start_year, end_year, discount_rate)
-        cb_wb = cost_benefit(b_eai["eai_wellbeing_loss"], s["eai_wellbeing_loss"], cost_pv,
-                             start_year, end_year, discount_rate)
-        w = scenario.exposure.column("weight") * covered
-        rows.append({
-            "measure": name,
-            "kind": package[0].kind if len(package) == 1 else "package",
-            "units_covered": float(w.sum()),
-            "people_covered": float(np.sum(w * scenario.exposure.column("population"))),
-            "upfront_cost": upfront,
-            "annual_cost": annual_total,
-            "cost_pv": cost_pv,
-            "avoided_asset_loss": cb_asset.annual_benefit,
-            "avoided_wellbeing_loss": cb_wb.annual_benefit,
-            "avoided_pushed_into_poverty": b_eai["eai_people_pushed_into_poverty"]
-            - s["eai_people_pushed_into_poverty"],
-            "avoided_poverty_person_years": b_eai["eai_poverty_person_years"]
-            - s["eai_poverty_person_years"],
-            "benefit_asset_npv": cb_asset.benefit,
-            "benefit_wellbeing_npv": cb_wb.benefit,
-            "bcr_asset": cb_asset.bcr,
-            "bcr_wellbeing": cb_wb.bcr,
-            "resilience": s["resilience"],
-        })
-        for by in ("group", "area"):
-            a0, a1 = base.eai("asset_loss", by), risk.eai("asset_loss", by)
-            w0, w1 = base.eai("wellbeing_loss", by), risk.eai("wellbeing_loss", by)
-            people = base.group_people if by == "group" else base.area_people
-            frame = pd.DataFrame({
-                "measure": name, "by": by, "key": a0.index,
-                "avoided_asset_loss": (a0 - a1).to_numpy(),
-                "avoided_wellbeing_loss": (w0 - w1).to_numpy(),
-                "people": people.reindex(a0.index).to_numpy(),
-            })
-            frame["avoided_wellbeing_loss_per_person"] = (
-                frame["avoided_wellbeing_loss"] / frame["people"].where(frame["people"] > 0))
-            ben_rows.append(frame)
+        rows.append({"measure": name, **_package_row(
+            scenario, package, b_eai, risk.summary(), seed=seed, annuity=annuity,
+            start_year=start_year, end_year=end_year, discount_rate=discount_rate)})
+        ben_rows += [_beneficiaries(name, base, risk, by) for by in ("group", "area")]
     table = pd.DataFrame(rows).set_index("measure")
     if combined and len(measures) > 1:
         singles = table.drop(index=COMBINED)
@@ -193,3 +146,67 @@ def appraise_measures(
                   "baseline_eai_asset_loss": b_eai["eai_asset_loss"],
                   "baseline_eai_wellbeing_loss": b_eai["eai_wellbeing_loss"]},
     )
+
+
+def _package_row(scenario: Scenario, package: list[Measure], b_eai: dict[str, float],
+                 s: dict[str, float], *, seed: int, annuity: float, start_year: int,
+                 end_year: int, discount_rate: float) -> dict[str, Any]:
+    """Costs, avoided losses, NPVs and BCRs of one package against the baseline EAIs.
+
+    ``cost PV = upfront + annual * A`` with the annuity factor ``A`` of the horizon; the annual
+    cost adds the extra transfers and ``(1 + claims_loading)`` times the extra insurance
+    claims the package causes; ``BCR = NPV(avoided EAI) / cost PV`` on each loss basis.
+    """
+    upfront = annual = 0.0
+    covered = np.zeros(len(scenario.exposure), dtype=bool)
+    for m in package:
+        u, a = m.costs(scenario, seed)
+        upfront += u
+        annual += a
+        covered |= m.covered(scenario, seed)
+    loading = max((m.claims_loading for m in package), default=0.0)
+    extra_transfers = max(0.0, s["eai_transfers_paid"] - b_eai["eai_transfers_paid"])
+    extra_claims = max(0.0, s["eai_insurance_payouts"] - b_eai["eai_insurance_payouts"])
+    annual_total = annual + extra_transfers + (1.0 + loading) * extra_claims
+    cost_pv = upfront + annual_total * annuity
+    cb_asset = cost_benefit(b_eai["eai_asset_loss"], s["eai_asset_loss"], cost_pv,
+                            start_year, end_year, discount_rate)
+    cb_wb = cost_benefit(b_eai["eai_wellbeing_loss"], s["eai_wellbeing_loss"], cost_pv,
+                         start_year, end_year, discount_rate)
+    w = scenario.exposure.column("weight") * covered
+    return {
+        "kind": package[0].kind if len(package) == 1 else "package",
+        "units_covered": float(w.sum()),
+        "people_covered": float(np.sum(w * scenario.exposure.column("population"))),
+        "upfront_cost": upfront,
+        "annual_cost": annual_total,
+        "cost_pv": cost_pv,
+        "avoided_asset_loss": cb_asset.annual_benefit,
+        "avoided_wellbeing_loss": cb_wb.annual_benefit,
+        "avoided_pushed_into_poverty": b_eai["eai_people_pushed_into_poverty"]
+        - s["eai_people_pushed_into_poverty"],
+        "avoided_poverty_person_years": b_eai["eai_poverty_person_years"]
+        - s["eai_poverty_person_years"],
+        "benefit_asset_npv": cb_asset.benefit,
+        "benefit_wellbeing_npv": cb_wb.benefit,
+        "bcr_asset": cb_asset.bcr,
+        "bcr_wellbeing": cb_wb.bcr,
+        "resilience": s["resilience"],
+    }
+
+
+def _beneficiaries(name: str, base: ShockRisk, risk: ShockRisk, by: Literal["group", "area"]
+                   ) -> pd.DataFrame:
+    """Avoided EAIs by group or area (``EAI_baseline - EAI_with``), also per person."""
+    a0, a1 = base.eai("asset_loss", by), risk.eai("asset_loss", by)
+    w0, w1 = base.eai("wellbeing_loss", by), risk.eai("wellbeing_loss", by)
+    people = base.group_people if by == "group" else base.area_people
+    frame = pd.DataFrame({
+        "measure": name, "by": by, "key": a0.index,
+        "avoided_asset_loss": (a0 - a1).to_numpy(),
+        "avoided_wellbeing_loss": (w0 - w1).to_numpy(),
+        "people": people.reindex(a0.index).to_numpy(),
+    })
+    frame["avoided_wellbeing_loss_per_person"] = (
+        frame["avoided_wellbeing_loss"] / frame["people"].where(frame["people"] > 0))
+    return frame
