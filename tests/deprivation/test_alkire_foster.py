@@ -220,3 +220,12 @@ def test_many_levels_are_processed_in_blocks(monkeypatch: pytest.MonkeyPatch) ->
     blocked = estimate(data, spec, design, by=["area", "grp"])
     pd.testing.assert_frame_equal(dense.table, blocked.table)
     assert dense.table["level"].nunique() == 37 + 3 + 1
+
+
+def test_k_override_like_mpitb_klist() -> None:
+    # At k = 1/4 everyone deprived in at least one indicator is poor: persons 1-4 -> H = 0.8,
+    # M0 = (2 + 2 + 3 + 1) / (4 * 5) = 0.4 (the censored score is then the uncensored one).
+    r = estimate(TOY, TOY_SPEC, k=[0.25, 0.5])
+    assert r.value("H", k=0.25) == pytest.approx(0.8)
+    assert r.value("M0", k=0.25) == pytest.approx(0.4)
+    assert r.value("M0", k=0.5) == pytest.approx(0.35)

@@ -303,6 +303,7 @@ def estimate(
     design: SurveyDesign | None = None,
     by: list[str] | str | None = None,
     *,
+    k: float | list[float] | None = None,
     level: float = 0.95,
 ) -> DeprivationResult:
     """Estimate M0, H, A, hd, hdk, actb, pctb and popshare for the total and every subgroup
@@ -314,9 +315,12 @@ def estimate(
     values: rows with a missing indicator or design value are dropped listwise and counted in
     ``result.dropped`` (``spec.missing="nondeprived"`` treats missing indicators as 0, with a
     warning). With ``design=None`` rows are a simple random sample with equal weights.
+    ``k`` (a fraction or a list) overrides the spec's poverty cutoffs, like mpitb's ``klist``.
     """
     if not 0 < level < 1:
         raise SpecError(f"confidence level {level} is outside (0, 1)", location="level")
+    if k is not None:
+        spec = spec.with_k(k)
     design = design or SurveyDesign()
     by_list = [by] if isinstance(by, str) else list(by if by is not None else spec.by)
     stats = sufficient_statistics(data, spec, design, by_list)
