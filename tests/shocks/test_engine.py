@@ -288,3 +288,10 @@ def test_mpi_after_shocks_uses_the_survey_design() -> None:
     for m in ("M0", "H"):
         ratio = table.loc["after_shocks", f"{m}_se"] / plain.loc["after_shocks", f"{m}_se"]
         assert ratio > 1.1  # clustered villages share deprivations: a design effect above 1
+
+
+def test_survey_rows_need_a_household_id() -> None:
+    people = pd.DataFrame({"hh_id": [1, None, 2], "area": ["A", "A", "B"],
+                           "consumption": [900.0, 900.0, 500.0], "assets": [10.0, 10.0, 5.0]})
+    with pytest.raises(ColumnError, match=r"1 person\(s\) have no hh_id"):
+        exposure_from_survey(people)

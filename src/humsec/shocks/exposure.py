@@ -80,36 +80,7 @@ class Exposure:
                 location=location,
                 hint=f"columns present: {list(frame.columns)[:20]}",
             )
-        notes: list[str] = []
-        units = pd.DataFrame(
-            {
-                "unit_id": frame["unit_id"].to_numpy() if "unit_id" in frame else
-                np.arange(len(frame)),
-                "area": frame["area"].astype(str).to_numpy(),
-                "livelihood": frame["livelihood"].astype(str).to_numpy()
-                if "livelihood" in frame else "all",
-            }
-        )
-        for col in NUMERIC:
-            if col in frame.columns:
-                values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
-                bad = np.flatnonzero(pd.isna(frame[col]).to_numpy() != np.isnan(values))
-                if bad.size:
-                    raise ColumnError(
-                        f"column {col!r} holds {bad.size} non-numeric value(s)",
-                        location=f"{location}:{col}, row {int(bad[0])}",
-                        hint="clean the column so it holds numbers",
-                    )
-                units[col] = values
-            elif col == "weight":
-                units[col] = 1.0
-                notes.append("no weight column: every unit counts once")
-            elif col == "income":
-                units[col] = units_population_consumption(frame)
-                notes.append("no income column: income = consumption x population")
-            else:
-                units[col] = 0.0
-                notes.append(f"no {col} column: {col} set to 0 for every unit")
+        units, notes = _read_units(frame, location)
         design = [c for c in DESIGN if c in frame.columns]
         for col in design:
             units[col] = frame[col].to_numpy()
@@ -126,40 +97,8 @@ class Exposure:
                 )
             notes.append(f"dropped {int(nan_rows.sum())} unit(s) with missing values in {cols}")
         keep = ~nan_rows
-        for col, lower, strict in (("population", 0, True), ("consumption", 0, True),
-                                   ("weight", 0, False), ("assets", 0, False),
-                                   ("income", 0, False), ("savings", 0, False),
-                                   ("remittances", 0, False)):
-            vals = units[col].to_numpy()[keep]
-            broken = vals <= lower if strict else vals < lower
-            if broken.any():
-                row = int(np.flatnonzero(keep)[np.flatnonzero(broken)[0]])
-                raise ColumnError(
-                    f"{col} must be {'> 0' if strict else '>= 0'}; {int(broken.sum())} unit(s) "
-                    f"break this",
-                    location=f"{location}:{col}, row {row}",
-                    hint="fix or drop those units",
-                )
-        if groups is None:
-            if "group" in frame.columns:
-                labels = frame["group"].astype(str).to_numpy()
-                message = unknown_groups_message(sorted(set(labels) - {"none", "general"}))
-                if message is not None:
-                    raise ColumnError(message, location=f"{location}:group",
-                                      hint="use a framework group id, or 'general' for none")
-                present = [g for g in group_ids() if g in set(labels) and g != "people_in_poverty"]
-                groups = pd.DataFrame(
-                    {g: np.where(labels == g, units["population"], 0.0) for g in present}
-                )
-            else:
-                groups = pd.DataFrame(index=range(len(units)))
-        elif len(groups) != len(units):
-            raise DataError("groups must have one row per exposure unit", location=location)
-        groups = groups.reset_index(drop=True)
-        message = unknown_groups_message(str(c) for c in groups.columns)
-        if message is not None:
-            raise ColumnError(message, location=f"{location} groups",
-                              hint="name each group column by its framework group id")
+        _check_ranges(units, keep, location)
+        groups = _unit_groups(frame, units, groups, location)
         if deprivations is not None:
             deprivations = deprivations.reset_index(drop=True)
             if len(deprivations) != len(units):
@@ -218,6 +157,84 @@ class Exposure:
         return np.isin(self.units["area"].to_numpy(), list(areas))
 
 
+def _read_units(frame: pd.DataFrame, location: str) -> tuple[pd.DataFrame, list[str]]:
+    """The unit table with ids, labels and numeric columns; defaults used go to the notes."""
+    notes: list[str] = []
+    units = pd.DataFrame(
+        {
+            "unit_id": frame["unit_id"].to_numpy() if "unit_id" in frame else
+            np.arange(len(frame)),
+            "area": frame["area"].astype(str).to_numpy(),
+            "livelihood": frame["livelihood"].astype(str).to_numpy()
+            if "livelihood" in frame else "all",
+        }
+    )
+    for col in NUMERIC:
+        if col in frame.columns:
+            values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+            bad = np.flatnonzero(pd.isna(frame[col]).to_numpy() != np.isnan(values))
+            if bad.size:
+                raise ColumnError(
+                    f"column {col!r} holds {bad.size} non-numeric value(s)",
+                    location=f"{location}:{col}, row {int(bad[0])}",
+                    hint="clean the column so it holds numbers",
+                )
+            units[col] = values
+        elif col == "weight":
+            units[col] = 1.0
+            notes.append("no weight column: every unit counts once")
+        elif col == "income":
+            units[col] = units_population_consumption(frame)
+            notes.append("no income column: income = consumption x population")
+        else:
+            units[col] = 0.0
+            notes.append(f"no {col} column: {col} set to 0 for every unit")
+    return units, notes
+
+
+def _check_ranges(units: pd.DataFrame, keep: np.ndarray, location: str) -> None:
+    """Population and consumption > 0; weight and money >= 0 (kept rows only)."""
+    for col in NUMERIC:
+        strict = col in ("population", "consumption")
+        vals = units[col].to_numpy()[keep]
+        broken = vals <= 0 if strict else vals < 0
+        if broken.any():
+            row = int(np.flatnonzero(keep)[np.flatnonzero(broken)[0]])
+            raise ColumnError(
+                f"{col} must be {'> 0' if strict else '>= 0'}; {int(broken.sum())} unit(s) "
+                f"break this",
+                location=f"{location}:{col}, row {row}",
+                hint="fix or drop those units",
+            )
+
+
+def _unit_groups(frame: pd.DataFrame, units: pd.DataFrame, groups: pd.DataFrame | None,
+                 location: str) -> pd.DataFrame:
+    """Members per vulnerable group and unit: ``groups`` as given, or from a ``group`` label
+    per cell (its whole population), or no groups. Column names must be framework group ids."""
+    if groups is None:
+        if "group" in frame.columns:
+            labels = frame["group"].astype(str).to_numpy()
+            message = unknown_groups_message(sorted(set(labels) - {"none", "general"}))
+            if message is not None:
+                raise ColumnError(message, location=f"{location}:group",
+                                  hint="use a framework group id, or 'general' for none")
+            present = [g for g in group_ids() if g in set(labels) and g != "people_in_poverty"]
+            groups = pd.DataFrame(
+                {g: np.where(labels == g, units["population"], 0.0) for g in present}
+            )
+        else:
+            groups = pd.DataFrame(index=range(len(units)))
+    elif len(groups) != len(units):
+        raise DataError("groups must have one row per exposure unit", location=location)
+    groups = groups.reset_index(drop=True)
+    message = unknown_groups_message(str(c) for c in groups.columns)
+    if message is not None:
+        raise ColumnError(message, location=f"{location} groups",
+                          hint="name each group column by its framework group id")
+    return groups
+
+
 def units_population_consumption(frame: pd.DataFrame) -> np.ndarray:
     """Household consumption total, ``consumption per capita * population``."""
     return (pd.to_numeric(frame["consumption"], errors="coerce")
@@ -240,8 +257,8 @@ def exposure_from_survey(
     The household weight is the mean of its members' weights, so ``weight * population`` is the
     sum of the person weights; estimates on households weighted that way reproduce person-level
     estimates, standard errors included, when the design (``stratum``, ``psu``) is carried along.
-    Household values (area, money, stratum, psu) must be the same for every member: a household
-    whose members disagree raises :class:`~humsec.errors.DataError`.
+    Household values (area, money, stratum, psu, ``d_*``) must be the same for every member: a
+    household whose members disagree raises :class:`~humsec.errors.DataError`.
     """
     if not isinstance(individuals, pd.DataFrame) or individuals.empty:
         raise DataError("the survey table is empty", location=location)
@@ -252,6 +269,10 @@ def exposure_from_survey(
                           hint="a household survey needs hh_id, area, consumption and assets")
     df = individuals
     codes, hh = pd.factorize(df["hh_id"], sort=True)
+    if (codes < 0).any():
+        raise ColumnError(f"{int((codes < 0).sum())} person(s) have no hh_id",
+                          location=f"{location}:hh_id, row {int(np.flatnonzero(codes < 0)[0])}",
+                          hint="every person needs the id of their household")
     first = np.full(len(hh), -1)
     first[codes[::-1]] = np.arange(len(df))[::-1]
     size = np.bincount(codes, minlength=len(hh)).astype(float)
@@ -266,11 +287,33 @@ def exposure_from_survey(
     if "weight" in df.columns:
         weight = pd.to_numeric(df["weight"], errors="coerce").to_numpy(dtype=float)
         units["weight"] = np.bincount(codes, weights=weight, minlength=len(hh)) / size
+    ordered, notes = _survey_groups(df, codes, len(hh))
+    dep_cols = [c for c in df.columns if str(c).startswith("d_")]
+    deprivations = None
+    if dep_cols:
+        deprivations = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").to_numpy()[first]
+                                     for c in dep_cols})
+        for c in dep_cols:
+            _check_household_constant(pd.to_numeric(df[c], errors="coerce").to_numpy(),
+                                      deprivations[c].to_numpy()[codes], hh, codes,
+                                      f"{location}:{c}")
+    exposure = Exposure.from_units(units, groups=pd.DataFrame(ordered, index=range(len(hh))),
+                                   deprivations=deprivations, missing=missing, location=location)
+    return replace(exposure, notes=(*exposure.notes, *notes))
+
+
+def _survey_groups(df: pd.DataFrame, codes: np.ndarray, n_households: int
+                   ) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Members of each vulnerable group per household, in framework order, and notes.
+
+    A group is counted only when the survey has its source column; the others are named in
+    the notes rather than reported as zero.
+    """
     group_cols: dict[str, np.ndarray] = {}
     notes: list[str] = []
 
     def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=mask.astype(float), minlength=len(hh))
+        return np.bincount(codes, weights=mask.astype(float), minlength=n_households)
 
     if "sex" in df:
         group_cols["women"] = count(df["sex"].astype(str).str.lower().isin(["female", "f"])
@@ -294,17 +337,10 @@ def exposure_from_survey(
     if "remote" in df:
         group_cols["people_in_remote_areas"] = count(df["remote"].to_numpy() == 1)
     ordered = {g: group_cols[g] for g in group_ids() if g in group_cols}
-    absent_groups = [g for g in group_ids() if g not in ordered and g != "people_in_poverty"]
-    if absent_groups:
-        notes.append(f"no survey column for group(s) {absent_groups}: not reported")
-    dep_cols = [c for c in df.columns if str(c).startswith("d_")]
-    deprivations = None
-    if dep_cols:
-        deprivations = pd.DataFrame({c: pd.to_numeric(df[c], errors="coerce").to_numpy()[first]
-                                     for c in dep_cols})
-    exposure = Exposure.from_units(units, groups=pd.DataFrame(ordered, index=range(len(hh))),
-                                   deprivations=deprivations, missing=missing, location=location)
-    return replace(exposure, notes=(*exposure.notes, *notes))
+    absent = [g for g in group_ids() if g not in ordered and g != "people_in_poverty"]
+    if absent:
+        notes.append(f"no survey column for group(s) {absent}: not reported")
+    return ordered, notes
 
 
 def _check_household_constant(values: np.ndarray, household_values: np.ndarray, hh: pd.Index,
