@@ -185,49 +185,49 @@ def change_over_time(
             for j, ind in enumerate(spec.indicators[:n_ind]):
                 specs.append(("hd", ind.name, arr[..., pos[f"g{j}"]], s))
                 specs.append(("hdk", ind.name, arr[..., pos[f"gp{j}_{q}"]], s))
-            for measure, indicator, num, den in specs:
-                if measure not in measures:
+            chosen = [sp for sp in specs if sp[0] in measures]
+            if not chosen:
+                continue
+            # All measures at once: (P, R, L, M) totals -> theta (R, L, M), scores (P, R, L, M).
+            m_names = np.array([sp[0] for sp in chosen], dtype=object)
+            i_names = np.array([sp[1] for sp in chosen], dtype=object)
+            num = np.stack([sp[2] for sp in chosen], axis=-1)
+            den = np.stack([np.broadcast_to(sp[3], sp[2].shape) for sp in chosen], axis=-1)
+            theta, z = ratio_scores(num, den)
+            var_r = design_variance(z, psu)
+            n_r, n_l, n_m = theta.shape
+            level_rows.append(
+                pd.DataFrame(
+                    {
+                        "subgroup": subgroup,
+                        "level": np.tile(np.repeat(levels, n_m), n_r),
+                        "k": k,
+                        "measure": np.tile(m_names, n_r * n_l),
+                        "indicator": np.tile(i_names, n_r * n_l),
+                        "round": np.repeat(labels_r, n_l * n_m),
+                        "value": theta.ravel(),
+                        "se": np.sqrt(var_r).ravel(),
+                    }
+                )
+            )
+            for r1, r2 in pairs:
+                a, b = r_pos.get(str(r1)), r_pos.get(str(r2))
+                if a is None or b is None:
                     continue
-                theta, z = ratio_scores(num, den)  # theta (R, L); z (P, R, L)
-                var_r = design_variance(z, psu)
-                level_rows.append(
-                    pd.DataFrame(
-                        {
-                            "subgroup": subgroup,
-                            "level": np.tile(levels, len(labels_r)),
-                            "k": k,
-                            "measure": measure,
-                            "indicator": indicator,
-                            "round": np.repeat(labels_r, len(levels)),
-                            "value": theta.ravel(),
-                            "se": np.sqrt(var_r).ravel(),
-                        }
+                span = years[r2] - years[r1]
+                block = _changes(theta[a], theta[b], z[:, a], z[:, b], span, psu, level)
+                change_rows.append(
+                    block.assign(
+                        subgroup=subgroup,
+                        level=np.tile(np.repeat(levels, n_m), len(CTYPES)),
+                        k=k,
+                        measure=np.tile(m_names, n_l * len(CTYPES)),
+                        indicator=np.tile(i_names, n_l * len(CTYPES)),
+                        round_from=str(r1),
+                        round_to=str(r2),
+                        years=span,
                     )
                 )
-                for r1, r2 in pairs:
-                    a, b = r_pos.get(str(r1)), r_pos.get(str(r2))
-                    if a is None or b is None:
-                        continue
-                    change_rows.append(
-                        _changes(
-                            theta[a],
-                            theta[b],
-                            z[:, a],
-                            z[:, b],
-                            years[r2] - years[r1],
-                            psu,
-                            level,
-                        ).assign(
-                            subgroup=subgroup,
-                            level=levels * len(CTYPES),
-                            k=k,
-                            measure=measure,
-                            indicator=indicator,
-                            round_from=str(r1),
-                            round_to=str(r2),
-                            years=years[r2] - years[r1],
-                        )
-                    )
     table = pd.concat(change_rows, ignore_index=True)[CHANGE_COLUMNS]
     for col in ("subgroup", "level", "measure", "indicator", "round_from", "round_to", "ctype"):
         table[col] = table[col].astype("str")
@@ -280,6 +280,6 @@ def _changes(
         val = values[ctype]
         se = np.where(np.isfinite(val), se, np.nan)
         lo, hi = t_ci(val, se, psu.df, level)
-        out.append(pd.DataFrame({"ctype": ctype, "value": val, "se": se, "ci_low": lo,
-                                 "ci_high": hi}))  # fmt: skip
+        out.append(pd.DataFrame({"ctype": ctype, "value": val.ravel(), "se": se.ravel(),
+                                 "ci_low": lo.ravel(), "ci_high": hi.ravel()}))  # fmt: skip
     return pd.concat(out, ignore_index=True)
