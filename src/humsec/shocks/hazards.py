@@ -297,11 +297,6 @@ class Occurrences:
             }
         )
 
-    def with_intensity(self, intensity: np.ndarray) -> Occurrences:
-        """A copy with new intensities (used by hazard-reducing measures)."""
-        return Occurrences(self.year, self.area, self.hazard, intensity, self.n_years,
-                           self.hazards, self.areas)
-
     def area_year_hits(self) -> np.ndarray:
         """Boolean ``(n_years, n_areas, n_hazards)``: was the area hit by the hazard that year."""
         hits = np.zeros((self.n_years, len(self.areas), len(self.hazards)), dtype=bool)

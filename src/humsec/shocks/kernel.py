@@ -23,8 +23,6 @@ except ImportError:  # pragma: no cover - exercised only without numba
 
 __all__ = ["HAVE_NUMBA", "fused_block"]
 
-N_YEAR_SUMS = 12
-
 
 def _fused_block_py(
     la_pl: np.ndarray, li_pl: np.ndarray, ins_la: np.ndarray, ins_li: np.ndarray,
@@ -41,6 +39,13 @@ def _fused_block_py(
     year_sums: np.ndarray, unit_sums: np.ndarray, dk_w: np.ndarray, wb_w: np.ndarray,
     pushed_w: np.ndarray, years_w: np.ndarray,
 ) -> None:
+    """Add one block's outcomes into the output arrays (formulas: :mod:`humsec.shocks.engine`).
+
+    ``year_sums`` columns follow ``engine.YEAR_METRICS`` (0 asset, 1 income, 2 consumption,
+    3 well-being loss, 4 people affected, 5 pushed into poverty, 6 poverty person-years, 7 capped
+    units, 8 transfers, 9 payouts, 10-11 M0/H change); ``unit_sums`` rows follow
+    ``engine.UNIT_METRICS``. The engine's kernel-versus-numpy test guards this layout.
+    """
     n_pairs = la_pl.shape[0]
     n_units = liv.shape[0]
     n_points = table_values.shape[1]

@@ -28,7 +28,6 @@ about 1e-6 relative on the default 8,193-point grid; a test checks it against th
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -169,8 +168,3 @@ class PhiTable:
             idx += np.asarray(which, dtype=np.int64) * n
             values, slopes = self.values.ravel(), np.pad(self.slopes, ((0, 0), (0, 1))).ravel()
         return values.take(idx) + frac * slopes.take(idx)
-
-
-def recovery_rate(years: float) -> float:
-    """``lambda = ln(20)/years``: 95 % of the loss recovered within ``years``."""
-    return math.log(20.0) / years
