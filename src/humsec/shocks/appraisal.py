@@ -103,6 +103,10 @@ def appraise_measures(
 ) -> Appraisal:
     """Appraise ``measures`` one by one and together against ``scenario`` (module docstring).
 
+    ``benefit = (EAI_without - EAI_with) * sum_{t=0}^{end-start} (1 + r)^(-t)`` on the asset and
+    on the well-being basis, ``BCR = benefit / cost PV``; all scenarios share one simulation of
+    shocks (common random numbers).
+
     Table columns: kind, units and people covered, upfront and annual cost, cost PV, avoided
     EAI of asset and well-being losses, avoided people pushed into poverty and poverty
     person-years per year, NPV of each benefit, BCRs on the asset and on the well-being basis,

@@ -63,7 +63,12 @@ class Programme(BaseModel):
 
 
 def programme_scenario(scenario: Scenario, programme: Programme, seed: int = 1) -> Scenario:
-    """The scenario's exposure after the programme (a pure transform)."""
+    """The scenario's exposure after the programme (a pure transform).
+
+    For covered units ``x' = x (1 + g_x)`` for consumption, income, assets and savings, and
+    deprivation ``j`` is set to 0 for a fixed random share ``r_j`` of them
+    (``remove_deprivations``). Well-being stays valued at the baseline mean consumption.
+    """
     from humsec.shocks.measures import Measure
 
     covered = Measure(name=f"programme:{programme.name}", target=programme.target).covered(
@@ -120,8 +125,12 @@ def _at_rp(values: np.ndarray, rp: float) -> float:
 def erosion_of_gains(baseline: Scenario, programme: Programme | Scenario, *,
                      n_years: int = 1000, seed: int = 1, return_period: float = 20
                      ) -> ErosionResult:
-    """Gain of ``programme`` without shocks and the share of it shocks take away (module
-    docstring), in expectation and in a 1-in-``return_period`` year."""
+    """Gain of ``programme`` without shocks and the share of it shocks take away.
+
+    With gain ``G`` and yearly shock losses ``L_prog(y)``, ``L_base(y)`` on common random
+    numbers: gross erosion ``L_prog / G`` and net erosion ``(L_prog - L_base) / G``, as the mean
+    over years and at the 1-in-``return_period`` year (module docstring).
+    """
     prog = programme if isinstance(programme, Scenario) else programme_scenario(
         baseline, programme, seed)
     if len(prog.exposure) != len(baseline.exposure):

@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from humsec.errors import SpecError
-from humsec.shocks.engine import IntensityChange, Scenario, unit_uniform
+from humsec.shocks.engine import Adjustments, IntensityChange, Scenario, unit_uniform
 from humsec.shocks.spec import NonNegative, Positive, Share
 from humsec.shocks.threats import GroupIds
 
@@ -188,7 +188,8 @@ class Measure(BaseModel):
         return mask
 
     def costs(self, scenario: Scenario, seed: int = 1) -> tuple[float, float]:
-        """``(upfront, annual)`` fixed plus per-unit and per-person costs of covered units."""
+        """``(upfront, annual)`` costs: ``U + u * sum_c w`` and ``A + a * sum_c w + p * sum_c w n``
+        over covered units ``c`` (``w`` survey weight, ``n`` household size)."""
         covered = self.covered(scenario, seed)
         w = scenario.exposure.column("weight") * covered
         units = float(w.sum())
@@ -223,55 +224,67 @@ class Measure(BaseModel):
                 income_factor[h] = income_factor.get(h, np.ones(n)) * np.where(
                     cov, ve.income_loss_factor, 1.0)
 
-        def times(old: np.ndarray | None, factor: float) -> np.ndarray | None:
-            if factor == 1.0:
-                return old
-            base = np.ones(n) if old is None else old
-            return base * np.where(cov, factor, 1.0)
-
-        def plus(old: np.ndarray | None, value: np.ndarray | float) -> np.ndarray | None:
-            if np.all(np.asarray(value) == 0):
-                return old
-            base = np.zeros(n) if old is None else old
-            return base + np.where(cov, value, 0.0)
-
         new = replace(
             adj,
             asset_factor=asset_factor,
             income_factor=income_factor,
-            exposed_share=times(adj.exposed_share, eff.asset_exposed_share),
+            exposed_share=_scaled(adj.exposed_share, eff.asset_exposed_share, cov),
             applied=(*adj.applied, self.name),
             intensity=adj.intensity + tuple(
                 IntensityChange(h, tuple(self.target.areas or exp.areas), he.intensity_scale,
                                 he.intensity_shift)
                 for h, he in eff.hazard.items()),
         )
-        ce = eff.coping
-        if ce is not None:
-            delay = adj.transfer_delay
-            if ce.transfer_delay_years is not None:
-                base = np.full(n, np.nan) if delay is None else delay
-                delay = np.where(cov, np.fmin(base, ce.transfer_delay_years), base)
-            insured, attach, cover = adj.insured, adj.attachment, adj.cover
-            if ce.insurance_attachment is not None and ce.insurance_cover is not None:
-                insured = cov if insured is None else insured | cov
-                attach = np.where(cov, ce.insurance_attachment,
-                                  np.zeros(n) if attach is None else attach)
-                cover = np.where(cov, ce.insurance_cover, np.zeros(n) if cover is None else cover)
-            new = replace(
-                new,
-                savings_add=plus(adj.savings_add,
-                                 ce.savings_add_share_of_income * exp.column("income")),
-                transfer_share=plus(adj.transfer_share, ce.transfer_share_of_loss),
-                transfer_per_capita=plus(adj.transfer_per_capita, ce.transfer_per_capita),
-                transfer_delay=delay,
-                insured=insured,
-                attachment=attach,
-                cover=cover,
-                remittance_response=plus(adj.remittance_response, ce.remittance_response),
-                recovery_factor=times(adj.recovery_factor, 1.0 / ce.recovery_time_factor),
-            )
+        if eff.coping is not None:
+            new = _with_coping(new, eff.coping, cov, exp.column("income"))
         return replace(scenario, adjustments=new, name=f"{scenario.name}+{self.name}")
+
+
+def _scaled(old: np.ndarray | None, factor: float, cov: np.ndarray) -> np.ndarray | None:
+    """``old * factor`` for covered units (``old`` defaults to 1; unchanged if factor is 1)."""
+    if factor == 1.0:
+        return old
+    base = np.ones(len(cov)) if old is None else old
+    return base * np.where(cov, factor, 1.0)
+
+
+def _added(old: np.ndarray | None, value: np.ndarray | float, cov: np.ndarray
+           ) -> np.ndarray | None:
+    """``old + value`` for covered units (``old`` defaults to 0; unchanged if value is 0)."""
+    if np.all(np.asarray(value) == 0):
+        return old
+    base = np.zeros(len(cov)) if old is None else old
+    return base + np.where(cov, value, 0.0)
+
+
+def _with_coping(adj: Adjustments, ce: CopingEffect, cov: np.ndarray, income: np.ndarray
+                 ) -> Adjustments:
+    """Coping effects for covered units: savings ``+ s * income``, transfer shares and per
+    capita amounts added, the shorter transfer delay, an insurance layer (attachment and cover
+    as shares of assets) replacing any earlier one, more remittances, and the reconstruction
+    rate times ``1 / recovery_time_factor``."""
+    n = len(cov)
+    delay = adj.transfer_delay
+    if ce.transfer_delay_years is not None:
+        base = np.full(n, np.nan) if delay is None else delay
+        delay = np.where(cov, np.fmin(base, ce.transfer_delay_years), base)
+    insured, attach, cover = adj.insured, adj.attachment, adj.cover
+    if ce.insurance_attachment is not None and ce.insurance_cover is not None:
+        insured = cov if insured is None else insured | cov
+        attach = np.where(cov, ce.insurance_attachment, np.zeros(n) if attach is None else attach)
+        cover = np.where(cov, ce.insurance_cover, np.zeros(n) if cover is None else cover)
+    return replace(
+        adj,
+        savings_add=_added(adj.savings_add, ce.savings_add_share_of_income * income, cov),
+        transfer_share=_added(adj.transfer_share, ce.transfer_share_of_loss, cov),
+        transfer_per_capita=_added(adj.transfer_per_capita, ce.transfer_per_capita, cov),
+        transfer_delay=delay,
+        insured=insured,
+        attachment=attach,
+        cover=cover,
+        remittance_response=_added(adj.remittance_response, ce.remittance_response, cov),
+        recovery_factor=_scaled(adj.recovery_factor, 1.0 / ce.recovery_time_factor, cov),
+    )
 
 
 def apply_measures(scenario: Scenario, measures: list[Measure], seed: int = 1) -> Scenario:
