@@ -169,12 +169,14 @@ _scalar = st.one_of(
 _value = st.recursive(
     _scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
         st.sampled_from(["id", "name", "pillar", "source", "target", "sign", "rationale",
-                         "threats", "number", "hdr_security", "other"]), inner, max_size=4),
+                         "threats", "number", "hdr_security", "other", "cross_border",
+                         "fields_of_cooperation", "checks", "description"]), inner, max_size=4),
     max_leaves=8,
 )
 _document = st.dictionaries(
     st.sampled_from(["extends", "version", "threats", "groups", "interlinkages", "remove",
-                     "policies", "principles", "securities", "schema_version", "bogus"]),
+                     "policies", "principles", "securities", "schema_version", "bogus",
+                     "global_risks", "approaches", "name"]),
     _value,
     max_size=4,
 )

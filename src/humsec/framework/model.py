@@ -472,7 +472,9 @@ def integrity_problems(
     threat_ids: list[str] = [
         e["id"] for _, e in _entries(data, "threats") if isinstance(e.get("id"), str)
     ]
-    security_ids = {e.get("id") for _, e in _entries(data, "securities")}
+    security_ids = {
+        e["id"] for _, e in _entries(data, "securities") if isinstance(e.get("id"), str)
+    }
     for i, threat in _entries(data, "threats"):
         security = threat.get("hdr_security")
         if security in HDR_SECURITIES and security not in security_ids:
