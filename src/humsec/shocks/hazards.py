@@ -359,59 +359,63 @@ def simulate_occurrences(
                                                       for s in ss.spawn(4))
     common = rng_common.standard_normal((n_years, len(names))) @ chol.T
 
-    years: list[np.ndarray] = []
-    where: list[np.ndarray] = []
-    which: list[np.ndarray] = []
-    inten: list[np.ndarray] = []
-
-    n_area_hz = len(model.area_hazards)
-    if n_area_hz:
-        rates = np.stack([hz.rate_by_area(areas) for hz in model.area_hazards], axis=1)
-        sub_chol = np.linalg.cholesky(corr[:n_area_hz, :n_area_hz])
-        local = rng_local.standard_normal((n_years, len(areas), n_area_hz)) @ sub_chol.T
-        s = np.array([hz.spatial_correlation for hz in model.area_hazards])
-        latent = np.sqrt(s) * common[:, None, :n_area_hz] + np.sqrt(1.0 - s) * local
-        counts = _poisson_quantile(special.ndtr(latent), rates[None, :, :])
-        y, a, h = np.nonzero(counts)
-        reps = counts[y, a, h]
-        y, a, h = np.repeat(y, reps), np.repeat(a, reps), np.repeat(h, reps)
-        u = rng_intensity.random(len(y))
-        x = np.empty(len(y))
-        for k, hz in enumerate(model.area_hazards):
-            mask = h == k
-            x[mask] = hz.intensity.quantile(u[mask])
-        years.append(y)
-        where.append(a)
-        which.append(h)
-        inten.append(x)
-
+    draws: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    if model.area_hazards:
+        draws.append(_area_hazard_draws(model, areas, common, corr, rng_local, rng_intensity))
     for k, es in enumerate(model.event_sets):
-        col = n_area_hz + k
-        n_per_year = _poisson_quantile(special.ndtr(common[:, col]),
-                                       np.asarray(es.total_frequency))
-        total = int(n_per_year.sum())
-        if total == 0:
-            continue
-        picked = rng_pick.choice(len(es.events), size=total,
-                                 p=es.frequencies / es.total_frequency)
-        event_year = np.repeat(np.arange(n_years), n_per_year)
-        fp = es.footprint_matrix(areas)
-        sizes = np.diff(fp.indptr)[picked]
-        starts = fp.indptr[picked]
-        flat = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        years.append(np.repeat(event_year, sizes))
-        where.append(fp.indices[flat].astype(np.int64))
-        which.append(np.full(len(flat), col))
-        inten.append(fp.data[flat])
-
-    if years:
-        year = np.concatenate(years).astype(np.int64)
-        area = np.concatenate(where).astype(np.int64)
-        hazard = np.concatenate(which).astype(np.int64)
-        intensity = np.concatenate(inten).astype(float)
-    else:
-        year = area = hazard = np.zeros(0, dtype=np.int64)
-        intensity = np.zeros(0)
+        draws.append(_event_set_draws(es, len(model.area_hazards) + k, areas, common, rng_pick))
+    # A hazard model has at least one component, so there is at least one draw to join.
+    year, area, hazard, intensity = (np.concatenate(parts) for parts in zip(*draws, strict=True))
+    year, area, hazard = year.astype(np.int64), area.astype(np.int64), hazard.astype(np.int64)
+    intensity = intensity.astype(float)
     order = np.lexsort((hazard, area, year))
     return Occurrences(year[order], area[order], hazard[order], intensity[order], int(n_years),
                        tuple(names), tuple(areas))
+
+
+def _area_hazard_draws(model: HazardModel, areas: list[str], common: np.ndarray,
+                       corr: np.ndarray, rng_local: np.random.Generator,
+                       rng_intensity: np.random.Generator
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Occurrences of the area hazards: ``(year, area, hazard, intensity)`` per event.
+
+    ``Z = sqrt(s) G + sqrt(1 - s) E`` per year, area and hazard, ``N = F^{-1}_Poisson(Phi(Z))``
+    events, each with an intensity drawn by inverse CDF (module docstring).
+    """
+    n_years, n_hz = common.shape[0], len(model.area_hazards)
+    rates = np.stack([hz.rate_by_area(areas) for hz in model.area_hazards], axis=1)
+    sub_chol = np.linalg.cholesky(corr[:n_hz, :n_hz])
+    local = rng_local.standard_normal((n_years, len(areas), n_hz)) @ sub_chol.T
+    s = np.array([hz.spatial_correlation for hz in model.area_hazards])
+    latent = np.sqrt(s) * common[:, None, :n_hz] + np.sqrt(1.0 - s) * local
+    counts = _poisson_quantile(special.ndtr(latent), rates[None, :, :])
+    y, a, h = np.nonzero(counts)
+    reps = counts[y, a, h]
+    y, a, h = np.repeat(y, reps), np.repeat(a, reps), np.repeat(h, reps)
+    u = rng_intensity.random(len(y))
+    x = np.empty(len(y))
+    for k, hz in enumerate(model.area_hazards):
+        mask = h == k
+        x[mask] = hz.intensity.quantile(u[mask])
+    return y, a, h, x
+
+
+def _event_set_draws(es: EventSet, col: int, areas: list[str], common: np.ndarray,
+                     rng_pick: np.random.Generator
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Occurrences of one event set: ``N_y = F^{-1}_Poisson(sum f)(Phi(G_y))`` events a year,
+    each event ``e`` picked with probability ``f_e / sum f`` and spread over its footprint."""
+    n_years = common.shape[0]
+    n_per_year = _poisson_quantile(special.ndtr(common[:, col]), np.asarray(es.total_frequency))
+    total = int(n_per_year.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, np.zeros(0)
+    picked = rng_pick.choice(len(es.events), size=total, p=es.frequencies / es.total_frequency)
+    event_year = np.repeat(np.arange(n_years), n_per_year)
+    fp = es.footprint_matrix(areas)
+    sizes = np.diff(fp.indptr)[picked]
+    starts = fp.indptr[picked]
+    flat = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    return (np.repeat(event_year, sizes), fp.indices[flat].astype(np.int64),
+            np.full(len(flat), col), fp.data[flat])
