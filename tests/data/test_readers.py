@@ -418,6 +418,11 @@ def test_long_wide_round_trip() -> None:
     assert len(long) == 4 and long["value"].isna().sum() == 1
     dropped = to_long(wide, "iso3", dropna=True)
     assert len(dropped) == 3 and dropped.attrs["dropped_missing"] == 1
+    nullable = to_long(pd.DataFrame({"k": ["a"], "x": pd.array([1], "Int64"),
+                                     "y": pd.array([None], "Int64")}), "k")
+    assert str(nullable["value"].dtype) == "Int64" and nullable["value"].isna().tolist() == [
+        False, True,
+    ]
     back = to_wide(long, "iso3", "indicator", "value")
     assert back.loc["KEN", "hdi"] == 0.6 and np.isnan(back.loc["MLI", "le"])
     assert list(back.columns) == ["hdi", "le"]

@@ -49,7 +49,7 @@ def _stack(
     for name, labels in per_column.items():
         repeated = np.repeat(labels, n)
         data[name] = pd.Series(repeated, dtype="str") if labels.dtype == object else repeated
-    data[value_name] = stacked.to_numpy()
+    data[value_name] = stacked.reset_index(drop=True)  # keeps nullable and text dtypes
     return pd.DataFrame(data, columns=[*ids, *per_column, value_name])
 
 
