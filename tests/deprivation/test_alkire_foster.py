@@ -229,3 +229,36 @@ def test_k_override_like_mpitb_klist() -> None:
     assert r.value("H", k=0.25) == pytest.approx(0.8)
     assert r.value("M0", k=0.25) == pytest.approx(0.4)
     assert r.value("M0", k=0.5) == pytest.approx(0.35)
+
+
+def test_rows_as_psus_are_collapsed_exactly() -> None:
+    # Without a PSU every row is its own PSU. Rows alike in weight, deprivations, stratum and
+    # subgroup are summed into one array row with a multiplicity; the result must equal the
+    # explicit one-PSU-per-row design (checked to 1e-13), with far fewer array rows.
+    from humsec.deprivation.sufficient_statistics import sufficient_statistics
+
+    rng = np.random.default_rng(8)
+    n = 3_000
+    data = pd.DataFrame(
+        {
+            "a": rng.integers(0, 2, n).astype(float),
+            "b": rng.integers(0, 2, n),
+            "c": (rng.random(n) < 0.3).astype(int),
+            "st": rng.integers(0, 4, n),
+            "w": rng.choice([1.0, 2.5, 4.0], n),
+            "grp": rng.choice(["x", "y"], n),
+        }
+    )
+    data.loc[[5, 17], "a"] = np.nan
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.25, "c": 0.25}, k=[0.25, 0.5])
+    collapsed = estimate(data, spec, SurveyDesign(weight="w", strata="st"), by="grp")
+    explicit = estimate(
+        data.assign(rid=np.arange(n)), spec, SurveyDesign(weight="w", strata="st", psu="rid"),
+        by="grp",
+    )  # fmt: skip
+    for col in ("value", "se", "ci_low", "ci_high"):
+        assert np.allclose(collapsed.table[col], explicit.table[col], rtol=0, atol=1e-13)
+    assert collapsed.df == explicit.df == n - 2 - 4
+    assert collapsed.n_psu == n - 2 and collapsed.dropped == 2
+    stats = sufficient_statistics(data, spec, SurveyDesign(weight="w", strata="st"), ["grp"])
+    assert len(stats.table) < 500

@@ -162,7 +162,7 @@ def af_measures(
     names = stats.stats
     pos = {n: i for i, n in enumerate(names)}
     weights = np.array([spec.weights[i.name] for i in spec.indicators])
-    _, total_arr, _ = stats.domain_totals(psu_index, psu.n_psu, None, ["s"])
+    _, total_arr, _ = stats.domain_totals(psu_index, psu.n_units, None, ["s"])
     total_s = total_arr[:, :, 0]  # (P, 1)
     pieces: list[dict[str, Any]] = []
     missing_by: dict[str, int] = {}
@@ -173,7 +173,7 @@ def af_measures(
     blocks = (
         (name, position, *block)
         for name, position in variables
-        for block in stats.domain_blocks(psu_index, psu.n_psu, position, [*names, "_n"])
+        for block in stats.domain_blocks(psu_index, psu.n_units, position, [*names, "_n"])
     )
     for subgroup, var, levels, arr, n_missing in blocks:
         if var is not None:

@@ -171,11 +171,11 @@ def change_over_time(
     variables += [(v, i + 1) for i, v in enumerate(by_list)]
     for subgroup, var in variables:
         if var is None:
-            (labels_r,), arr = stats.cross_totals(psu_index, psu.n_psu, [0], names)
+            (labels_r,), arr = stats.cross_totals(psu_index, psu.n_units, [0], names)
             arr = arr[:, :, None, :]
             levels = ["total"]
         else:
-            (labels_r, levels), arr = stats.cross_totals(psu_index, psu.n_psu, [0, var], names)
+            (labels_r, levels), arr = stats.cross_totals(psu_index, psu.n_units, [0, var], names)
         r_pos = {lab: i for i, lab in enumerate(labels_r)}
         s = arr[..., pos["s"]]  # (P, R, L)
         for q, k in enumerate(spec.k):

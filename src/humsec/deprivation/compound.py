@@ -118,7 +118,7 @@ def _compound_table(
     blocks = (
         (subgroup, block[0], block[1])
         for subgroup, var in variables
-        for block in stats.domain_blocks(psu_index, psu.n_psu, var, stats.stats)
+        for block in stats.domain_blocks(psu_index, psu.n_units, var, stats.stats)
     )
     for subgroup, levels, arr in blocks:
         s, fd = arr[:, :, pos["s"]], arr[:, :, pos["fd"]]
@@ -243,7 +243,7 @@ def left_behind(
     af_at_k = _lookup(af[np.isclose(af["k"], kk)])
     comp_at_k = _lookup(comp[np.isclose(comp["k"], kk)])
     for var, (group, column) in enumerate(groups.items()):
-        levels, arr, _ = stats.domain_totals(psu_index, psu.n_psu, var, stats.stats)
+        levels, arr, _ = stats.domain_totals(psu_index, psu.n_units, var, stats.stats)
         member = _member_level(levels, column)
         theta, z = ratio_scores(arr[:, :, pos[f"c{q}"]], arr[:, :, pos["s"]])
         others = [i for i in range(len(levels)) if i != member]

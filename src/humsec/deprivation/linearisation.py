@@ -39,16 +39,29 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PSUDesign:
-    """The PSUs of a design: the stratum code of each PSU and the lonely-PSU rule."""
+    """The PSUs of a design: the stratum code of each PSU and the lonely-PSU rule.
 
-    stratum: np.ndarray  # (P,) integer stratum code of each PSU, 0..H-1
+    ``multiplicity`` (optional) says that row i of the score arrays stands for m_i identical
+    PSUs (used when every survey row is its own PSU: rows with the same weight, deprivations
+    and subgroups are one array row with m_i = their count, so no per-row array is needed).
+    """
+
+    stratum: np.ndarray  # (U,) integer stratum code of each array row, 0..H-1
     stratum_labels: np.ndarray  # (H,) the user's stratum values
     lonely_psu: str = "fail"
+    multiplicity: np.ndarray | None = None  # (U,) PSUs per array row; None: 1 each
+
+    @property
+    def n_units(self) -> int:
+        """Rows of the PSU-level arrays (U)."""
+        return int(self.stratum.shape[0])
 
     @property
     def n_psu(self) -> int:
-        """Number of PSUs P."""
-        return int(self.stratum.shape[0])
+        """Number of PSUs P (the sum of the multiplicities)."""
+        if self.multiplicity is None:
+            return self.n_units
+        return int(self.multiplicity.sum())
 
     @property
     def n_strata(self) -> int:
@@ -63,15 +76,23 @@ class PSUDesign:
     @property
     def psu_per_stratum(self) -> np.ndarray:
         """n_h, PSUs per stratum."""
-        return np.bincount(self.stratum, minlength=self.n_strata)
+        if self.multiplicity is None:
+            return np.bincount(self.stratum, minlength=self.n_strata)
+        counts = np.bincount(self.stratum, weights=self.multiplicity, minlength=self.n_strata)
+        return np.rint(counts).astype(np.int64)
 
     @cached_property
     def blocks(self) -> tuple[np.ndarray, np.ndarray]:
-        """PSU order sorted by stratum and the start of each stratum's block in it."""
+        """Array-row order sorted by stratum and the start of each stratum's block in it."""
         order = np.argsort(self.stratum, kind="stable")
-        counts = self.psu_per_stratum
+        counts = np.bincount(self.stratum, minlength=self.n_strata)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
         return order, starts
+
+    @cached_property
+    def units_per_stratum(self) -> np.ndarray:
+        """Array rows per stratum."""
+        return np.bincount(self.stratum, minlength=self.n_strata)
 
 
 def _block_sums(
@@ -90,12 +111,16 @@ def design_variance(z: np.ndarray, design: PSUDesign) -> np.ndarray:
     shape = z.shape[1:]
     flat = z.reshape(z.shape[0], -1)
     n_h = design.psu_per_stratum
+    units = design.units_per_stratum
     # Stratum sums by sorting PSUs by stratum once and reducing contiguous blocks (no BLAS
     # threads, which only contend on a shared 2-core machine; no slow np.add.at).
     order, starts = design.blocks
-    sums = _block_sums(flat, order, starts, design.n_strata, n_h)
+    sums = _block_sums(flat, order, starts, design.n_strata, units)
     means = sums / np.maximum(n_h, 1)[:, None]
-    dev = flat - means[design.stratum]
+    # A row standing for m identical PSUs holds m times one PSU's score: its m deviations
+    # from the stratum mean are (z/m - zbar) each, i.e. sum of squares (z - m zbar)^2 / m.
+    mult = np.ones(design.n_units) if design.multiplicity is None else design.multiplicity
+    dev = flat - mult[:, None] * means[design.stratum]
     lonely = n_h == 1
     if lonely.any():
         if design.lonely_psu == "fail":
@@ -114,7 +139,7 @@ def design_variance(z: np.ndarray, design: PSUDesign) -> np.ndarray:
     factor = np.where(n_h > 1, n_h / np.maximum(n_h - 1, 1), 0.0)
     if design.lonely_psu == "adjust":
         factor = np.where(lonely, 1.0, factor)
-    ss = _block_sums(dev * dev, order, starts, design.n_strata, n_h)
+    ss = _block_sums(dev * dev / mult[:, None], order, starts, design.n_strata, units)
     var = (factor[:, None] * ss).sum(axis=0)
     if design.lonely_psu == "average" and lonely.any():
         var = var / (1.0 - lonely.mean())

@@ -134,10 +134,17 @@ class SufficientStatistics:
             [psu_keys.get_level_values(i) for i in range(n_outer + 1)]
         ).to_flat_index()
         stratum_codes, stratum_labels = pd.factorize(strata_of_psu, sort=True)
+        multiplicity = None
+        if self.srs:
+            # Each group of identical rows stands for as many PSUs as it has rows.
+            multiplicity = np.bincount(
+                psu_codes, weights=table[COUNT].to_numpy(dtype=np.float64), minlength=len(psu_keys)
+            )
         design = PSUDesign(
             stratum=np.asarray(stratum_codes, dtype=np.int64),
             stratum_labels=np.asarray(stratum_labels),
             lonely_psu=lonely_psu,
+            multiplicity=multiplicity,
         )
         return design, np.asarray(psu_codes, dtype=np.int64)
 
@@ -343,9 +350,7 @@ def sufficient_statistics(
                          codeprivation)  # fmt: skip
 
     stats = _stat_names(spec, compound, codeprivation)
-    keys = [STRATUM, *[f"_by{i}" for i in range(len(by))], COMPLETE]
-    if design.psu:
-        keys.insert(1, PSU)
+    keys = _keys(spec, design, by)
     sums = list(stats)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
@@ -362,11 +367,9 @@ def sufficient_statistics(
             if parts:
                 complete = nw.all_horizontal(*parts, ignore_nulls=False)
             if backend == "dask":
-                table = _dask_partition_sums(
-                    frame.to_native(), step_builder, keys, sums, bool(design.psu)
-                )
+                table = _dask_partition_sums(frame.to_native(), step_builder, keys, sums)
             else:
-                table = _collect_sums(step_builder(frame), keys, sums, bool(design.psu))
+                table = _collect_sums(step_builder(frame), keys, sums)
         except HumsecError:
             raise
         except Exception as exc:  # engine errors (bad casts, unreadable files) -> DataError
@@ -376,7 +379,9 @@ def sufficient_statistics(
                 hint="check the indicator columns' types and the spec's cutoffs",
             ) from exc
     if not design.psu:
-        table[PSU] = np.arange(len(table))  # no PSU: every row is its own PSU (SRS of rows)
+        # No PSU: every row is its own PSU. Rows alike in weight, deprivations, stratum and
+        # subgroups have identical scores, so each group is one array row with multiplicity.
+        table[PSU] = np.arange(len(table))
     table[COMPLETE] = table[COMPLETE].fillna(False).astype(bool)
     missing = {i.name: counts[f"_miss{j}"] for j, i in enumerate(inds)}
     missing.update({c: counts[f"_missd{d}"] for d, c in enumerate(design_cols)})
@@ -530,17 +535,21 @@ def _products(
     step = step.with_columns(*poor, *extra)
     # Step 3: the weighted products to be summed.
     stats = _stat_expressions(spec, compound, codeprivation)
+    return step.select(*_keys(spec, design, by), *[e.alias(n) for n, e in stats.items()])
+
+
+def _keys(spec: DeprivationSpec, design: SurveyDesign, by: list[str]) -> list[str]:
+    """Group keys: stratum, PSU, subgroups, completeness; without a PSU, the row type
+    (weight and deprivations) instead of the PSU."""
     keys = [STRATUM, *[f"_by{i}" for i in range(len(by))], COMPLETE]
     if design.psu:
         keys.insert(1, PSU)
-    return step.select(*keys, *[e.alias(n) for n, e in stats.items()])
+    else:
+        keys += ["_s", *[f"_g{j}" for j in range(len(spec.indicators))]]
+    return keys
 
 
-def _collect_sums(
-    products: nw.LazyFrame[Any], keys: list[str], sums: list[str], grouped: bool
-) -> pd.DataFrame:
-    if not grouped:
-        return products.with_columns(nw.lit(1).alias(COUNT)).collect().to_pandas()
+def _collect_sums(products: nw.LazyFrame[Any], keys: list[str], sums: list[str]) -> pd.DataFrame:
     agg = products.group_by(*keys, drop_null_keys=False).agg(
         nw.col(*sums).sum(), nw.len().alias(COUNT)
     )
@@ -555,7 +564,6 @@ def _dask_partition_sums(
     step_builder: Callable[[nw.LazyFrame[Any]], nw.LazyFrame[Any]],
     keys: list[str],
     sums: list[str],
-    grouped: bool,
 ) -> pd.DataFrame:
     """Dask: run the pandas pipeline on every partition where it lives (on the cluster's
     workers), return the small per-partition group sums and add them up. This avoids building
@@ -566,11 +574,9 @@ def _dask_partition_sums(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             products = step_builder(nw.from_native(part).lazy())
-            return _collect_sums(products, keys, sums, grouped)
+            return _collect_sums(products, keys, sums)
 
     parts = [dask.delayed(partition_sums)(p) for p in data.to_delayed()]
     frames = [f for f in dask.compute(*parts) if len(f)]
     table = pd.concat(frames, ignore_index=True)
-    if not grouped:
-        return table
     return table.groupby(keys, dropna=False, sort=False, as_index=False)[[*sums, COUNT]].sum()
