@@ -209,8 +209,74 @@ def _targeted(scenario: Scenario, targeting: str | list[str], groups: np.ndarray
     return groups[:, present].sum(axis=1) > 0 if present else np.zeros(len(exp), dtype=bool)
 
 
+def _per_unit(value: np.ndarray | None, default: float, n: int) -> np.ndarray:
+    """A measure's per-unit array, or ``default`` for every unit when no measure set it."""
+    return np.full(n, default) if value is None else np.asarray(value, dtype=float)
+
+
+def _transfers(scenario: Scenario, seed: int, groups: np.ndarray, names: list[str]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Post-shock transfer terms per unit: share of asset loss, amount per person and delay.
+
+    A fixed random ``coverage`` share of the targeted units is enrolled in the baseline
+    programme; measures add their shares and amounts for covered units and may shorten the delay.
+    """
+    sp, adj = scenario.coping.social_protection, scenario.adjustments
+    n = len(scenario.exposure)
+    enrolled = (unit_uniform(n, seed, "social_protection") < sp.coverage) & _targeted(
+        scenario, sp.targeting, groups, names)
+    share = np.where(enrolled, sp.share_of_loss, 0.0) + _per_unit(adj.transfer_share, 0.0, n)
+    per_capita = (np.where(enrolled, sp.per_capita, 0.0)
+                  + _per_unit(adj.transfer_per_capita, 0.0, n))
+    measure_delay = _per_unit(adj.transfer_delay, np.nan, n)
+    delay = np.where(np.isnan(measure_delay), sp.delay_years, measure_delay)
+    return share, per_capita, delay
+
+
+def _insurance(scenario: Scenario, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Insured flag, attachment and cover (shares of assets) per unit.
+
+    A fixed random ``penetration`` share holds the baseline policy; a measure's policy replaces
+    the attachment and keeps the larger cover for the units it insures.
+    """
+    ins, adj = scenario.coping.insurance, scenario.adjustments
+    n = len(scenario.exposure)
+    insured = unit_uniform(n, seed, "insurance") < ins.penetration
+    attach = np.where(insured, ins.attachment, 0.0)
+    cover = np.where(insured, ins.cover, 0.0)
+    if adj.insured is not None:
+        newly = np.asarray(adj.insured, dtype=bool)
+        attach = np.where(newly, _per_unit(adj.attachment, 0.0, n), attach)
+        cover = np.where(newly, np.maximum(cover, _per_unit(adj.cover, 0.0, n)), cover)
+        insured = insured | newly
+    return insured, attach, cover
+
+
+def _deprivation_arrays(scenario: Scenario) -> tuple[np.ndarray | None, np.ndarray | None,
+                                                      dict[str, np.ndarray], np.ndarray | None]:
+    """Alkire-Foster baseline per unit: score ``c = sum_j w_j g_j``, poor ``c >= k``, the gain
+    ``w_j (1 - g_j)`` if indicator ``j`` becomes deprived, and which units have no missing
+    indicator (``None`` everywhere when deprivations are off)."""
+    exp, spec = scenario.exposure, scenario.deprivations
+    if spec is None or exp.deprivations is None:
+        return None, None, {}, None
+    dep = exp.deprivations[list(spec.weights)].to_numpy(dtype=float)
+    valid = ~np.isnan(dep).any(axis=1)
+    w = np.array(list(spec.weights.values()))
+    dep0 = np.nan_to_num(dep)
+    base = dep0 @ w
+    gain = {name: w[j] * (1.0 - dep0[:, j]) for j, name in enumerate(spec.weights)}
+    return base, base >= spec.k - 1e-9, gain, valid
+
+
 def _units(scenario: Scenario, seed: int, hazards: list[str], livelihoods: list[str],
            rates: list[float]) -> tuple[_Units, list[str], float]:
+    """Per-unit arrays of one scenario, its group names and the reference consumption.
+
+    ``c_ref`` is the weighted mean consumption per person unless the coping spec fixes it;
+    ``lambda = ln(20) / T`` times any measure's recovery factor; the well-being coefficient
+    is ``c0^(1-eta) c_ref^eta`` (equivalent consumption loss = coefficient x ``Phi(z)``).
+    """
     exp, cop, adj = scenario.exposure, scenario.coping, scenario.adjustments
     n = len(exp)
     groups, names = _group_matrix(scenario)
@@ -220,45 +286,20 @@ def _units(scenario: Scenario, seed: int, hazards: list[str], livelihoods: list[
     c_ref = cop.reference_consumption or float(np.sum(weight * pop * cons) / np.sum(weight * pop))
 
     def arr(value: np.ndarray | None, default: float) -> np.ndarray:
-        return np.full(n, default) if value is None else np.asarray(value, dtype=float)
+        return _per_unit(value, default, n)
 
     lam = cop.reconstruction_rate * arr(adj.recovery_factor, 1.0)
     rate_values = np.asarray(rates)
     lam_index = np.searchsorted(rate_values, lam)
 
-    sp = cop.social_protection
-    enrolled = (unit_uniform(n, seed, "social_protection") < sp.coverage) & _targeted(
-        scenario, sp.targeting, groups, names)
-    sp_share = np.where(enrolled, sp.share_of_loss, 0.0) + arr(adj.transfer_share, 0.0)
-    sp_pc = np.where(enrolled, sp.per_capita, 0.0) + arr(adj.transfer_per_capita, 0.0)
-    sp_delay = np.where(np.isnan(arr(adj.transfer_delay, np.nan)), sp.delay_years,
-                        arr(adj.transfer_delay, np.nan))
-    ins = cop.insurance
-    insured = unit_uniform(n, seed, "insurance") < ins.penetration
-    attach = np.where(insured, ins.attachment, 0.0)
-    cover = np.where(insured, ins.cover, 0.0)
-    if adj.insured is not None:
-        newly = np.asarray(adj.insured, dtype=bool)
-        attach = np.where(newly, arr(adj.attachment, 0.0), attach)
-        cover = np.where(newly, np.maximum(cover, arr(adj.cover, 0.0)), cover)
-        insured = insured | newly
+    sp_share, sp_pc, sp_delay = _transfers(scenario, seed, groups, names)
+    insured, attach, cover = _insurance(scenario, seed)
 
     hidx = {h: i for i, h in enumerate(hazards)}
     af = {hidx[h]: np.asarray(v, dtype=float) for h, v in adj.asset_factor.items() if h in hidx}
     inf = {hidx[h]: np.asarray(v, dtype=float) for h, v in adj.income_factor.items() if h in hidx}
 
-    af_base = af_poor = af_valid = None
-    af_gain: dict[str, np.ndarray] = {}
-    if scenario.deprivations is not None and exp.deprivations is not None:
-        spec = scenario.deprivations
-        dep = exp.deprivations[list(spec.weights)].to_numpy(dtype=float)
-        af_valid = ~np.isnan(dep).any(axis=1)
-        w = np.array(list(spec.weights.values()))
-        dep0 = np.nan_to_num(dep)
-        af_base = dep0 @ w
-        af_poor = af_base >= spec.k - 1e-9
-        for j, name in enumerate(spec.weights):
-            af_gain[name] = w[j] * (1.0 - dep0[:, j])
+    af_base, af_poor, af_gain, af_valid = _deprivation_arrays(scenario)
 
     units = _Units(
         weight=weight, pop=pop, cons=cons, income=exp.column("income"),
@@ -471,6 +512,38 @@ def _mpi_change(deprivations: ShockDeprivations, u: _Units, sl: slice,
     return [(new * poor1 - base * poor0) @ wv, (poor1.astype(float) - poor0) @ wv]
 
 
+def _support(u: _Units, sl: slice, dk: np.ndarray, dy: np.ndarray, total: np.ndarray,
+             la_h: np.ndarray, li_h: np.ndarray, ins_hazards: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Coping support ``L = savings + remittances + transfer + payout`` per (pair, unit).
+
+    ``transfer = min(s * dk + p * n, e^(-lambda d) C)`` (a delayed transfer only covers what
+    is still to come of the loss ``C``); ``payout = min(cover * K, max(0, loss - attach * K))``
+    on the losses of insured hazards. Transfer and payout are ``None`` when nobody gets any.
+    """
+    lam = u.lam[sl]
+    support = u.savings[sl] + u.remit[sl]  # (n,) broadcasts
+    transfer = payout = None
+    if np.any(u.sp_share[sl] > 0) or np.any(u.sp_pc[sl] > 0):
+        transfer = np.minimum(u.sp_share[sl] * dk + u.sp_pc[sl] * u.pop[sl],
+                              np.exp(-lam * u.sp_delay[sl]) * total)
+        support = support + transfer
+    if np.any(u.cover[sl] > 0):
+        if ins_hazards.all():
+            insured_loss = dk + dy
+        else:
+            liv = u.liv[sl]
+            covered = np.flatnonzero(ins_hazards)
+            insured_loss = (-np.expm1(la_h[:, covered, :].sum(axis=1))[:, liv]
+                            * u.assets_exposed[sl]
+                            - np.expm1(li_h[:, covered, :].sum(axis=1))[:, liv] * u.income[sl])
+        assets = u.assets[sl]
+        payout = np.minimum(u.cover[sl] * assets,
+                            np.maximum(0.0, insured_loss - u.attach[sl] * assets))
+        support = support + payout
+    return support, transfer, payout
+
+
 def _evaluate_block(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
                     cop: Coping, table: PhiTable, ins_hazards: np.ndarray,
                     deprivations: ShockDeprivations | None, total_af_people: float,
@@ -497,24 +570,7 @@ def _evaluate_block(block: _Block, la: np.ndarray, li: np.ndarray, u: _Units,
     pi = cop.productivity_of_capital
     total = dk * (1.0 + pi / lam) + dy
     hit = total > 0
-    support = u.savings[sl] + u.remit[sl]  # (n,) broadcasts
-    transfer = payout = None
-    if np.any(u.sp_share[sl] > 0) or np.any(u.sp_pc[sl] > 0):
-        transfer = np.minimum(u.sp_share[sl] * dk + u.sp_pc[sl] * u.pop[sl],
-                              np.exp(-lam * u.sp_delay[sl]) * total)
-        support = support + transfer
-    if np.any(u.cover[sl] > 0):
-        if ins_hazards.all():
-            insured_loss = dk + dy
-        else:
-            covered = np.flatnonzero(ins_hazards)
-            insured_loss = (-np.expm1(la_h[:, covered, :].sum(axis=1))[:, liv]
-                            * u.assets_exposed[sl]
-                            - np.expm1(li_h[:, covered, :].sum(axis=1))[:, liv] * u.income[sl])
-        assets = u.assets[sl]
-        payout = np.minimum(u.cover[sl] * assets,
-                            np.maximum(0.0, insured_loss - u.attach[sl] * assets))
-        support = support + payout
+    support, transfer, payout = _support(u, sl, dk, dy, total, la_h, li_h, ins_hazards)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.clip(1.0 - support / total, 0.0, 1.0)
     scale[~hit] = 0.0
