@@ -379,6 +379,9 @@ def test_require_numeric_on_plain_frame_uses_index_labels() -> None:
     with pytest.raises(ColumnError, match="row 2 \\(MLI\\): 'x'"):
         require_numeric(frame, ["v"], location="panel")
     assert require_numeric(pd.DataFrame({"b": [True, False]}), ["b"])["b"].tolist() == [1, 0]
+    years = pd.DataFrame({2020: ["1.5", "2"], 2021: [1, 2]})
+    converted = require_numeric(years, [2020])  # type: ignore[list-item]
+    assert converted[2020].tolist() == [1.5, 2.0] and years[2020].tolist() == ["1.5", "2"]
 
 
 def test_require_unique_lists_duplicates_with_lines(tmp_path: Path) -> None:

@@ -138,7 +138,9 @@ def require_numeric(
                     hint="fill these cells or drop those rows explicitly before this step",
                 )
         converted[column] = values
-    out = frame.assign(**converted)
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is left as it was
+    for column, values in converted.items():
+        out[column] = values  # item assignment also works for non-text names such as 2020
     out.attrs = dict(frame.attrs)
     return out
 
