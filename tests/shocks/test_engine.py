@@ -107,6 +107,26 @@ def test_transfers_and_insurance_follow_their_formulas(tiny_exposure) -> None:  
     assert row["consumption_loss"] == pytest.approx(float(np.dot([10, 20], scale * total)))
 
 
+
+@pytest.mark.parametrize("kernel", [False, True])
+def test_insurance_limited_to_some_hazards(tiny_exposure, kernel: bool) -> None:  # type: ignore[no-untyped-def]
+    """Flood hits area A, storm area B: a policy on one hazard pays exactly its share."""
+    spec = one_event_spec(frequency=0.5)
+    spec["hazards"]["event_sets"].append({
+        "hazard": "storm", "threat": "disasters",
+        "events": [{"id": "s1", "frequency": 0.5, "footprint": {"B": 1.0}}]})
+    spec["impact_functions"].append({**spec["impact_functions"][0], "hazard": "storm"})
+    payouts = {}
+    for cover in (None, ["flood"], ["storm"]):
+        spec["coping"]["insurance"] = {"penetration": 1.0, "attachment": 0.0, "cover": 0.5,
+                                       "hazards": cover}
+        risk = simulate(build_scenario(spec, tiny_exposure), 60, seed=4, kernel=kernel)
+        payouts[str(cover)] = risk.year["insurance_payouts"].to_numpy()
+    assert payouts["None"].sum() > 0
+    assert payouts["['flood']"].sum() > 0 and payouts["['storm']"].sum() > 0
+    np.testing.assert_allclose(payouts["['flood']"] + payouts["['storm']"], payouts["None"],
+                               rtol=1e-12)
+
 def test_breakdowns_add_up() -> None:
     from humsec.shocks import demo_scenario
 
