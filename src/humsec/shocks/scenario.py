@@ -72,7 +72,7 @@ def build_scenario(source: str | Path | dict[str, Any], exposure: Exposure, *,
                    name: str | None = None, missing_areas: str = "raise") -> Scenario:
     """Build a validated :class:`Scenario` for ``exposure`` from a scenario file or mapping.
 
-    Errors name the spec node (``hazards.area_hazards[0].rate``) and, for areas, the areas
+    Errors name the spec node (``hazards: ... area_hazards.0.rate``) and, for areas, the areas
     missing from the exposure. ``missing_areas="drop"`` instead drops hazard areas that the
     exposure does not have (e.g. a small survey sample that misses an area) and records them
     in the exposure notes.

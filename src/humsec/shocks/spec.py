@@ -3,7 +3,7 @@
 The number kinds shared by every spec model live here too (``NonNegative``, ``Positive``,
 ``Share``, ``Frequency``): one check each, so a field's rule and message are the same wherever it
 appears. They raise ``ValueError`` so that :func:`parse_spec` reports the spec node
-(``hazards.area_hazards.1.rate``).
+(``area_hazards.1.rate``).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ Frequency = Annotated[float, AfterValidator(_frequency)]
 def parse_spec(model: type[M], data: Any, *, location: str) -> M:
     """Validate ``data`` as ``model``; a pydantic error becomes a :class:`SpecError`.
 
-    The message lists every problem with its spec node (``hazards[1].rate``), so a user can fix
+    The message lists every problem with its spec node (``area_hazards.1.rate``), so a user can fix
     the YAML in one go.
     """
     if isinstance(data, model):
