@@ -66,16 +66,29 @@ def exceedance_figure(risk: ShockRisk) -> go.Figure:
     return fig
 
 
-def _loss_bars(categories: list[str], asset: pd.Series, wellbeing: pd.Series, *,
-               horizontal: bool, value_title: str, height: int, left: int,
-               legend_y: float) -> go.Figure:
+def _loss_bars(
+    categories: list[str],
+    asset: pd.Series,
+    wellbeing: pd.Series,
+    *,
+    horizontal: bool,
+    value_title: str,
+    height: int,
+    left: int,
+    legend_y: float,
+) -> go.Figure:
     """Asset losses beside well-being losses, one pair of bars per category."""
     bars = []
-    for values, label, colour in ((asset, "asset losses", _ASSET),
-                                  (wellbeing, "well-being losses", _WELLBEING)):
+    for values, label, colour in (
+        (asset, "asset losses", _ASSET),
+        (wellbeing, "well-being losses", _WELLBEING),
+    ):
         x, y = (values, categories) if horizontal else (categories, values)
-        bars.append(go.Bar(x=x, y=y, name=label, marker_color=colour,
-                           orientation="h" if horizontal else "v"))
+        bars.append(
+            go.Bar(
+                x=x, y=y, name=label, marker_color=colour, orientation="h" if horizontal else "v"
+            )
+        )
     return go.Figure(bars).update_layout(
         {"xaxis" if horizontal else "yaxis": {"title": value_title}},
         barmode="group",
@@ -87,18 +100,30 @@ def _loss_bars(categories: list[str], asset: pd.Series, wellbeing: pd.Series, *,
 
 def area_figure(by_area: pd.DataFrame) -> go.Figure:
     """Expected annual asset and well-being losses per area."""
-    return _loss_bars(list(by_area.index), by_area["eai_asset_loss"] / 1e6,
-                      by_area["eai_wellbeing_loss"] / 1e6, horizontal=False,
-                      value_title="expected per year (million PPP $)", height=340, left=60,
-                      legend_y=1.1)
+    return _loss_bars(
+        list(by_area.index),
+        by_area["eai_asset_loss"] / 1e6,
+        by_area["eai_wellbeing_loss"] / 1e6,
+        horizontal=False,
+        value_title="expected per year (million PPP $)",
+        height=340,
+        left=60,
+        legend_y=1.1,
+    )
 
 
 def group_figure(by_group: pd.DataFrame) -> go.Figure:
     """Expected annual asset and well-being loss per person, by vulnerable group."""
-    return _loss_bars([g.replace("_", " ") for g in by_group.index],
-                      by_group["asset_loss_per_person"], by_group["wellbeing_loss_per_person"],
-                      horizontal=True, value_title="expected per person per year (PPP $)",
-                      height=420, left=180, legend_y=1.08)
+    return _loss_bars(
+        [g.replace("_", " ") for g in by_group.index],
+        by_group["asset_loss_per_person"],
+        by_group["wellbeing_loss_per_person"],
+        horizontal=True,
+        value_title="expected per person per year (PPP $)",
+        height=420,
+        left=180,
+        legend_y=1.08,
+    )
 
 
 def measures_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -110,8 +135,7 @@ def measures_frame(table: pd.DataFrame) -> pd.DataFrame:
             "people covered (m)": table["people_covered"].to_numpy() / 1e6,
             "cost PV (m $)": table["cost_pv"].to_numpy() / 1e6,
             "avoided asset loss / yr (m $)": table["avoided_asset_loss"].to_numpy() / 1e6,
-            "avoided well-being loss / yr (m $)": table["avoided_wellbeing_loss"].to_numpy()
-            / 1e6,
+            "avoided well-being loss / yr (m $)": table["avoided_wellbeing_loss"].to_numpy() / 1e6,
             "BCR assets": table["bcr_asset"].to_numpy(),
             "BCR well-being": table["bcr_wellbeing"].to_numpy(),
         }
