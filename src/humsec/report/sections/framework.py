@@ -38,8 +38,10 @@ def node_positions(framework: Framework) -> dict[str, tuple[float, float]]:
         for i, threat in enumerate(threats):
             share = 0.5 if n == 1 else i / (n - 1)
             # fear runs top to bottom on the left, want top to bottom on the right
-            angle = math.radians(low + share * (high - low)) if pillar == "fear" else (
-                math.radians(high - share * (high - low))
+            angle = (
+                math.radians(low + share * (high - low))
+                if pillar == "fear"
+                else (math.radians(high - share * (high - low)))
             )
             positions[threat.id] = (math.cos(angle), math.sin(angle))
     return positions
