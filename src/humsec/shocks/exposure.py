@@ -184,7 +184,7 @@ def _read_units(frame: pd.DataFrame, location: str) -> tuple[pd.DataFrame, list[
             units[col] = 1.0
             notes.append("no weight column: every unit counts once")
         elif col == "income":
-            units[col] = units_population_consumption(frame)
+            units[col] = _household_consumption(frame)
             notes.append("no income column: income = consumption x population")
         else:
             units[col] = 0.0
@@ -235,7 +235,7 @@ def _unit_groups(frame: pd.DataFrame, units: pd.DataFrame, groups: pd.DataFrame 
     return groups
 
 
-def units_population_consumption(frame: pd.DataFrame) -> np.ndarray:
+def _household_consumption(frame: pd.DataFrame) -> np.ndarray:
     """Household consumption total, ``consumption per capita * population``."""
     return (pd.to_numeric(frame["consumption"], errors="coerce")
             * pd.to_numeric(frame["population"], errors="coerce")).to_numpy(dtype=float)
