@@ -111,8 +111,9 @@ def test_auto_detection_in_read_table_and_opt_out(tmp_path: Path) -> None:
 
 def test_hxl_in_excel(tmp_path: Path) -> None:
     path = tmp_path / "h.xlsx"
-    grid = pd.DataFrame([["Country", "Affected"], ["#country+code", "#affected+f"],
-                         ["KEN", 5], ["MLI", 7]])
+    grid = pd.DataFrame(
+        [["Country", "Affected"], ["#country+code", "#affected+f"], ["KEN", 5], ["MLI", 7]]
+    )
     grid.to_excel(path, index=False, header=False)
     frame = read_hxl(path, required=["#affected"])
     assert frame["Affected"].tolist() == [5, 7]
@@ -120,9 +121,7 @@ def test_hxl_in_excel(tmp_path: Path) -> None:
 
 
 def test_write_then_read_round_trip(tmp_path: Path) -> None:
-    frame = pd.DataFrame(
-        {"iso3": ["KEN", "MLI"], "pin": [1200, 3400], "note": ["a, b", "c"]}
-    )
+    frame = pd.DataFrame({"iso3": ["KEN", "MLI"], "pin": [1200, 3400], "note": ["a, b", "c"]})
     out = tmp_path / "out" / "pin.csv"
     write_hxl(frame, {"iso3": "#country+code", "pin": "#inneed+total"}, out)
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -154,8 +153,10 @@ def test_require_tags_on_untagged_frame() -> None:
 
 def test_select_tags_renames_and_reports_all_problems() -> None:
     frame = read_hxl(FIXTURES / "3w_hxl.csv")
-    tidy = select_tags(frame, {"iso3": "#country+code", "pcode": "#adm1+code",
-                               "org": "#org", "reached_f": "#reached+f"})
+    tidy = select_tags(
+        frame,
+        {"iso3": "#country+code", "pcode": "#adm1+code", "org": "#org", "reached_f": "#reached+f"},
+    )
     assert list(tidy.columns) == ["iso3", "pcode", "org", "reached_f"]
     assert tidy["pcode"].tolist() == ["KE023", "KE010", "SO24", "SO22"]
     assert tidy.attrs["hxl"]["reached_f"] == "#reached+f"

@@ -325,8 +325,9 @@ def test_labelled_files_keep_value_and_variable_labels(tmp_path: Path, suffix: s
 
 def test_spss_user_missing_becomes_missing(tmp_path: Path) -> None:
     path = tmp_path / "m.sav"
-    pyreadstat.write_sav(SURVEY, str(path), variable_value_labels=LABELS,
-                         missing_ranges={"sex": [9]})
+    pyreadstat.write_sav(
+        SURVEY, str(path), variable_value_labels=LABELS, missing_ranges={"sex": [9]}
+    )
     frame = read_table(path)
     assert frame["sex"].isna().tolist() == [False, False, False, True]
 
@@ -421,10 +422,12 @@ def test_long_wide_round_trip() -> None:
     assert len(long) == 4 and long["value"].isna().sum() == 1
     dropped = to_long(wide, "iso3", dropna=True)
     assert len(dropped) == 3 and dropped.attrs["dropped_missing"] == 1
-    nullable = to_long(pd.DataFrame({"k": ["a"], "x": pd.array([1], "Int64"),
-                                     "y": pd.array([None], "Int64")}), "k")
+    nullable = to_long(
+        pd.DataFrame({"k": ["a"], "x": pd.array([1], "Int64"), "y": pd.array([None], "Int64")}), "k"
+    )
     assert str(nullable["value"].dtype) == "Int64" and nullable["value"].isna().tolist() == [
-        False, True,
+        False,
+        True,
     ]
     back = to_wide(long, "iso3", "indicator", "value")
     assert back.loc["KEN", "hdi"] == 0.6 and np.isnan(back.loc["MLI", "le"])
@@ -433,8 +436,12 @@ def test_long_wide_round_trip() -> None:
 
 def test_years_to_long_hdr_and_world_bank_layouts() -> None:
     hdr = pd.DataFrame(
-        {"iso3": ["KEN", "NOR"], "hdi_2021": [0.6, 0.96], "hdi_2022": [0.601, 0.966],
-         "le_f_1990": [60.1, np.nan]}
+        {
+            "iso3": ["KEN", "NOR"],
+            "hdi_2021": [0.6, 0.96],
+            "hdi_2022": [0.601, 0.966],
+            "le_f_1990": [60.1, np.nan],
+        }
     )
     long = years_to_long(hdr, "iso3")
     assert len(long) == 6 and list(long.columns) == ["iso3", "variable", "year", "value"]
@@ -508,10 +515,12 @@ def test_real_files_read_with_their_encodings() -> None:
 # --- round trip: whatever pandas writes, read_table reads back ------------------------------
 # Accented letters stand alone, as in real names (Côte, Réunion); a run such as "ééé" is
 # what Cyrillic looks like through cp1252, and is read as such.
-_TEXT = st.text(alphabet='ab é,;"\n|', max_size=6).filter(lambda s: "éé" not in s).map(
-    lambda s: "x" + s
+_TEXT = (
+    st.text(alphabet='ab é,;"\n|', max_size=6)
+    .filter(lambda s: "éé" not in s)
+    .map(lambda s: "x" + s)
 )
-_NUMBER = st.one_of(st.integers(-10**6, 10**6), st.floats(-1e6, 1e6, allow_nan=False))
+_NUMBER = st.one_of(st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False))
 
 
 @st.composite
@@ -524,8 +533,9 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
         if kind == "text":
             data[f"c{j}"] = draw(st.lists(_TEXT, min_size=n_rows, max_size=n_rows))
         elif kind == "int":
-            data[f"c{j}"] = draw(st.lists(st.integers(-10**6, 10**6), min_size=n_rows,
-                                          max_size=n_rows))
+            data[f"c{j}"] = draw(
+                st.lists(st.integers(-(10**6), 10**6), min_size=n_rows, max_size=n_rows)
+            )
         else:
             data[f"c{j}"] = draw(st.lists(_NUMBER.map(float), min_size=n_rows, max_size=n_rows))
     return pd.DataFrame(data)

@@ -17,14 +17,19 @@ runner = CliRunner()
 def test_show_all_sections() -> None:
     result = runner.invoke(app, ["framework", "show"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    for text in ("armed_conflict", "people_in_remote_areas", "disaster risk reduction",
-                 "Multi-sector", "Prevention-oriented", "want -> fear"):
+    for text in (
+        "armed_conflict",
+        "people_in_remote_areas",
+        "disaster risk reduction",
+        "Multi-sector",
+        "Prevention-oriented",
+        "want -> fear",
+    ):
         assert text in result.output
 
 
 def test_show_one_section() -> None:
-    result = runner.invoke(app, ["framework", "show", "--section", "risks"],
-                           env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["framework", "show", "--section", "risks"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "maritime security" in result.output
     assert "armed_conflict" not in result.output
@@ -72,8 +77,9 @@ def test_validate_ok_and_bad(tmp_path: Path) -> None:
 
 
 def test_cascade_command() -> None:
-    result = runner.invoke(app, ["framework", "cascade", "disasters", "--steps", "2"],
-                           env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["framework", "cascade", "disasters", "--steps", "2"], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     assert "disasters -> poverty -> crime" in result.output
     assert "lack_of_education" not in result.output  # three links away

@@ -163,20 +163,61 @@ def test_field_errors_and_dangling_references_reported_together(tmp_path: Path) 
 
 # --- fuzz: whatever a user writes, the answer is a Framework or a FrameworkError -------------
 _scalar = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=True),
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=True),
     st.sampled_from(["poverty", "crime", "fear", "want", "+", "-1", "", "x y", "#"]),
 )
 _value = st.recursive(
-    _scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["id", "name", "pillar", "source", "target", "sign", "rationale",
-                         "threats", "number", "hdr_security", "other", "cross_border",
-                         "fields_of_cooperation", "checks", "description"]), inner, max_size=4),
+    _scalar,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "name",
+                    "pillar",
+                    "source",
+                    "target",
+                    "sign",
+                    "rationale",
+                    "threats",
+                    "number",
+                    "hdr_security",
+                    "other",
+                    "cross_border",
+                    "fields_of_cooperation",
+                    "checks",
+                    "description",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=8,
 )
 _document = st.dictionaries(
-    st.sampled_from(["extends", "version", "threats", "groups", "interlinkages", "remove",
-                     "policies", "principles", "securities", "schema_version", "bogus",
-                     "global_risks", "approaches", "name"]),
+    st.sampled_from(
+        [
+            "extends",
+            "version",
+            "threats",
+            "groups",
+            "interlinkages",
+            "remove",
+            "policies",
+            "principles",
+            "securities",
+            "schema_version",
+            "bogus",
+            "global_risks",
+            "approaches",
+            "name",
+        ]
+    ),
     _value,
     max_size=4,
 )

@@ -11,16 +11,33 @@ from humsec.errors import FrameworkError
 from humsec.framework import HDR_SECURITIES, Framework, default_framework
 
 FEAR = [
-    "armed_conflict", "terrorism", "crime", "disasters", "environmental_degradation",
-    "infectious_disease", "economic_crisis", "political_repression",
+    "armed_conflict",
+    "terrorism",
+    "crime",
+    "disasters",
+    "environmental_degradation",
+    "infectious_disease",
+    "economic_crisis",
+    "political_repression",
 ]
 WANT = [
-    "poverty", "hunger", "lack_of_education", "lack_of_health_care",
+    "poverty",
+    "hunger",
+    "lack_of_education",
+    "lack_of_health_care",
     "lack_of_basic_infrastructure",
 ]
 GROUPS = [
-    "people_in_poverty", "persons_with_disabilities", "indigenous_peoples", "ethnic_minorities",
-    "older_people", "women", "children", "refugees", "internally_displaced", "returnees",
+    "people_in_poverty",
+    "persons_with_disabilities",
+    "indigenous_peoples",
+    "ethnic_minorities",
+    "older_people",
+    "women",
+    "children",
+    "refugees",
+    "internally_displaced",
+    "returnees",
     "people_in_remote_areas",
 ]
 
@@ -35,7 +52,10 @@ def test_counts_match_the_approach() -> None:
     assert len(fw.approaches) == 4 and [a.number for a in fw.approaches] == [1, 2, 3, 4]
     assert len(fw.global_risks) == 6
     assert [p.id for p in fw.principles] == [
-        "people_centred", "comprehensive", "context_specific", "prevention_oriented",
+        "people_centred",
+        "comprehensive",
+        "context_specific",
+        "prevention_oriented",
         "protection_and_empowerment",
     ]
     assert [s.id for s in fw.securities] == list(HDR_SECURITIES)
@@ -53,7 +73,8 @@ def test_every_hdr_security_has_a_threat() -> None:
 def test_global_risk_table() -> None:
     fw = default_framework()
     assert fw.global_risk("disasters").fields_of_cooperation == (
-        "emergency relief", "disaster risk reduction",
+        "emergency relief",
+        "disaster risk reduction",
     )
     assert fw.global_risk("financial_crises").threats == ("economic_crisis",)
     assert "customs" in fw.global_risk("international_crime").fields_of_cooperation
@@ -94,7 +115,9 @@ def test_interlinkage_graph_and_matrix_agree() -> None:
     n_edges = sum(len(v) for v in graph.values())
     assert n_edges == len(fw.interlinkages)
     assert {lk.target for lk in fw.interlinkages_from("disasters")} == {
-        "poverty", "hunger", "lack_of_basic_infrastructure",
+        "poverty",
+        "hunger",
+        "lack_of_basic_infrastructure",
     }
     assert "armed_conflict" in {lk.source for lk in fw.interlinkages_to("hunger")}
 
@@ -176,8 +199,9 @@ def test_sign_accepts_plus_minus_words() -> None:
 
 def test_self_link_and_duplicate_link_rejected() -> None:
     data = _base()
-    data["interlinkages"].append({"source": "poverty", "target": "poverty", "sign": 1,
-                                  "rationale": "x"})
+    data["interlinkages"].append(
+        {"source": "poverty", "target": "poverty", "sign": 1, "rationale": "x"}
+    )
     data["interlinkages"].append(dict(data["interlinkages"][0]))
     with pytest.raises(FrameworkError) as info:
         Framework.from_dict(data)
@@ -260,15 +284,22 @@ def test_cascade_paths_and_signs() -> None:
 def test_to_frame_sections() -> None:
     fw = default_framework()
     threats = fw.to_frame()
-    assert list(threats.columns) == ["id", "name", "description", "pillar", "hdr_security",
-                                     "cross_border"]
+    assert list(threats.columns) == [
+        "id",
+        "name",
+        "description",
+        "pillar",
+        "hdr_security",
+        "cross_border",
+    ]
     assert (threats["pillar"] == "fear").sum() == 8
     links = fw.to_frame("interlinkages")
     crossing = links[links["source_pillar"] != links["target_pillar"]]
     assert len(links) == len(fw.interlinkages) and len(crossing) == len(links) - 1
     groups = fw.to_frame("groups")
     assert groups.set_index("id").loc["returnees", "threats"] == (
-        "poverty", "lack_of_basic_infrastructure",
+        "poverty",
+        "lack_of_basic_infrastructure",
     )
     with pytest.raises(FrameworkError, match="did you mean 'threats'"):
         fw.to_frame("threat")

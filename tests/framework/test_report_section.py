@@ -49,6 +49,7 @@ def test_section_renders_offline_html() -> None:
     assert rendered.html.count("<tr") == 14  # header + 13 threats
     assert "<script src" not in rendered.html
     assert not re.search(r"https?://", rendered.html)
-    spec = re.search(r"Plotly\.newPlot\(\s*\"framework-network\",\s*(\[.*?\]),\s*\{", rendered.html,
-                     re.S)
+    spec = re.search(
+        r"Plotly\.newPlot\(\s*\"framework-network\",\s*(\[.*?\]),\s*\{", rendered.html, re.S
+    )
     assert spec is not None and len(json.loads(spec.group(1))) == 2

@@ -55,8 +55,12 @@ def _threats(fw: Framework) -> Table:
     for t in fw.threats:
         colour = "red" if t.pillar == "fear" else "yellow"
         table.add_row(
-            t.id, t.name, f"[{colour}]{t.pillar}[/]", t.hdr_security,
-            "yes" if t.cross_border else "", t.description,
+            t.id,
+            t.name,
+            f"[{colour}]{t.pillar}[/]",
+            t.hdr_security,
+            "yes" if t.cross_border else "",
+            t.description,
         )
     return table
 
@@ -95,8 +99,11 @@ def _numbered(title: str, entries: tuple[object, ...]) -> Table:
         table.add_column(column, overflow="fold")
     for e in entries:
         table.add_row(
-            str(getattr(e, "number", "")), getattr(e, "id", ""), getattr(e, "name", ""),
-            getattr(e, "description", ""), "\n".join(getattr(e, "checks", ())),
+            str(getattr(e, "number", "")),
+            getattr(e, "id", ""),
+            getattr(e, "name", ""),
+            getattr(e, "description", ""),
+            "\n".join(getattr(e, "checks", ())),
         )
     return table
 
@@ -188,8 +195,11 @@ def cascade(
     for record in table_data.to_dict("records"):
         colour = "red" if record["pillar"] == "fear" else "yellow"
         table.add_row(
-            str(record["steps"]), str(record["threat"]), f"[{colour}]{record['pillar']}[/]",
-            f"{int(record['sign']):+d}", str(record["path"]),
+            str(record["steps"]),
+            str(record["threat"]),
+            f"[{colour}]{record['pillar']}[/]",
+            f"{int(record['sign']):+d}",
+            str(record["path"]),
         )
     console.print(table)
     if table_data.empty:

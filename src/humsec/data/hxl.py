@@ -134,8 +134,7 @@ def hxl_tags(frame: pd.DataFrame) -> dict[str, str]:
         raise ColumnError(
             "this table carries no HXL hashtags",
             location=frame.attrs.get("source"),
-            hint="read an HXL-tagged file with read_hxl() or read_table(), or pass tags "
-            "explicitly",
+            hint="read an HXL-tagged file with read_hxl() or read_table(), or pass tags explicitly",
         )
     return dict(tags)
 
@@ -160,8 +159,7 @@ def find_column(frame: pd.DataFrame, pattern: str) -> str:
             hint=f"tags present: {', '.join(sorted(set(tags.values())))}",
         )
     raise ColumnError(
-        f"{len(found)} columns match {pattern}: "
-        + ", ".join(f"{c!r} ({tags[c]})" for c in found),
+        f"{len(found)} columns match {pattern}: " + ", ".join(f"{c!r} ({tags[c]})" for c in found),
         location=frame.attrs.get("source"),
         hint="add attributes to the pattern to pick one (e.g. '+f', '-children') or end it "
         "with '!' for an exact match",
@@ -216,9 +214,7 @@ def require_tags(frame: pd.DataFrame, required: Iterable[str]) -> dict[str, list
             missing.append(text)
     if missing:
         present = sorted(set(tags.values()))
-        suggestions = [
-            s for s in (did_you_mean(m, present) for m in missing) if s
-        ]
+        suggestions = [s for s in (did_you_mean(m, present) for m in missing) if s]
         raise ColumnError(
             f"missing HXL tag(s): {', '.join(missing)}; found: "
             + (", ".join(present) if present else "no hashtags at all"),
@@ -270,9 +266,7 @@ def write_hxl(
         )
     for text in mapping.values():
         HxlTag.parse(text)  # validate; the author's attribute order is kept when writing
-    hashtag_row = [
-        re.sub(r"\s+", "", mapping[c]) if c in mapping else "" for c in frame.columns
-    ]
+    hashtag_row = [re.sub(r"\s+", "", mapping[c]) if c in mapping else "" for c in frame.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if header:

@@ -160,9 +160,11 @@ def read_table(
 def _check_file(path: str | os.PathLike[str]) -> Path:
     file = Path(path)
     if not file.exists():
-        near = did_you_mean(file.name, [p.name for p in file.parent.glob("*")]) if (
-            file.parent.is_dir()
-        ) else ""
+        near = (
+            did_you_mean(file.name, [p.name for p in file.parent.glob("*")])
+            if (file.parent.is_dir())
+            else ""
+        )
         raise DataError(
             "file not found",
             location=str(file),
@@ -255,7 +257,7 @@ def decode_bytes(raw: bytes, *, encoding: str | None = None, source: str = "") -
     # Sample around the first byte that is not UTF-8: a large file may be plain ASCII for
     # its first megabytes, which tells the detector nothing.
     window = 1 << 19
-    guess = _guess_encoding(raw[max(first_bad - window, 0): first_bad + window])
+    guess = _guess_encoding(raw[max(first_bad - window, 0) : first_bad + window])
     if guess is None:
         raise DataError(
             "cannot tell which text encoding this file uses",
@@ -322,9 +324,25 @@ def _guess_encoding(sample: bytes) -> str | None:
 COMMON_ENCODINGS = frozenset(
     [f"cp{n}" for n in (874, 932, 936, 949, 950, *range(1250, 1259))]
     + [f"iso8859-{n}" for n in range(1, 17)]
-    + ["koi8-r", "koi8-u", "shift_jis", "euc_jp", "gb2312", "gbk", "gb18030", "big5",
-       "big5hkscs", "euc_kr", "tis-620", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
-       "utf-32-le", "utf-32-be"]
+    + [
+        "koi8-r",
+        "koi8-u",
+        "shift_jis",
+        "euc_jp",
+        "gb2312",
+        "gbk",
+        "gb18030",
+        "big5",
+        "big5hkscs",
+        "euc_kr",
+        "tis-620",
+        "utf-16",
+        "utf-16-le",
+        "utf-16-be",
+        "utf-32",
+        "utf-32-le",
+        "utf-32-be",
+    ]
 )
 
 
@@ -382,8 +400,9 @@ def sniff_delimiter(text: str, suffix: str = ".csv") -> str:
     no candidate splits the header, the file has one column and a separator that splits no
     line is returned.
     """
-    sample_lines = list(itertools.islice((ln for ln in text.splitlines() if ln.strip()),
-                                         _SNIFF_LINES))
+    sample_lines = list(
+        itertools.islice((ln for ln in text.splitlines() if ln.strip()), _SNIFF_LINES)
+    )
     sample = "\n".join(sample_lines)
     preferred = "\t" if suffix.startswith((".tsv", ".tab")) else ","
     scores: list[tuple[int, int, int, int, str]] = []
@@ -452,7 +471,7 @@ def _read_text(
         layout = _checked_layout(raw, text, used, sep, header_pos, file)
         header_record = int(np.flatnonzero(layout.counts > 0)[header_pos])
         header_line = int(layout.lines[header_record])
-        body = layout.counts[header_record + 1:]
+        body = layout.counts[header_record + 1 :]
         blank_lines = tuple(
             int(i) for i in layout.lines[np.flatnonzero(body == 0)[:1000] + header_record + 1]
         )
@@ -466,7 +485,7 @@ def _read_text(
     else:
         names, tags = _hxl_names(records, tag_index, file)
     _check_names(names, file, header_line=header_line)
-    mark = decimal or _sniff_decimal(records[header_pos + 1:], sep)
+    mark = decimal or _sniff_decimal(records[header_pos + 1 :], sep)
     if columns is not None:
         # check the names now, then let the parser skip the other columns entirely
         _select(pd.DataFrame(columns=names), columns, file)
@@ -525,7 +544,7 @@ def _simple_lines(raw: bytes, sep: str, expected: int, encoding: str) -> int | N
         return None
     if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
         return None
-    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
         return None
     n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
@@ -548,12 +567,12 @@ def _checked_layout(
         )
     header_record = int(nonblank[header_pos])
     expected = int(layout.counts[header_record])
-    body = layout.counts[header_record + 1:]
+    body = layout.counts[header_record + 1 :]
     ragged = np.flatnonzero((body != expected) & (body > 0))
     if ragged.size and layout.fast:
         # The byte scan treats every '"' as a quote; confirm with the csv module's rules.
         layout = _layout(raw, text, encoding, sep, fast=False)
-        body = layout.counts[header_record + 1:]
+        body = layout.counts[header_record + 1 :]
         ragged = np.flatnonzero((body != expected) & (body > 0))
     if ragged.size:
         first = header_record + 1 + int(ragged[0])
@@ -604,7 +623,7 @@ def _byte_scannable(encoding: str) -> bool:
         return True
     try:
         single = len("\u00e9".encode(encoding, errors="replace")) == 1
-        return single and ",\t;|\"\r\n".encode(encoding) == b",\t;|\"\r\n"
+        return single and ',\t;|"\r\n'.encode(encoding) == b',\t;|"\r\n'
     except (LookupError, UnicodeError):
         return False
 
@@ -690,8 +709,11 @@ def _hxl_names(
     # Repeated header text is common in HXL files; the hashtag then tells the columns apart.
     seen = pd.Series(names).duplicated(keep=False).to_numpy()
     names = [tag_row[i] if seen[i] and tag_row[i] else n for i, n in enumerate(names)]
-    tags = {n: " ".join(t.split()).replace(" ", "") for n, t in zip(names, tag_row, strict=False)
-            if t and t.startswith("#")}
+    tags = {
+        n: " ".join(t.split()).replace(" ", "")
+        for n, t in zip(names, tag_row, strict=False)
+        if t and t.startswith("#")
+    }
     return names, tags
 
 
@@ -710,9 +732,7 @@ def _read_excel(
     file: Path, suffix: str, *, sheet: str | int | None, hxl: bool | None
 ) -> pd.DataFrame:
     # openpyxl for Office Open XML; calamine (Rust) for legacy .xls (pandas retired xlrd)
-    engine: Literal["calamine", "openpyxl"] = (
-        "calamine" if suffix == ".xls" else "openpyxl"
-    )
+    engine: Literal["calamine", "openpyxl"] = "calamine" if suffix == ".xls" else "openpyxl"
     try:
         book = pd.ExcelFile(file, engine=engine)
     except ImportError:
@@ -752,7 +772,7 @@ def _read_excel(
     else:
         names, tags = _hxl_names(records, tag_index, file)
     _check_names(names, file, header_line=first_row)
-    data = grid.iloc[header_pos + 1:]
+    data = grid.iloc[header_pos + 1 :]
     if data.empty:
         raise DataError(
             "the sheet has a header but no data rows", location=location, hint="add data rows"

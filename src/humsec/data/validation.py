@@ -132,8 +132,7 @@ def require_numeric(
                 rows = row_labels(frame, gaps[:SHOWN])
                 more = f" (and {gaps.size - SHOWN} more)" if gaps.size > SHOWN else ""
                 raise ColumnError(
-                    f"column {column!r} has {gaps.size} missing value(s): "
-                    f"{', '.join(rows)}{more}",
+                    f"column {column!r} has {gaps.size} missing value(s): {', '.join(rows)}{more}",
                     location=_where(frame, location),
                     hint="fill these cells or drop those rows explicitly before this step",
                 )
@@ -223,8 +222,10 @@ def require_between(
                 f"{r}: {values[i]:g}" for r, i in zip(rows, positions[:SHOWN], strict=True)
             )
             more = f" (and {positions.size - SHOWN} more)" if positions.size > SHOWN else ""
-            bounds = ("[" if inclusive else "(") + f"{'-inf' if low is None else low}, " + (
-                f"{'inf' if high is None else high}" + ("]" if inclusive else ")")
+            bounds = (
+                ("[" if inclusive else "(")
+                + f"{'-inf' if low is None else low}, "
+                + (f"{'inf' if high is None else high}" + ("]" if inclusive else ")"))
             )
             raise ColumnError(
                 f"column {column!r} must lie in {bounds} but {positions.size} value(s) do not: "

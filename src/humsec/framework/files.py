@@ -108,9 +108,7 @@ def framework_from_dict(data: dict[str, Any], *, source: str = "<dict>") -> Fram
                 hint="add `extends: default` or delete the remove: section",
             )
         _check_lists(data, source)
-        origins = {
-            s: [f"{s}[{i}]" for i in range(len(data.get(s) or []))] for s in SECTIONS
-        }
+        origins = {s: [f"{s}[{i}]" for i in range(len(data.get(s) or []))] for s in SECTIONS}
         return Framework.from_dict(data, location=source, origins=origins)
     if extends != "default":
         raise FrameworkError(

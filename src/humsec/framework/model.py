@@ -213,9 +213,7 @@ class Framework(BaseModel):
                 hint=f"start the file with keys such as version:, {', '.join(SECTIONS)}",
             )
         try:
-            return cls.model_validate(
-                data, context={"origins": origins, "location": location}
-            )
+            return cls.model_validate(data, context={"origins": origins, "location": location})
         except ValidationError as error:
             problems = [_pydantic_problem(e, origins) for e in error.errors()]
             reported = {node for node, _ in problems}
@@ -242,9 +240,7 @@ class Framework(BaseModel):
         """The framework as YAML text, sections in their canonical order."""
         import yaml
 
-        text: str = yaml.safe_dump(
-            self.to_dict(), sort_keys=False, allow_unicode=True, width=100
-        )
+        text: str = yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True, width=100)
         return text
 
     def to_frame(self, section: str = "threats") -> pd.DataFrame:
@@ -256,14 +252,14 @@ class Framework(BaseModel):
         if section not in SECTIONS:
             raise FrameworkError(
                 f"unknown section {section!r}",
-                hint=(did_you_mean(section, SECTIONS) + " " if did_you_mean(section, SECTIONS)
-                      else "") + f"sections: {', '.join(SECTIONS)}",
+                hint=(
+                    did_you_mean(section, SECTIONS) + " " if did_you_mean(section, SECTIONS) else ""
+                )
+                + f"sections: {', '.join(SECTIONS)}",
             )
         entries = getattr(self, section)
         fields = list(type(entries[0]).model_fields) if entries else []
-        frame = pd.DataFrame(
-            [e.model_dump(mode="python") for e in entries], columns=fields or None
-        )
+        frame = pd.DataFrame([e.model_dump(mode="python") for e in entries], columns=fields or None)
         if section == "interlinkages" and len(frame):
             frame["source_pillar"] = [self.pillar_of(s) for s in frame["source"]]
             frame["target_pillar"] = [self.pillar_of(s) for s in frame["target"]]
@@ -344,8 +340,12 @@ class Framework(BaseModel):
     def interlinkage_matrix(self) -> pd.DataFrame:
         """Signed adjacency matrix A (rows = source, columns = target, A[s, t] ∈ {-1, 0, 1})."""
         ids = list(self.threat_ids)
-        matrix = pd.DataFrame(0, index=pd.Index(ids, name="source"),
-                              columns=pd.Index(ids, name="target"), dtype="int64")
+        matrix = pd.DataFrame(
+            0,
+            index=pd.Index(ids, name="source"),
+            columns=pd.Index(ids, name="target"),
+            dtype="int64",
+        )
         for link in self.interlinkages:
             matrix.loc[link.source, link.target] = link.sign
         return matrix
