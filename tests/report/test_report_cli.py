@@ -193,3 +193,21 @@ def test_indicator_table_year_and_coverage_follow_raw_hdr(built_report: BuiltRep
     # name, pillar, threats, unit, direction, year, countries, source
     assert cells[5] == str(year) and cells[6] == str(per_year[year])
     assert cells[7] == "hdr:le"
+
+
+def test_focus_country_line_agrees_with_pile_up_map(built_report: BuiltReport) -> None:
+    line = re.search(
+        r'id="pile-up-focus">Kenya: (\d+) severe threats \((\d+) fear, (\d+) want\) of (\d+) '
+        r"measured; rank (\d+) of (\d+) countries",
+        built_report.html,
+    )
+    assert line is not None
+    total, fear, want, _, rank, n = (int(g) for g in line.groups())
+    assert fear + want == total
+    data, _ = figure_data(built_report.html, "threat-map")
+    z = map_styles(built_report.html)["severe_threats"]["trace"]["z"][0]
+    locations = data[1]["locations"]
+    assert z[locations.index("KEN")] == total
+    # rank = 1 + number of countries with more severe threats (countries on the map)
+    assert rank >= 1 + sum(1 for v in z if v is not None and v > total)
+    assert n >= sum(1 for v in z if v is not None)

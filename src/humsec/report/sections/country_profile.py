@@ -313,6 +313,19 @@ class CountryProfileSection:
         )
         top = by_threat.dropna(subset=["level"]).head(TOP_THREATS)
         top_ids = list(top["threat"])
+        # Fear and want side by side: the mean level of each pillar's measured threats.
+        pillar_of = by_threat["threat"].map(framework.pillar_of)
+        for pillar in ("fear", "want"):
+            levels = by_threat.loc[pillar_of == pillar, "level"].dropna()
+            if len(levels):
+                cards.append(
+                    _card(
+                        f"{pillar.capitalize()} threats",
+                        f"{levels.mean():.0f}",
+                        f"mean percentile over {len(levels)} measured {pillar} threats "
+                        "(100 = most threatened)",
+                    )
+                )
         threat_rows = pd.DataFrame(
             {
                 "threat": [framework.threat(t).name for t in by_threat["threat"]],

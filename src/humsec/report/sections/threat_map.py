@@ -261,6 +261,24 @@ def with_severe_layer(
     return IndicatorSnapshot(years=years, values=values, coverage=coverage), frame
 
 
+def _focus_line(overlap: pd.DataFrame, iso3: str | None, names: dict[str, str]) -> str:
+    """Where the focus country stands in the severe-threat count (rank 1 = most severe)."""
+    if iso3 is None or iso3 not in overlap.index:
+        return ""
+    counts = overlap.loc[[iso3], ["fear", "want", "total", "measured"]].astype(int)
+    row = {str(k): int(v) for k, v in counts.iloc[0].to_dict().items()}
+    if row["measured"] == 0:
+        return ""
+    counted = overlap[overlap["measured"] > 0]
+    rank = int((counted["total"] > row["total"]).sum()) + 1
+    return (
+        f'<p class="note" id="pile-up-focus">{escape(names.get(iso3, iso3))}: '
+        f"{row['total']} severe threats ({row['fear']} fear, {row['want']} want) of "
+        f"{row['measured']} measured; rank {rank} of {len(counted)} countries "
+        "(ties share a rank).</p>"
+    )
+
+
 def _no_data_note(text: str) -> str:
     return f'<p class="callout warn">{escape(text)} Choose a later year with --year.</p>'
 
@@ -387,6 +405,7 @@ class ThreatMapSection:
                 download=overlap.rename_axis("iso3").reset_index(),
                 download_name="severe_threats_by_country.csv",
             )
+            + _focus_line(overlap, context.country, names)
             + "<h3>Threats and the indicators that measure them</h3>"
             + gaps
             + table_html(threat_rows, html_columns=["pillar"], table_id="threat-coverage")
