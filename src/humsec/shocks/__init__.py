@@ -8,7 +8,7 @@ the erosion of development gains.
 
 >>> from humsec.shocks import demo_scenario, simulate
 >>> risk = simulate(demo_scenario(2000), n_years=50, seed=1)
->>> round(risk.eai("asset_loss").iloc[0] / risk.baseline["assets"], 4) > 0
+>>> bool(risk.eai("asset_loss").iloc[0] > 0)
 True
 """
 
