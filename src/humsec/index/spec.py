@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from humsec.data.spec_files import read_spec_mapping
 from humsec.errors import SpecError, did_you_mean
 from humsec.index.expression import parse_expression
 
@@ -276,20 +277,12 @@ class IndexSpec(_Strict):
     @classmethod
     def from_yaml(cls, path: str | Path) -> IndexSpec:
         """Load and validate a spec from a YAML file."""
-        target = Path(path)
-        if not target.is_file():
-            raise SpecError(
-                "index spec file not found",
-                location=str(target),
-                hint="give the path of a YAML spec, or a preset name (humsec index presets)",
-            )
-        try:
-            data = yaml.safe_load(target.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            raise SpecError(f"not valid YAML: {error}", location=str(target)) from None
-        if not isinstance(data, Mapping):
-            raise SpecError("an index spec must be a YAML mapping", location=str(target))
-        return cls.from_dict(data, source=str(target))
+        data = read_spec_mapping(
+            path,
+            kind="index spec",
+            hint="give the path of a YAML spec, or a preset name (humsec index presets)",
+        )
+        return cls.from_dict(data, source=str(path))
 
     def to_yaml(self) -> str:
         """The spec as YAML text (a user can copy a preset this way and edit it)."""

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ValidationError
 
-from humsec.errors import DataError, SpecError
+from humsec.data.spec_files import read_spec_mapping
+from humsec.errors import SpecError
 
 __all__ = ["Frequency", "NonNegative", "Positive", "Share", "parse_spec", "read_yaml"]
 
@@ -88,14 +88,7 @@ def parse_spec(model: type[M], data: Any, *, location: str) -> M:
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
-    """Read a YAML mapping from ``path`` (spec files are small; no streaming needed)."""
-    target = Path(path)
-    if not target.is_file():
-        raise DataError("file not found", location=str(target), hint="check the path")
-    try:
-        data = yaml.safe_load(target.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise SpecError(f"invalid YAML: {error}", location=str(target)) from None
-    if not isinstance(data, dict):
-        raise SpecError("the file must hold a YAML mapping", location=str(target))
-    return data
+    """Read a scenario or measures YAML mapping from ``path``."""
+    return read_spec_mapping(
+        path, kind="shocks spec", hint="start from humsec/shocks/scenarios/demo.yaml"
+    )
