@@ -116,3 +116,36 @@ def test_csv_missing_markers_are_missing(tmp_path: Path, backend: str) -> None:
     result = estimate(scan_microdata(path, backend), spec)  # type: ignore[arg-type]
     assert result.dropped == 3 and result.missing == {"a": 2, "b": 1}
     assert result.value("H") == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "duckdb"])
+def test_input_checks_from_bounds_and_exact_counts(tmp_path: Path, backend: str) -> None:
+    # Integers within [0, 1] pass on their bounds alone; an integer 2, a float 0.5 and a
+    # negative weight are each counted row by row (the message names the count).
+    from humsec.errors import ColumnError
+
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.5})
+    base = pd.DataFrame(
+        {
+            "a": np.array([0, 1, 1, 0], dtype=np.int8),
+            "b": [0.0, 1.0, 1.0, None],
+            "w": [1.0, 2.0, 1.0, 1.0],
+        }
+    )
+    cases = [
+        (base.assign(a=np.array([0, 2, 2, 1], dtype=np.int8)), "a: 2 row"),
+        (base.assign(b=[0.0, 0.5, 1.0, None]), "b: 1 row"),
+        (base.assign(w=[1.0, -2.0, -1.0, 1.0]), "2 row(s) have a negative"),
+    ]
+    ok = base.to_parquet(tmp_path / "ok.parquet")
+    assert ok is None
+    result = estimate(scan_microdata(tmp_path / "ok.parquet", backend), spec,  # type: ignore[arg-type]
+                      SurveyDesign(weight="w"))  # fmt: skip
+    assert result.dropped == 1 and result.missing["b"] == 1
+    assert result.value("hd", indicator="a") == pytest.approx(3 / 4)
+    for i, (frame, message) in enumerate(cases):
+        path = tmp_path / f"bad{i}.parquet"
+        frame.to_parquet(path)
+        with pytest.raises(ColumnError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            estimate(scan_microdata(path, backend), spec,  # type: ignore[arg-type]
+                     SurveyDesign(weight="w"))  # fmt: skip

@@ -476,28 +476,57 @@ def _validation_counts(
 ) -> dict[str, int]:
     """Whole-data counts of missing values, non-binary 0/1 indicators and negative weights.
 
-    A separate global aggregate over only the columns involved: cheap (the engine prunes the
-    other columns), whereas carrying ~20 flag sums through the per-PSU group_by costs about as
-    much as the measures themselves.
+    First one global aggregate of row counts, non-null counts, minima and maxima: Parquet
+    engines answer it from the row-group statistics without decoding the data (DuckDB: ~10 ms
+    for 10M rows, against ~1 s for per-row flag sums). Exact per-row counts are then taken only
+    where those bounds cannot settle the question: a 0/1 indicator stored as a float, or whose
+    minimum is below 0 or maximum above 1, and a weight whose minimum is negative.
     """
     inds = spec.indicators
-    exprs = [nw.col(i.source).is_null().cast(nw.Int64).sum().alias(f"_miss{j}")
-             for j, i in enumerate(inds)]  # fmt: skip
-    exprs += [
-        nw.col(c).is_null().cast(nw.Int64).sum().alias(f"_missd{d}")
-        for d, c in enumerate(design.columns)
-    ]
-    for j, ind in enumerate(inds):
-        if ind.cutoff is None:
-            x = nw.col(ind.source).cast(nw.Float64)
-            bad = ((~x.is_in([0.0, 1.0])) & (~x.is_null())).fill_null(False)
-            exprs.append(bad.cast(nw.Int64).sum().alias(f"_bad{j}"))
+    binary = [j for j, ind in enumerate(inds) if ind.cutoff is None]
+    exprs = [nw.len().alias("_rows")]
+    exprs += [nw.col(i.source).count().alias(f"_cnt{j}") for j, i in enumerate(inds)]
+    exprs += [nw.col(c).count().alias(f"_cntd{d}") for d, c in enumerate(design.columns)]
+    for j in binary:
+        x = nw.col(inds[j].source).cast(nw.Float64)
+        exprs += [x.min().alias(f"_lo{j}"), x.max().alias(f"_hi{j}")]
     if design.weight is not None:
-        exprs.append((weight < 0).fill_null(False).cast(nw.Int64).sum().alias("_negw"))
-    row = frame.select(*exprs).collect().to_pandas().iloc[0]
-    counts = {str(k): int(v) if pd.notna(v) else 0 for k, v in row.items()}
-    counts.setdefault("_negw", 0)
+        exprs.append(weight.min().alias("_loweight"))
+    bounds = _one_row(frame.select(*exprs))
+    rows = int(bounds["_rows"])
+    counts = {f"_miss{j}": rows - int(bounds[f"_cnt{j}"]) for j in range(len(inds))}
+    counts.update(
+        {f"_missd{d}": rows - int(bounds[f"_cntd{d}"]) for d in range(len(design.columns))}
+    )
+    counts.update({f"_bad{j}": 0 for j in binary})
+    counts["_negw"] = 0
+    schema = frame.collect_schema()
+    exact: list[nw.Expr] = []
+    for j in binary:
+        lo, hi = bounds[f"_lo{j}"], bounds[f"_hi{j}"]
+        if lo is None or hi is None or _isnan(lo) or _isnan(hi):
+            continue  # every value missing (counted above), nothing else to check
+        integral = schema[inds[j].source].is_integer() or schema[inds[j].source] == nw.Boolean
+        if integral and float(lo) >= 0.0 and float(hi) <= 1.0:
+            continue  # integers within [0, 1] are 0/1
+        x = nw.col(inds[j].source).cast(nw.Float64)
+        bad = ((~x.is_in([0.0, 1.0])) & (~x.is_null())).fill_null(False)
+        exact.append(bad.cast(nw.Int64).sum().alias(f"_bad{j}"))
+    low_weight = bounds.get("_loweight")
+    if design.weight is not None and low_weight is not None and float(low_weight) < 0:
+        exact.append((weight < 0).fill_null(False).cast(nw.Int64).sum().alias("_negw"))
+    if exact:
+        counts.update({k: int(v or 0) for k, v in _one_row(frame.select(*exact)).items()})
     return counts
+
+
+def _one_row(frame: nw.LazyFrame[Any]) -> dict[str, Any]:
+    # A one-row aggregate as a plain dict of Python scalars (no pandas round trip).
+    return {k: v[0] for k, v in frame.collect().to_dict(as_series=False).items()}
+
+
+def _isnan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
 
 
 def _products(
