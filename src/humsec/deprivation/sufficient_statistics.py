@@ -487,11 +487,12 @@ def _validation_counts(
     exprs = [nw.len().alias("_rows")]
     exprs += [nw.col(i.source).count().alias(f"_cnt{j}") for j, i in enumerate(inds)]
     exprs += [nw.col(c).count().alias(f"_cntd{d}") for d, c in enumerate(design.columns)]
+    # On the raw columns: a cast would hide the Parquet statistics from the engine.
     for j in binary:
-        x = nw.col(inds[j].source).cast(nw.Float64)
+        x = nw.col(inds[j].source)
         exprs += [x.min().alias(f"_lo{j}"), x.max().alias(f"_hi{j}")]
     if design.weight is not None:
-        exprs.append(weight.min().alias("_loweight"))
+        exprs.append(nw.col(design.weight).min().alias("_loweight"))
     bounds = _one_row(frame.select(*exprs))
     rows = int(bounds["_rows"])
     counts = {f"_miss{j}": rows - int(bounds[f"_cnt{j}"]) for j in range(len(inds))}
