@@ -149,3 +149,11 @@ def test_input_checks_from_bounds_and_exact_counts(tmp_path: Path, backend: str)
         with pytest.raises(ColumnError, match=message.replace("(", r"\(").replace(")", r"\)")):
             estimate(scan_microdata(path, backend), spec,  # type: ignore[arg-type]
                      SurveyDesign(weight="w"))  # fmt: skip
+
+
+def test_default_engine_is_duckdb_for_parquet_and_polars_for_csv(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": [0, 1], "b": [1, 1]})
+    frame.to_parquet(tmp_path / "x.parquet")
+    frame.to_csv(tmp_path / "x.csv", index=False)
+    assert backend_name(scan_microdata(tmp_path / "x.parquet")) == "duckdb"
+    assert backend_name(scan_microdata(tmp_path / "x.csv")) == "polars"

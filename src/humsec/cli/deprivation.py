@@ -27,6 +27,7 @@ err_console = Console(stderr=True)
 class Backend(StrEnum):
     """Engines that can compute the sums where the data lives."""
 
+    auto = "auto"
     polars = "polars"
     duckdb = "duckdb"
     pandas = "pandas"
@@ -66,7 +67,11 @@ STRATA_OPTION = typer.Option(None, "--strata", help="Stratum column.")
 PSU_OPTION = typer.Option(None, "--psu", help="Primary sampling unit (cluster) column.")
 LONELY_OPTION = typer.Option(Lonely.fail, "--lonely-psu", help="Single-PSU strata rule.")
 MISSING_OPTION = typer.Option(None, "--missing", help="Missing indicator values rule.")
-BACKEND_OPTION = typer.Option(Backend.polars, "--backend", help="Engine for Parquet/CSV files.")
+BACKEND_OPTION = typer.Option(
+    Backend.auto,
+    "--backend",
+    help="Engine for Parquet/CSV files (auto: DuckDB for Parquet, Polars for CSV).",
+)
 OUT_OPTION = typer.Option(None, "--out", "-o", help="Write the full table (csv/parquet/xlsx/json).")
 HOUSEHOLDS_OPTION = typer.Option(20_000, "--households", help="Demo survey size.")
 SEED_OPTION = typer.Option(1, "--seed", help="Demo survey seed.")
