@@ -125,20 +125,26 @@ class SufficientStatistics:
         distinct, as for independent survey rounds appended in one file.
         """
         table = self.complete_table
-        outer = [table[c] for c in (within or [])]
-        psu_codes, psu_keys = pd.factorize(
-            pd.MultiIndex.from_arrays([*outer, table[STRATUM], table[PSU]]), sort=True
+        columns = [*(table[c] for c in (within or [])), table[STRATUM], table[PSU]]
+        n_outer = len(columns) - 2
+        # Sorted codes per column, then unique code rows: the same order as factorizing the
+        # MultiIndex of the keys, at a fraction of the cost (no tuples built per row).
+        factorized = [pd.factorize(col, sort=True) for col in columns]
+        codes = np.column_stack([np.asarray(c, dtype=np.int64) for c, _ in factorized])
+        psu_rows, psu_codes = np.unique(codes, axis=0, return_inverse=True)
+        strata_rows, stratum_codes = np.unique(
+            psu_rows[:, : n_outer + 1], axis=0, return_inverse=True
         )
-        n_outer = len(outer)
-        strata_of_psu = pd.MultiIndex.from_arrays(
-            [psu_keys.get_level_values(i) for i in range(n_outer + 1)]
-        ).to_flat_index()
-        stratum_codes, stratum_labels = pd.factorize(strata_of_psu, sort=True)
+        stratum_labels = np.empty(len(strata_rows), dtype=object)
+        for h, row in enumerate(strata_rows):  # H labels (tuples, as the MultiIndex gave)
+            stratum_labels[h] = tuple(factorized[i][1][row[i]] for i in range(n_outer + 1))
+        psu_codes = psu_codes.reshape(-1)
+        stratum_codes = stratum_codes.reshape(-1)
         multiplicity = None
         if self.srs:
             # Each group of identical rows stands for as many PSUs as it has rows.
             multiplicity = np.bincount(
-                psu_codes, weights=table[COUNT].to_numpy(dtype=np.float64), minlength=len(psu_keys)
+                psu_codes, weights=table[COUNT].to_numpy(dtype=np.float64), minlength=len(psu_rows)
             )
         design = PSUDesign(
             stratum=np.asarray(stratum_codes, dtype=np.int64),
