@@ -20,7 +20,6 @@ import warnings
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from humsec.errors import HumsecWarning, SpecError
@@ -256,6 +255,8 @@ class DeprivationSpec(BaseModel):
                 hint="check the path, or start from the bundled humsec/deprivation/specs/*.yaml",
             )
         text = path.read_text(encoding="utf-8") if path is not None else str(source)
+        import yaml  # only specs read from YAML need it (keeps ~15 ms off every estimate)
+
         try:
             raw = yaml.safe_load(text)
         except yaml.YAMLError as exc:
