@@ -5,8 +5,10 @@ Every Alkire-Foster estimator and its linearised variance is a function of weigh
 the sums of ``s``, ``s*poor_k``, ``s*c_i(k)``, ``s*g_j`` and ``s*g_j*poor_k``. This module
 builds those row-level products as narwhals expressions and lets the engine that holds the data
 (pandas, Polars, DuckDB, Dask) sum them in a single ``group_by``. Missing values, non-binary
-deprivations and negative weights are counted by one global aggregate over just those columns
-(cheap: the engine reads no other column), not carried through the per-PSU sums.
+deprivations and negative weights are found by one global aggregate of counts, minima and
+maxima (DuckDB answers it from Parquet row-group statistics without reading the data), with
+exact per-row counts only where the bounds leave doubt; they are not carried through the
+per-PSU sums.
 
 Rows are grouped by (stratum, PSU, every subgroup variable, complete): the finest
 cross-classification. Marginal subgroups are summed from it afterwards in numpy.
