@@ -133,10 +133,9 @@ class SufficientStatistics:
         # MultiIndex of the keys, at a fraction of the cost (no tuples built per row).
         factorized = [pd.factorize(col, sort=True) for col in columns]
         codes = np.column_stack([np.asarray(c, dtype=np.int64) for c, _ in factorized])
-        psu_rows, psu_codes = np.unique(codes, axis=0, return_inverse=True)
-        strata_rows, stratum_codes = np.unique(
-            psu_rows[:, : n_outer + 1], axis=0, return_inverse=True
-        )
+        sizes = [len(uniques) for _, uniques in factorized]
+        psu_rows, psu_codes = _unique_rows(codes, sizes)
+        strata_rows, stratum_codes = _unique_rows(psu_rows[:, : n_outer + 1], sizes[: n_outer + 1])
         stratum_labels = np.empty(len(strata_rows), dtype=object)
         for h, row in enumerate(strata_rows):  # H labels (tuples, as the MultiIndex gave)
             stratum_labels[h] = tuple(factorized[i][1][row[i]] for i in range(n_outer + 1))
@@ -241,6 +240,20 @@ class SufficientStatistics:
         if key not in cache:
             cache[key] = self.complete_table[names].to_numpy(dtype=np.float64)
         return cache[key]
+
+
+def _unique_rows(codes: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique rows of non-negative integer ``codes`` (column i < sizes[i]) and each row's
+    index among them, as ``np.unique(codes, axis=0, return_inverse=True)``: through one
+    mixed-radix int64 key per row when it fits (a plain integer sort, ~10x faster than
+    sorting rows as void records)."""
+    if codes.shape[0] and (codes.min() < 0 or float(np.prod(sizes, dtype=float)) >= 2.0**62):
+        rows, inverse = np.unique(codes, axis=0, return_inverse=True)
+        return rows, inverse.reshape(-1)
+    key = np.ravel_multi_index(tuple(codes.T), sizes) if codes.shape[0] else codes[:, 0]
+    unique_keys, inverse = np.unique(key, return_inverse=True)
+    rows = np.column_stack(np.unravel_index(unique_keys, sizes)).astype(np.int64)
+    return rows.reshape(len(unique_keys), len(sizes)), inverse.reshape(-1)
 
 
 def _cell_sums(cells: np.ndarray, n_cells: int, values: np.ndarray) -> np.ndarray:
