@@ -157,3 +157,24 @@ def test_default_engine_is_duckdb_for_parquet_and_polars_for_csv(tmp_path: Path)
     frame.to_csv(tmp_path / "x.csv", index=False)
     assert backend_name(scan_microdata(tmp_path / "x.parquet")) == "duckdb"
     assert backend_name(scan_microdata(tmp_path / "x.csv")) == "polars"
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars", "duckdb", "dask"])
+def test_single_cutoff_poverty_key_path_equals_product_path(
+    survey: pd.DataFrame, reference: pd.DataFrame, backend: str
+) -> None:
+    # With one k the engine groups by poverty status (fewer sums); with two k it sums the
+    # products poor * s * g. The k = 1/3 rows must agree, missing values included.
+    if backend == "dask":
+        dd = pytest.importorskip("dask.dataframe")
+        data: object = dd.from_pandas(survey, npartitions=3)
+    elif backend == "polars":
+        data = pl.from_pandas(survey).lazy()
+    elif backend == "duckdb":
+        data = duckdb.connect().from_df(survey)
+    else:
+        data = survey
+    single = estimate(data, SPEC.with_k(1 / 3), DESIGN, by=BY)
+    both = reference[np.isclose(reference["k"], 1 / 3)].reset_index(drop=True)
+    _same(single.table, both)
+    assert single.dropped == estimate(survey, SPEC, DESIGN, by=BY).dropped > 0

@@ -364,13 +364,22 @@ def sufficient_statistics(
         key_exprs.append(nw.col(design.psu).alias(PSU))
     complete: nw.Expr = nw.lit(True)
 
+    # With one cutoff, poverty status is a group key rather than a factor of the products:
+    # 2 + J sums per group instead of 3 + 2J, so less work in the engine's group_by (the
+    # censored sums are the poor groups' sums, folded back by _fold_poor_key).
+    poor_key = len(spec.k) == 1 and not compound and not codeprivation
+
     def step_builder(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return _products(frame, spec, design, by, key_exprs, complete, weight, compound,
-                         codeprivation)  # fmt: skip
+                         codeprivation, poor_key=poor_key)  # fmt: skip
 
     stats = _stat_names(spec, compound, codeprivation)
     keys = _keys(spec, design, by)
     sums = list(stats)
+    group_keys, group_sums = keys, sums
+    if poor_key:
+        group_keys = [*keys, "_poor0"]
+        group_sums = ["s", "sc", *[f"g{j}" for j in range(len(inds))]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         # pandas warns about frames built column by column; the frame is transient here.
@@ -386,9 +395,13 @@ def sufficient_statistics(
             if parts:
                 complete = nw.all_horizontal(*parts, ignore_nulls=False)
             if backend == "dask":
-                table = _dask_partition_sums(frame.to_native(), step_builder, keys, sums)
+                table = _dask_partition_sums(
+                    frame.to_native(), step_builder, group_keys, group_sums
+                )
             else:
-                table = _collect_sums(step_builder(frame), keys, sums)
+                table = _collect_sums(step_builder(frame), group_keys, group_sums)
+            if poor_key:
+                table = _fold_poor_key(table, keys, len(inds))
         except HumsecError:
             raise
         except Exception as exc:  # engine errors (bad casts, unreadable files) -> DataError
@@ -559,6 +572,8 @@ def _products(
     weight: nw.Expr,
     compound: bool,
     codeprivation: bool,
+    *,
+    poor_key: bool = False,
 ) -> nw.LazyFrame[Any]:
     """Row-level keys and weighted products (three projections, so that the engine computes
     g_j, c and poor once per row)."""
@@ -583,8 +598,35 @@ def _products(
     extra = _pillar_exprs(spec) if compound else []
     step = step.with_columns(*poor, *extra)
     # Step 3: the weighted products to be summed.
+    if poor_key:
+        s = nw.col("_s")
+        return step.select(
+            *_keys(spec, design, by),
+            nw.col("_poor0"),
+            s.alias("s"),
+            (s * nw.col("_c")).alias("sc"),
+            *[(s * nw.col(f"_g{j}")).alias(f"g{j}") for j in range(len(inds))],
+        )
     stats = _stat_expressions(spec, compound, codeprivation)
     return step.select(*_keys(spec, design, by), *[e.alias(n) for n, e in stats.items()])
+
+
+def _fold_poor_key(table: pd.DataFrame, keys: list[str], n_ind: int) -> pd.DataFrame:
+    """From sums per (keys, poor) to the sums per keys that the estimators use (one cutoff):
+    p0 = sum s over the poor, c0 = sum s*c over the poor, gp{j}_0 = sum s*g_j over the poor;
+    s and g{j} over both. A null status (an incomplete row) counts as not poor."""
+    poor = np.nan_to_num(table["_poor0"].to_numpy(dtype=np.float64), nan=0.0)
+    columns: dict[str, Any] = {k: table[k] for k in keys}
+    columns["s"] = table["s"]
+    columns["p0"] = table["s"].to_numpy(dtype=np.float64) * poor
+    columns["c0"] = table["sc"].to_numpy(dtype=np.float64) * poor
+    for j in range(n_ind):
+        columns[f"g{j}"] = table[f"g{j}"]
+        columns[f"gp{j}_0"] = table[f"g{j}"].to_numpy(dtype=np.float64) * poor
+    columns[COUNT] = table[COUNT]
+    frame = pd.DataFrame(columns)
+    sums = [c for c in frame.columns if c not in keys]
+    return frame.groupby(keys, dropna=False, sort=False, observed=True, as_index=False)[sums].sum()
 
 
 def _keys(spec: DeprivationSpec, design: SurveyDesign, by: list[str]) -> list[str]:
