@@ -110,3 +110,17 @@ def test_compound_ranks_user_groups(tmp_path: Path) -> None:
     assert set(ranking["group"]) == {"displaced", "remote_people"}
     assert set(ranking["column"]) == {"displaced", "remote"}
     assert (ranking["M0_ci_low"] <= ranking["M0"]).all()
+
+
+def test_estimate_takes_a_bundled_spec_by_name(tmp_path: Path) -> None:
+    out = tmp_path / "mpi.csv"
+    result = runner.invoke(
+        app,
+        ["deprivation", "estimate", "--demo", "--households", "600", "--spec", "global_mpi",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    indicators = set(table.loc[table["measure"] == "hdk", "indicator"])
+    assert indicators == {"d_nutr", "d_cm", "d_satt", "d_educ", "d_elct", "d_sani", "d_wtr",
+                          "d_hsg", "d_ckfl", "d_asst"}  # fmt: skip

@@ -56,7 +56,10 @@ DEMO_OPTION = typer.Option(
     False, "--demo", help="Use the bundled synthetic survey (weight/stratum/psu design)."
 )
 SPEC_OPTION = typer.Option(
-    None, "--spec", "-s", help="Deprivation spec YAML (default: bundled human_security_demo)."
+    None,
+    "--spec",
+    "-s",
+    help="Spec YAML, or a bundled spec name from `specs` (default: human_security_demo).",
 )
 K_OPTION = typer.Option(
     None, "--k", help="Poverty cutoff(s), comma-separated, as fractions or percents (33)."
@@ -106,7 +109,14 @@ def _inputs(
             location="humsec deprivation",
             hint="e.g. humsec deprivation estimate --demo --by region",
         )
-    spec = DeprivationSpec.from_yaml(spec_path) if spec_path else bundled_spec()
+    from humsec.deprivation.specs import bundled_spec_names
+
+    if spec_path is None:
+        spec = bundled_spec()
+    elif not spec_path.exists() and str(spec_path) in bundled_spec_names():
+        spec = bundled_spec(str(spec_path))  # a bundled spec by name, as `specs` lists them
+    else:
+        spec = DeprivationSpec.from_yaml(spec_path)
     updates: dict[str, Any] = {}
     if k:
         updates["k"] = [parse_k(v) for v in _split(k)]
