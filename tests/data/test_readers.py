@@ -489,11 +489,8 @@ def test_byte_scan_matches_csv_module(rows: list[str], newline: str) -> None:
 
 
 # --- the real raw files in ../shared/data (skipped when absent) ------------------------------
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-
-
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data (raw files) is not present")
-def test_real_files_read_with_their_encodings() -> None:
+def test_real_files_read_with_their_encodings(raw_data_dir: Path) -> None:
+    SHARED = raw_data_dir
     hdr = read_table(
         SHARED / "undp-hdr" / "HDR23-24_Composite_indices_complete_time_series.csv",
         columns=["iso3", "hdi_2022"],

@@ -20,9 +20,6 @@ import pytest
 
 from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
 
-FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "data" / "microdata" / "syn_cdta.csv"
-pytestmark = pytest.mark.skipif(not FIXTURE.exists(), reason="syn_cdta.csv fixture not present")
-
 SPEC = DeprivationSpec(
     indicators=[
         {"name": n, "dimension": d}
@@ -54,8 +51,12 @@ MPITB = {
 
 
 @pytest.fixture(scope="module")
-def syn() -> pd.DataFrame:
-    return pd.read_csv(FIXTURE)
+def syn(raw_data_dir: Path) -> pd.DataFrame:
+    # GPL test fixture from mpitbR: read in place, never copied into the repository.
+    fixture = raw_data_dir / "microdata" / "syn_cdta.csv"
+    if not fixture.exists():
+        pytest.skip(f"syn_cdta.csv fixture not present in {raw_data_dir}")
+    return pd.read_csv(fixture)
 
 
 @pytest.mark.parametrize("t", [1, 2])
