@@ -35,8 +35,10 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH)
 
 ## make data: rebuild the bundled Parquet from ../shared/data
+RAW ?= $(or $(HUMSEC_RAW_DATA),../shared/data)
+
 data: $(STAMP)
-	$(BIN)/python scripts/build_bundled_data.py --raw ../shared/data
+	$(BIN)/python scripts/build_bundled_data.py --raw $(RAW)
 
 ## make lock: re-resolve the pinned dependency set (needs the package index)
 lock:

@@ -104,3 +104,19 @@ def test_import_finds_the_hxl_country_column(tmp_path: Path) -> None:
     assert code == 0, out
     assert "country column 'Where'" in out
     assert pd.read_parquet(target)["iso3"].tolist() == ["KEN", "SSD"]
+
+
+def test_import_keeps_hxl_tags_when_writing_csv(tmp_path: Path) -> None:
+    source = tmp_path / "3w.csv"
+    source.write_text(
+        "Where,Organisation,People reached\n#country+name,#org,#reached\n"
+        "Kenya,NGO A,100\nSouth Sudan,NGO B,50\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "3w_iso3.csv"
+    code, out = invoke("import", str(source), "--out", str(target))
+    assert code == 0, out
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Where,iso3,Organisation,People reached"
+    assert lines[1] == "#country+name,#country+code+iso3,#org,#reached"
+    assert lines[2] == "Kenya,KEN,NGO A,100"

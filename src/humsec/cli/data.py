@@ -13,6 +13,7 @@ from rich.table import Table
 from humsec.data.catalog import catalog, dataset, load
 from humsec.data.countries import match_countries
 from humsec.data.geo import world_geojson
+from humsec.data.hxl import write_hxl
 from humsec.data.indicators import indicator_registry
 from humsec.data.output import write_table
 from humsec.data.panel import country_panel
@@ -218,7 +219,14 @@ def import_table(
                 + ", ".join(repr(u) for u in match.unmatched)
             )
     if out is not None:
-        write_table(frame, out, index=False)
+        tags = dict(frame.attrs.get("hxl") or {})
+        if tags and out.suffix.lower() == ".csv":
+            # An HXL input stays HXL: keep its hashtag row and tag the new ISO3 column.
+            if "iso3" in frame.columns and "iso3" not in tags:
+                tags["iso3"] = "#country+code+iso3"
+            write_hxl(frame, tags, out)
+        else:
+            write_table(frame, out, index=False)
         console.print(f"wrote {out}")
     else:
         console.print(_frame_table(frame.head(5), title="First rows (use --out to save)"))
