@@ -304,9 +304,9 @@ class IndexSection:
                     for a, b in zip(ranking["rank_p05"], ranking["rank_p95"], strict=True)
                 ],
                 "quadrant": q["quadrant"].reindex(ranking.index).astype("string").to_numpy(),
-                "runs in compound insecurity (%)": (
-                    100 * p_compound.reindex(ranking.index)
-                ).round(0).to_numpy(),
+                "runs in compound insecurity (%)": (100 * p_compound.reindex(ranking.index))
+                .round(0)
+                .to_numpy(),
             }
         )
         sensitivity = _sensitivity_html(unc)
