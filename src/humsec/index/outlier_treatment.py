@@ -25,40 +25,43 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import stats
 
 from humsec.index.spec import Treatment
 
 FloatArray = NDArray[np.float64]
 
 
-def skewness(values: FloatArray) -> float:
-    """Sample skewness G1 (e1071 type 2 / Excel SKEW), ignoring NaN; NaN if n < 3."""
+def _moment_statistic(values: FloatArray, minimum: int, statistic: str) -> float:
+    """scipy's bias-corrected ``skew`` or ``kurtosis`` of the non-missing values.
+
+    NaN when fewer than ``minimum`` values remain; 0 when they are all equal (no spread, so
+    nothing to treat), where scipy would return NaN.
+    """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
-    n = x.size
-    if n < 3:
+    if x.size < minimum:
         return float("nan")
-    d = x - x.mean()
-    m2 = float(np.sum(d**2))
-    if m2 == 0:
+    if np.all(x == x[0]):
         return 0.0
-    g1 = np.sqrt(n) * float(np.sum(d**3)) / m2**1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    moment = stats.skew if statistic == "skewness" else stats.kurtosis
+    return float(moment(x, bias=False))
+
+
+def skewness(values: FloatArray) -> float:
+    """Sample skewness G1 (e1071 type 2 / Excel SKEW), ignoring NaN; NaN if n < 3.
+
+    G1 = g1·√(n(n−1))/(n−2) with g1 = m3/m2^1.5.
+    """
+    return _moment_statistic(values, 3, "skewness")
 
 
 def kurtosis(values: FloatArray) -> float:
-    """Sample excess kurtosis G2 (e1071 type 2 / Excel KURT), ignoring NaN; NaN if n < 4."""
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = x.size
-    if n < 4:
-        return float("nan")
-    d = x - x.mean()
-    m2 = float(np.sum(d**2))
-    if m2 == 0:
-        return 0.0
-    r = n * float(np.sum(d**4)) / m2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    """Sample excess kurtosis G2 (e1071 type 2 / Excel KURT), ignoring NaN; NaN if n < 4.
+
+    G2 = ((n+1)·g2 + 6)·(n−1)/((n−2)(n−3)) with g2 = m4/m2² − 3.
+    """
+    return _moment_statistic(values, 4, "kurtosis")
 
 
 def passes_skew_kurtosis(values: FloatArray, skew_threshold: float, kurt_threshold: float) -> bool:
