@@ -101,3 +101,23 @@ def test_decoding_inverts_delta_quantisation() -> None:
         }
         decoded = decode_arcs(topology)[0]
         assert np.allclose(decoded, quantised * scale + np.array([shift, -shift]))
+
+
+def test_min_area_cutoff_is_exact_at_the_boundary() -> None:
+    """An island of exactly ``min_area`` is kept on every CPU (the area test runs on the
+    integer rounding grid, not on float sums whose last digit depends on the BLAS kernel)."""
+    # Main square of 1 deg², plus a 0.1 × 0.1 island at 0.3-ish offsets: area 0.01 exactly on
+    # the 2-decimal grid, although 0.1 and 0.3 are not exact in binary.
+    main = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
+    island = [[5.3, 5.3], [5.4, 5.3], [5.4, 5.4], [5.3, 5.4], [5.3, 5.3]]
+    topology = {
+        "type": "Topology",
+        "arcs": [main, island],
+        "objects": {
+            "o": {"geometries": [{"type": "MultiPolygon", "id": "X", "arcs": [[[0]], [[1]]]}]}
+        },
+    }
+    kept = topology_to_features(topology, "o", decimals=2, min_area=0.01)
+    assert len(kept[0]["geometry"]["coordinates"]) == 2
+    dropped = topology_to_features(topology, "o", decimals=2, min_area=0.0101)
+    assert len(dropped[0]["geometry"]["coordinates"]) == 1

@@ -13,6 +13,7 @@ the previous one. Decoding follows the TopoJSON 1.0 specification (Bostock):
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -52,27 +53,47 @@ def _ring(arc_ids: list[int], arcs: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(parts, axis=0)
 
 
-def _clean_ring(ring: np.ndarray, decimals: int) -> Ring | None:
-    """Round, drop consecutive duplicates, keep the ring closed; ``None`` if degenerate."""
-    rounded = np.round(ring, decimals)
-    keep = np.ones(len(rounded), dtype=bool)
-    keep[1:] = np.any(rounded[1:] != rounded[:-1], axis=1)
-    rounded = rounded[keep]
-    if len(rounded) and np.any(rounded[0] != rounded[-1]):
-        rounded = np.vstack([rounded, rounded[:1]])
-    if len(rounded) < 4:
+def _grid_ring(ring: np.ndarray, decimals: int) -> np.ndarray | None:
+    """Snap a ring to the ``10**-decimals`` grid as int64, drop repeats, keep it closed.
+
+    Working on integer grid points makes every later step (duplicate removal, the area test
+    against ``min_area``) exact, so the bundled outlines come out byte-identical on every CPU:
+    a float shoelace sum depends on the BLAS kernel's summation order, and a polygon whose area
+    sits at the cutoff would otherwise flip between machines. ``None`` if degenerate.
+    """
+    grid = np.rint(ring * 10.0**decimals).astype(np.int64)
+    keep = np.ones(len(grid), dtype=bool)
+    keep[1:] = np.any(grid[1:] != grid[:-1], axis=1)
+    grid = grid[keep]
+    if len(grid) and np.any(grid[0] != grid[-1]):
+        grid = np.vstack([grid, grid[:1]])
+    if len(grid) < 4:
         return None
-    return [[float(x), float(y)] for x, y in rounded]
+    return grid
+
+
+def _grid_area_twice(grid: np.ndarray) -> int:
+    """Twice the shoelace area of a closed integer ring, exactly (Python integers)."""
+    x = [int(v) for v in grid[:, 0]]
+    y = [int(v) for v in grid[:, 1]]
+    return abs(sum(x[i] * y[i + 1] - x[i + 1] * y[i] for i in range(len(x) - 1)))
+
+
+def _grid_to_ring(grid: np.ndarray, decimals: int) -> Ring:
+    scale = 10.0**decimals
+    return [[float(x) / scale, float(y) / scale] for x, y in grid.tolist()]
 
 
 def ring_area(ring: Ring) -> float:
     """Planar shoelace area of a closed ring in squared degrees.
 
-    Formula: ``A = |sum_i (x_i y_{i+1} - x_{i+1} y_i)| / 2``.
+    Formula: ``A = |sum_i (x_i y_{i+1} - x_{i+1} y_i)| / 2``, summed in index order with
+    ``math.fsum`` so that the result does not depend on the CPU's vector kernels.
     """
-    pts = np.asarray(ring)
-    x, y = pts[:, 0], pts[:, 1]
-    return float(abs(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])) / 2.0)
+    terms = (
+        ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1] for i in range(len(ring) - 1)
+    )
+    return abs(math.fsum(terms)) / 2.0
 
 
 def geometry_to_geojson(
@@ -99,17 +120,24 @@ def geometry_to_geojson(
         raise DataError(
             f"unsupported TopoJSON geometry type {kind!r}", hint="expected country polygons"
         )
-    cleaned: list[list[Ring]] = []
+    cleaned: list[list[np.ndarray]] = []
     for polygon in polygons:
-        rings = [_clean_ring(_ring(ids, arcs), decimals) for ids in polygon]
+        rings = [_grid_ring(_ring(ids, arcs), decimals) for ids in polygon]
         if not rings or rings[0] is None:
             continue
         cleaned.append([r for r in rings if r is not None])
     if not cleaned:
         return None
-    areas = [ring_area(p[0]) for p in cleaned]
+    # Compare areas on the integer grid: 2·A·10^(2·decimals) against the same scaling of
+    # min_area, so that the cutoff test is exact.
+    areas = [_grid_area_twice(p[0]) for p in cleaned]
+    cutoff = 2.0 * min_area * 10.0 ** (2 * decimals)
     largest = int(np.argmax(areas))
-    kept = [p for k, p in enumerate(cleaned) if k == largest or areas[k] >= min_area]
+    kept = [
+        [_grid_to_ring(r, decimals) for r in p]
+        for k, p in enumerate(cleaned)
+        if k == largest or areas[k] >= cutoff
+    ]
     return {"type": "MultiPolygon", "coordinates": kept}
 
 
