@@ -44,7 +44,7 @@ data: $(STAMP)
 lock:
 	rm -rf /tmp/humsec-lock && $(PY) -m venv /tmp/humsec-lock
 	/tmp/humsec-lock/bin/pip install --quiet --upgrade pip
-	/tmp/humsec-lock/bin/pip install --quiet -e ".[dask,dev]"
+	/tmp/humsec-lock/bin/pip install --quiet -e ".[dask,service,dev]"
 	/tmp/humsec-lock/bin/pip freeze --all --exclude-editable | grep -vE "^(humsec|pip)==" > requirements.lock
 
 clean:
