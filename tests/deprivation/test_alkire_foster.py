@@ -75,6 +75,42 @@ def test_two_strata_two_psus_worked_by_hand() -> None:
     assert r.value("A") == 1.0 and r.value("A", column="se") == pytest.approx(0.0, abs=1e-15)
 
 
+def test_m0_and_a_get_the_logit_interval_worked_by_hand() -> None:
+    # mpitb's convention (R svyciprop(method="logit") with df = degf(design)): M0, H, A, hd
+    # and hdk get expit(logit(theta) -/+ t se / (theta (1 - theta))); contributions a t
+    # interval. Two indicators of weight 1/2, k = 1/2; persons (a, b): (1,1), (1,0) | (0,0),
+    # (1,0) in 2 strata x 2 PSUs. c = [1, .5, 0, .5], all but person 3 poor.
+    # M0 = 2/4 = 0.5; z = (c - 0.5)/4 = [1/8, 0 | -1/8, 0]; stratum 1: 2 * 2 * (1/16)^2 = 1/64,
+    # stratum 2 the same -> Var = 1/32. A = 2/3 (ratio of sum c to sum poor = 2 / 3):
+    # z = (c - 2/3 poor)/3 = [1/9, -1/18 | 0, -1/18]; stratum 1: 2 * 2 * (1/12)^2 = 1/36,
+    # stratum 2: 2 * 2 * (1/36)^2 = 1/324 -> Var = 10/324.
+    data = pd.DataFrame(
+        {"a": [1, 1, 0, 1], "b": [1, 0, 0, 0], "st": [1, 1, 2, 2], "psu": [1, 2, 3, 4]}
+    )
+    spec = DeprivationSpec(indicators={"a": 0.5, "b": 0.5}, k=0.5)
+    r = estimate(data, spec, SurveyDesign(strata="st", psu="psu"))
+    t = sps.t.ppf(0.975, 2)
+    for measure, theta, var in (("M0", 0.5, 1 / 32), ("A", 2 / 3, 10 / 324)):
+        assert r.value(measure) == pytest.approx(theta, abs=1e-15)
+        assert r.value(measure, column="se") ** 2 == pytest.approx(var, abs=1e-15)
+        logit, se_logit = np.log(theta / (1 - theta)), np.sqrt(var) / (theta * (1 - theta))
+        lo = 1 / (1 + np.exp(-(logit - t * se_logit)))
+        hi = 1 / (1 + np.exp(-(logit + t * se_logit)))
+        assert r.value(measure, column="ci_low") == pytest.approx(lo, abs=1e-12)
+        assert r.value(measure, column="ci_high") == pytest.approx(hi, abs=1e-12)
+        assert 0 < lo < theta < hi < 1  # the symmetric t interval would leave [0, 1] for M0
+    for measure in ("hd", "hdk"):
+        theta = r.value(measure, indicator="b")  # 1/4 (only person 1 is deprived in b)
+        se = r.value(measure, indicator="b", column="se")
+        logit, se_logit = np.log(theta / (1 - theta)), se / (theta * (1 - theta))
+        hi = 1 / (1 + np.exp(-(logit + t * se_logit)))
+        assert r.value(measure, indicator="b", column="ci_high") == pytest.approx(hi, abs=1e-12)
+    # Contributions keep the symmetric t interval.
+    actb, se = r.value("actb", indicator="a"), r.value("actb", indicator="a", column="se")
+    assert r.value("actb", indicator="a", column="ci_low") == pytest.approx(actb - t * se, 1e-12)
+    assert r.value("actb", indicator="a", column="ci_high") == pytest.approx(actb + t * se, 1e-12)
+
+
 @pytest.mark.parametrize(
     ("option", "variance"),
     [("certainty", 1 / 9), ("adjust", 10 / 81), ("average", 2 / 9)],

@@ -44,10 +44,24 @@ def test_weights_not_summing_to_one_error_or_normalise_with_warning() -> None:
     assert spec.weights == {"a": pytest.approx(2 / 3), "b": pytest.approx(1 / 3)}
 
 
-@pytest.mark.parametrize("k", [0, -0.1, 1.5, 33])
+@pytest.mark.parametrize("k", [0, -0.1, 1.5, 250, 33.5, float("nan"), float("inf")])
 def test_k_outside_unit_interval_is_an_error(k: float) -> None:
-    with pytest.raises(SpecError, match=r"outside \(0, 1\]"):
+    with pytest.raises(SpecError, match=r"outside \(0, 1\]") as info:
         DeprivationSpec(indicators={"a": 1.0}, k=k)
+    # The message names both accepted forms.
+    assert "fraction" in str(info.value) and "whole percent" in str(info.value)
+
+
+def test_spec_k_follows_the_cli_rule() -> None:
+    # One rule everywhere: a fraction in (0, 1], or a whole percent (mpitb's klist).
+    assert DeprivationSpec(indicators={"a": 1.0}, k=33).k == [pytest.approx(0.33)]
+    assert DeprivationSpec(indicators={"a": 1.0}, k=[20, 0.5, 1]).k == [
+        pytest.approx(0.2), 0.5, 1.0
+    ]
+    assert DeprivationSpec.from_yaml("indicators: {a: 1.0}\nk: 33\n").k == [pytest.approx(0.33)]
+    assert DeprivationSpec(indicators={"a": 1.0}, want_k=50).want_k == pytest.approx(0.5)
+    with pytest.raises(SpecError, match="whole percent"):
+        DeprivationSpec(indicators={"a": 1.0}, fear_k=1.5)
 
 
 def test_parse_k_reads_fractions_and_percents() -> None:
@@ -55,10 +69,12 @@ def test_parse_k_reads_fractions_and_percents() -> None:
     assert parse_k("33%") == pytest.approx(0.33)
     assert parse_k(0.5) == 0.5
     assert parse_k(100) == 1.0
-    with pytest.raises(SpecError):
-        parse_k(0)
-    with pytest.raises(SpecError):
-        parse_k("abc")
+    assert parse_k(1) == 1.0  # a fraction: every indicator (100 %), not 1 %
+    assert parse_k("1%") == pytest.approx(0.01)
+    assert parse_k(" 20 ") == pytest.approx(0.2)
+    for bad in (0, -1, 1.5, 250, "33.5", "150%", "0%", "abc", "nan", "inf", ""):
+        with pytest.raises(SpecError, match=r"fraction.*whole percent"):
+            parse_k(bad)
 
 
 def test_cutoff_parsing() -> None:

@@ -15,9 +15,11 @@ poor_i = [c_i >= k - 1e-9] and censored score c_i(k) = c_i poor_i:
 
 Standard errors are Taylor-linearised from PSU totals (:mod:`.linearisation`); subgroups are
 domains (no subsetting), so M0 = sum_g popshare_g M0_g holds exactly and is checked.
-Confidence intervals: logit with t on #PSU - #strata degrees of freedom for proportions
-(H, hd, hdk, popshare; R ``svyciprop(method="logit")``), Wald with the same t for M0, A, actb
-and pctb.
+Confidence intervals (mpitb's convention): M0, H, A, hd, hdk and popshare, which all lie in
+[0, 1], get the logit interval of R ``svyciprop(method="logit")`` with t on the design degrees
+of freedom #PSU - #strata (the whole design's, also for subgroups, as mpitbR passes
+``df = degf(design)``); the contributions actb and pctb get a symmetric t interval on the same
+degrees of freedom.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ TABLE_COLUMNS = [
     "ci_high",
 ]
 MEASURES = ("M0", "H", "A", "hd", "hdk", "actb", "pctb", "popshare")
-_PROPORTIONS = {"H", "hd", "hdk", "popshare"}
+#: Measures with a logit interval (mpitb: every AF measure is treated as a proportion).
+_LOGIT = {"M0", "H", "A", "hd", "hdk", "popshare"}
 _TEXT = ("subgroup", "level", "measure", "indicator")
 
 
@@ -132,7 +135,7 @@ def _rows(
     df: int,
     level: float,
 ) -> dict[str, Any]:
-    lo, hi = (logit_ci if measure in _PROPORTIONS else t_ci)(theta, se, df, level)
+    lo, hi = (logit_ci if measure in _LOGIT else t_ci)(theta, se, df, level)
     n = len(levels)
     return {
         "subgroup": [subgroup] * n,

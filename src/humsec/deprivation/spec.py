@@ -110,29 +110,33 @@ class Indicator(BaseModel):
 
 
 def parse_k(value: float | str) -> float:
-    """Read a poverty cutoff given as a fraction (0.33) or, as mpitb does, a percent (33).
+    """Read a poverty cutoff given as a fraction in (0, 1] or as a whole percent, as mpitb's
+    ``klist`` states it.
 
-    Values above 1 are read as percents: ``parse_k(33) == 0.33``; ``parse_k("33%") == 0.33``.
+    The two forms are told apart without guessing: a number in (0, 1] is a fraction
+    (``parse_k(0.33) == 0.33``, ``parse_k(1) == 1.0``); a whole number from 2 to 100, or any
+    whole number followed by ``%``, is a percent (``parse_k(33) == parse_k("33%") == 0.33``).
+    Everything else (``1.5``, ``0``, ``-1``, ``250``, ``33.5``, NaN) is a :class:`SpecError`
+    naming both forms, so that ``1.5`` never silently means 1.5 %.
     """
     text = str(value).strip()
     percent = text.endswith("%")
     try:
-        number = float(text.rstrip("%"))
-    except ValueError as exc:
-        raise SpecError(
-            f"cannot read poverty cutoff k={value!r}",
-            location="k",
-            hint="give k as a fraction (0.33) or a percent (33)",
-        ) from exc
-    if percent or number > 1:
-        number /= 100.0
-    if not 0 < number <= 1:
-        raise SpecError(
-            f"poverty cutoff k={value!r} is outside (0, 1] (or (0, 100] as a percent)",
-            location="k",
-            hint="k = 0.33 (or 33) is the global-MPI cutoff",
-        )
-    return number
+        number = float(text.rstrip("%").strip())
+    except ValueError:
+        number = math.nan
+    fraction = not percent and 0 < number <= 1
+    whole = math.isfinite(number) and number == round(number)
+    if fraction:
+        return number
+    if whole and 0 < number <= 100 and (percent or number > 1):
+        return number / 100.0
+    raise SpecError(
+        f"poverty cutoff k={value!r} is outside (0, 1] and is not a whole percent in 1..100",
+        location="k",
+        hint="give k as a fraction in (0, 1] such as 0.33, or as a whole percent such as 33 "
+        "(or '33%'); 1/3 is the global-MPI cutoff",
+    )
 
 
 class DeprivationSpec(BaseModel):
@@ -183,24 +187,25 @@ class DeprivationSpec(BaseModel):
     @field_validator("k", mode="before")
     @classmethod
     def _k_list(cls, value: Any) -> Any:
+        # One rule for the CLI's --k, YAML and Python: fractions in (0, 1] or whole percents.
         values = value if isinstance(value, list | tuple) else [value]
         out = []
         for v in values:
-            number = float(v)
-            if not 0 < number <= 1 or math.isnan(number):
-                raise ValueError(
-                    f"poverty cutoff k={v!r} is outside (0, 1]; give a fraction such as 0.33 "
-                    "(the CLI's --k also accepts percents such as 33)"
-                )
-            out.append(number)
+            try:
+                out.append(parse_k(v))
+            except SpecError as exc:
+                raise ValueError(f"{exc.message}; {exc.hint}") from None
         return out
 
     @field_validator("want_k", "fear_k")
     @classmethod
     def _pillar_k(cls, value: float | None) -> float | None:
-        if value is not None and not 0 < value <= 1:
-            raise ValueError(f"pillar cutoff {value!r} is outside (0, 1]")
-        return value
+        if value is None:
+            return None
+        try:
+            return parse_k(value)
+        except SpecError as exc:
+            raise ValueError(f"pillar {exc.message}; {exc.hint}") from None
 
     @model_validator(mode="after")
     def _weights(self) -> DeprivationSpec:
