@@ -17,7 +17,7 @@ from humsec.shocks import (
     simulate,
     simulate_occurrences,
 )
-from humsec.shocks.engine import _group_matrix
+from humsec.shocks.units import group_matrix
 
 from .conftest import one_event_spec, tiny_units
 
@@ -138,7 +138,7 @@ def test_breakdowns_add_up() -> None:
     assert risk.eai("wellbeing_loss", "hazard").sum() == pytest.approx(wb, rel=1e-10)
     # Every person is a woman/girl or not: the women group gets the female share of losses.
     per_unit = risk.units["asset_loss"].to_numpy() / risk.units["population"].to_numpy()
-    groups = _group_matrix(demo_scenario(1500))[0]
+    groups = group_matrix(demo_scenario(1500))[0]
     w = risk.units["weight"].to_numpy()
     np.testing.assert_allclose(risk.eai("asset_loss", "group").to_numpy(),
                                (per_unit * w) @ groups, rtol=1e-9)
@@ -271,7 +271,7 @@ def test_mpi_after_shocks_uses_the_survey_design() -> None:
     from humsec.data import synthetic_survey
     from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
     from humsec.shocks import build_scenario, exposure_from_survey, mpi_after_shocks
-    from humsec.shocks.multidimensional import shocked_deprivations
+    from humsec.shocks.deprivation_rules import shocked_deprivations
 
     people = synthetic_survey(1200, seed=1)
     exposure = exposure_from_survey(people)

@@ -8,7 +8,7 @@ import pytest
 from humsec.errors import SpecError
 from humsec.shocks import (
     Measure,
-    Programme,
+    ProgrammeGains,
     annuity_factor,
     apply_measures,
     appraise_measures,
@@ -136,7 +136,7 @@ def test_social_protection_scale_up_cuts_wellbeing_not_asset_losses() -> None:
 
 def test_erosion_of_a_consumption_programme(tiny_exposure) -> None:  # type: ignore[no-untyped-def]
     scenario = build_scenario(one_event_spec(frequency=0.3), tiny_exposure)
-    programme = Programme(name="cash", target={"groups": ["people_in_poverty"]},
+    programme = ProgrammeGains(name="cash", target={"groups": ["people_in_poverty"]},
                           consumption_gain=0.5, income_gain=0.5)
     result = erosion_of_gains(scenario, programme, n_years=400, seed=1)
     table = result.table
@@ -164,7 +164,7 @@ def test_programme_keeps_the_baseline_reference_consumption(tiny_exposure) -> No
     from humsec.shocks import programme_scenario
 
     scenario = build_scenario(one_event_spec(), tiny_exposure)
-    prog = programme_scenario(scenario, Programme(consumption_gain=1.0, income_gain=1.0))
+    prog = programme_scenario(scenario, ProgrammeGains(consumption_gain=1.0, income_gain=1.0))
     assert prog.exposure.column("consumption")[0] == 2 * scenario.exposure.column(
         "consumption")[0]
     base = simulate(scenario, 50, seed=1).baseline["reference_consumption"]

@@ -173,11 +173,11 @@ def erosion_command(
     out: Path | None = typer.Option(None, "--out", help="Write the erosion table"),
 ) -> None:
     """How much of a programme's gain shocks take away (expected and 1-in-RP year)."""
-    from humsec.shocks import Programme, erosion_of_gains
+    from humsec.shocks import ProgrammeGains, erosion_of_gains
     from humsec.shocks.spec import parse_spec
 
     scenario = _scenario(exposure, events, households, seed, missing_areas)
-    programme = parse_spec(Programme, {
+    programme = parse_spec(ProgrammeGains, {
         "name": "programme", "target": {"groups": [target]},
         "consumption_gain": consumption_gain, "income_gain": consumption_gain,
     }, location="--consumption-gain/--target-group")

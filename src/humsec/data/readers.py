@@ -36,7 +36,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from humsec.data.hxl import find_hashtag_row
+from humsec.data.hashtags import find_hashtag_row
 from humsec.errors import ColumnError, DataError, did_you_mean
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")

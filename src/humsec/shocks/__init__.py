@@ -20,8 +20,14 @@ from humsec.shocks.cost_benefit import (
     cost_benefit,
     net_present_value,
 )
-from humsec.shocks.engine import Adjustments, Scenario, simulate
-from humsec.shocks.erosion import ErosionResult, Programme, erosion_of_gains, programme_scenario
+from humsec.shocks.deprivation_rules import DeprivationRule, ShockDeprivations
+from humsec.shocks.engine import simulate
+from humsec.shocks.erosion import (
+    ErosionResult,
+    ProgrammeGains,
+    erosion_of_gains,
+    programme_scenario,
+)
 from humsec.shocks.events import Event, EventSet, event_set_from_return_periods
 from humsec.shocks.exposure import Exposure, exposure_from_survey
 from humsec.shocks.hazards import (
@@ -40,11 +46,8 @@ from humsec.shocks.metrics import (
     expected_annual_impact,
     impacts_at_return_periods,
 )
-from humsec.shocks.multidimensional import (
-    DeprivationRule,
-    ShockDeprivations,
-    mpi_after_shocks,
-)
+from humsec.shocks.model import Adjustments, Scenario
+from humsec.shocks.multidimensional import mpi_after_shocks
 from humsec.shocks.risk import ShockRisk
 from humsec.shocks.scenario import build_scenario, demo_exposure, demo_scenario
 from humsec.shocks.vulnerability import ImpactFunction, ImpactFunctionSet
@@ -76,7 +79,7 @@ __all__ = [
     "Intensity",
     "Measure",
     "Occurrences",
-    "Programme",
+    "ProgrammeGains",
     "Scenario",
     "ShockDeprivations",
     "ShockRisk",

@@ -21,9 +21,10 @@ import pandas as pd
 
 from humsec.errors import SpecError
 from humsec.shocks.cost_benefit import annuity_factor, cost_benefit
-from humsec.shocks.engine import Scenario, simulate
+from humsec.shocks.engine import simulate
 from humsec.shocks.hazards import simulate_occurrences
 from humsec.shocks.measures import Measure, apply_measures
+from humsec.shocks.model import Scenario
 from humsec.shocks.risk import ShockRisk
 from humsec.shocks.spec import parse_spec, read_yaml
 

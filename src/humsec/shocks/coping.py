@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from humsec.shocks.framework_ids import GroupIds
 from humsec.shocks.spec import NonNegative, Positive, Share
-from humsec.shocks.threats import GroupIds
 
 __all__ = ["Coping", "Insurance", "SocialProtection"]
 

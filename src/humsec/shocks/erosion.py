@@ -30,17 +30,19 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from humsec.errors import SpecError
-from humsec.shocks.engine import Scenario, simulate, unit_uniform
+from humsec.shocks.engine import simulate
+from humsec.shocks.enrolment import unit_uniform
 from humsec.shocks.hazards import simulate_occurrences
 from humsec.shocks.measures import Target
 from humsec.shocks.metrics import exceedance_curve, year_frequencies
+from humsec.shocks.model import Scenario
 from humsec.shocks.risk import ShockRisk
 from humsec.shocks.spec import Share
 
-__all__ = ["ErosionResult", "Programme", "erosion_of_gains", "programme_scenario"]
+__all__ = ["ErosionResult", "ProgrammeGains", "erosion_of_gains", "programme_scenario"]
 
 
-class Programme(BaseModel):
+class ProgrammeGains(BaseModel):
     """A development programme as relative gains for covered households."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -62,7 +64,7 @@ class Programme(BaseModel):
 
 
 
-def programme_scenario(scenario: Scenario, programme: Programme, seed: int = 1) -> Scenario:
+def programme_scenario(scenario: Scenario, programme: ProgrammeGains, seed: int = 1) -> Scenario:
     """The scenario's exposure after the programme (a pure transform).
 
     For covered units ``x' = x (1 + g_x)`` for consumption, income, assets and savings, and
@@ -122,7 +124,7 @@ def _at_rp(values: np.ndarray, rp: float) -> float:
     return float(exceedance_curve(values, year_frequencies(len(values))).at([rp])[0])
 
 
-def erosion_of_gains(baseline: Scenario, programme: Programme | Scenario, *,
+def erosion_of_gains(baseline: Scenario, programme: ProgrammeGains | Scenario, *,
                      n_years: int = 1000, seed: int = 1, return_period: float = 20
                      ) -> ErosionResult:
     """Gain of ``programme`` without shocks and the share of it shocks take away.

@@ -15,8 +15,8 @@ import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from humsec.errors import SpecError
+from humsec.shocks.framework_ids import check_threat
 from humsec.shocks.spec import Frequency, NonNegative
-from humsec.shocks.threats import check_threat
 
 __all__ = ["Event", "EventSet", "event_set_from_return_periods", "return_period_table"]
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.errors import ColumnError, DataError
-from humsec.shocks.threats import group_ids, unknown_groups_message
+from humsec.shocks.framework_ids import group_ids, unknown_groups_message
 
 __all__ = ["OLDER_AGE", "Exposure", "exposure_from_survey"]
 

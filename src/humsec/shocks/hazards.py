@@ -35,8 +35,8 @@ from scipy import special, stats
 
 from humsec.errors import SpecError
 from humsec.shocks.events import EventSet, return_period_table
+from humsec.shocks.framework_ids import check_threat
 from humsec.shocks.spec import Frequency, Share
-from humsec.shocks.threats import check_threat
 
 __all__ = [
     "AreaHazard",

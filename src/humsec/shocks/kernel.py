@@ -1,6 +1,6 @@
 """A fused, compiled version of the engine's block evaluation (numba, optional).
 
-The numpy block in :mod:`humsec.shocks.engine` makes some forty passes over a dense
+The numpy block in :mod:`humsec.shocks.blocks` makes some forty passes over a dense
 ``pairs x households`` array, each with its own temporary. This kernel computes exactly the same
 formulas in one pass per household-year with no temporaries, and releases the GIL so that
 blocks run in parallel threads. When numba is not installed the engine uses the numpy block;
@@ -39,12 +39,12 @@ def _fused_block_py(
     year_sums: np.ndarray, unit_sums: np.ndarray, dk_w: np.ndarray, wb_w: np.ndarray,
     pushed_w: np.ndarray, years_w: np.ndarray,
 ) -> None:
-    """Add one block's outcomes into the output arrays (formulas: :mod:`humsec.shocks.engine`).
+    """Add one block's outcomes into the output arrays (formulas: :mod:`humsec.shocks.blocks`).
 
-    ``year_sums`` columns follow ``engine.YEAR_METRICS`` (0 asset, 1 income, 2 consumption,
+    ``year_sums`` columns follow ``blocks.YEAR_METRICS`` (0 asset, 1 income, 2 consumption,
     3 well-being loss, 4 people affected, 5 pushed into poverty, 6 poverty person-years, 7 capped
     units, 8 transfers, 9 payouts, 10-11 M0/H change); ``unit_sums`` rows follow
-    ``engine.UNIT_METRICS``. The engine's kernel-versus-numpy test guards this layout.
+    ``blocks.UNIT_METRICS``. The engine's kernel-versus-numpy test guards this layout.
     """
     n_pairs = la_pl.shape[0]
     n_units = liv.shape[0]

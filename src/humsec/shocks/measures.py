@@ -26,9 +26,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from humsec.errors import SpecError
-from humsec.shocks.engine import Adjustments, IntensityChange, Scenario, unit_uniform
+from humsec.shocks.enrolment import unit_uniform
+from humsec.shocks.framework_ids import GroupIds
+from humsec.shocks.model import Adjustments, IntensityChange, Scenario
 from humsec.shocks.spec import NonNegative, Positive, Share
-from humsec.shocks.threats import GroupIds
 
 __all__ = [
     "MEASURE_KINDS",

@@ -1,4 +1,4 @@
-"""Scenario files: YAML -> :class:`~humsec.shocks.engine.Scenario`, and the bundled demo.
+"""Scenario files: YAML -> :class:`~humsec.shocks.model.Scenario`, and the bundled demo.
 
 A scenario file holds ``hazards`` (``area_hazards``, ``event_sets``,
 ``event_sets_from_return_periods``, ``dependence``), ``impact_functions``, ``coping`` and,
@@ -17,11 +17,11 @@ import yaml
 
 from humsec.errors import SpecError
 from humsec.shocks.coping import Coping
-from humsec.shocks.engine import Scenario
+from humsec.shocks.deprivation_rules import ShockDeprivations
 from humsec.shocks.events import EventSet, event_set_from_return_periods
 from humsec.shocks.exposure import Exposure, exposure_from_survey
 from humsec.shocks.hazards import HazardModel
-from humsec.shocks.multidimensional import ShockDeprivations
+from humsec.shocks.model import Scenario
 from humsec.shocks.spec import parse_spec, read_yaml
 from humsec.shocks.vulnerability import ImpactFunctionSet
 

@@ -8,7 +8,7 @@ import pytest
 from humsec.errors import ColumnError, SpecError
 from humsec.framework import default_framework, framework_from_dict
 from humsec.shocks import EventSet, Exposure
-from humsec.shocks import threats as shock_threats
+from humsec.shocks import framework_ids as shock_threats
 from humsec.shocks.coping import SocialProtection
 from humsec.shocks.measures import Target
 from humsec.shocks.spec import parse_spec
