@@ -32,14 +32,15 @@ def test_ids_are_the_framework_ids() -> None:
     assert shock_threats.group_ids()[0] == "people_in_poverty"
 
 
-def test_a_threat_added_to_the_framework_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_threat_added_to_the_framework_is_accepted() -> None:
     with pytest.raises(SpecError, match="unknown threat id 'locust_swarm'"):
         parse_spec(EventSet, _event_set("locust_swarm"), location="x")
     extended = framework_from_dict({"extends": "default", "threats": [{
         "id": "locust_swarm", "name": "Locust swarm", "pillar": "fear",
         "hdr_security": "food", "description": "Swarms that strip crops."}]})
-    monkeypatch.setattr(shock_threats, "default_framework", lambda: extended)
-    assert parse_spec(EventSet, _event_set("locust_swarm"), location="x").threat == "locust_swarm"
+    parsed = parse_spec(EventSet, _event_set("locust_swarm"), location="x", framework=extended)
+    assert parsed.threat == "locust_swarm"
+    assert shock_threats.fear_threats(extended)[-1] == "locust_swarm"
 
 
 def test_unknown_groups_get_suggestions_everywhere() -> None:

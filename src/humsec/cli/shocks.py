@@ -31,6 +31,9 @@ HOUSEHOLDS = typer.Option(5000, "--households", min=100, help="Households in the
 MISSING_AREAS = typer.Option("raise", "--missing-areas",
                              help="'raise' or 'drop' hazard areas not in the exposure")
 BACKEND = typer.Option("threads", "--backend", help="numpy, threads or dask")
+FRAMEWORK = typer.Option(None, "--framework",
+                         help="A framework file (complete, or `extends: default`) whose threat "
+                         "and group ids the scenario uses. Default: the bundled framework.")
 
 
 def _return_periods(text: str) -> list[float]:
@@ -44,22 +47,24 @@ def _return_periods(text: str) -> list[float]:
     return values
 
 
-def _scenario(exposure: str, events: str, households: int, seed: int, missing_areas: str
-              ) -> Any:
-    from humsec.shocks import build_scenario, demo_exposure, exposure_from_survey
-    from humsec.shocks.exposure import Exposure
+def _scenario(exposure: str, events: str, households: int, seed: int, missing_areas: str,
+              framework_file: Path | None = None) -> Any:
+    from humsec.framework import load_framework
+    from humsec.shocks import Exposure, build_scenario, demo_exposure, exposure_from_survey
 
+    framework = load_framework(framework_file)
     if exposure == "demo":
-        exp = demo_exposure(households, seed)
+        exp = demo_exposure(households, seed, framework=framework)
         if events == "demo":
             missing_areas = "drop"
     else:
-        from humsec.data.readers import read_table
+        from humsec.data import read_table
 
         frame = read_table(exposure)
-        exp = (exposure_from_survey(frame, location=exposure) if "hh_id" in frame.columns
-               else Exposure.from_units(frame, location=exposure))
-    return build_scenario(events, exp, missing_areas=missing_areas)
+        exp = (exposure_from_survey(frame, location=exposure, framework=framework)
+               if "hh_id" in frame.columns
+               else Exposure.from_units(frame, location=exposure, framework=framework))
+    return build_scenario(events, exp, missing_areas=missing_areas, framework=framework)
 
 
 def _write(frame: pd.DataFrame, out: Path | None) -> None:
@@ -86,6 +91,7 @@ def simulate_command(
     by: str = typer.Option("", "--by", help="Also print a table by area, group or hazard."),
     missing_areas: str = MISSING_AREAS,
     backend: str = BACKEND,
+    framework: Path | None = FRAMEWORK,
     out: Path | None = typer.Option(None, "--out",
                                     help="Write the year-loss table (.csv/.parquet/.json/.xlsx)"),
 ) -> None:
@@ -96,7 +102,7 @@ def simulate_command(
     if by not in ("", "area", "group", "hazard"):
         raise SpecError(f"unknown --by {by!r}", location="--by",
                         hint="use area, group or hazard")
-    scenario = _scenario(exposure, events, households, seed, missing_areas)
+    scenario = _scenario(exposure, events, households, seed, missing_areas, framework)
     risk = simulate(scenario, years, seed, backend=backend)  # type: ignore[arg-type]
     s = risk.summary(rps)
     table = Table(title=f"{scenario.name}: {years} simulated years, seed {seed}")
@@ -134,14 +140,16 @@ def appraise_command(
     discount_rate: float = typer.Option(0.05, "--discount-rate"),
     missing_areas: str = MISSING_AREAS,
     backend: str = BACKEND,
+    framework: Path | None = FRAMEWORK,
     out: Path | None = typer.Option(None, "--out", help="Write the measures table"),
 ) -> None:
     """Appraise measures one by one and combined: avoided losses, NPV, BCRs."""
     from humsec.shocks import appraise_measures, load_measures
 
-    scenario = _scenario(exposure, events, households, seed, missing_areas)
+    scenario = _scenario(exposure, events, households, seed, missing_areas, framework)
     prune = exposure == "demo" or missing_areas == "drop"
-    chosen = load_measures(measures, areas=scenario.exposure.areas if prune else None)
+    chosen = load_measures(measures, areas=scenario.exposure.areas if prune else None,
+                           framework=scenario.framework)
     result = appraise_measures(scenario, chosen, n_years=years, seed=seed,
                                start_year=start_year, end_year=end_year,
                                discount_rate=discount_rate,
@@ -170,17 +178,18 @@ def erosion_command(
     households: int = HOUSEHOLDS,
     return_period: float = typer.Option(20, "--return-period"),
     missing_areas: str = MISSING_AREAS,
+    framework: Path | None = FRAMEWORK,
     out: Path | None = typer.Option(None, "--out", help="Write the erosion table"),
 ) -> None:
     """How much of a programme's gain shocks take away (expected and 1-in-RP year)."""
     from humsec.shocks import ProgrammeGains, erosion_of_gains
     from humsec.shocks.spec import parse_spec
 
-    scenario = _scenario(exposure, events, households, seed, missing_areas)
+    scenario = _scenario(exposure, events, households, seed, missing_areas, framework)
     programme = parse_spec(ProgrammeGains, {
         "name": "programme", "target": {"groups": [target]},
         "consumption_gain": consumption_gain, "income_gain": consumption_gain,
-    }, location="--consumption-gain/--target-group")
+    }, location="--consumption-gain/--target-group", framework=scenario.framework)
     result = erosion_of_gains(scenario, programme, n_years=years, seed=seed,
                               return_period=return_period)
     console.print(result.table.T.to_string(float_format=lambda v: f"{v:,.4g}"))

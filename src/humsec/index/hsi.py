@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.errors import SpecError, did_you_mean
+from humsec.framework import Framework, default_framework
 from humsec.index.build import IndexResult
 from humsec.index.spec import IndexSpec
 from humsec.index.uncertainty import UncertaintyResult
@@ -106,15 +107,15 @@ class ThreatCoverage:
     gap: str | None
 
 
-def threat_coverage(spec: IndexSpec) -> list[ThreatCoverage]:
-    """For every threat of the framework, the spec's indicators that measure it (from each
-    indicator's ``threats``), and the gap reason the spec's ``metadata.gaps`` gives otherwise.
+def threat_coverage(spec: IndexSpec, framework: Framework | None = None) -> list[ThreatCoverage]:
+    """For every threat of ``framework`` (the framework in use; default: the bundled one), the
+    spec's indicators that measure it (from each indicator's ``threats``), and the gap reason
+    the spec's ``metadata.gaps`` gives otherwise.
 
-    Threats neither covered nor explained get the gap reason "not covered".
+    Indicator threat ids and gap keys are checked against that framework. Threats neither
+    covered nor explained get the gap reason "not covered".
     """
-    from humsec.framework import load_framework
-
-    threats = load_framework().threats
+    threats = (default_framework() if framework is None else framework).threats
     known = [t.id for t in threats]
     gaps = spec.metadata.get("gaps", {}) or {}
     for ind in spec.indicators:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.errors import SpecError
+from humsec.framework import Framework
 from humsec.shocks.cost_benefit import annuity_factor, cost_benefit
 from humsec.shocks.engine import simulate
 from humsec.shocks.hazards import simulate_occurrences
@@ -53,8 +54,12 @@ class Appraisal:
 
 
 def load_measures(source: str | list[dict[str, Any]], *,
-                  areas: Sequence[str] | None = None) -> list[Measure]:
+                  areas: Sequence[str] | None = None,
+                  framework: Framework | None = None) -> list[Measure]:
     """Measures from a YAML file (``measures:`` list), ``"demo"``, or a list of mappings.
+
+    Target group ids are checked against ``framework`` (the framework in use; default: the
+    bundled one).
 
     With ``areas``, target areas outside ``areas`` are dropped (for a small survey sample that
     misses some areas); otherwise an unknown target area is an error when the measure is applied.
@@ -85,7 +90,7 @@ def load_measures(source: str | list[dict[str, Any]], *,
             and isinstance(m["target"].get("areas"), list) else m
             for m in items
         ]
-    return [parse_spec(Measure, m, location=f"{where}: measures[{i}]")
+    return [parse_spec(Measure, m, location=f"{where}: measures[{i}]", framework=framework)
             for i, m in enumerate(items)]
 
 

@@ -12,10 +12,18 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from humsec.errors import SpecError
-from humsec.shocks.framework_ids import check_threat
+from humsec.framework import Framework
+from humsec.shocks.framework_ids import check_threat, context_framework
 from humsec.shocks.spec import Frequency, NonNegative
 
 __all__ = ["Event", "EventSet", "event_set_from_return_periods", "return_period_table"]
@@ -57,9 +65,9 @@ class EventSet(BaseModel):
     events: list[Event]
 
     @model_validator(mode="after")
-    def _check(self) -> EventSet:
+    def _check(self, info: ValidationInfo) -> EventSet:
         where = f"event set {self.hazard!r}"
-        check_threat(self.threat, location=f"{where}.threat")
+        check_threat(self.threat, location=f"{where}.threat", framework=context_framework(info))
         if not self.events:
             raise SpecError(
                 "the event set is empty",
@@ -122,8 +130,11 @@ def event_set_from_return_periods(
     areas: Sequence[str] | None = None,
     units: str = "",
     source: str = "",
+    framework: Framework | None = None,
 ) -> EventSet:
     """Turn a return-period table into an event set that reproduces it.
+
+    ``threat`` is checked against ``framework`` (the framework in use; default: the bundled one).
 
     ``table`` lists ``(return_period, intensity)`` pairs, either one table applied jointly to
     ``areas`` (a national shock such as a food-price spike, one footprint over all areas) or a
@@ -163,7 +174,9 @@ def event_set_from_return_periods(
                 hint="pass areas=[...] (all areas for a national shock)",
             )
         events = events_for(table, list(areas), "")
-    return EventSet(hazard=hazard, threat=threat, units=units, source=source, events=events)
+    return EventSet.model_validate(
+        {"hazard": hazard, "threat": threat, "units": units, "source": source, "events": events},
+        context={"framework": framework})
 
 
 def return_period_table(pairs: Sequence[tuple[float, float]] | np.ndarray, *, location: str

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.errors import ColumnError, DataError
+from humsec.framework import Framework
 from humsec.shocks.framework_ids import group_ids, unknown_groups_message
 
 __all__ = ["OLDER_AGE", "Exposure", "exposure_from_survey"]
@@ -59,6 +60,7 @@ class Exposure:
         deprivations: pd.DataFrame | None = None,
         missing: str = "raise",
         location: str = "exposure",
+        framework: Framework | None = None,
     ) -> Exposure:
         """Validate a unit table and build an exposure.
 
@@ -68,7 +70,8 @@ class Exposure:
         ``group`` (a group id per cell: all its population counts in that group), ``stratum`` and
         ``psu`` (survey design ids, kept as they are; missing ids count as missing). Defaults used
         are recorded in :attr:`notes`. ``missing="drop"`` drops rows with missing values and
-        records how many; the default raises.
+        records how many; the default raises. Group ids are checked against ``framework`` (the
+        framework in use; default: the bundled one).
         """
         if not isinstance(frame, pd.DataFrame) or frame.empty:
             raise DataError("the exposure table is empty", location=location,
@@ -98,7 +101,7 @@ class Exposure:
             notes.append(f"dropped {int(nan_rows.sum())} unit(s) with missing values in {cols}")
         keep = ~nan_rows
         _check_ranges(units, keep, location)
-        groups = _unit_groups(frame, units, groups, location)
+        groups = _unit_groups(frame, units, groups, location, framework)
         if deprivations is not None:
             deprivations = deprivations.reset_index(drop=True)
             if len(deprivations) != len(units):
@@ -209,17 +212,19 @@ def _check_ranges(units: pd.DataFrame, keep: np.ndarray, location: str) -> None:
 
 
 def _unit_groups(frame: pd.DataFrame, units: pd.DataFrame, groups: pd.DataFrame | None,
-                 location: str) -> pd.DataFrame:
+                 location: str, framework: Framework | None) -> pd.DataFrame:
     """Members per vulnerable group and unit: ``groups`` as given, or from a ``group`` label
     per cell (its whole population), or no groups. Column names must be framework group ids."""
     if groups is None:
         if "group" in frame.columns:
             labels = frame["group"].astype(str).to_numpy()
-            message = unknown_groups_message(sorted(set(labels) - {"none", "general"}))
+            message = unknown_groups_message(sorted(set(labels) - {"none", "general"}),
+                                             framework)
             if message is not None:
                 raise ColumnError(message, location=f"{location}:group",
                                   hint="use a framework group id, or 'general' for none")
-            present = [g for g in group_ids() if g in set(labels) and g != "people_in_poverty"]
+            present = [g for g in group_ids(framework)
+                       if g in set(labels) and g != "people_in_poverty"]
             groups = pd.DataFrame(
                 {g: np.where(labels == g, units["population"], 0.0) for g in present}
             )
@@ -228,7 +233,7 @@ def _unit_groups(frame: pd.DataFrame, units: pd.DataFrame, groups: pd.DataFrame 
     elif len(groups) != len(units):
         raise DataError("groups must have one row per exposure unit", location=location)
     groups = groups.reset_index(drop=True)
-    message = unknown_groups_message(str(c) for c in groups.columns)
+    message = unknown_groups_message((str(c) for c in groups.columns), framework)
     if message is not None:
         raise ColumnError(message, location=f"{location} groups",
                           hint="name each group column by its framework group id")
@@ -242,7 +247,8 @@ def _household_consumption(frame: pd.DataFrame) -> np.ndarray:
 
 
 def exposure_from_survey(
-    individuals: pd.DataFrame, *, missing: str = "raise", location: str = "survey"
+    individuals: pd.DataFrame, *, missing: str = "raise", location: str = "survey",
+    framework: Framework | None = None,
 ) -> Exposure:
     """Aggregate a person-level survey (one row per individual) to household exposure.
 
@@ -287,7 +293,7 @@ def exposure_from_survey(
     if "weight" in df.columns:
         weight = pd.to_numeric(df["weight"], errors="coerce").to_numpy(dtype=float)
         units["weight"] = np.bincount(codes, weights=weight, minlength=len(hh)) / size
-    ordered, notes = _survey_groups(df, codes, len(hh))
+    ordered, notes = _survey_groups(df, codes, len(hh), framework)
     dep_cols = [c for c in df.columns if str(c).startswith("d_")]
     deprivations = None
     if dep_cols:
@@ -298,12 +304,13 @@ def exposure_from_survey(
                                       deprivations[c].to_numpy()[codes], hh, codes,
                                       f"{location}:{c}")
     exposure = Exposure.from_units(units, groups=pd.DataFrame(ordered, index=range(len(hh))),
-                                   deprivations=deprivations, missing=missing, location=location)
+                                   deprivations=deprivations, missing=missing, location=location,
+                                   framework=framework)
     return replace(exposure, notes=(*exposure.notes, *notes))
 
 
-def _survey_groups(df: pd.DataFrame, codes: np.ndarray, n_households: int
-                   ) -> tuple[dict[str, np.ndarray], list[str]]:
+def _survey_groups(df: pd.DataFrame, codes: np.ndarray, n_households: int,
+                   framework: Framework | None) -> tuple[dict[str, np.ndarray], list[str]]:
     """Members of each vulnerable group per household, in framework order, and notes.
 
     A group is counted only when the survey has its source column; the others are named in
@@ -336,8 +343,8 @@ def _survey_groups(df: pd.DataFrame, codes: np.ndarray, n_households: int
         group_cols["returnees"] = count(disp == "returnee")
     if "remote" in df:
         group_cols["people_in_remote_areas"] = count(df["remote"].to_numpy() == 1)
-    ordered = {g: group_cols[g] for g in group_ids() if g in group_cols}
-    absent = [g for g in group_ids() if g not in ordered and g != "people_in_poverty"]
+    ordered = {g: group_cols[g] for g in group_ids(framework) if g in group_cols}
+    absent = [g for g in group_ids(framework) if g not in ordered and g != "people_in_poverty"]
     if absent:
         notes.append(f"no survey column for group(s) {absent}: not reported")
     return ordered, notes

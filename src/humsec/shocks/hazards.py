@@ -30,12 +30,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 from scipy import special, stats
 
 from humsec.errors import SpecError
 from humsec.shocks.events import EventSet, return_period_table
-from humsec.shocks.framework_ids import check_threat
+from humsec.shocks.framework_ids import check_threat, context_framework
 from humsec.shocks.spec import Frequency, Share
 
 __all__ = [
@@ -143,8 +143,9 @@ class AreaHazard(BaseModel):
     spatial_correlation: Share = 0.0
 
     @model_validator(mode="after")
-    def _threat(self) -> AreaHazard:
-        check_threat(self.threat, location=f"hazard {self.hazard!r}.threat")
+    def _threat(self, info: ValidationInfo) -> AreaHazard:
+        check_threat(self.threat, location=f"hazard {self.hazard!r}.threat",
+                     framework=context_framework(info))
         if self.intensity.kind == "return_periods" and (self.rate or self.rates):
             raise SpecError(
                 "a return-period intensity table already fixes the occurrence rate (1/T_min)",

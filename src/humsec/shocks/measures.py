@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from humsec.errors import SpecError
 from humsec.shocks.enrolment import unit_uniform
-from humsec.shocks.framework_ids import GroupIds
+from humsec.shocks.framework_ids import GroupIds, check_groups
 from humsec.shocks.model import Adjustments, IntensityChange, Scenario
 from humsec.shocks.spec import NonNegative, Positive, Share
 
@@ -173,6 +173,7 @@ class Measure(BaseModel):
                                 location=where, hint=f"livelihoods are {exp.livelihoods}")
             mask &= np.isin(exp.units["livelihood"].to_numpy(), t.livelihoods)
         if t.groups is not None:
+            check_groups(t.groups, location=f"{where}.groups", framework=scenario.framework)
             member = np.zeros(n, dtype=bool)
             for g in t.groups:
                 if g == "people_in_poverty":

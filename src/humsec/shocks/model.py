@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from humsec.errors import SpecError
+from humsec.framework import Framework, default_framework
 from humsec.shocks.coping import Coping
 from humsec.shocks.deprivation_rules import ShockDeprivations
 from humsec.shocks.exposure import Exposure
+from humsec.shocks.framework_ids import check_groups, check_threat
 from humsec.shocks.hazards import HazardModel
 from humsec.shocks.vulnerability import ImpactFunctionSet
 
@@ -56,15 +58,17 @@ class Adjustments:
     applied: tuple[str, ...] = ()
 
 
-
 @dataclass(frozen=True)
 class Scenario:
     """Everything a simulation needs: exposure, hazards, vulnerability and coping.
 
     ``deprivations`` switches on Alkire-Foster effects (needs ``exposure.deprivations``).
     Measures return new scenarios with more :class:`Adjustments` (CLIMADA style: pure
-    transforms). Construction validates that every hazard area is in the exposure and that an
-    impact function exists for every hazard x livelihood.
+    transforms). Construction validates that every hazard area is in the exposure, that an
+    impact function exists for every hazard x livelihood, and that every threat id (hazards)
+    and vulnerable-group id (exposure groups, transfer targeting) is one of ``framework``, the
+    framework in use (default: the bundled one; a user's ``extends: default`` file may add
+    threats and groups).
     """
 
     exposure: Exposure
@@ -74,8 +78,10 @@ class Scenario:
     deprivations: ShockDeprivations | None = None
     adjustments: Adjustments = field(default_factory=Adjustments)
     name: str = "baseline"
+    framework: Framework = field(default_factory=default_framework)
 
     def __post_init__(self) -> None:
+        self._check_ids()
         self.hazards.check_areas(self.exposure.areas)
         for hazard in self.hazards.hazard_names:
             for liv in self.exposure.livelihoods:
@@ -93,3 +99,15 @@ class Scenario:
                     "'deprivations'",
                 )
 
+    def _check_ids(self) -> None:
+        """Threat and group ids of the parts against the framework in use."""
+        where = f"scenario {self.name!r}"
+        for hazard, threat in self.hazards.threats.items():
+            check_threat(threat, location=f"{where}, hazard {hazard!r}.threat",
+                         framework=self.framework)
+        check_groups([str(c) for c in self.exposure.groups.columns],
+                     location=f"{where}, exposure groups", framework=self.framework)
+        targeting = self.coping.social_protection.targeting
+        if isinstance(targeting, list):
+            check_groups(targeting, location=f"{where}, coping.social_protection.targeting",
+                         framework=self.framework)

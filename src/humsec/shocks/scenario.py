@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from humsec.errors import SpecError
+from humsec.framework import Framework, default_framework
 from humsec.shocks.coping import Coping
 from humsec.shocks.deprivation_rules import ShockDeprivations
 from humsec.shocks.events import EventSet, event_set_from_return_periods
@@ -69,8 +70,12 @@ def _drop_missing_areas(hz: dict[str, Any], areas: set[str]) -> dict[str, Any]:
 
 
 def build_scenario(source: str | Path | dict[str, Any], exposure: Exposure, *,
-                   name: str | None = None, missing_areas: str = "raise") -> Scenario:
+                   name: str | None = None, missing_areas: str = "raise",
+                   framework: Framework | None = None) -> Scenario:
     """Build a validated :class:`Scenario` for ``exposure`` from a scenario file or mapping.
+
+    Threat and group ids are checked against ``framework``, the framework in use (default:
+    the bundled one), which the scenario keeps.
 
     Errors name the spec node (``hazards: ... area_hazards.0.rate``) and, for areas, the areas
     missing from the exposure. ``missing_areas="drop"`` instead drops hazard areas that the
@@ -78,6 +83,7 @@ def build_scenario(source: str | Path | dict[str, Any], exposure: Exposure, *,
     in the exposure notes.
     """
     spec = scenario_spec(source)
+    fw = default_framework() if framework is None else framework
     where = str(source) if not isinstance(source, dict) else "scenario"
     if missing_areas not in ("raise", "drop"):
         raise SpecError(f"missing_areas must be 'raise' or 'drop', got {missing_areas!r}",
@@ -97,7 +103,8 @@ def build_scenario(source: str | Path | dict[str, Any], exposure: Exposure, *,
             exposure = replace(exposure, notes=(*exposure.notes,
                                f"hazard areas absent from the exposure were dropped: {dropped}"))
     rp_sets = hz.pop("event_sets_from_return_periods", []) or []
-    event_sets = [parse_spec(EventSet, e, location=f"{where}: hazards.event_sets[{i}]")
+    event_sets = [parse_spec(EventSet, e, location=f"{where}: hazards.event_sets[{i}]",
+                             framework=fw)
                   for i, e in enumerate(hz.pop("event_sets", []) or [])]
     for i, item in enumerate(rp_sets):
         node = f"{where}: hazards.event_sets_from_return_periods[{i}]"
@@ -107,15 +114,17 @@ def build_scenario(source: str | Path | dict[str, Any], exposure: Exposure, *,
         event_sets.append(event_set_from_return_periods(
             str(item.get("hazard", "")), str(item.get("threat", "")), item["table"],
             areas=exposure.areas if areas == "all" else list(areas),
-            units=str(item.get("units", "")), source=str(item.get("source", "")).strip()))
+            units=str(item.get("units", "")), source=str(item.get("source", "")).strip(),
+            framework=fw))
     hazards = parse_spec(HazardModel, {**hz, "event_sets": event_sets},
-                         location=f"{where}: hazards")
+                         location=f"{where}: hazards", framework=fw)
     if "impact_functions" not in spec:
         raise SpecError("the scenario has no impact_functions", location=where,
                         hint="add one function per hazard (livelihood '*' as a fallback)")
     functions = ImpactFunctionSet.from_list(spec["impact_functions"] or [],
                                             location=f"{where}: impact_functions")
-    coping = parse_spec(Coping, spec.get("coping") or {}, location=f"{where}: coping")
+    coping = parse_spec(Coping, spec.get("coping") or {}, location=f"{where}: coping",
+                        framework=fw)
     dep = spec.get("deprivations")
     deprivations = None
     if dep == "default" or dep is True:
@@ -126,17 +135,21 @@ def build_scenario(source: str | Path | dict[str, Any], exposure: Exposure, *,
         deprivations = None  # exposure without d_* columns: no AF effects, said in notes
     return Scenario(exposure=exposure, hazards=hazards, impact_functions=functions,
                     coping=coping, deprivations=deprivations,
-                    name=name or str(spec.get("name", "scenario")))
+                    name=name or str(spec.get("name", "scenario")), framework=fw)
 
 
-def demo_exposure(n_households: int = DEMO_HOUSEHOLDS, seed: int = 1) -> Exposure:
+def demo_exposure(n_households: int = DEMO_HOUSEHOLDS, seed: int = 1, *,
+                  framework: Framework | None = None) -> Exposure:
     """Household exposure from the synthetic survey (default geography of 20 areas)."""
     from humsec.data import synthetic_survey
 
     return exposure_from_survey(synthetic_survey(n_households, seed=seed),
-                                location="synthetic survey")
+                                location="synthetic survey", framework=framework)
 
 
-def demo_scenario(n_households: int = DEMO_HOUSEHOLDS, seed: int = 1) -> Scenario:
-    """The bundled demo scenario on a synthetic survey of ``n_households``."""
-    return build_scenario("demo", demo_exposure(n_households, seed), missing_areas="drop")
+def demo_scenario(n_households: int = DEMO_HOUSEHOLDS, seed: int = 1, *,
+                  framework: Framework | None = None) -> Scenario:
+    """The bundled demo scenario on a synthetic survey of ``n_households``, under ``framework``
+    (the framework in use; default: the bundled one)."""
+    return build_scenario("demo", demo_exposure(n_households, seed, framework=framework),
+                          missing_areas="drop", framework=framework)

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ValidationError
 
 from humsec.data.spec_files import read_spec_mapping
 from humsec.errors import SpecError
+from humsec.framework import Framework
 
 __all__ = ["Frequency", "NonNegative", "Positive", "Share", "parse_spec", "read_yaml"]
 
@@ -60,8 +61,12 @@ Share = Annotated[float, AfterValidator(_share)]
 Frequency = Annotated[float, AfterValidator(_frequency)]
 
 
-def parse_spec(model: type[M], data: Any, *, location: str) -> M:
+def parse_spec(model: type[M], data: Any, *, location: str,
+               framework: Framework | None = None) -> M:
     """Validate ``data`` as ``model``; a pydantic error becomes a :class:`SpecError`.
+
+    Threat and group ids are checked against ``framework`` (the framework in use; ``None``: the
+    bundled default), which the validators read from the pydantic validation context.
 
     The message lists every problem with its spec node (``area_hazards.1.rate``), so a user can fix
     the YAML in one go.
@@ -74,7 +79,7 @@ def parse_spec(model: type[M], data: Any, *, location: str) -> M:
             location=location,
         )
     try:
-        return model.model_validate(dict(data))
+        return model.model_validate(dict(data), context={"framework": framework})
     except ValidationError as error:
         problems = []
         for item in error.errors():

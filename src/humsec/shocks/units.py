@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from humsec.shocks.enrolment import insurance, per_unit, transfers
-from humsec.shocks.framework_ids import group_ids
 from humsec.shocks.model import Scenario
 
 __all__ = ["Units", "deprivation_arrays", "group_matrix", "unit_arrays"]
@@ -58,7 +57,7 @@ def group_matrix(scenario: Scenario) -> tuple[np.ndarray, list[str]]:
     cols = {"people_in_poverty": pop * poor}
     for g in exp.groups.columns:
         cols[str(g)] = exp.groups[g].to_numpy(dtype=float)
-    names = [g for g in group_ids() if g in cols]
+    names = [g for g in scenario.framework.group_ids if g in cols]
     return np.stack([cols[g] for g in names], axis=1), names
 
 
