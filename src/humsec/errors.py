@@ -72,6 +72,27 @@ class FrameworkError(SpecError):
     """The human-security framework file is invalid (duplicate ids, unknown references)."""
 
 
+class ProjectError(HumsecError):
+    """A project folder (``humsec.yaml``, its areas, boundaries, datasets or specs) is invalid.
+
+    ``problems`` holds every problem found, each as ``(location, message, hint)``; the text
+    lists them all, so that one run of ``humsec project validate`` shows everything to fix.
+    """
+
+    def __init__(
+        self, problems: Iterable[tuple[str, str, str | None]], *, location: str | None = None
+    ):
+        self.problems = list(problems)
+        lines = []
+        for where, message, hint in self.problems:
+            lines.append(f"- {where}: {message}" + (f" (hint: {hint})" if hint else ""))
+        n = len(self.problems)
+        super().__init__(
+            f"{n} problem{'s' if n != 1 else ''} in the project:\n" + "\n".join(lines),
+            location=location,
+        )
+
+
 class DatasetNotFoundError(HumsecError):
     """A bundled dataset or preset name is unknown."""
 

@@ -1,0 +1,56 @@
+"""humsec.project: a team's project folder (areas, datasets, specs, framework) and the store
+that keeps every run with its provenance.
+
+The project layer sits between the engines and the interfaces (see DESIGN.md)::
+
+    project = Project.load("my-project")     # validates everything, lists every problem
+    project.areas                             # pcode, name, level, parent
+    project.boundaries[1].frame               # GeoDataFrame of the admin-1 areas
+
+The run store lives in :mod:`humsec.project.store`.
+"""
+
+from humsec.project.boundaries import (
+    BoundaryLayer,
+    check_boundaries,
+    detect_field,
+    display_geojson,
+    list_layers,
+    read_boundaries,
+)
+from humsec.project.datasets import infer_columns, infer_role
+from humsec.project.model import PROJECT_FILE, ROLES, ProjectFile, Settings
+from humsec.project.project import Project, project_file
+from humsec.project.resolve import (
+    demo_project_dir,
+    resolve_deprivation_spec,
+    resolve_framework,
+    resolve_index_spec,
+    resolve_measures,
+    resolve_project,
+    resolve_scenario,
+)
+
+__all__ = [
+    "PROJECT_FILE",
+    "ROLES",
+    "BoundaryLayer",
+    "Project",
+    "ProjectFile",
+    "Settings",
+    "check_boundaries",
+    "demo_project_dir",
+    "detect_field",
+    "display_geojson",
+    "infer_columns",
+    "infer_role",
+    "list_layers",
+    "project_file",
+    "read_boundaries",
+    "resolve_deprivation_spec",
+    "resolve_framework",
+    "resolve_index_spec",
+    "resolve_measures",
+    "resolve_project",
+    "resolve_scenario",
+]
