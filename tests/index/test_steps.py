@@ -188,3 +188,44 @@ def test_expression_nan_rules() -> None:
         parse_expression("a.real", ["a"], location="n")
     with pytest.raises(SpecError, match="not valid"):
         parse_expression("max(a,", ["a"], location="n")
+
+
+# 16 zeros, 11 ones and four outliers 20, 21, 22, 23 (n = 31). Central moments m_k =
+# sum (x - mean)^k / n by hand, then G1 = m3/m2^1.5 * sqrt(n(n-1))/(n-2) and
+# G2 = ((n+1)(m4/m2^2 - 3) + 6)(n-1)/((n-2)(n-3)) = ((32 g2 + 6) * 30)/812:
+#   step  top values         mean    m2          m3             m4                G1      G2
+#   0     20 21 22 23       97/31   48406/961   23524788/31^3  13927275550/31^4  2.3228  3.7021
+#   1     20 21 22 22       96/31   47204/961   22584360/31^3  13150590884/31^4  2.3157  3.6524
+#   2     20 21 21 21       94/31   44918/961   20900574/31^3  11830174706/31^4  2.3087  3.6070
+#   3     20 20 20 20       91/31   41660/961   18635820/31^3  10144635500/31^4  2.3047  3.5854
+#   4     1 1 1 1           15/31   240/961     240/31^3       57840/31^4        0.0679 -2.1379
+# Steps 0-3 fail (|G1| >= 2 and G2 >= 3.5); step 4 passes. The step-4 row is a 0/1 variable
+# with p = 15/31: g1 = (1 - 2p)/sqrt(p(1-p)) = 1/sqrt(240) and m4/m2^2 = (1 - 3p(1-p))/(p(1-p))
+# = 241/240, so G1 = sqrt(930)/(29 sqrt(240)) = 0.0679 and G2 = (32(241/240 - 3) + 6)30/812.
+# After step k exactly k distinct points have moved (step 4 moves the four values at 20 to 1),
+# so winsorisation needs 4 points: it succeeds with winmax 4 and falls back to log_CT with 3.
+FOUR_STEP = np.array([0.0] * 16 + [1.0] * 11 + [20.0, 21.0, 22.0, 23.0])
+
+
+def test_winsorise_counts_distinct_points_over_four_steps() -> None:
+    out = treat(FOUR_STEP, Treatment(method="winsorise", winmax=4))
+    assert out.action == "winsorise"
+    assert out.n_winsorised == 4
+    assert out.values.tolist() == [0.0] * 16 + [1.0] * 15
+    assert list(out.points) == [""] * 27 + ["winhi"] * 4
+    assert out.skew_before == pytest.approx(2.3228, abs=1e-4)
+    assert out.kurtosis_before == pytest.approx(3.7021, abs=1e-4)
+    assert out.skew_after == pytest.approx(np.sqrt(930) / (29 * np.sqrt(240)), rel=1e-12)
+    assert out.kurtosis_after == pytest.approx((32 * (241 / 240 - 3) + 6) * 30 / 812, rel=1e-12)
+
+
+def test_winsorise_needing_more_points_than_winmax_falls_back_to_log() -> None:
+    out = treat(FOUR_STEP, Treatment(method="winsorise", winmax=3))
+    assert out.action == "log"
+    np.testing.assert_allclose(out.values, log_ct(FOUR_STEP))
+    # without the fallback the three steps are kept: 23 -> 22 -> 21 -> 20, three points moved
+    kept = treat(FOUR_STEP, Treatment(method="winsorise", winmax=3, fallback="none"))
+    assert kept.n_winsorised == 3
+    assert kept.values[-4:].tolist() == [20.0, 20.0, 20.0, 20.0]
+    assert kept.skew_after == pytest.approx(2.3047, abs=1e-4)
+    assert kept.kurtosis_after == pytest.approx(3.5854, abs=1e-4)

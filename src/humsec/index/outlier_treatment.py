@@ -10,8 +10,10 @@ An indicator *fails* when ``|G1| >= skew_threshold`` **and** ``G2 >= kurtosis_th
 (defaults 2 and 3.5), i.e. it passes when either is below its threshold, as in COINr's
 ``check_SkewKurt``. A failing indicator is winsorised one point at a time: the most extreme
 value on the side of the current skew (highest if G1 >= 0, lowest otherwise) is replaced by the
-next value inward (tied extremes move together), up to ``winmax`` points, re-checking after
-each step. If it still fails, the winsorisation is undone and COINr's ``log_CT`` transform is
+next value inward (tied extremes move together), re-checking after each step, until
+``winmax`` distinct points have been changed. As in COINr's ``winsorise``, a point moved in an
+earlier step that the next step moves again (it is tied to the new extreme) is not counted
+again. If it still fails, the winsorisation is undone and COINr's ``log_CT`` transform is
 applied to the original values instead: ``ln(x - min(x) + 0.01 (max(x) - min(x)))``, which keeps
 the order of the values (so the indicator's direction is unchanged).
 
@@ -113,10 +115,11 @@ def treat(values: FloatArray, spec: Treatment) -> TreatmentOutcome:
     if passes_skew_kurtosis(x, spec.skew_threshold, spec.kurtosis_threshold):
         return TreatmentOutcome(x, points, "none", 0, s0, k0, s0, k0)
     treated = x.copy()
-    n_changed = 0
+    changed = np.zeros(x.shape, dtype=bool)  # distinct points moved so far
     passed = False
-    # A loop over winsorisation steps (at most winmax), not over units.
-    while n_changed < spec.winmax:
+    # A loop over winsorisation steps (at most winmax), not over units. The points moved in
+    # earlier steps sit at the new extreme and move again with it; they are counted once.
+    while int(changed.sum()) < spec.winmax:
         high = skewness(treated) >= 0
         extreme = np.nanmax(treated) if high else np.nanmin(treated)
         at_extreme = treated == extreme
@@ -125,10 +128,11 @@ def treat(values: FloatArray, spec: Treatment) -> TreatmentOutcome:
             break
         treated[at_extreme] = rest.max() if high else rest.min()
         points[at_extreme] = "winhi" if high else "winlo"
-        n_changed += int(at_extreme.sum())
+        changed |= at_extreme
         if passes_skew_kurtosis(treated, spec.skew_threshold, spec.kurtosis_threshold):
             passed = True
             break
+    n_changed = int(changed.sum())
     if passed or spec.fallback == "none":
         return TreatmentOutcome(
             treated, points, "winsorise", n_changed, s0, k0, skewness(treated), kurtosis(treated)
