@@ -34,13 +34,13 @@ the value of the product itself (negative values still raise).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from humsec.errors import SpecError
+from humsec.errors import DataError, SpecError
 from humsec.index.spec import NodeSpec
 
 FloatArray = NDArray[np.float64]
@@ -153,11 +153,14 @@ def aggregate(
     scale_max: float,
     method: str | None = None,
     location: str | None = None,
+    units: Sequence[str] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Aggregate children ``values`` (..., C) with ``weights`` broadcastable to it.
 
     Returns ``(scores, coverage)``: scores (...) and the share of children present (...).
     See the module docstring for the formulas and the rules on missing and non-positive values.
+    A node that has enough children but whose value overflows (say, weights of 1e300 times
+    scores of 1e10) raises :class:`DataError`, naming the first ``units`` affected.
     """
     chosen = method or node.method
     where = location or f"index node {node.code!r}"
@@ -171,7 +174,7 @@ def aggregate(
         empty |= present.sum(axis=-1) < (w > 0).sum(axis=-1)
     if node.min_coverage > 0:
         empty |= coverage < node.min_coverage - 1e-12
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if chosen in QUASI_ARITHMETIC:
             gen = node_generator(node, method=chosen, scale_max=scale_max)
             bad = gen.invalid(np.where(present, x, np.nan)) & present
@@ -196,10 +199,30 @@ def aggregate(
                 location=where,
                 hint="custom nodes are evaluated from their expression",
             )
+    overflow = ~empty & ~np.isfinite(out)
+    if overflow.any():
+        raise_overflow_error(overflow, where, units)
     out = np.where(empty, np.nan, out)
     if node.round is not None:
         out = round_half_up(out, node.round)
     return out, coverage
+
+
+def raise_overflow_error(
+    overflow: NDArray[np.bool_], where: str, units: Sequence[str] | None = None
+) -> None:
+    """Raise the :class:`DataError` for node values that overflowed to inf or NaN."""
+    shown = ""
+    if units is not None and overflow.ndim == 1:
+        labels = [str(units[i]) for i in np.flatnonzero(overflow)[:5]]
+        shown = f" ({', '.join(labels)}{' ...' if overflow.sum() > 5 else ''})"
+    raise DataError(
+        f"the node's value overflows (infinite or undefined) for {int(overflow.sum())} "
+        f"unit(s){shown}",
+        location=where,
+        hint="check the children for extreme values (e.g. 1e308) and the weights for "
+        "extreme sizes; rescale them",
+    )
 
 
 def raise_domain_error(node: NodeSpec, gen: Generator, bad: FloatArray, where: str) -> None:

@@ -105,32 +105,129 @@ def _check_columns(spec: IndexSpec, data: pd.DataFrame) -> None:
                 )
 
 
-def _numeric(data: pd.DataFrame, column: str, where: str) -> np.ndarray:
+def _row_labels(data: pd.DataFrame, mask: np.ndarray, limit: int = 5) -> str:
+    """The first ``limit`` rows where ``mask`` holds, by their index label (unit, year)."""
+    labels = [
+        " ".join(str(k) for k in key) if isinstance(key, tuple) else str(key)
+        for key in data.index[mask][:limit]
+    ]
+    more = int(mask.sum()) - len(labels)
+    return ", ".join(labels) + (f" and {more} more" if more > 0 else "")
+
+
+def _numeric(
+    data: pd.DataFrame, column: str, where: str, *, nonfinite: str = "error"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The column as floats, and the mask of infinite cells that were set to missing.
+
+    Text that is not a number (including "nan", "inf" written as text) raises
+    :class:`DataError`; so does an infinite number, unless the spec says
+    ``nonfinite: missing``, which makes it a missing value that is counted.
+    """
     if pd.api.types.is_float_dtype(data[column]) or pd.api.types.is_integer_dtype(data[column]):
-        return data[column].to_numpy(dtype=float, na_value=np.nan)
-    values = pd.to_numeric(data[column], errors="coerce")
-    bad = values.isna() & data[column].notna()
-    if bad.any():
-        first = data[column][bad].iloc[0]
+        values = data[column].to_numpy(dtype=float, na_value=np.nan)
+    else:
+        original = data[column]
+        text = original.astype("string").str.strip().str.lower()
+        spelled = text.isin(["nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity",
+                             "+infinity", "-infinity"]).fillna(False).to_numpy(dtype=bool)
+        parsed = pd.to_numeric(original, errors="coerce")
+        bad = (parsed.isna() & original.notna()).to_numpy(dtype=bool) | spelled
+        if bad.any():
+            first = original[bad].iloc[0]
+            raise DataError(
+                f"column {column!r} has {int(bad.sum())} non-numeric value(s), e.g. {first!r} "
+                f"(rows {_row_labels(data, bad)})",
+                location=where,
+                hint="clean the column or mark missing values as empty cells",
+            )
+        values = parsed.to_numpy(dtype=float)
+    infinite = np.isinf(values)
+    if infinite.any():
+        if nonfinite != "missing":
+            raise DataError(
+                f"column {column!r} has {int(infinite.sum())} infinite value(s) "
+                f"(rows {_row_labels(data, infinite)})",
+                location=where,
+                hint="replace them with numbers or empty cells (missing), or set "
+                "'nonfinite: missing' in the spec to count them as missing",
+            )
+        values = np.where(infinite, np.nan, values)
+    return values, infinite
+
+
+def _check_finite(
+    before: np.ndarray, after: np.ndarray, step: str, where: str, units: pd.Index
+) -> None:
+    """Raise :class:`DataError` where a finite value became infinite or undefined in ``step``
+    (an overflow, such as a min-max span of 1e308 - (-1e308), or a division by zero)."""
+    broken = np.isfinite(before) & ~np.isfinite(after)
+    if broken.any():
+        labels = [str(u) for u in units[broken][:5]]
         raise DataError(
-            f"column {column!r} has {int(bad.sum())} non-numeric value(s), e.g. {first!r}",
+            f"{step} gives an infinite or undefined value for {int(broken.sum())} unit(s) "
+            f"({', '.join(labels)}{' ...' if broken.sum() > 5 else ''}): the numbers overflow "
+            "or divide by zero",
             location=where,
-            hint="clean the column or mark missing values as empty cells",
+            hint="check the data for extreme values (e.g. 1e308) and the spec's bounds; "
+            "rescale the column (a denominator or log transform) if it is legitimately large",
         )
-    return values.to_numpy(dtype=float)
 
 
-def _raw_values(spec: IndexSpec, data: pd.DataFrame) -> pd.DataFrame:
+def _check_unique_keys(
+    spec: IndexSpec, data: pd.DataFrame, unit_key: pd.Series | None, time_key: pd.Series | None
+) -> None:
+    """Raise :class:`DataError` naming the rows when a unit (or unit-year) appears twice:
+    each would be scored and ranked separately, and a panel imputation would be ambiguous."""
+    units = unit_key if unit_key is not None else pd.Series(data.index, index=data.index)
+    keys = pd.DataFrame({"unit": units.to_numpy()})
+    names = [spec.unit]
+    if time_key is not None:
+        keys["time"] = time_key.to_numpy()
+        names.append(spec.time)
+    duplicated = keys.duplicated(keep=False).to_numpy()
+    if not duplicated.any():
+        return
+    rows = np.flatnonzero(duplicated)
+    shown = keys.iloc[rows].astype(str).agg(" ".join, axis=1)
+    groups = shown.groupby(shown.to_numpy(), sort=False).groups
+    listed = [f"{key} (rows {', '.join(str(r + 1) for r in keys_at)})"
+              for key, keys_at in list(groups.items())[:5]]
+    more = len(groups) - len(listed)
+    raise DataError(
+        f"{len(groups)} duplicate ({', '.join(names)}) key(s) in the index data: "
+        + "; ".join(listed)
+        + (f" and {more} more" if more > 0 else ""),
+        location=f"index spec {spec.code!r}, data",
+        hint="keep one row per " + (f"({spec.unit}, {spec.time})" if time_key is not None
+                                    else spec.unit)
+        + " (rows are counted from 1, header excluded); aggregate or drop the repeats",
+    )
+
+
+def _raw_values(spec: IndexSpec, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 1 for every indicator, and the mask of infinite cells made missing."""
     raw = {}
+    nonfinite = {}
     for ind in spec.indicators:
         where = f"index spec {spec.code!r}, indicator {ind.code!r}"
-        x = _numeric(data, ind.source_column, where)
+        x, n_inf = _numeric(data, ind.source_column, where, nonfinite=spec.nonfinite)
         if ind.denominator:
-            den = _numeric(data, ind.denominator, where)
-            with np.errstate(divide="ignore", invalid="ignore"):
+            den, n_den = _numeric(data, ind.denominator, where, nonfinite=spec.nonfinite)
+            n_inf = n_inf | n_den
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 x = np.where(den == 0, np.nan, x / den) * ind.denominator_scale
+            overflow = np.isinf(x)
+            if overflow.any():
+                raise DataError(
+                    f"dividing by {ind.denominator!r} (times {ind.denominator_scale:g}) "
+                    f"overflows for {int(overflow.sum())} row(s) ({_row_labels(data, overflow)})",
+                    location=where,
+                    hint="check the units of the column and its denominator",
+                )
         raw[ind.code] = apply_transform(x, ind.transform, location=where)
-    return pd.DataFrame(raw, index=data.index)
+        nonfinite[ind.code] = n_inf
+    return pd.DataFrame(raw, index=data.index), pd.DataFrame(nonfinite, index=data.index)
 
 
 def _ranks(scores: pd.DataFrame, groups: pd.Series | None) -> pd.DataFrame:
@@ -151,6 +248,7 @@ class PreparedIndicators:
     treated_rows: list[dict[str, object]]
     notes: list[str]
     groups_year: pd.Series | None
+    nonfinite: pd.DataFrame
 
 
 @dataclass
@@ -161,6 +259,7 @@ class _PanelValues:
     missing_before: pd.Series
     unit_key: pd.Series | None
     time_key: pd.Series | None
+    nonfinite: pd.DataFrame  # infinite input cells made missing (spec nonfinite: missing)
 
 
 def _panel_values(spec: IndexSpec, data: pd.DataFrame) -> _PanelValues:
@@ -169,7 +268,8 @@ def _panel_values(spec: IndexSpec, data: pd.DataFrame) -> _PanelValues:
         raise DataError("the data for an index build must be a non-empty table")
     _check_columns(spec, data)
     unit_key, time_key = _key(data, spec.unit), _key(data, spec.time)
-    raw = _raw_values(spec, data)
+    _check_unique_keys(spec, data, unit_key, time_key)
+    raw, nonfinite = _raw_values(spec, data)
     codes = spec.indicator_codes
     imputed = pd.DataFrame(False, index=data.index, columns=codes)
     how_imputed: dict[str, str] = {}
@@ -189,7 +289,9 @@ def _panel_values(spec: IndexSpec, data: pd.DataFrame) -> _PanelValues:
             raw[cols] = filled
             imputed[cols] = mask
             how_imputed.update({c: f"latest within {lag} years" for c in cols})
-    return _PanelValues(raw, imputed, how_imputed, missing_before, unit_key, time_key)
+    return _PanelValues(
+        raw, imputed, how_imputed, missing_before, unit_key, time_key, nonfinite
+    )
 
 
 def coverage_by_year(spec: IndexSpec, data: pd.DataFrame) -> pd.Series:
@@ -242,6 +344,7 @@ def prepare_indicators(
     raw, imputed = panel.raw.copy(), panel.imputed.copy()
     how_imputed = dict(panel.how_imputed)
     missing_before, unit_key, time_key = panel.missing_before, panel.unit_key, panel.time_key
+    nonfinite = panel.nonfinite
 
     groups_year: pd.Series | None = None
     if year is not None:
@@ -259,13 +362,14 @@ def prepare_indicators(
                 location=f"index spec {spec.code!r}",
                 hint=f"years in the data: {int(years[0])}-{int(years[-1])}" if years else None,
             )
-        frame, raw, imputed = frame[keep], raw[keep], imputed[keep]
+        frame, raw, imputed, nonfinite = frame[keep], raw[keep], imputed[keep], nonfinite[keep]
         missing_before = raw.isna().sum() + imputed.sum()
         if unit_key is not None:
             unit_index = pd.Index(unit_key[keep].astype(str), name=spec.unit)
             frame = frame.set_axis(unit_index)
             raw = raw.set_axis(unit_index)
             imputed = imputed.set_axis(unit_index)
+            nonfinite = nonfinite.set_axis(unit_index)
     elif time_key is not None and time_key.nunique() > 1:
         groups_year = time_key
 
@@ -288,6 +392,12 @@ def prepare_indicators(
         how_imputed[ind.code] = how
 
     notes: list[str] = []
+    for code, count in nonfinite.sum().items():
+        if count:
+            notes.append(
+                f"indicator {code!r}: {int(count)} infinite input value(s) treated as missing "
+                "(spec nonfinite: missing)"
+            )
     treated_rows: list[dict[str, object]] = []
     audit_rows: list[pd.DataFrame] = []
     normalised = {}
@@ -301,7 +411,9 @@ def prepare_indicators(
             )
             normalised[ind.code] = x
             continue
-        outcome = treat(x, ind.treatment)
+        with np.errstate(over="ignore", invalid="ignore"):
+            outcome = treat(x, ind.treatment)
+        _check_finite(x, outcome.values, "outlier treatment", where, raw.index)
         raw[ind.code] = outcome.values
         treated_rows.append(
             {
@@ -328,12 +440,17 @@ def prepare_indicators(
                     }
                 )
             )
-        normalised[ind.code] = normalise(
-            outcome.values,
-            ind.normalisation,
-            reverse=ind.direction != spec.orientation,
-            transform=ind.transform,
-            location=where,
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            normalised[ind.code] = normalise(
+                outcome.values,
+                ind.normalisation,
+                reverse=ind.direction != spec.orientation,
+                transform=ind.transform,
+                location=where,
+            )
+        _check_finite(
+            outcome.values, normalised[ind.code], f"{ind.normalisation.method} normalisation",
+            where, raw.index,
         )
     for code, how in how_imputed.items():
         cells = imputed[code].to_numpy()
@@ -359,15 +476,19 @@ def prepare_indicators(
         treated_rows=treated_rows,
         notes=notes,
         groups_year=groups_year,
+        nonfinite=nonfinite,
     )
 
 
 def aggregate_tree(
-    spec: IndexSpec, normalised: pd.DataFrame
+    spec: IndexSpec, normalised: pd.DataFrame, notes: list[str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 6: aggregate normalised indicators node by node, bottom up.
 
     Returns ``(scores, coverage)`` with columns root first, nodes top-down, then indicators.
+    A custom expression that is undefined for a unit (division by zero, overflow) raises
+    :class:`DataError`, or with ``undefined: missing`` on the node leaves the unit missing
+    and adds the count to ``notes``.
     """
     codes = spec.indicator_codes
     values: dict[str, Any] = {c: normalised[c].to_numpy(dtype=float) for c in codes}
@@ -378,15 +499,37 @@ def aggregate_tree(
         where = f"index spec {spec.code!r}, node {node.code!r}"
         if node.method == "custom":
             expr = parse_expression(node.expression or "", node.children, location=where)
-            result = expr.evaluate({c: values[c] for c in node.children})
+            result, undefined = expr.evaluate_checked({c: values[c] for c in node.children})
             result = np.broadcast_to(result, (len(normalised),)).astype(float)
+            undefined = np.broadcast_to(undefined, result.shape)
+            if undefined.any():
+                labels = [str(u) for u in normalised.index[undefined][:5]]
+                count = int(undefined.sum())
+                if node.undefined == "error":
+                    raise DataError(
+                        f"expression {node.expression!r} is undefined for {count} unit(s) "
+                        f"({', '.join(labels)}{' ...' if count > 5 else ''}): a division by "
+                        "zero or an overflow",
+                        location=where,
+                        hint="guard the formula (e.g. divide by max(b, 0.01)), or set "
+                        "'undefined: missing' on the node to leave those units missing",
+                    )
+                if notes is not None:
+                    notes.append(
+                        f"node {node.code!r}: expression undefined (division by zero or "
+                        f"overflow) for {count} unit(s), left missing: {', '.join(labels)}"
+                        + (" ..." if count > 5 else "")
+                    )
             if node.round is not None:
                 result = round_half_up(result, node.round)
         else:
             weights = spec.child_weights(node)
             children = np.column_stack([values[c] for c in node.children])
             w = np.array([weights[c] for c in node.children])
-            result, _ = aggregate(children, w, node, scale_max=spec.scale[1], location=where)
+            result, _ = aggregate(
+                children, w, node, scale_max=spec.scale[1], location=where,
+                units=[str(u) for u in normalised.index],
+            )
         values[node.code] = result
         # share of the leaves below the node that have a value (leaf-count weighted)
         n_leaves[node.code] = sum(n_leaves[c] for c in node.children)
@@ -408,7 +551,7 @@ def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> In
     matches) and :class:`SpecError` for impossible aggregations.
     """
     prepared = prepare_indicators(spec, data, year=year)
-    scores, coverage_frame = aggregate_tree(spec, prepared.normalised)
+    scores, coverage_frame = aggregate_tree(spec, prepared.normalised, prepared.notes)
     codes = spec.indicator_codes
     raw, imputed = prepared.raw, prepared.imputed
     missing_before, audit_rows = prepared.missing_before, prepared.audit_rows
@@ -424,6 +567,7 @@ def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> In
             "missing_raw": missing_before.reindex(codes).astype(int),
             "imputed": imputed.sum().reindex(codes).astype(int),
             "missing_after": scores[codes].isna().sum().astype(int),
+            "nonfinite": prepared.nonfinite.sum().reindex(codes).fillna(0).astype(int),
             "units": len(scores),
         }
     )

@@ -14,6 +14,7 @@ not reachable from the root, negative or all-zero weights, and a missing ``direc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -56,7 +57,8 @@ ImputationMethod = Literal[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: an infinite or NaN weight, bound, range or offset is a spec error
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Normalisation(_Strict):
@@ -85,6 +87,8 @@ class Normalisation(_Strict):
         lo, hi = self.range
         if not hi > lo:
             raise ValueError(f"range must be increasing, got {list(self.range)}")
+        if not math.isfinite(hi - lo):
+            raise ValueError(f"range {list(self.range)} is too wide: its span overflows")
         if self.method == "goalposts" and (self.lower is None or self.upper is None):
             raise ValueError("goalposts need both 'lower' and 'upper'")
         if self.method == "goalposts" and not self.upper > self.lower:  # type: ignore[operator]
@@ -176,7 +180,9 @@ class NodeSpec(_Strict):
     missing child: ``renormalise`` (INFORM's rule: drop it and rescale the other weights) or
     ``propagate`` (the node is missing). ``nonpositive`` says what a geometric-type mean does
     with a value <= 0: ``error`` (default), ``offset`` (add ``offset`` before, subtract after)
-    or ``zero`` (a zero child gives exactly 0, the product's own value).
+    or ``zero`` (a zero child gives exactly 0, the product's own value). ``undefined`` says
+    what a custom expression that divides by zero or overflows gives for a unit: an ``error``
+    (default) or ``missing`` (counted in the build's notes).
     """
 
     code: str
@@ -193,6 +199,7 @@ class NodeSpec(_Strict):
     nonpositive: Literal["error", "offset", "zero"] = "error"
     offset: float = 1.0
     round: int | None = None
+    undefined: Literal["error", "missing"] = "error"
 
     @model_validator(mode="after")
     def _check(self) -> NodeSpec:
@@ -231,7 +238,8 @@ class IndexSpec(_Strict):
     such as INFORM, ``higher_is_better`` for the HDI). ``scale`` is the nominal range of
     normalised scores, used by the inverted geometric mean (ceiling = scale max + 1) and by
     the alternative normalisations of the uncertainty analysis. ``unit`` and ``time`` name the
-    unit and year columns (or index levels) of panel data.
+    unit and year columns (or index levels) of panel data. ``nonfinite`` says what an infinite
+    data value is: an ``error`` (default) or ``missing`` (counted in ``result.missing``).
     """
 
     code: str
@@ -246,6 +254,7 @@ class IndexSpec(_Strict):
     classes: list[ClassBins] = Field(default_factory=list)
     unit: str = "iso3"
     time: str = "year"
+    nonfinite: Literal["error", "missing"] = "error"
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("indicators")
@@ -404,6 +413,12 @@ class IndexSpec(_Strict):
                 f"negative weight(s): {bad}",
                 location=f"{source}: node {node.code!r} weights",
                 hint="weights must be >= 0",
+            )
+        if not math.isfinite(sum(weights.values())):
+            raise SpecError(
+                "the weights sum to more than the largest floating-point number",
+                location=f"{source}: node {node.code!r} weights",
+                hint="use relative weights of a sensible size, e.g. 1, 2, 0.5",
             )
         if node.method != "custom" and sum(weights.values()) <= 0:
             raise SpecError(
