@@ -1,14 +1,18 @@
 """The ``humsec`` command line: a thin layer that parses arguments, calls one engine
-function and renders its result. Commands are grouped by task in ``humsec --help``."""
+function and renders its result. Commands are grouped by task in ``humsec --help`` and
+registered in :data:`COMMANDS` without importing their modules (start-up stays light)."""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
 from typing import Any
 
 import typer
+import typer.main
 from rich.console import Console
 from typer import _click
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from humsec import __version__
 from humsec.errors import HumsecError
@@ -21,11 +25,111 @@ PANEL_ASSESS = "Assess"
 PANEL_REPORT = "Report"
 
 
-class HumsecGroup(TyperGroup):
-    """Root command group: turns a :class:`HumsecError` into a short message and exit code 2.
+@dataclass(frozen=True)
+class CommandEntry:
+    """One top-level command, registered without importing its module.
 
-    The full traceback is shown only with ``humsec --debug``.
+    ``target`` is ``module:attribute``: a Typer app (a command group) or a function (a single
+    command). ``summary`` is the line ``humsec --help`` shows; a test checks that it equals the
+    first line of the real command's help, so the two cannot drift apart.
     """
+
+    name: str
+    target: str
+    panel: str
+    summary: str
+
+
+COMMANDS: tuple[CommandEntry, ...] = (
+    CommandEntry(
+        "framework",
+        "humsec.cli.framework:app",
+        PANEL_CONTEXT,
+        "The human-security framework: threats, groups, policies, approaches, links.",
+    ),
+    CommandEntry(
+        "data",
+        "humsec.cli.data:app",
+        PANEL_DATA,
+        "Bundled datasets with provenance, the indicator registry, and importing your tables.",
+    ),
+    CommandEntry(
+        "index",
+        "humsec.cli.index:app",
+        PANEL_ASSESS,
+        "Composite indices: HDI, INFORM, WorldRiskIndex, ND-GAIN and the Human Security Index.",
+    ),
+    CommandEntry(
+        "deprivation",
+        "humsec.cli.deprivation:app",
+        PANEL_ASSESS,
+        "People-centred deprivation: Alkire-Foster measures of fear and want on microdata, "
+        "with survey-design standard errors.",
+    ),
+    CommandEntry(
+        "shocks",
+        "humsec.cli.shocks:app",
+        PANEL_ASSESS,
+        "Downside risk: compound shocks, well-being losses, resilience and cost-benefit.",
+    ),
+    CommandEntry(
+        "report",
+        "humsec.cli.report:report",
+        PANEL_REPORT,
+        "Build the human-security report: one offline HTML file with maps, tables and sources.",
+    ),
+)
+
+
+def load_command(entry: CommandEntry) -> _click.Command:
+    """Import ``entry.target`` and turn it into the click command Typer would have built."""
+    module_name, attribute = entry.target.split(":")
+    target = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(target, typer.Typer):
+        # A single function: wrap it in a one-command app, which Typer turns into a command.
+        single = typer.Typer(rich_markup_mode="rich", pretty_exceptions_enable=False)
+        single.command(entry.name)(target)
+        target = single
+    command = typer.main.get_command(target)
+    command.name = entry.name
+    setattr(command, "rich_help_panel", entry.panel)  # noqa: B010 (typer reads this attribute)
+    return command
+
+
+class HumsecGroup(TyperGroup):
+    """Root command group.
+
+    * Commands are registered from :data:`COMMANDS` and imported only when one runs, so that
+      ``humsec --help`` and each command pay only for the libraries they use.
+    * A :class:`HumsecError` becomes a short message and exit code 2; the full traceback is
+      shown only with ``humsec --debug``.
+    """
+
+    _listing = False
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *(e.name for e in COMMANDS)]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        known = super().get_command(ctx, cmd_name)
+        if known is not None:
+            return known
+        entry = next((e for e in COMMANDS if e.name == cmd_name), None)
+        if entry is None:
+            return None
+        if self._listing:
+            # Listing for --help: a light stand-in with the summary, no import.
+            return TyperCommand(entry.name, help=entry.summary, rich_help_panel=entry.panel)
+        command = load_command(entry)
+        self.commands[entry.name] = command
+        return command
+
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def invoke(self, ctx: _click.Context) -> Any:
         try:
@@ -62,21 +166,6 @@ def root(
     ),
 ) -> None:
     """Human-security analysis: who is threatened by what, where, and what helps."""
-
-
-def _register() -> None:
-    # Imported here so that each task group lives in its own module.
-    from humsec.cli import data, deprivation, framework, index, report, shocks
-
-    app.add_typer(framework.app, name="framework", rich_help_panel=PANEL_CONTEXT)
-    app.add_typer(data.app, name="data", rich_help_panel=PANEL_DATA)
-    app.add_typer(index.app, name="index", rich_help_panel=PANEL_ASSESS)
-    app.add_typer(deprivation.app, name="deprivation", rich_help_panel=PANEL_ASSESS)
-    app.add_typer(shocks.app, name="shocks", rich_help_panel=PANEL_ASSESS)
-    app.command("report", rich_help_panel=PANEL_REPORT)(report.report)
-
-
-_register()
 
 
 def main() -> None:

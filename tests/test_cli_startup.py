@@ -1,0 +1,55 @@
+"""The command line starts light: commands are registered without importing their engines."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from humsec.cli import COMMANDS, CommandEntry, app, load_command
+
+HEAVY = ("scipy", "pandas", "polars", "duckdb", "numba", "pyarrow", "narwhals")
+
+_PROBE = """
+import sys
+import humsec.cli
+from humsec.cli import app
+try:
+    app(["--help"])
+except SystemExit:
+    pass
+print("loaded:" + ",".join(sorted(name for name in {heavy!r} if name in sys.modules)))
+"""
+
+
+def test_import_and_help_load_no_heavy_library() -> None:
+    probe = _PROBE.format(heavy=HEAVY)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "loaded:"
+
+
+@pytest.mark.parametrize("entry", COMMANDS, ids=[e.name for e in COMMANDS])
+def test_summary_is_the_real_commands_help(entry: CommandEntry) -> None:
+    # The static summary shown by `humsec --help` must equal the first paragraph of the help
+    # the command itself declares, so the two cannot drift apart.
+    real = load_command(entry)
+    first_paragraph = " ".join((real.help or "").strip().split("\n\n")[0].split())
+    assert first_paragraph == entry.summary
+
+
+def test_help_lists_every_command_in_its_panel() -> None:
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for entry in COMMANDS:
+        assert entry.name in result.output
+        assert entry.panel in result.output
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["indx"])
+    assert result.exit_code == 2
+    assert "indx" in result.output
