@@ -113,7 +113,7 @@ def test_m0_and_a_get_the_logit_interval_worked_by_hand() -> None:
 
 @pytest.mark.parametrize(
     ("option", "variance"),
-    [("certainty", 1 / 9), ("adjust", 10 / 81), ("average", 2 / 9)],
+    [("certainty", 1 / 9), ("remove", 1 / 9), ("adjust", 10 / 81), ("average", 2 / 9)],
 )
 def test_lonely_psu_options_worked_by_hand(option: str, variance: float) -> None:
     # y = [1, 0 | 1], stratum B has one PSU. theta = 2/3, z = (y - 2/3)/3 = [1/9, -2/9 | 1/9].
@@ -124,6 +124,24 @@ def test_lonely_psu_options_worked_by_hand(option: str, variance: float) -> None
     design = SurveyDesign(strata="st", psu="psu", lonely_psu=option)  # type: ignore[arg-type]
     r = estimate(data, spec, design)
     assert r.value("H", column="se") ** 2 == pytest.approx(variance, abs=1e-15)
+
+
+def test_lonely_psu_average_in_a_domain_counts_the_domains_strata() -> None:
+    # R svyby: the domain's rows with the whole design's PSU counts, so 'average' scales by
+    # H_d / (H_d - L_d) over the strata holding the domain. y = [1, 0 | 1], stratum B lonely.
+    # Domain u = rows 1, 2 (stratum A only): H_d = 1, L_d = 0, H_u = 1/2,
+    # z = (y - 1/2)/2 = [1/4, -1/4], Var = 2/1 * 2/16 = 1/4 (the whole design's factor
+    # H / (H - L) = 2 would give 1/2). Domain v lives only in the lonely stratum: NaN, as R.
+    data = pd.DataFrame(
+        {"g": [1, 0, 1], "st": ["A", "A", "B"], "psu": [1, 2, 3], "grp": ["u", "u", "v"]}
+    )
+    spec = DeprivationSpec(indicators={"g": 1.0}, k=1.0)
+    design = SurveyDesign(strata="st", psu="psu", lonely_psu="average")
+    r = estimate(data, spec, design, by="grp")
+    assert r.value("H", subgroup="grp", level="u") == 0.5
+    assert r.value("H", subgroup="grp", level="u", column="se") ** 2 == pytest.approx(0.25)
+    assert np.isnan(r.value("H", subgroup="grp", level="v", column="se"))
+    assert r.value("H", column="se") ** 2 == pytest.approx(2 / 9)  # the total: H = 2, L = 1
 
 
 def test_lonely_psu_fail_is_a_clear_error() -> None:
@@ -306,3 +324,23 @@ def test_t_quantile_is_the_student_t_quantile() -> None:
     # df = 2 by hand: t = (2p - 1) / sqrt(2p(1 - p)) = 0.95 / sqrt(0.04875)
     assert t_quantile(0.975, 2) == pytest.approx(0.95 / 0.04875**0.5, rel=1e-12)
     assert t_quantile(0.975, 30) == pytest.approx(2.042272456301238, rel=1e-12)  # R: qt(.975, 30)
+
+
+def test_duplicate_ids_are_an_error_naming_the_rows() -> None:
+    data = pd.DataFrame({"g": [1, 0, 1, 0], "hh": [7, 7, 8, 8], "line": [1, 2, 1, 1]})
+    spec = DeprivationSpec(indicators={"g": 1.0}, k=1.0)
+    with pytest.raises(DataError, match=r"hh=8, line=1 in rows 3, 4") as info:
+        estimate(data, spec, SurveyDesign(id=["hh", "line"]))
+    assert "1 value(s)" in str(info.value)
+    # Polars scans name the rows too; DuckDB (no row order) the ids and their row counts.
+    import duckdb
+    import polars as pl
+
+    with pytest.raises(DataError, match=r"hh=7 in rows 1, 2; hh=8 in rows 3, 4"):
+        estimate(pl.from_pandas(data).lazy(), spec, SurveyDesign(id="hh"))
+    with pytest.raises(DataError, match=r"hh=7 in 2 rows"):
+        estimate(duckdb.from_df(data), spec, SurveyDesign(id="hh"))
+    with pytest.raises(ColumnError, match="'person'"):
+        estimate(data, spec, SurveyDesign(id="person"))
+    data.loc[3, "line"] = 2
+    assert estimate(data, spec, SurveyDesign(id=["hh", "line"])).value("H") == 0.5

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyreadstat
+import pytest
 from typer.testing import CliRunner
 
 from humsec.cli import app
@@ -124,3 +125,73 @@ def test_estimate_takes_a_bundled_spec_by_name(tmp_path: Path) -> None:
     indicators = set(table.loc[table["measure"] == "hdk", "indicator"])
     assert indicators == {"d_nutr", "d_cm", "d_satt", "d_educ", "d_elct", "d_sani", "d_wtr",
                           "d_hsg", "d_ckfl", "d_asst"}  # fmt: skip
+
+
+def _rounds_csv(tmp_path: Path) -> Path:
+    # Two strata whose PSUs are both numbered 1, 2 (as in surveys that number clusters
+    # within strata, or rounds that reuse the ids).
+    frame = pd.DataFrame(
+        {
+            "a": [1, 0, 1, 1, 0, 0, 1, 0],
+            "b": [1, 1, 0, 1, 0, 1, 1, 0],
+            "st": ["A", "A", "A", "A", "B", "B", "B", "B"],
+            "psu": [1, 1, 2, 2, 1, 1, 2, 2],
+            "pid": [1, 2, 3, 4, 5, 6, 7, 8],
+        }
+    )
+    path = tmp_path / "rounds.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_nest_option_matches_the_python_design(tmp_path: Path) -> None:
+    from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
+
+    path = _rounds_csv(tmp_path)
+    spec = tmp_path / "s.yaml"
+    spec.write_text("indicators: {a: 0.5, b: 0.5}\nk: 0.5\n")
+    args = ["deprivation", "estimate", "--data", str(path), "--spec", str(spec), "--strata",
+            "st", "--psu", "psu"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "--nest" in result.output
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, [*args, "--nest", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    m0 = table[(table["measure"] == "M0") & (table["subgroup"] == "total")].iloc[0]
+    frame = pd.read_csv(path)
+    design = SurveyDesign(strata="st", psu="psu", nest=True)
+    expected = estimate(frame, DeprivationSpec.from_yaml(spec), design)
+    assert m0["se"] == expected.value("M0", column="se")
+    # 4 PSUs (two per stratum) in 2 strata: df = 2, not 0 as PSUs merged across strata.
+    assert expected.df == 2
+    # By hand: c = [1, .5, .5, 1 | 0, .5, 1, 0], M0 = 4.5/8; PSU totals of z = (c - M0)/8:
+    # A: (1.5 - 1.125)/8, (1.5 - 1.125)/8 -> no spread; B: (.5 - 1.125)/8, (1 - 1.125)/8.
+    spread = ((0.5 - 1.125) / 8 - (1.0 - 1.125) / 8) / 2
+    assert m0["se"] ** 2 == pytest.approx(2 * 2 * spread**2, abs=1e-15)
+
+
+def test_id_option_rejects_duplicate_rows(tmp_path: Path) -> None:
+    frame = pd.read_csv(_rounds_csv(tmp_path))
+    frame.loc[4, "pid"] = 2  # rows 2 and 5 (strata A and B) share an id
+    frame.loc[7, "pid"] = 1  # rows 1 and 8
+    path = tmp_path / "dups.csv"
+    frame.to_csv(path, index=False)
+    spec = tmp_path / "s.yaml"
+    spec.write_text("indicators: {a: 0.5, b: 0.5}\nk: 0.5\n")
+    args = ["deprivation", "estimate", "--data", str(path), "--spec", str(spec)]
+    result = runner.invoke(app, [*args, "--id", "pid"])
+    assert result.exit_code == 2
+    assert "2 value(s) of id 'pid'" in result.output
+    assert "pid=1 in rows 1, 8" in result.output and "pid=2 in rows 2, 5" in result.output
+    assert "Traceback" not in result.output
+    # Together with the stratum the ids are unique: accepted.
+    result = runner.invoke(app, [*args, "--id", "pid,st"])
+    assert result.exit_code == 0, result.output
+
+
+def test_ambiguous_k_is_an_error_naming_both_forms() -> None:
+    for bad in ("1.5", "0", "-1", "250"):
+        result = runner.invoke(app, ["deprivation", "estimate", "--demo", "--k", bad])
+        assert result.exit_code == 2, bad
+        assert "fraction" in result.output and "whole percent" in result.output

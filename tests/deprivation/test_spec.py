@@ -56,7 +56,9 @@ def test_spec_k_follows_the_cli_rule() -> None:
     # One rule everywhere: a fraction in (0, 1], or a whole percent (mpitb's klist).
     assert DeprivationSpec(indicators={"a": 1.0}, k=33).k == [pytest.approx(0.33)]
     assert DeprivationSpec(indicators={"a": 1.0}, k=[20, 0.5, 1]).k == [
-        pytest.approx(0.2), 0.5, 1.0
+        pytest.approx(0.2),
+        0.5,
+        1.0,
     ]
     assert DeprivationSpec.from_yaml("indicators: {a: 1.0}\nk: 33\n").k == [pytest.approx(0.33)]
     assert DeprivationSpec(indicators={"a": 1.0}, want_k=50).want_k == pytest.approx(0.5)

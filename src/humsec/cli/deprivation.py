@@ -38,6 +38,7 @@ class Lonely(StrEnum):
 
     fail = "fail"
     certainty = "certainty"
+    remove = "remove"
     adjust = "adjust"
     average = "average"
 
@@ -69,6 +70,18 @@ WEIGHT_OPTION = typer.Option(None, "--weight", help="Sampling weight column.")
 STRATA_OPTION = typer.Option(None, "--strata", help="Stratum column.")
 PSU_OPTION = typer.Option(None, "--psu", help="Primary sampling unit (cluster) column.")
 LONELY_OPTION = typer.Option(Lonely.fail, "--lonely-psu", help="Single-PSU strata rule.")
+NEST_OPTION = typer.Option(
+    False,
+    "--nest",
+    help="PSU ids are numbered within strata, e.g. independent rounds that reuse PSU ids "
+    "(R's svydesign(nest=TRUE)).",
+)
+ID_OPTION = typer.Option(
+    None,
+    "--id",
+    help="Column(s) identifying one row (person or household id, comma-separated, e.g. "
+    "hhid,line); duplicate ids are an error.",
+)
 MISSING_OPTION = typer.Option(None, "--missing", help="Missing indicator values rule.")
 BACKEND_OPTION = typer.Option(
     Backend.auto,
@@ -99,6 +112,8 @@ def _inputs(
     households: int,
     seed: int,
     keep_pandas: bool = False,
+    nest: bool = False,
+    ids: str | None = None,
 ) -> tuple[Any, Any, Any, list[str], dict[str, dict[str, str]]]:
     from humsec.deprivation import DeprivationSpec, SurveyDesign, bundled_spec, parse_k
     from humsec.deprivation.backends import scan_microdata
@@ -148,7 +163,15 @@ def _inputs(
                 labels[column][str(code)] = str(label)
                 with contextlib.suppress(TypeError, ValueError):
                     labels[column][str(float(code))] = str(label)
-    design = SurveyDesign(weight=weight, strata=strata, psu=psu, lonely_psu=lonely.value)
+    id_columns = _split(ids)
+    design = SurveyDesign(
+        weight=weight,
+        strata=strata,
+        psu=psu,
+        lonely_psu=lonely.value,
+        nest=nest,
+        id=id_columns or None,
+    )
     by_list = _split(by) if by is not None else list(spec.by)
     return frame, spec, design, by_list, labels
 
@@ -187,6 +210,8 @@ def estimate(
     strata: str | None = STRATA_OPTION,
     psu: str | None = PSU_OPTION,
     lonely_psu: Lonely = LONELY_OPTION,
+    nest: bool = NEST_OPTION,
+    ids: str | None = ID_OPTION,
     missing: Missing | None = MISSING_OPTION,
     backend: Backend = BACKEND_OPTION,
     level: float = typer.Option(0.95, "--level", help="Confidence level."),
@@ -199,7 +224,7 @@ def estimate(
 
     frame, spec_obj, design, by_list, labels = _inputs(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, missing, backend, households,
-        seed,
+        seed, nest=nest, ids=ids,
     )  # fmt: skip
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", HumsecWarning)
@@ -256,6 +281,8 @@ def change(
     strata: str | None = STRATA_OPTION,
     psu: str | None = PSU_OPTION,
     lonely_psu: Lonely = LONELY_OPTION,
+    nest: bool = NEST_OPTION,
+    ids: str | None = ID_OPTION,
     joint: bool = typer.Option(
         False, "--joint", help="Rounds share PSUs (one design); default: independent samples."
     ),
@@ -269,7 +296,7 @@ def change(
 
     frame, spec_obj, design, by_list, labels = _inputs(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
-        seed, keep_pandas=True,
+        seed, keep_pandas=True, nest=nest, ids=ids,
     )  # fmt: skip
     if demo:
         from humsec.data import synthetic_survey
@@ -307,6 +334,8 @@ def compound(
     strata: str | None = STRATA_OPTION,
     psu: str | None = PSU_OPTION,
     lonely_psu: Lonely = LONELY_OPTION,
+    nest: bool = NEST_OPTION,
+    ids: str | None = ID_OPTION,
     backend: Backend = BACKEND_OPTION,
     out: Path | None = OUT_OPTION,
     groups_option: str | None = typer.Option(
@@ -323,7 +352,7 @@ def compound(
 
     frame, spec_obj, design, by_list, labels = _inputs(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
-        seed, keep_pandas=True,
+        seed, keep_pandas=True, nest=nest, ids=ids,
     )  # fmt: skip
     result = compound_insecurity(frame, spec_obj, design, by_list)
     console.print("[bold]Fear x want overlap (population shares, first k)[/]")

@@ -194,7 +194,8 @@ def change_over_time(
             num = np.stack([sp[2] for sp in chosen], axis=-1)
             den = np.stack([np.broadcast_to(sp[3], sp[2].shape) for sp in chosen], axis=-1)
             theta, z = ratio_scores(num, den)
-            var_r = design_variance(z, psu)
+            present = den != 0  # each estimate's domain, for lonely_psu="average" (svyby)
+            var_r = design_variance(z, psu, present)
             n_r, n_l, n_m = theta.shape
             level_rows.append(
                 pd.DataFrame(
@@ -215,7 +216,8 @@ def change_over_time(
                 if a is None or b is None:
                     continue
                 span = years[r2] - years[r1]
-                block = _changes(theta[a], theta[b], z[:, a], z[:, b], span, psu, level)
+                both = present[:, a] | present[:, b]
+                block = _changes(theta[a], theta[b], z[:, a], z[:, b], span, psu, level, both)
                 change_rows.append(
                     block.assign(
                         subgroup=subgroup,
@@ -249,8 +251,10 @@ def _changes(
     years: float,
     psu: Any,
     level: float,
+    present: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The four change measures for each level, with delta-method SEs from the scores."""
+    """The four change measures for each level, with delta-method SEs from the scores
+    (``present``: the PSU rows holding either round's domain, for lonely_psu="average")."""
     if years <= 0:
         raise SpecError(
             f"rounds must be ordered in time; got {years} years between them",
@@ -276,7 +280,7 @@ def _changes(
         g1, g2 = grads[ctype]
         with np.errstate(invalid="ignore"):  # a zero level gives an undefined relative change
             z = np.nan_to_num(g1 * z1 + g2 * z2)
-        se = np.sqrt(design_variance(z, psu))
+        se = np.sqrt(design_variance(z, psu, present))
         val = values[ctype]
         se = np.where(np.isfinite(val), se, np.nan)
         lo, hi = t_ci(val, se, psu.df, level)

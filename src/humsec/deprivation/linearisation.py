@@ -12,9 +12,15 @@ weight total). Its linearised score for person l is ``z_l = s_l (y_l - theta x_l
 Domains (subgroups) are handled without subsetting: the domain indicator multiplies s, and
 every PSU of the design stays in the sum (R ``svyby``; Lumley 2010, ch. 2.3).
 
-Single-PSU strata follow R ``options(survey.lonely.psu=...)``: ``fail``, ``certainty``
-(contributes 0), ``adjust`` (the lone PSU total is centred at the grand mean of all PSU totals,
-with factor 1) and ``average`` (the variance is divided by 1 - share of lonely strata).
+Single-PSU strata follow R ``options(survey.lonely.psu=...)``: ``fail``, ``certainty`` and
+``remove`` (the stratum contributes 0; the two differ in R only for multistage designs),
+``adjust`` (the lone PSU total is centred at the grand mean of all PSU totals, with factor 1;
+the grand mean of linearised scores is 0, where R centres) and ``average`` (the other strata's
+sum is scaled by H_d / (H_d - L_d)). For a domain, R's ``svyby`` runs on the domain's rows with
+the whole design's PSU counts, so H_d counts the strata that hold rows of the estimator's
+domain (the rows with a non-zero denominator) and L_d the single-PSU strata among them
+(R ``onestage``: ``nstrat / nokstrat``); with every such stratum lonely the variance is NaN, as
+in R.
 """
 
 from __future__ import annotations
@@ -105,9 +111,15 @@ def _block_sums(
     return out
 
 
-def design_variance(z: np.ndarray, design: PSUDesign) -> np.ndarray:
+def design_variance(
+    z: np.ndarray, design: PSUDesign, present: np.ndarray | None = None
+) -> np.ndarray:
     """Var = sum_h n_h/(n_h-1) sum_i (z_hi - zbar_h)^2 for each column of the PSU-total scores
-    ``z`` (shape (P, ...)); lonely strata as ``design.lonely_psu`` says."""
+    ``z`` (shape (P, ...)); lonely strata as ``design.lonely_psu`` says.
+
+    ``present`` (broadcastable to ``z``) marks the PSU rows that hold rows of each column's
+    domain; under ``average`` the factor H_d / (H_d - L_d) counts only the strata with such
+    rows (R ``svyby``). ``None``: every stratum (the whole sample)."""
     shape = z.shape[1:]
     flat = z.reshape(z.shape[0], -1)
     n_h = design.psu_per_stratum
@@ -129,7 +141,7 @@ def design_variance(z: np.ndarray, design: PSUDesign) -> np.ndarray:
                 f"{int(lonely.sum())} stratum/strata have a single PSU ({labels}); "
                 "the variance is undefined",
                 location="survey design (strata, psu)",
-                hint="set lonely_psu to 'certainty', 'adjust' or 'average' "
+                hint="set lonely_psu to 'certainty', 'remove', 'adjust' or 'average' "
                 "(as R's options(survey.lonely.psu=...)), or merge the strata",
             )
         if design.lonely_psu == "adjust":
@@ -142,8 +154,30 @@ def design_variance(z: np.ndarray, design: PSUDesign) -> np.ndarray:
     ss = _block_sums(dev * dev / mult[:, None], order, starts, design.n_strata, units)
     var = (factor[:, None] * ss).sum(axis=0)
     if design.lonely_psu == "average" and lonely.any():
-        var = var / (1.0 - lonely.mean())
+        var = var * _average_factor(design, lonely, present, z.shape, order, starts, units)
     return var.reshape(shape)
+
+
+def _average_factor(
+    design: PSUDesign,
+    lonely: np.ndarray,
+    present: np.ndarray | None,
+    shape: tuple[int, ...],
+    order: np.ndarray,
+    starts: np.ndarray,
+    units: np.ndarray,
+) -> np.ndarray:
+    """H_d / (H_d - L_d) per column: strata holding the domain, and the lonely ones among them
+    (NaN when all of them are lonely, as R's 0 * H / 0)."""
+    if present is None:
+        held = np.ones((design.n_strata, int(np.prod(shape[1:], dtype=np.int64))), dtype=bool)
+    else:
+        mask = np.broadcast_to(present, shape).reshape(shape[0], -1).astype(np.float64)
+        held = _block_sums(mask, order, starts, design.n_strata, units) > 0
+    n_held = held.sum(axis=0)
+    n_ok = (held & ~lonely[:, None]).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n_ok > 0, n_held / np.maximum(n_ok, 1), np.nan)
 
 
 def ratio_estimate(
@@ -155,7 +189,9 @@ def ratio_estimate(
     X is the weight total). Shapes (P, ...) broadcast; theta is NaN where X = 0.
     """
     theta, z = ratio_scores(num, den)
-    se = np.sqrt(np.maximum(design_variance(z, design), 0.0))
+    # The estimator's domain: the PSU rows with a share of the denominator (R svyby's rows).
+    present = np.broadcast_to(den, z.shape) != 0
+    se = np.sqrt(np.maximum(design_variance(z, design, present), 0.0))
     se = np.where(np.isnan(theta), np.nan, se)
     return theta, se
 

@@ -328,10 +328,14 @@ class SurveyDesign(BaseModel):
 
     Any part may be omitted: no ``psu`` means every row is its own PSU, no ``strata`` one stratum,
     no ``weight`` equal weights. ``lonely_psu`` follows R's ``survey.lonely.psu``: ``fail`` (the
-    default, an error), ``certainty`` (the stratum adds no variance), ``adjust`` (centre the lone
-    PSU at the grand mean of PSU totals) or ``average`` (scale the variance up by
-    H / (H - number of lonely strata)). ``nest=True`` treats PSU ids as labels within strata
-    (R's ``nest=TRUE``); otherwise a PSU id that appears in two strata is an error.
+    default, an error), ``certainty`` or ``remove`` (the stratum adds no variance; R tells them
+    apart only in multistage designs), ``adjust`` (centre the lone PSU at the grand mean of PSU
+    totals) or ``average`` (scale the variance up by H_d / (H_d - L_d), the strata holding the
+    estimate's domain and the lonely ones among them, as R's ``svyby``). ``nest=True`` treats
+    PSU ids as labels within strata (R's ``nest=TRUE``); otherwise a PSU id that appears in two
+    strata is an error.
+    ``id`` names the column (or the columns together, e.g. ``["hhid", "line"]``) that
+    identify one row, a person or a household: duplicate ids are then an error naming the rows.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -339,10 +343,18 @@ class SurveyDesign(BaseModel):
     weight: str | None = None
     strata: str | None = None
     psu: str | None = None
-    lonely_psu: Literal["fail", "certainty", "adjust", "average"] = "fail"
+    lonely_psu: Literal["fail", "certainty", "remove", "adjust", "average"] = "fail"
     nest: bool = False
+    id: str | list[str] | None = None
 
     @property
     def columns(self) -> list[str]:
-        """The design columns named."""
+        """The design columns named (weight, strata, PSU)."""
         return [c for c in (self.weight, self.strata, self.psu) if c is not None]
+
+    @property
+    def id_columns(self) -> list[str]:
+        """The columns that identify a row (empty: no id given)."""
+        if self.id is None:
+            return []
+        return [self.id] if isinstance(self.id, str) else list(self.id)

@@ -115,7 +115,8 @@ class SufficientStatistics:
                     f"{multi.index[0]!r}",
                     location=f"data columns '{design.psu}', '{design.strata}'",
                     hint="PSUs must be nested in strata; if PSU ids are reused across strata "
-                    "pass SurveyDesign(nest=True)",
+                    "(e.g. numbered 1.. in every stratum or round) pass SurveyDesign(nest=True) "
+                    "(CLI: --nest), as R's svydesign(nest=TRUE)",
                 )
 
     def psu_design(
@@ -295,6 +296,7 @@ def _check_columns(
     names = list(schema)
     wanted = [(i.source, f"indicator '{i.name}'") for i in spec.indicators]
     wanted += [(c, "survey design") for c in design.columns]
+    wanted += [(c, "survey design id") for c in design.id_columns]
     wanted += [(c, "subgroup (by)") for c in by]
     for column, role in wanted:
         if column not in schema:
@@ -325,6 +327,69 @@ def _check_columns(
         )
 
 
+def check_unique_ids(data: Any, frame: nw.LazyFrame[Any], ids: list[str]) -> None:
+    """Raise a :class:`DataError` when the id columns ``ids`` (together) repeat a value.
+
+    One ``group_by`` on the data's engine counts the rows per id; for in-memory frames the
+    error names the rows (numbered from 1, as data rows in the file), otherwise the ids."""
+    counts = frame.group_by(*ids, drop_null_keys=True).agg(nw.len().alias("_rows"))
+    repeated = counts.filter(nw.col("_rows") > 1)
+    summary = _one_row(repeated.select(nw.len().alias("ids"), nw.col("_rows").sum().alias("n")))
+    if not summary["ids"]:
+        return
+    shown = repeated.sort(*ids).head(5).collect().to_dict(as_series=False)
+    examples = []
+    rows_of = _duplicate_rows(data, ids)
+    for i in range(len(shown["_rows"])):
+        key = tuple(shown[c][i] for c in ids)
+        label = ", ".join(f"{c}={v!r}" for c, v in zip(ids, key, strict=True))
+        where = rows_of.get(key)
+        examples.append(
+            f"{label} in rows {', '.join(map(str, where))}"
+            if where
+            else f"{label} in {shown['_rows'][i]} rows"
+        )
+    what = "+".join(ids)
+    raise DataError(
+        f"{int(summary['ids'])} value(s) of id {what!r} appear in more than one row "
+        f"({int(summary['n'])} rows in all): " + "; ".join(examples),
+        location="data column(s) " + ", ".join(f"'{c}'" for c in ids),
+        hint="each row must be one person (or household): drop the duplicated rows, or name "
+        "every column that identifies a row (e.g. --id hhid,line)",
+    )
+
+
+def _duplicate_rows(data: Any, ids: list[str], limit: int = 5) -> dict[tuple[Any, ...], list[int]]:
+    """Row numbers (from 1) of the first repeated ids, where the rows have an order: pandas and
+    Polars frames and Polars scans (a CSV's data rows). DuckDB and Dask sources have no stable
+    row order to point at; their errors name the ids and counts."""
+    import polars as pl
+
+    if isinstance(data, pd.DataFrame):
+        keys = data[ids].reset_index(drop=True)
+        rows = keys[keys.duplicated(keep=False) & keys.notna().all(axis=1)]
+        rows = rows.assign(_row=rows.index + 1)
+    elif isinstance(data, pl.DataFrame | pl.LazyFrame):
+        rows = (
+            data.lazy()
+            .select(ids)
+            .with_row_index("_row", offset=1)
+            .filter(pl.struct(ids).is_duplicated() & pl.all_horizontal(pl.col(ids).is_not_null()))
+            .head(100_000)
+            .collect()
+            .to_pandas()
+        )
+    else:
+        return {}
+    out: dict[tuple[Any, ...], list[int]] = {}
+    for key, part in rows.groupby(ids, sort=True):
+        key_tuple = key if isinstance(key, tuple) else (key,)
+        out[key_tuple] = [int(r) for r in part["_row"]][:limit]
+        if len(out) >= limit:
+            break
+    return out
+
+
 def sufficient_statistics(
     data: Any,
     spec: DeprivationSpec,
@@ -352,6 +417,8 @@ def sufficient_statistics(
         schema = dict(frame.collect_schema())
         backend = str(frame.implementation).lower()
     _check_columns(schema, spec, design, by)
+    if design.id_columns:
+        check_unique_ids(data, frame, design.id_columns)
 
     inds = spec.indicators
     weight = nw.col(design.weight).cast(nw.Float64) if design.weight else nw.lit(1.0)
