@@ -63,7 +63,7 @@ def test_extended_file_can_remove(tmp_path: Path) -> None:
     fw = load_framework(path)
     assert ("poverty", "crime") not in {lk.key for lk in fw.interlinkages}
     assert len(fw.principles) == 4
-    assert fw.version == "1.0.0+small"
+    assert fw.version == "1.1.0+small"
 
 
 def test_removing_a_referenced_threat_reports_dangling_links(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_counts_match_the_approach() -> None:
         "protection_and_empowerment",
     ]
     assert [s.id for s in fw.securities] == list(HDR_SECURITIES)
-    assert fw.version == "1.0.0" and fw.schema_version == 1
+    assert fw.version == "1.1.0" and fw.schema_version == 2
 
 
 def test_every_hdr_security_has_a_threat() -> None:
@@ -245,14 +245,15 @@ def test_docs_tables_match_the_data() -> None:
         row = f"| `{threat.id}` | {threat.name} | {threat.pillar} | {threat.hdr_security} |"
         assert row in text, row
     for group in fw.groups:
-        assert f"| `{group.id}` | {group.name} | {', '.join(group.threats)} |" in text
+        rule = group.rule.describe() if group.rule is not None else "no rule"
+        assert f"| `{group.id}` | {group.name} | {', '.join(group.threats)} | {rule} |" in text
     for risk in fw.global_risks:
         assert f"| `{risk.id}` | {risk.name} | {'; '.join(risk.fields_of_cooperation)} |" in text
     pillars = [(fw.pillar_of(lk.source), fw.pillar_of(lk.target)) for lk in fw.interlinkages]
     assert f"{pillars.count(('want', 'fear'))} links from want to fear" in text
     assert f"{pillars.count(('fear', 'want'))} links from fear to want" in text
     assert f"| `interlinkages` | {len(fw.interlinkages)} |" in text
-    assert f"| {fw.version} | first release:" in text
+    assert f"| {fw.version} | schema {fw.schema_version}:" in text
     assert f"{len(fw.interlinkages)} interlinkages |" in text
 
 

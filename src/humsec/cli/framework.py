@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from humsec.data.output import write_text
@@ -77,10 +78,11 @@ def _securities(fw: Framework) -> Table:
 
 def _groups(fw: Framework) -> Table:
     table = Table(title=f"Vulnerable groups ({len(fw.groups)})", title_justify="left")
-    for column in ("id", "name", "typical threats", "description"):
+    for column in ("id", "name", "who belongs (rule)", "typical threats", "description"):
         table.add_column(column, overflow="fold")
     for g in fw.groups:
-        table.add_row(g.id, g.name, ", ".join(g.threats), g.description)
+        rule = escape(g.rule.describe()) if g.rule is not None else "[dim]no rule[/]"
+        table.add_row(g.id, g.name, rule, ", ".join(g.threats), g.description)
     return table
 
 

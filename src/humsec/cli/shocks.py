@@ -31,6 +31,9 @@ HOUSEHOLDS = typer.Option(5000, "--households", min=100, help="Households in the
 MISSING_AREAS = typer.Option("raise", "--missing-areas",
                              help="'raise' or 'drop' hazard areas not in the exposure")
 BACKEND = typer.Option("threads", "--backend", help="numpy, threads or dask")
+IGNORE_COLUMNS = typer.Option("", "--ignore-columns",
+                              help="Columns of a household/cell table to leave out on purpose "
+                              "(comma-separated); any other unknown column is an error.")
 FRAMEWORK = typer.Option(None, "--framework",
                          help="A framework file (complete, or `extends: default`) whose threat "
                          "and group ids the scenario uses. Default: the bundled framework.")
@@ -48,7 +51,7 @@ def _return_periods(text: str) -> list[float]:
 
 
 def _scenario(exposure: str, events: str, households: int, seed: int, missing_areas: str,
-              framework_file: Path | None = None) -> Any:
+              framework_file: Path | None = None, ignore_columns: str = "") -> Any:
     from humsec.framework import load_framework
     from humsec.shocks import Exposure, build_scenario, demo_exposure, exposure_from_survey
 
@@ -63,7 +66,9 @@ def _scenario(exposure: str, events: str, households: int, seed: int, missing_ar
         frame = read_table(exposure)
         exp = (exposure_from_survey(frame, location=exposure, framework=framework)
                if "hh_id" in frame.columns
-               else Exposure.from_units(frame, location=exposure, framework=framework))
+               else Exposure.from_units(frame, location=exposure, framework=framework,
+                                        ignore_columns=[c.strip() for c in
+                                                        ignore_columns.split(",") if c.strip()]))
     return build_scenario(events, exp, missing_areas=missing_areas, framework=framework)
 
 
@@ -92,6 +97,7 @@ def simulate_command(
     missing_areas: str = MISSING_AREAS,
     backend: str = BACKEND,
     framework: Path | None = FRAMEWORK,
+    ignore_columns: str = IGNORE_COLUMNS,
     out: Path | None = typer.Option(None, "--out",
                                     help="Write the year-loss table (.csv/.parquet/.json/.xlsx)"),
 ) -> None:
@@ -102,7 +108,8 @@ def simulate_command(
     if by not in ("", "area", "group", "hazard"):
         raise SpecError(f"unknown --by {by!r}", location="--by",
                         hint="use area, group or hazard")
-    scenario = _scenario(exposure, events, households, seed, missing_areas, framework)
+    scenario = _scenario(exposure, events, households, seed, missing_areas, framework,
+                         ignore_columns)
     risk = simulate(scenario, years, seed, backend=backend)  # type: ignore[arg-type]
     s = risk.summary(rps)
     table = Table(title=f"{scenario.name}: {years} simulated years, seed {seed}")
@@ -141,12 +148,14 @@ def appraise_command(
     missing_areas: str = MISSING_AREAS,
     backend: str = BACKEND,
     framework: Path | None = FRAMEWORK,
+    ignore_columns: str = IGNORE_COLUMNS,
     out: Path | None = typer.Option(None, "--out", help="Write the measures table"),
 ) -> None:
     """Appraise measures one by one and combined: avoided losses, NPV, BCRs."""
     from humsec.shocks import appraise_measures, load_measures
 
-    scenario = _scenario(exposure, events, households, seed, missing_areas, framework)
+    scenario = _scenario(exposure, events, households, seed, missing_areas, framework,
+                         ignore_columns)
     prune = exposure == "demo" or missing_areas == "drop"
     chosen = load_measures(measures, areas=scenario.exposure.areas if prune else None,
                            framework=scenario.framework)
@@ -179,13 +188,15 @@ def erosion_command(
     return_period: float = typer.Option(20, "--return-period"),
     missing_areas: str = MISSING_AREAS,
     framework: Path | None = FRAMEWORK,
+    ignore_columns: str = IGNORE_COLUMNS,
     out: Path | None = typer.Option(None, "--out", help="Write the erosion table"),
 ) -> None:
     """How much of a programme's gain shocks take away (expected and 1-in-RP year)."""
     from humsec.shocks import ProgrammeGains, erosion_of_gains
     from humsec.shocks.spec import parse_spec
 
-    scenario = _scenario(exposure, events, households, seed, missing_areas, framework)
+    scenario = _scenario(exposure, events, households, seed, missing_areas, framework,
+                         ignore_columns)
     programme = parse_spec(ProgrammeGains, {
         "name": "programme", "target": {"groups": [target]},
         "consumption_gain": consumption_gain, "income_gain": consumption_gain,

@@ -1,38 +1,25 @@
-"""Vulnerable-group membership from survey attributes, in the framework's group ids.
+"""Vulnerable-group membership from survey attributes, by the framework's own group rules.
 
 The human-security approach asks whether benefits reach vulnerable people. This module turns
-the attributes of a household survey (as in :func:`humsec.data.synthetic_survey`) into 0/1
-membership columns named by the framework's vulnerable-group ids, ready for
-:func:`humsec.deprivation.compound.left_behind` or as ``by`` subgroups.
+the person attributes of a household survey (as in :func:`humsec.data.synthetic_survey`) into
+0/1 membership columns named by the framework's vulnerable-group ids, ready for
+:func:`humsec.deprivation.compound.left_behind` or as ``by`` subgroups. Who belongs to a group
+is not decided here: each group's ``rule`` in the framework in use
+(:mod:`humsec.framework.group_rules`) is the one definition that the shocks engine and the
+report use too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numpy as np
 import pandas as pd
 
-from humsec.errors import ColumnError
+from humsec.errors import ColumnError, did_you_mean
+from humsec.framework import Framework, default_framework, group_membership
 
-__all__ = ["POVERTY_LINE_2021_PPP", "VULNERABLE_GROUPS", "vulnerable_groups"]
+__all__ = ["POVERTY_LINE_2021_PPP", "vulnerable_groups"]
 
 #: International poverty line, 3.00 $ a day in 2021 PPP (World Bank, June 2025), per year.
 POVERTY_LINE_2021_PPP = 3.00 * 365
-
-#: Framework group id -> (columns needed, membership rule).
-VULNERABLE_GROUPS: dict[str, tuple[tuple[str, ...], Callable[[pd.DataFrame, float], pd.Series]]] = {
-    "people_in_poverty": (("consumption",), lambda f, line: f["consumption"] < line),
-    "persons_with_disabilities": (("disability",), lambda f, _: f["disability"] == 1),
-    "ethnic_minorities": (("minority",), lambda f, _: f["minority"] == 1),
-    "older_people": (("age",), lambda f, _: f["age"] >= 60),
-    "women": (("sex", "age"), lambda f, _: (f["sex"] == "female") & (f["age"] >= 18)),
-    "children": (("age",), lambda f, _: f["age"] < 18),
-    "refugees": (("displacement",), lambda f, _: f["displacement"] == "refugee"),
-    "internally_displaced": (("displacement",), lambda f, _: f["displacement"] == "idp"),
-    "returnees": (("displacement",), lambda f, _: f["displacement"] == "returnee"),
-    "people_in_remote_areas": (("remote",), lambda f, _: f["remote"] == 1),
-}
 
 
 def vulnerable_groups(
@@ -41,37 +28,35 @@ def vulnerable_groups(
     groups: list[str] | None = None,
     prefix: str = "grp_",
     poverty_line: float = POVERTY_LINE_2021_PPP,
+    framework: Framework | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Add 0/1 membership columns ``<prefix><group id>`` and return (frame, {id: column}).
 
-    Rules: people in poverty = consumption per capita below ``poverty_line`` (default
-    3.00 $/day, 2021 PPP); women = females aged 18+; children = under 18; older people = 60+;
-    displacement groups from ``displacement``; remote from ``remote``. Missing attributes give
-    missing membership (never silently 0). Groups whose columns are absent are an error when
-    requested explicitly and skipped otherwise.
+    Membership follows each group's rule in ``framework`` (default: the bundled one, where
+    women and girls are females of all ages, children are under 18, older people 60+, people
+    in poverty have consumption per capita below ``poverty_line``, default 3.00 $/day 2021 PPP;
+    ``humsec framework show --section groups`` prints every rule). Values in rules may be labels
+    or codes (Stata/SPSS value labels in ``frame.attrs["value_labels"]``). A person with a missing
+    attribute gets a missing membership (never silently 0). Groups whose columns are absent
+    are an error when requested explicitly and skipped otherwise.
     """
-    wanted = groups or list(VULNERABLE_GROUPS)
-    out = frame.copy()
-    mapping: dict[str, str] = {}
-    for group in wanted:
-        if group not in VULNERABLE_GROUPS:
+    fw = default_framework() if framework is None else framework
+    rules = fw.group_rules
+    for group in groups or []:
+        if group not in rules:
             raise ColumnError(
                 f"unknown vulnerable group {group!r}",
                 location="groups",
-                hint=f"use one of {', '.join(VULNERABLE_GROUPS)}",
+                hint=did_you_mean(group, rules) or f"use one of {', '.join(rules)}",
             )
-        needed, rule = VULNERABLE_GROUPS[group]
-        absent = [c for c in needed if c not in frame.columns]
-        if absent:
-            if groups is not None:
-                raise ColumnError(
-                    f"group {group!r} needs column(s) {absent}",
-                    location=f"data column '{absent[0]}'",
-                )
-            continue
-        member = rule(frame, poverty_line).astype(np.float64)
-        missing = frame[list(needed)].isna().any(axis=1)
+    wanted = groups or list(rules)
+    membership = group_membership(frame, {g: rules[g] for g in wanted},
+                                  poverty_line=poverty_line, required=groups or (),
+                                  location="data")
+    out = frame.copy()
+    mapping: dict[str, str] = {}
+    for group in membership.members.columns:
         column = f"{prefix}{group}"
-        out[column] = member.where(~missing, np.nan)
-        mapping[group] = column
+        out[column] = membership.members[group]
+        mapping[str(group)] = column
     return out, mapping

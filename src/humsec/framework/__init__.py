@@ -13,6 +13,13 @@ from humsec.framework.files import (
     load_framework,
     read_framework_file,
 )
+from humsec.framework.group_rules import (
+    AgeScope,
+    GroupMembership,
+    GroupRule,
+    group_membership,
+    match_values,
+)
 from humsec.framework.model import (
     HDR_SECURITIES,
     PILLARS,
@@ -34,8 +41,11 @@ __all__ = [
     "PILLARS",
     "SCHEMA_VERSION",
     "SECTIONS",
+    "AgeScope",
     "Framework",
     "GlobalRisk",
+    "GroupMembership",
+    "GroupRule",
     "Interlinkage",
     "KeyApproach",
     "PracticePolicy",
@@ -46,6 +56,8 @@ __all__ = [
     "default_framework",
     "default_framework_text",
     "framework_from_dict",
+    "group_membership",
     "load_framework",
+    "match_values",
     "read_framework_file",
 ]

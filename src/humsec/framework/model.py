@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from humsec.errors import FrameworkError, did_you_mean
+from humsec.framework.group_rules import GroupRule
 
 Pillar = Literal["fear", "want"]
 HdrSecurity = Literal[
@@ -32,7 +33,7 @@ HDR_SECURITIES: tuple[str, ...] = (
     "political",
 )
 PILLARS: tuple[str, ...] = ("fear", "want")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 EntryId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
 
@@ -74,9 +75,15 @@ class Threat(_Entry):
 
 
 class VulnerableGroup(_Entry):
-    """A population group whose exposure the approach asks programmes to track."""
+    """A population group whose exposure the approach asks programmes to track.
+
+    ``rule`` defines who belongs to it from person attributes (:mod:`humsec.framework.group_rules`);
+    every engine counts the group's members with this one rule. A group without a rule can only
+    be given as precomputed member counts.
+    """
 
     threats: tuple[EntryId, ...] = ()
+    rule: GroupRule | None = None
 
 
 class GlobalRisk(_Entry):
@@ -275,6 +282,11 @@ class Framework(BaseModel):
     def group_ids(self) -> tuple[str, ...]:
         """All vulnerable-group ids in file order."""
         return tuple(g.id for g in self.groups)
+
+    @property
+    def group_rules(self) -> dict[str, GroupRule | None]:
+        """Group id -> membership rule (``None`` where the group has none), in file order."""
+        return {g.id: g.rule for g in self.groups}
 
     def threat(self, threat_id: str) -> Threat:
         """The threat with this id; unknown ids raise FrameworkError with close matches."""

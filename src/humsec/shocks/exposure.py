@@ -15,16 +15,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from humsec.errors import ColumnError, DataError
-from humsec.framework import Framework
+from humsec.errors import ColumnError, DataError, did_you_mean
+from humsec.framework import Framework, default_framework, group_membership
 from humsec.shocks.framework_ids import group_ids, unknown_groups_message
 
-__all__ = ["OLDER_AGE", "Exposure", "exposure_from_survey"]
-
-#: Age from which a person counts among older people (UN WPP 65+ convention).
-OLDER_AGE = 65
-#: Age below which a person is a child (UN Convention on the Rights of the Child).
-CHILD_AGE = 18
+__all__ = ["Exposure", "exposure_from_survey"]
 
 NUMERIC = ("weight", "population", "consumption", "income", "assets", "savings", "remittances")
 REQUIRED = ("area", "population", "consumption", "assets")
@@ -61,6 +56,7 @@ class Exposure:
         missing: str = "raise",
         location: str = "exposure",
         framework: Framework | None = None,
+        ignore_columns: Sequence[str] = (),
     ) -> Exposure:
         """Validate a unit table and build an exposure.
 
@@ -72,6 +68,11 @@ class Exposure:
         are recorded in :attr:`notes`. ``missing="drop"`` drops rows with missing values and
         records how many; the default raises. Group ids are checked against ``framework`` (the
         framework in use; default: the bundled one).
+
+        Every other column is used or rejected, never dropped silently: a column named by a
+        framework group id counts the unit's members of that group (0 <= count <= population),
+        ``d_*`` columns are the unit's deprivations (when ``deprivations`` is not given), and
+        any other column is an error naming it, unless listed in ``ignore_columns``.
         """
         if not isinstance(frame, pd.DataFrame) or frame.empty:
             raise DataError("the exposure table is empty", location=location,
@@ -87,11 +88,16 @@ class Exposure:
         design = [c for c in DESIGN if c in frame.columns]
         for col in design:
             units[col] = frame[col].to_numpy()
+        if deprivations is None:
+            deprivations = _table_deprivations(frame)
+        groups = _unit_groups(frame, units, groups, location, framework, ignore_columns,
+                              deprivations is not None)
         checked = [*NUMERIC, *design]
-        nan_rows = units[checked].isna().any(axis=1).to_numpy()
+        missing_cells = pd.concat([units[checked], groups], axis=1).isna()
+        nan_rows = missing_cells.any(axis=1).to_numpy()
         if nan_rows.any():
             first = int(np.flatnonzero(nan_rows)[0])
-            cols = [c for c in checked if units[c].isna().any()]
+            cols = [str(c) for c in missing_cells.columns if missing_cells[c].any()]
             if missing != "drop":
                 raise ColumnError(
                     f"{int(nan_rows.sum())} unit(s) have missing values in {cols}",
@@ -101,7 +107,7 @@ class Exposure:
             notes.append(f"dropped {int(nan_rows.sum())} unit(s) with missing values in {cols}")
         keep = ~nan_rows
         _check_ranges(units, keep, location)
-        groups = _unit_groups(frame, units, groups, location, framework)
+        _check_group_counts(groups, units, keep, location)
         if deprivations is not None:
             deprivations = deprivations.reset_index(drop=True)
             if len(deprivations) != len(units):
@@ -211,11 +217,42 @@ def _check_ranges(units: pd.DataFrame, keep: np.ndarray, location: str) -> None:
             )
 
 
+def _table_deprivations(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The ``d_*`` columns of a unit table as its deprivations (``None`` when it has none)."""
+    cols = [c for c in frame.columns if str(c).startswith("d_")]
+    if not cols:
+        return None
+    return pd.DataFrame({c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float)
+                         for c in cols})
+
+
 def _unit_groups(frame: pd.DataFrame, units: pd.DataFrame, groups: pd.DataFrame | None,
-                 location: str, framework: Framework | None) -> pd.DataFrame:
-    """Members per vulnerable group and unit: ``groups`` as given, or from a ``group`` label
-    per cell (its whole population), or no groups. Column names must be framework group ids."""
+                 location: str, framework: Framework | None, ignore: Sequence[str],
+                 has_deprivations: bool) -> pd.DataFrame:
+    """Members per vulnerable group and unit: ``groups`` as given, a ``group`` label per cell
+    (its whole population), or the table's own group-count columns. Column names must be
+    group ids of the framework in use; any other column of the table is rejected by name."""
+    known = group_ids(framework)
+    used = {*REQUIRED, *NUMERIC, *DESIGN, "unit_id", "livelihood", "group", *ignore}
+    if has_deprivations:
+        used |= {str(c) for c in frame.columns if str(c).startswith("d_")}
+    count_cols = [str(c) for c in frame.columns if str(c) in known and str(c) not in ignore]
+    _reject_columns(frame, used | set(count_cols), known, location)
+    if groups is not None and count_cols:
+        raise ColumnError(f"group counts given twice: as groups= and as columns {count_cols}",
+                          location=location, hint="give them one way")
     if groups is None:
+        if "people_in_poverty" in count_cols:
+            raise ColumnError(
+                "column 'people_in_poverty' cannot be given: the engine counts it from "
+                "consumption and the scenario's poverty line",
+                location=f"{location}:people_in_poverty",
+                hint="drop the column (or set coping.poverty_line in the scenario)")
+        if "group" in frame.columns and count_cols:
+            raise ColumnError(
+                f"the table has both a 'group' label column and group-count column(s) "
+                f"{count_cols}", location=location,
+                hint="use one: a group id per cell, or member counts per group")
         if "group" in frame.columns:
             labels = frame["group"].astype(str).to_numpy()
             message = unknown_groups_message(sorted(set(labels) - {"none", "general"}),
@@ -223,13 +260,13 @@ def _unit_groups(frame: pd.DataFrame, units: pd.DataFrame, groups: pd.DataFrame 
             if message is not None:
                 raise ColumnError(message, location=f"{location}:group",
                                   hint="use a framework group id, or 'general' for none")
-            present = [g for g in group_ids(framework)
-                       if g in set(labels) and g != "people_in_poverty"]
+            present = [g for g in known if g in set(labels) and g != "people_in_poverty"]
             groups = pd.DataFrame(
                 {g: np.where(labels == g, units["population"], 0.0) for g in present}
             )
         else:
-            groups = pd.DataFrame(index=range(len(units)))
+            groups = pd.DataFrame({c: _count_column(frame, c, location) for c in count_cols},
+                                  index=range(len(units)))
     elif len(groups) != len(units):
         raise DataError("groups must have one row per exposure unit", location=location)
     groups = groups.reset_index(drop=True)
@@ -238,6 +275,50 @@ def _unit_groups(frame: pd.DataFrame, units: pd.DataFrame, groups: pd.DataFrame 
         raise ColumnError(message, location=f"{location} groups",
                           hint="name each group column by its framework group id")
     return groups
+
+
+def _reject_columns(frame: pd.DataFrame, used: set[str], known: Sequence[str],
+                    location: str) -> None:
+    """Raise for table columns the exposure would not use (they are never dropped silently)."""
+    unused = [str(c) for c in frame.columns if str(c) not in used]
+    if not unused:
+        return
+    guesses = "; ".join(f"{c!r}: {did_you_mean(c, known)}" for c in unused
+                        if did_you_mean(c, known))
+    raise ColumnError(
+        f"column(s) {unused[:10]} of the exposure table are not used"
+        + (f" ({guesses})" if guesses else ""),
+        location=f"{location}:{unused[0]}",
+        hint="name a column counting a group's members by the group id "
+        f"({', '.join(g for g in known if g != 'people_in_poverty')}), or drop it, or pass it "
+        "to ignore_columns (CLI: --ignore-columns)",
+    )
+
+
+def _count_column(frame: pd.DataFrame, column: str, location: str) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~pd.isna(frame[column]).to_numpy() & np.isnan(values))
+    if bad.size:
+        raise ColumnError(f"group-count column {column!r} holds {bad.size} non-numeric value(s)",
+                          location=f"{location}:{column}, row {int(bad[0])}",
+                          hint="give the number of the unit's members in the group")
+    return values
+
+
+def _check_group_counts(groups: pd.DataFrame, units: pd.DataFrame, keep: np.ndarray,
+                        location: str) -> None:
+    """Each group count lies in ``[0, population]`` (kept rows only)."""
+    pop = units["population"].to_numpy()[keep]
+    for column in groups.columns:
+        counts = groups[column].to_numpy(dtype=float)[keep]
+        broken = (counts < 0) | (counts > pop + 1e-9)
+        if broken.any():
+            row = int(np.flatnonzero(keep)[np.flatnonzero(broken)[0]])
+            raise ColumnError(
+                f"group count {column!r} must lie between 0 and the unit's population; "
+                f"{int(broken.sum())} unit(s) break this",
+                location=f"{location}:{column}, row {row}",
+                hint="give the number of the unit's members who belong to the group")
 
 
 def _household_consumption(frame: pd.DataFrame) -> np.ndarray:
@@ -253,11 +334,12 @@ def exposure_from_survey(
     """Aggregate a person-level survey (one row per individual) to household exposure.
 
     Needs ``hh_id, area, consumption, assets``; uses ``weight, income, savings, remittances,
-    livelihood, stratum, psu`` when present, and derives group counts per household from ``sex``
-    (women and girls), ``age`` (children < 18, older people >= 65), ``disability``,
-    ``minority``, ``displacement`` (refugee / idp / returnee) and ``remote``. Groups without a
-    source column (e.g. indigenous peoples in the synthetic survey) are left out and named in
-    the notes, not reported as zero. The ``d_*`` columns are kept as household deprivations (the
+    livelihood, stratum, psu`` when present, and counts each household's members of every
+    vulnerable group by the group's rule in ``framework`` (bundled: women and girls = female,
+    all ages; children < 18; older people 60+; disability, minority, displacement and remote
+    from their columns). Groups whose rule reads a column the survey lacks (e.g. indigenous
+    peoples in the synthetic survey) are left out and named in the notes, not reported as
+    zero. The ``d_*`` columns are kept as household deprivations (the
     global MPI defines them at household level).
 
     The household weight is the mean of its members' weights, so ``weight * population`` is the
@@ -313,41 +395,22 @@ def _survey_groups(df: pd.DataFrame, codes: np.ndarray, n_households: int,
                    framework: Framework | None) -> tuple[dict[str, np.ndarray], list[str]]:
     """Members of each vulnerable group per household, in framework order, and notes.
 
-    A group is counted only when the survey has its source column; the others are named in
-    the notes rather than reported as zero.
+    Membership is the framework's own rule for each group (:mod:`humsec.framework.group_rules`,
+    the definition deprivation and the report use too); ``people_in_poverty`` is left to the
+    engine, which applies the scenario's poverty line. A group is counted only when the survey
+    has the columns its rule reads; the others, and persons whose membership is unknown because
+    an attribute is missing (counted in no group), are named in the notes rather than reported
+    as zero.
     """
-    group_cols: dict[str, np.ndarray] = {}
-    notes: list[str] = []
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=mask.astype(float), minlength=n_households)
-
-    if "sex" in df:
-        group_cols["women"] = count(df["sex"].astype(str).str.lower().isin(["female", "f"])
-                                    .to_numpy())
-    if "age" in df:
-        age = pd.to_numeric(df["age"], errors="coerce").to_numpy(dtype=float)
-        if np.isnan(age).any():
-            notes.append(f"{int(np.isnan(age).sum())} person(s) with missing age counted in "
-                         "neither children nor older people")
-        group_cols["children"] = count(age < CHILD_AGE)
-        group_cols["older_people"] = count(age >= OLDER_AGE)
-    if "disability" in df:
-        group_cols["persons_with_disabilities"] = count(df["disability"].to_numpy() == 1)
-    if "minority" in df:
-        group_cols["ethnic_minorities"] = count(df["minority"].to_numpy() == 1)
-    if "displacement" in df:
-        disp = df["displacement"].astype(str).to_numpy()
-        group_cols["refugees"] = count(disp == "refugee")
-        group_cols["internally_displaced"] = count(disp == "idp")
-        group_cols["returnees"] = count(disp == "returnee")
-    if "remote" in df:
-        group_cols["people_in_remote_areas"] = count(df["remote"].to_numpy() == 1)
-    ordered = {g: group_cols[g] for g in group_ids(framework) if g in group_cols}
-    absent = [g for g in group_ids(framework) if g not in ordered and g != "people_in_poverty"]
-    if absent:
-        notes.append(f"no survey column for group(s) {absent}: not reported")
-    return ordered, notes
+    rules = {g: r for g, r in (framework or default_framework()).group_rules.items()
+             if g != "people_in_poverty"}
+    membership = group_membership(df, rules, location="survey")
+    ordered = {
+        str(g): np.bincount(codes, weights=np.nan_to_num(membership.members[g].to_numpy()),
+                            minlength=n_households)
+        for g in membership.members.columns
+    }
+    return ordered, membership.notes()
 
 
 def _check_household_constant(values: np.ndarray, household_values: np.ndarray, hh: pd.Index,

@@ -95,7 +95,7 @@ def check_groups(groups: Iterable[str], *, location: str, framework: Framework |
     if message is not None:
         raise SpecError(message, location=location,
                         hint="use the group ids of the framework in use "
-                        "(`humsec framework show groups --file FILE` lists them)")
+                        "(`humsec framework show --section groups --file FILE` lists them)")
 
 
 def _framework_groups(groups: list[str], info: ValidationInfo) -> list[str]:
