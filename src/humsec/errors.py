@@ -97,6 +97,27 @@ class DatasetNotFoundError(HumsecError):
     """A bundled dataset or preset name is unknown."""
 
 
+class StoreError(HumsecError):
+    """The project store (DuckDB file or PostgreSQL database) cannot be opened, read or
+    written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the DuckDB store's single-writer lock."""
+
+
+class StoreVersionError(StoreError):
+    """The store's schema is newer than this humsec, or older and cannot be migrated here."""
+
+
+class RunNotFoundError(StoreError):
+    """A run id (or dataset name/version) is not in the store."""
+
+
+class StoreUnreachableError(StoreError):
+    """The PostgreSQL server of the store cannot be reached."""
+
+
 def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:
     """Return a ``"did you mean …?"`` phrase listing close matches of ``name``, or ``""``."""
     matches = get_close_matches(name, list(candidates), n=n, cutoff=0.5)

@@ -1,0 +1,184 @@
+"""The embedded DuckDB backend: one file, zero set-up, the default store of a project.
+
+One connection is held for the store's lifetime (DuckDB's single-writer rule is per process:
+see :mod:`humsec.project.store.locking`). Threads of this process share it safely: each
+operation runs on its own cursor, and write transactions are serialised by a lock.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from humsec.errors import StoreError, StoreVersionError
+from humsec.project.store.database import Params
+from humsec.project.store.locking import locked_error, remove_lock, write_lock
+from humsec.project.store.schema import DUCKDB_MIGRATIONS, SCHEMA_VERSION
+
+_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def _duckdb_sql(sql: str) -> str:
+    """``:name`` parameters as DuckDB's ``$name``."""
+    return _PARAM.sub(r"$\1", sql)
+
+
+class _Cursor:
+    def __init__(self, cursor: duckdb.DuckDBPyConnection):
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        self._cursor.execute(_duckdb_sql(sql), dict(params or {}))
+
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        return self._cursor.execute(_duckdb_sql(sql), dict(params or {})).fetchall()
+
+
+class DuckDBDatabase:
+    """A store in a DuckDB file (created with its schema when it does not exist)."""
+
+    def __init__(self, path: Path, *, read_only: bool = False, migrate_to: int | None = None):
+        self.path = path
+        self.location = str(path)
+        self.read_only = read_only
+        self._write_lock = threading.Lock()
+        self._lock_file: Path | None = None
+        if read_only and not path.exists():
+            raise StoreError(
+                "there is no store to read at this path",
+                location=str(path),
+                hint="check the path, or open it for writing once to create it",
+            )
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if "lock" in message.lower():
+                raise locked_error(path, message, read_only=read_only) from exc
+            raise StoreError(
+                f"DuckDB cannot open the store: {message}",
+                location=str(path),
+                hint="check that the file is a humsec store and that you may read it",
+            ) from exc
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"DuckDB cannot open the store: {exc}",
+                location=str(path),
+                hint="check that the file is a DuckDB humsec store (not another file type)",
+            ) from exc
+        if not read_only:
+            self._lock_file = write_lock(path)
+        try:
+            self._prepare(migrate_to or SCHEMA_VERSION)
+        except BaseException:
+            self.close()
+            raise
+
+    # -- schema -----------------------------------------------------------------------
+    def _tables(self) -> set[str]:
+        rows = self._con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the store (0 for a new, empty file)."""
+        tables = self._tables()
+        if not tables:
+            return 0
+        if "store_meta" not in tables:
+            raise StoreError(
+                "this DuckDB file is not a humsec store (it has no store_meta table)",
+                location=self.location,
+                hint="point the project at a new file, or at the store humsec created",
+            )
+        row = self._con.execute(
+            "SELECT value FROM store_meta WHERE key = 'schema_version'"
+        ).fetchone()
+        if row is None:
+            raise StoreError(
+                "the store records no schema version, so it cannot be read safely",
+                location=self.location,
+                hint="restore the store from a backup",
+            )
+        return int(row[0])
+
+    def _prepare(self, target: int) -> None:
+        from humsec import __version__
+
+        found = self.schema_version()
+        if found > SCHEMA_VERSION:
+            raise StoreVersionError(
+                f"the store has schema version {found}, newer than this humsec "
+                f"({__version__}) knows (version {SCHEMA_VERSION}); reading it could "
+                "misread it",
+                location=self.location,
+                hint="upgrade humsec (pip install -U humsec) to open this store",
+            )
+        if found >= target:
+            return
+        if self.read_only:
+            raise StoreVersionError(
+                f"the store has schema version {found} and needs migrating to "
+                f"{SCHEMA_VERSION}, which a read-only open cannot do",
+                location=self.location,
+                hint="open it once for writing (any humsec command on the project) to migrate",
+            )
+        for version in range(found + 1, target + 1):
+            with self.transaction() as tx:
+                for statement in DUCKDB_MIGRATIONS[version]:
+                    tx.execute(statement)
+                tx.execute(
+                    "INSERT OR REPLACE INTO store_meta VALUES ('schema_version', :v)",
+                    {"v": str(version)},
+                )
+                tx.execute(
+                    "INSERT OR REPLACE INTO store_meta VALUES ('migrated_by', :v)",
+                    {"v": f"humsec {__version__} at {datetime.now(UTC).isoformat()}"},
+                )
+
+    # -- access -----------------------------------------------------------------------
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        cursor = self._con.cursor()
+        try:
+            return _Cursor(cursor).query(sql, params)
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Cursor]:
+        if self.read_only:
+            raise StoreError(
+                "the store was opened read-only",
+                location=self.location,
+                hint="open it without read_only=True to write",
+            )
+        with self._write_lock:
+            cursor = self._con.cursor()
+            try:
+                cursor.execute("BEGIN TRANSACTION")
+                try:
+                    yield _Cursor(cursor)
+                except BaseException:
+                    cursor.execute("ROLLBACK")
+                    raise
+                cursor.execute("COMMIT")
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        try:
+            self._con.close()
+        finally:
+            if self._lock_file is not None:
+                remove_lock(self._lock_file)
+                self._lock_file = None
