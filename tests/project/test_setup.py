@@ -43,17 +43,27 @@ def test_init_writes_areas_from_the_boundaries(started: Path) -> None:
     assert list(project.areas["name"]) == ["West", "East", "North"]
     config = yaml.safe_load((started / "humsec.yaml").read_text())
     assert config["boundaries"] == [
-        {"file": "boundaries/cod.gpkg", "level": 1, "pcode_field": "ADM1_PCODE",
-         "name_field": "ADM1_EN", "layer": "aaa_adm1"}
-    ]  # fmt: skip
+        {
+            "file": "boundaries/cod.gpkg",
+            "level": 1,
+            "pcode_field": "ADM1_PCODE",
+            "name_field": "ADM1_EN",
+            "layer": "aaa_adm1",
+        }
+    ]
     assert (started / "boundaries" / "cod.gpkg").is_file()
 
 
 def test_add_survey_infers_the_design_columns(started: Path, tmp_path: Path) -> None:
     file = _survey(tmp_path / "survey.csv")
     project, entry = add_dataset(started, file, role="survey", year=2024)
-    assert entry["columns"] == {"area": "county", "weight": "weight", "psu": "cluster",
-                                "strata": "stratum", "household": "hh_id"}  # fmt: skip
+    assert entry["columns"] == {
+        "area": "county",
+        "weight": "weight",
+        "psu": "cluster",
+        "strata": "stratum",
+        "household": "hh_id",
+    }
     assert entry["file"] == "data/survey.csv"
     assert project.dataset("survey") is not None
     # The role is inferred too: a weighted table with PSUs and p-codes is a survey.
@@ -82,8 +92,9 @@ def test_add_indicators_needs_direction_and_pillar(started: Path, tmp_path: Path
     with pytest.raises(SpecError, match="--indicator"):
         add_dataset(started, tmp_path / "census.csv", role="indicators", year=2019)
     options = parse_indicator_options(["water:higher_is_worse:want:lack_of_basic_infrastructure"])
-    project, _ = add_dataset(started, tmp_path / "census.csv", role="indicators", year=2019,
-                             indicators=options)  # fmt: skip
+    project, _ = add_dataset(
+        started, tmp_path / "census.csv", role="indicators", year=2019, indicators=options
+    )
     assert project.indicator_wide().loc[("AA03", 2019), "water"] == 3.0
 
 

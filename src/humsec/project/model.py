@@ -59,15 +59,19 @@ class Boundaries(_Strict):
 
 
 class AreaIndicator(_Strict):
-    """An indicator of an area table, registered like the country indicators."""
+    """An indicator of an area table, registered like the country indicators.
+
+    A context variable (population, land area: a denominator, not a threat measure) leaves
+    ``direction`` and ``pillar`` out.
+    """
 
     code: str
     column: str | None = None
     name: str | None = None
     unit: str | None = None
-    direction: Direction
+    direction: Direction | None = None
     threats: list[str] = Field(default_factory=list)
-    pillar: Pillar
+    pillar: Pillar | None = None
     source: str | None = None
 
 
@@ -109,9 +113,9 @@ class Settings(_Strict):
 
     seed: int = 1
     n_years: int = Field(500, ge=10)
-    n_households: int | None = Field(None, ge=100)
     k: float = Field(0.33, gt=0, le=1)
-    min_psus: int = Field(2, ge=2)
+    min_psus: int = Field(5, ge=2)
+    index_year: int | None = None
     start_year: int = 2025
     end_year: int = 2044
     discount_rate: float = Field(0.05, ge=0, lt=1)
@@ -130,7 +134,7 @@ class ProjectFile(_Strict):
     datasets: list[Dataset] = Field(default_factory=list)
     specs: Specs = Field(default_factory=Specs)
     settings: Settings = Field(default_factory=Settings)
-    store: str = "store/humsec.duckdb"
+    store: str = ".humsec/store.duckdb"
     attribution: list[str] = Field(default_factory=list)
 
 

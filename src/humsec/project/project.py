@@ -151,7 +151,7 @@ class Project:
 
     def store_path(self) -> Path:
         """Where the project's run store lives (``store:`` in humsec.yaml, default
-        ``store/humsec.duckdb`` inside the project)."""
+        ``.humsec/store.duckdb`` inside the project)."""
         return self.path(self.config.store)
 
     def input_hashes(self, names: Sequence[str]) -> dict[str, str]:
@@ -449,6 +449,14 @@ class Project:
                 have = set(self.area_indicators["indicator"])
                 for ind in spec.indicators:
                     code = ind.column or ind.code
+                    if ind.denominator and ind.denominator not in have:
+                        problems.add(
+                            f"{specs.index}: indicator {ind.code!r}",
+                            f"its denominator {ind.denominator!r} is not a registered area "
+                            "indicator",
+                            "register it (without direction and pillar) under a dataset's "
+                            "`indicators:`",
+                        )
                     if code not in have:
                         problems.add(
                             f"{specs.index}: indicator {ind.code!r}",
