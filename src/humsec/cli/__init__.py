@@ -23,6 +23,7 @@ PANEL_CONTEXT = "Know the approach"
 PANEL_DATA = "Data"
 PANEL_ASSESS = "Assess"
 PANEL_REPORT = "Report"
+PANEL_SERVICE = "Service"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "humsec.cli.report:report",
         PANEL_REPORT,
         "Build the human-security report: one offline HTML file with maps, tables and sources.",
+    ),
+    CommandEntry(
+        "serve",
+        "humsec.cli.serve:serve",
+        PANEL_SERVICE,
+        "Run the humsec service: a REST API and dashboard for a team (OpenAPI at /openapi.json).",
     ),
 )
 

@@ -1,0 +1,52 @@
+"""The FastAPI application of the humsec service.
+
+:func:`create_app` wires the parts together: problem documents for every error, the body-size
+limit, CORS (closed unless origins are configured), and the routers under ``/api/v1``.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from humsec import __version__
+from humsec.api.limits import BodySizeLimit, ComputeRateLimit
+from humsec.api.problems import install_problem_handlers
+from humsec.api.routers import framework
+from humsec.api.settings import ServiceSettings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """Build the service for ``settings`` (defaults: loopback, DuckDB store, safe limits)."""
+    settings = settings or ServiceSettings.from_environment()
+    app = FastAPI(
+        title="humsec",
+        version=__version__,
+        description=(
+            "Human-security analysis as a service: projects, areas and datasets; indices, "
+            "deprivation, shocks, programme appraisal, the threat network and portfolio plans; "
+            "runs and their results. Every error is an RFC 9457 problem document."
+        ),
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.compute_limit = ComputeRateLimit(settings.compute_per_minute)
+    install_problem_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.include_router(framework.router, prefix=API_PREFIX)
+
+    @app.get(f"{API_PREFIX}/health", tags=["service"])
+    def health() -> dict[str, str]:
+        """Liveness: the service answers and reports its version."""
+        return {"status": "ok", "version": __version__}
+
+    return app
