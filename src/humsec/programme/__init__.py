@@ -8,6 +8,15 @@ framework in use.
 'KEN'
 """
 
+from humsec.programme.appraisal import (
+    MARKERS,
+    Appraisal,
+    CriterionScore,
+    PortfolioAppraisal,
+    appraise,
+    appraise_portfolio,
+    portfolio_coverage,
+)
 from humsec.programme.codelists import (
     CODELIST_SOURCE,
     SectorThreats,
@@ -16,6 +25,8 @@ from humsec.programme.codelists import (
     sector_category,
     sector_name,
 )
+from humsec.programme.context import ALL_PEOPLE, CONTEXT_PARTS, AppraisalContext
+from humsec.programme.evidence import EVIDENCE_FIELDS, Evidence, EvidenceField
 from humsec.programme.examples import EXAMPLES, example_path, example_programme
 from humsec.programme.model import (
     ACTOR_ROLES,
@@ -30,25 +41,44 @@ from humsec.programme.model import (
     ProgrammeInfo,
     programme_problems,
 )
+from humsec.programme.rubric import Condition, Criterion, Rubric, ScaleLevel, load_rubric
 
 __all__ = [
     "ACTOR_ROLES",
     "ACTOR_TYPES",
+    "ALL_PEOPLE",
     "CODELIST_SOURCE",
+    "CONTEXT_PARTS",
+    "EVIDENCE_FIELDS",
     "EXAMPLES",
     "LEVELS",
+    "MARKERS",
     "MODES",
     "Actor",
+    "Appraisal",
+    "AppraisalContext",
     "Beneficiaries",
     "Component",
+    "Condition",
+    "Criterion",
+    "CriterionScore",
+    "Evidence",
+    "EvidenceField",
     "Indicator",
+    "PortfolioAppraisal",
     "Programme",
     "ProgrammeInfo",
+    "Rubric",
+    "ScaleLevel",
     "SectorThreats",
+    "appraise",
+    "appraise_portfolio",
     "codelist",
     "example_path",
     "example_programme",
+    "load_rubric",
     "load_sector_threats",
+    "portfolio_coverage",
     "programme_problems",
     "sector_category",
     "sector_name",
