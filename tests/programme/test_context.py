@@ -109,7 +109,7 @@ def test_bad_context_tables_are_errors() -> None:
 
 
 def test_erosion_of_gains_through_the_shocks_engine() -> None:
-    from humsec.shocks import Programme as Gain
+    from humsec.shocks import ProgrammeGains as Gain
     from humsec.shocks import Target, demo_scenario, erosion_of_gains, load_measures
 
     scenario = demo_scenario(800, 3)

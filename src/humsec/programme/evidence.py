@@ -505,7 +505,7 @@ class _Collector:
                  uncovered=[h for h in hazards if h not in covered])
 
     def _erosion(self) -> None:
-        from humsec.shocks import Programme as GainProgramme
+        from humsec.shocks import ProgrammeGains as GainProgramme
         from humsec.shocks import Target, apply_measures, erosion_of_gains, programme_scenario
 
         ctx = self.ctx
