@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from humsec.cli import app
@@ -86,3 +88,38 @@ def test_preset_without_bundled_data_asks_for_data() -> None:
     result = runner.invoke(app, ["index", "build", "ndgain"])
     assert result.exit_code == 2
     assert "--data" in result.output
+
+
+def _preset_data(preset: str, tmp_path: Path) -> list[str]:
+    """--data for the presets without bundled inputs: seeded component scores for the
+    WorldRiskIndex (0-100, one exposure exactly 0), ND-GAIN sectors from the published
+    pillars."""
+    if preset == "worldriskindex":
+        rng = np.random.default_rng(4)
+        columns = ["exposure", "susceptibility", "lack_of_coping", "lack_of_adaptation"]
+        table = pd.DataFrame(rng.uniform(1, 90, (25, 4)), columns=columns)
+        table.loc[0, "exposure"] = 0.0
+        table.insert(0, "iso3", [f"U{i:02d}" for i in range(25)])
+    elif preset == "ndgain":
+        pub = pd.read_csv(FIXTURES / "ndgain2025.csv").dropna().head(40)
+        table = pd.DataFrame({"iso3": pub["iso3"]})
+        for code in ("food", "water", "health", "ecosystems", "habitat", "infrastructure"):
+            table[code] = pub["pub_vulnerability"]
+        for code in ("economic", "governance", "social"):
+            table[code] = pub["pub_readiness"]
+    else:
+        return []
+    path = tmp_path / f"{preset}.csv"
+    table.to_csv(path, index=False)
+    return ["--data", str(path)]
+
+
+@pytest.mark.parametrize("preset", ["hdi", "inform", "worldriskindex", "ndgain", "hsi"])
+def test_uncertainty_defaults_run_on_every_preset(preset: str, tmp_path: Path) -> None:
+    args = ["index", "uncertainty", preset, "--n", "30", "--sobol-n", "8",
+            *_preset_data(preset, tmp_path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Sobol" in result.output
+    if preset == "inform":  # its zero components rule out the geometric alternative
+        assert "'geometric' left out" in result.output

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from humsec.errors import SpecError
-from humsec.index import build, load_preset
+from humsec.index import IndexSpec, build, load_preset
 from humsec.index.uncertainty import UncertaintySettings, uncertainty
 
 
@@ -87,9 +87,12 @@ def test_sobol_identifies_the_only_influential_factor(hdr2022: pd.DataFrame) -> 
 
 
 def test_geometric_alternative_on_zero_scores_is_an_error(inform2020: pd.DataFrame) -> None:
+    # named by the caller, an invalid alternative is an error that says which to drop
+    # (by default it is left out instead: test_default_alternatives_valid_for_the_spec)
+    settings = UncertaintySettings(aggregations=["spec", "arithmetic", "geometric"])
     with pytest.raises(SpecError, match="aggregation alternatives"):
         uncertainty(load_preset("inform"), inform2020, n=20, seed=1, vary=["aggregation"],
-                    sobol=False)
+                    sobol=False, settings=settings)
 
 
 def test_unknown_factor() -> None:
@@ -117,3 +120,58 @@ def test_rank_rows_ties_and_missing() -> None:
 
     scores = np.array([[3.0, 5.0, 5.0, np.nan, 1.0]])
     np.testing.assert_array_equal(_rank_rows(scores), [[3.0, 1.0, 1.0, np.nan, 4.0]])
+
+
+def test_default_alternatives_valid_for_the_spec(inform2020: pd.DataFrame) -> None:
+    # INFORM's components are often exactly 0: a geometric mean of 'natural' is undefined,
+    # so the default geometric alternative is left out (and said so); arithmetic stays
+    result = uncertainty(load_preset("inform"), inform2020, n=40, seed=1,
+                         vary=["aggregation"], sobol=False)
+    assert [(f, c) for f, c, _ in result.left_out] == [("aggregation", "geometric")]
+    assert "<= 0" in result.left_out[0][2] and "natural" in result.left_out[0][2]
+    assert any("'geometric' left out" in note for note in result.notes)
+    assert set(result.design["aggregation"]) == {"spec", "arithmetic"}
+
+
+def _minmax_spec(root_method: str, **root: object) -> IndexSpec:
+    # COINr's defaults: min-max onto [0, 100] and arithmetic pillars
+    return IndexSpec.from_dict(
+        {
+            "code": "mm",
+            "root": "total",
+            "orientation": "higher_is_better",
+            "indicators": [
+                {"code": c, "direction": "higher_is_better",
+                 "normalisation": {"method": "minmax", "range": [0, 100]}}
+                for c in "abcd"
+            ],
+            "nodes": [
+                {"code": "total", "children": ["p", "q"], "method": root_method, **root},
+                {"code": "p", "children": ["a", "b"]},
+                {"code": "q", "children": ["c", "d"]},
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("root", "extra", "left_out"),
+    [
+        # arithmetic everywhere: the geometric alternative meets the min-max zeros (the unit
+        # with the lowest a and b has p = 0), so it is left out
+        ("arithmetic", {}, [("aggregation", "geometric")]),
+        # geometric root over min-max pillars (zeros give 0, as the product): the same
+        ("geometric", {"nonpositive": "zero"}, [("aggregation", "geometric")]),
+    ],
+)
+def test_minmax_geometric_spec_runs_with_defaults(
+    root: str, extra: dict[str, object], left_out: list[tuple[str, str]]
+) -> None:
+    rng = np.random.default_rng(5)
+    data = pd.DataFrame(rng.uniform(1, 50, (12, 4)), columns=list("abcd"),
+                        index=[f"u{i}" for i in range(12)])
+    data.iloc[0, :2] = 0.5  # the lowest a and b: p = 0 after min-max
+    result = uncertainty(_minmax_spec(root, **extra), data, n=60, seed=2, sobol=False)
+    assert [(f, c) for f, c, _ in result.left_out] == left_out
+    assert "normalisation" in result.vary and "aggregation" in result.vary
+    assert np.isfinite(result.scores).all()

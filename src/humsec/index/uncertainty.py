@@ -53,7 +53,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from threadpoolctl import threadpool_limits
 
-from humsec.errors import SpecError, did_you_mean
+from humsec.errors import DataError, SpecError, did_you_mean
 from humsec.index.aggregation import (
     QUASI_ARITHMETIC,
     aggregate,
@@ -106,7 +106,9 @@ class UncertaintyResult:
     ``scores`` and ``ranks`` are arrays (replications, units) aligned with ``units``;
     ``design`` has one row per replication with the level each factor took; ``sensitivity``
     has first-order (S1) and total (ST) Sobol indices of the mean absolute rank shift, with
-    bootstrap confidence half-widths, or is None when Sobol was not asked for.
+    bootstrap confidence half-widths, or is None when Sobol was not asked for. ``left_out``
+    lists the default alternatives that are not valid for the spec and data, as
+    ``(factor, alternative, reason)``; ``notes`` says the same in words.
     """
 
     spec: IndexSpec
@@ -123,6 +125,7 @@ class UncertaintyResult:
     sobol_runs: int = 0
     notes: list[str] = field(default_factory=list)
     node_scores: dict[str, FloatArray] = field(default_factory=dict)
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -564,19 +567,23 @@ def uncertainty(
     if nominal is None or nominal.spec != spec or nominal.year != year:
         nominal = build(spec, data, year=year)
     units = nominal.scores.index
-    matrices = []
-    panel = _panel_values(spec, data)  # steps before imputation are shared by all choices
-    for imp in imputations:
-        for norm in normalisations:
-            alt = _alternative_normalisation(_alternative_imputation(spec, imp), norm)
-            prepared = prepare_indicators(alt, data, year=year, panel=panel)
-            matrices.append(prepared.normalised[spec.indicator_codes].to_numpy(dtype=float))
+    # alternatives the caller did not choose are the defaults, kept only where valid
+    auto = {
+        name
+        for name, field_name in (
+            ("normalisation", "normalisations"),
+            ("aggregation", "aggregations"),
+            ("imputation", "imputations"),
+        )
+        if name in factors and field_name not in settings.model_fields_set
+    }
+    matrices = _matrices(spec, data, year, imputations, normalisations, auto)
     rng = np.random.default_rng(seed)
     bank_size = max(n, 1024)
     banks, nominal_weights = _weight_banks(spec, settings, bank_size, rng, "weights" in factors)
     model = _Model(
         spec=spec,
-        x=np.stack(matrices),
+        x=np.empty((0, 0, 0)),
         n_norm=len(normalisations),
         codes=spec.indicator_codes,
         weight_banks=banks,
@@ -584,6 +591,24 @@ def uncertainty(
         aggregations=aggregations,
         scale_max=spec.scale[1],
     )
+    left_out = _valid_alternatives(model, matrices, imputations, normalisations, auto)
+    imputations = [i for i in imputations if ("imputation", i) not in left_out]
+    normalisations = [m for m in normalisations if ("normalisation", m) not in left_out]
+    model.aggregations = aggregations = [
+        a for a in aggregations if ("aggregation", a) not in left_out
+    ]
+    model.x = np.stack([np.asarray(matrices[(i, m)]) for i in imputations for m in normalisations])
+    model.n_norm = len(normalisations)
+    for (factor, choice), reason in left_out.items():
+        notes.append(f"{factor} alternative {choice!r} left out: {reason}")
+    for factor, kept in (
+        ("normalisation", normalisations),
+        ("imputation", imputations),
+        ("aggregation", aggregations),
+    ):
+        if factor in auto and kept == ["spec"]:
+            factors.remove(factor)
+            notes.append(f"{factor} not varied: no valid alternative to the spec's own")
     nominal_scores = nominal.root.to_numpy(dtype=float)
     nominal_ranks = _rank_rows(nominal_scores[None, :])[0]
     model.scope = ~np.isnan(nominal_scores)
@@ -629,8 +654,107 @@ def uncertainty(
         sensitivity=sensitivity,
         sobol_runs=runs,
         notes=notes,
+        left_out=[(factor, choice, reason) for (factor, choice), reason in left_out.items()],
         node_scores={code: evaluated[code] for code in record},
     )
+
+
+def _matrices(
+    spec: IndexSpec,
+    data: pd.DataFrame,
+    year: int | None,
+    imputations: Sequence[str],
+    normalisations: Sequence[str],
+    auto: set[str],
+) -> dict[tuple[str, str], FloatArray | str]:
+    """Normalised indicator matrices (units, indicators) for every (imputation,
+    normalisation) pair; for an alternative chosen by default (``auto``), the reason it
+    cannot be computed (e.g. a z-score of a constant indicator) instead of an error."""
+    out: dict[tuple[str, str], FloatArray | str] = {}
+    panel = _panel_values(spec, data)  # steps before imputation are shared by all choices
+    for imp in imputations:
+        for norm in normalisations:
+            alt = _alternative_normalisation(_alternative_imputation(spec, imp), norm)
+            try:
+                prepared = prepare_indicators(alt, data, year=year, panel=panel)
+            except (DataError, SpecError) as error:
+                chosen = [f for f, c in (("imputation", imp), ("normalisation", norm))
+                          if c != "spec" and f in auto]
+                if not chosen:
+                    raise
+                out[(imp, norm)] = error.message
+                continue
+            out[(imp, norm)] = prepared.normalised[spec.indicator_codes].to_numpy(dtype=float)
+    return out
+
+
+def _check_run(model: _Model, x: FloatArray, aggregation: str) -> str | None:
+    """Why one replication with nominal weights fails on matrix ``x`` with ``aggregation``
+    for every weighted-mean node (a domain or overflow error), or None if it runs."""
+    trial = _Model(
+        spec=model.spec,
+        x=x[None],
+        n_norm=1,
+        codes=model.codes,
+        weight_banks=model.weight_banks,
+        nominal_weights=model.nominal_weights,
+        aggregations=[aggregation],
+        scale_max=model.scale_max,
+    )
+    try:
+        _evaluate_chunk(trial, {"aggregation": np.array([0.5])})
+    except (SpecError, DataError) as error:
+        where = error.location.split(", ")[-1].replace(" (uncertainty)", "")
+        return f"{where}: {error.message}"
+    return None
+
+
+def _valid_alternatives(
+    model: _Model,
+    matrices: dict[tuple[str, str], FloatArray | str],
+    imputations: Sequence[str],
+    normalisations: Sequence[str],
+    auto: set[str],
+) -> dict[tuple[str, str], str]:
+    """The default alternatives that cannot run on this spec and data, with the reason.
+
+    An imputation or normalisation alternative is left out when its matrix cannot be
+    computed or the spec's own aggregation fails on it (e.g. a geometric mean meeting the
+    zeros of a z-score); an aggregation alternative when it fails on any kept matrix (e.g. a
+    geometric mean of INFORM's zero scores). Choices the caller named are never left out:
+    they fail later with an error that says which to drop.
+    """
+    left_out: dict[tuple[str, str], str] = {}
+    for factor, choices in (("imputation", imputations), ("normalisation", normalisations)):
+        if factor not in auto:
+            continue
+        for choice in choices:
+            if choice == "spec":
+                continue
+            for (imp, norm), x in matrices.items():
+                if (imp if factor == "imputation" else norm) != choice:
+                    continue
+                reason = x if isinstance(x, str) else _check_run(model, x, "spec")
+                if reason is not None:
+                    left_out[(factor, choice)] = reason
+                    break
+    kept = [
+        x
+        for (imp, norm), x in matrices.items()
+        if ("imputation", imp) not in left_out and ("normalisation", norm) not in left_out
+    ]
+    if "aggregation" in auto:
+        for choice in model.aggregations:
+            if choice == "spec":
+                continue
+            for x in kept:
+                if isinstance(x, str):
+                    continue
+                reason = _check_run(model, x, choice)
+                if reason is not None:
+                    left_out[("aggregation", choice)] = reason
+                    break
+    return left_out
 
 
 def _design_frame(
