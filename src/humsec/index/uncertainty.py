@@ -704,7 +704,7 @@ def _check_run(model: _Model, x: FloatArray, aggregation: str) -> str | None:
     try:
         _evaluate_chunk(trial, {"aggregation": np.array([0.5])})
     except (SpecError, DataError) as error:
-        where = error.location.split(", ")[-1].replace(" (uncertainty)", "")
+        where = (error.location or "").split(", ")[-1].replace(" (uncertainty)", "")
         return f"{where}: {error.message}"
     return None
 
