@@ -47,7 +47,7 @@ class PanelResult:
 
     ``coef``, ``se``, ``tstat`` and ``pvalue`` are Series indexed by regressor name (lagged
     regressors are named ``"<column>_lag<k>"``); ``ci`` has columns ``lower`` and ``upper``.
-    ``dropped`` lists every input row left out, with its reason (``"missing <column>"`` or
+    ``vcov_matrix`` is their covariance matrix. ``dropped`` lists every input row left out, with its reason (``"missing <column>"`` or
     ``"singleton"``).
     """
 
@@ -66,6 +66,7 @@ class PanelResult:
     dropped: pd.DataFrame
     entities: int
     periods: int
+    vcov_matrix: pd.DataFrame
     level: float = 0.95
     notes: tuple[str, ...] = field(default=())
 
@@ -365,6 +366,8 @@ def panel_regression(
     def series(values: pd.Series) -> pd.Series:
         return pd.Series(values.loc[order].to_numpy(np.float64), index=names)
 
+    positions = [kept.index(name) for name in order]
+    vcov_full = np.asarray(fit._vcov, dtype=np.float64)
     inverse = {v: k for k, v in safe.items()}
     cluster_sizes = {inverse[c]: int(renamed[c].nunique()) for c in (safe[c] for c in clusters)}
     ci = pd.DataFrame(
@@ -387,5 +390,8 @@ def panel_regression(
         dropped=dropped,
         entities=int(sample[entity].nunique()),
         periods=int(sample[time].nunique()),
+        vcov_matrix=pd.DataFrame(
+            vcov_full[np.ix_(positions, positions)], index=names, columns=names
+        ),
         level=level,
     )
