@@ -131,13 +131,14 @@ def test_multiplier_and_leverage_by_hand() -> None:
     # A[0, 1] = 0.5 (0 -> 1), A[1, 0] = 0.2; B = A': (I - B)^-1 = [[1, .2], [.5, 1]] / 0.9
     point = np.array([[0.0, 0.5], [0.2, 0.0]])
     out = _ripple(point, None, ["a", "b"], 0.95)
-    assert out["radius"] == pytest.approx(np.sqrt(0.1))
-    table = out["leverage"].set_index("threat")
+    assert out.radius == pytest.approx(np.sqrt(0.1))
+    assert out.leverage is not None
+    table = out.leverage.set_index("threat")
     assert table.loc["a", "leverage"] == pytest.approx(1.5 / 0.9)
     assert table.loc["b", "leverage"] == pytest.approx(1.2 / 0.9)
     explosive = _ripple(np.array([[0.0, 1.5], [0.9, 0.0]]), None, ["a", "b"], 0.95)
-    assert explosive["multiplier"] is None and explosive["leverage"] is None
-    assert "1.162 ≥ 1" in str(explosive["message"]) and "diverges" in str(explosive["message"])
+    assert explosive.multiplier is None and explosive.leverage is None
+    assert "1.162 ≥ 1" in explosive.message and "diverges" in explosive.message
 
 
 def test_network_leverage_ranking_and_radius() -> None:

@@ -128,9 +128,9 @@ def _equation(
     unit: str,
     year: str,
 ) -> tuple[PanelResult, list[str]]:
-    regressors = [f"{k}_lag{l}" for k in threats if k != target for l in range(1, lags + 1)]
+    regressors = [f"{k}_lag{lag}" for k in threats if k != target for lag in range(1, lags + 1)]
     if own_lag:
-        regressors += [f"{target}_lag{l}" for l in range(1, lags + 1)]
+        regressors += [f"{target}_lag{lag}" for lag in range(1, lags + 1)]
     if spatial:
         regressors.append(f"W_{target}_lag1")
     try:
@@ -157,13 +157,20 @@ def _sum_over_lags(result: PanelResult, terms: list[str]) -> tuple[float, float,
 
 def _comparison(framework: Framework, threats: Sequence[str], edges: pd.DataFrame) -> pd.DataFrame:
     """Each literature edge with both ends estimated, against the estimated sign."""
-    indexed = edges.set_index(["source", "target"])
-    rows = []
+    indexed: dict[tuple[str, str], dict[str, float]] = {
+        (str(r["source"]), str(r["target"])): {
+            "estimate": float(r["estimate"]),
+            "ci_lower": float(r["ci_lower"]),
+            "ci_upper": float(r["ci_upper"]),
+        }
+        for r in edges.to_dict("records")
+    }
+    rows: list[dict[str, object]] = []
     for link in framework.interlinkages:
         if link.source not in threats or link.target not in threats:
             continue
-        row = indexed.loc[(link.source, link.target)]
-        low, high = float(row["ci_lower"]), float(row["ci_upper"])
+        row = indexed[(link.source, link.target)]
+        low, high = row["ci_lower"], row["ci_upper"]
         if low > 0 or high < 0:
             sign = 1 if low > 0 else -1
             verdict = "agrees" if sign == link.sign else "opposite sign"
@@ -182,7 +189,7 @@ def _comparison(framework: Framework, threats: Sequence[str], edges: pd.DataFram
             }
         )
     in_framework = {(lk.source, lk.target) for lk in framework.interlinkages}
-    for (source, target), row in indexed.iterrows():
+    for (source, target), row in indexed.items():
         if (source, target) in in_framework:
             continue
         if row["ci_lower"] > 0 or row["ci_upper"] < 0:
@@ -191,9 +198,9 @@ def _comparison(framework: Framework, threats: Sequence[str], edges: pd.DataFram
                     "source": source,
                     "target": target,
                     "framework_sign": 0,
-                    "estimate": float(row["estimate"]),
-                    "ci_lower": float(row["ci_lower"]),
-                    "ci_upper": float(row["ci_upper"]),
+                    "estimate": row["estimate"],
+                    "ci_lower": row["ci_lower"],
+                    "ci_upper": row["ci_upper"],
                     "verdict": "estimated, not in the framework",
                     "rationale": "",
                 }
@@ -294,7 +301,7 @@ def estimate_network(
     ripple = _ripple(point, replicates if bootstrap > 0 else None, names, level)
     persistence = pd.Series(
         {
-            t: _sum_over_lags(r, [f"{t}_lag{l}" for l in range(1, lags + 1)])[0]
+            t: _sum_over_lags(r, [f"{t}_lag{lag}" for lag in range(1, lags + 1)])[0]
             for t, (r, _) in results.items()
         }
         if own_lag
@@ -327,11 +334,11 @@ def estimate_network(
         matrix=matrix,
         persistence=persistence,
         spillover=spill,
-        spectral_radius=ripple["radius"],
-        radius_interval=ripple["radius_interval"],
-        multiplier=ripple["multiplier"],
-        multiplier_message=ripple["message"],
-        leverage=ripple["leverage"],
+        spectral_radius=ripple.radius,
+        radius_interval=ripple.radius_interval,
+        multiplier=ripple.multiplier,
+        multiplier_message=ripple.message,
+        leverage=ripple.leverage,
         comparison=_comparison(framework, names, edges),
         gaps=series.gaps,
         lags=lags,
@@ -355,11 +362,11 @@ def _edge_table(
     point = np.zeros((len(names), len(names)))
     rows = []
     for target, (result, _) in results.items():
-        used = frame.drop(index=result.dropped["row"]) if len(result.dropped) else frame
+        used = frame.drop(index=result.dropped["row"].tolist()) if len(result.dropped) else frame
         for source in names:
             if source == target:
                 continue
-            terms = [f"{source}_lag{l}" for l in range(1, lags + 1)]
+            terms = [f"{source}_lag{lag}" for lag in range(1, lags + 1)]
             estimate, se, p = _sum_over_lags(result, terms)
             point[names.index(source), names.index(target)] = estimate
             from scipy import stats
@@ -410,7 +417,7 @@ def _bootstrap(
     replicates = np.zeros((replications, n, n))
     point = np.zeros((n, n))
     for target, (result, regressors) in results.items():
-        sample = frame.drop(index=result.dropped["row"]) if len(result.dropped) else frame
+        sample = frame.drop(index=result.dropped["row"].tolist()) if len(result.dropped) else frame
         system = equation_system(
             sample[target].to_numpy(np.float64),
             sample[regressors].to_numpy(np.float64),
@@ -425,46 +432,27 @@ def _bootstrap(
         for source in names:
             if source == target:
                 continue
-            cols = [regressors.index(f"{source}_lag{l}") for l in range(1, lags + 1)]
+            cols = [regressors.index(f"{source}_lag{lag}") for lag in range(1, lags + 1)]
             replicates[:, names.index(source), j] = drawn[:, cols].sum(axis=1)
             point[names.index(source), j] = at_one[cols].sum()
     return replicates, point
 
 
-def _ripple(
-    point: np.ndarray, replicates: np.ndarray | None, names: list[str], level: float
-) -> dict[str, object]:
-    radius = radius_of(point)
-    alpha = 1.0 - level
-    out: dict[str, object] = {
-        "radius": radius,
-        "radius_interval": None,
-        "multiplier": None,
-        "leverage": None,
-    }
-    radii, boot = (
-        bootstrap_leverage(replicates)
-        if replicates is not None
-        else (np.array([]), np.zeros((0, len(names))))
-    )
-    if len(radii):
-        out["radius_interval"] = (
-            float(np.quantile(radii, alpha / 2)),
-            float(np.quantile(radii, 1 - alpha / 2)),
-        )
-    if radius >= 1.0:
-        out["message"] = (
-            f"no multiplier: the spectral radius of A is {radius:.3f} ≥ 1, so the series "
-            "I + A + A² + … diverges and (I − A)⁻¹ is not the sum of ripple effects"
-        )
-        return out
-    m = multiplier(point)
-    out["multiplier"] = pd.DataFrame(
-        m, index=pd.Index(names, name="target"), columns=pd.Index(names, name="source")
-    )
+@dataclass(frozen=True)
+class _Ripple:
+    radius: float
+    radius_interval: tuple[float, float] | None
+    multiplier: pd.DataFrame | None
+    leverage: pd.DataFrame | None
+    message: str
+
+
+def _leverage_table(
+    point: np.ndarray, boot: np.ndarray, names: list[str], alpha: float
+) -> tuple[pd.DataFrame, float]:
     values = leverage(point)
     table = pd.DataFrame({"threat": names, "leverage": values, "rank": ranks(values)})
-    stable = ~np.isnan(boot).any(axis=1) if len(boot) else np.zeros(0, dtype=bool)
+    stable: np.ndarray = ~np.isnan(boot).any(axis=1) if boot.shape[0] else np.zeros(0, dtype=bool)
     if stable.any():
         kept = boot[stable]
         table["ci_lower"] = np.quantile(kept, alpha / 2, axis=0)
@@ -473,11 +461,41 @@ def _ripple(
         table["rank_stability"] = (boot_ranks == table["rank"].to_numpy()[None]).mean(axis=0)
         table["rank_low"] = np.quantile(boot_ranks, alpha / 2, axis=0)
         table["rank_high"] = np.quantile(boot_ranks, 1 - alpha / 2, axis=0)
-    share = float(stable.mean()) if len(stable) else float("nan")
-    out["leverage"] = table.sort_values("rank").reset_index(drop=True)
-    out["message"] = f"spectral radius {radius:.3f} < 1: multiplier (I − Aᵀ)⁻¹ computed" + (
+    share = float(stable.mean()) if stable.shape[0] else float("nan")
+    return table.sort_values("rank").reset_index(drop=True), share
+
+
+def _ripple(
+    point: np.ndarray, replicates: np.ndarray | None, names: list[str], level: float
+) -> _Ripple:
+    """Radius (with its bootstrap interval), multiplier and leverage, or why there is none."""
+    radius = radius_of(point)
+    alpha = 1.0 - level
+    radii, boot = (
+        bootstrap_leverage(replicates)
+        if replicates is not None
+        else (np.array([]), np.zeros((0, len(names))))
+    )
+    interval = (
+        (float(np.quantile(radii, alpha / 2)), float(np.quantile(radii, 1 - alpha / 2)))
+        if len(radii)
+        else None
+    )
+    if radius >= 1.0:
+        message = (
+            f"no multiplier: the spectral radius of A is {radius:.3f} ≥ 1, so the series "
+            "I + A + A² + … diverges and (I − A)⁻¹ is not the sum of ripple effects"
+        )
+        return _Ripple(radius, interval, None, None, message)
+    table, share = _leverage_table(point, boot, names, alpha)
+    message = f"spectral radius {radius:.3f} < 1: multiplier (I − Aᵀ)⁻¹ computed" + (
         f"; {share:.0%} of bootstrap draws have radius < 1 and enter the leverage intervals"
-        if len(stable)
+        if len(radii)
         else ""
     )
-    return out
+    matrix = pd.DataFrame(
+        multiplier(point),
+        index=pd.Index(names, name="target"),
+        columns=pd.Index(names, name="source"),
+    )
+    return _Ripple(radius, interval, matrix, table, message)

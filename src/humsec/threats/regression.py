@@ -47,8 +47,8 @@ class PanelResult:
 
     ``coef``, ``se``, ``tstat`` and ``pvalue`` are Series indexed by regressor name (lagged
     regressors are named ``"<column>_lag<k>"``); ``ci`` has columns ``lower`` and ``upper``.
-    ``vcov_matrix`` is their covariance matrix. ``dropped`` lists every input row left out, with its reason (``"missing <column>"`` or
-    ``"singleton"``).
+    ``vcov_matrix`` is their covariance matrix. ``dropped`` lists every input row left out,
+    with its reason (``"missing <column>"`` or ``"singleton"``).
     """
 
     y: str

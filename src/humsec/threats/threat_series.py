@@ -113,7 +113,7 @@ def threat_series(
         steps = []
         present = values.dropna()
         if len(present) > 2 and present.min() > 0 and stats.skew(present) > 1:
-            values = np.log(values)
+            values = pd.Series(np.log(values.to_numpy()), index=values.index)
             steps.append("log")
         direction = registry.get(code).direction if code in registered else "higher_is_worse"
         if direction == "higher_is_better":
