@@ -64,6 +64,11 @@ class CountryMatchError(DataError):
         )
 
 
+class OutputError(DataError):
+    """A result cannot be written: the target is a folder, link or device, the disk is full,
+    read-only or not writable."""
+
+
 class SpecError(HumsecError):
     """A specification (framework, index, deprivation, shocks, measures) is invalid."""
 

@@ -5,19 +5,28 @@ registered in :data:`COMMANDS` without importing their modules (start-up stays l
 from __future__ import annotations
 
 import importlib
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 import typer
 import typer.main
-from rich.console import Console
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
 from humsec import __version__
+from humsec.cli.terminal import err_console, print_error
+from humsec.data.output import remove_partial_outputs
 from humsec.errors import HumsecError
 
-err_console = Console(stderr=True)
+__all__ = ["app", "err_console", "main"]
+
+#: Exit status of a process ended by SIGTERM (128 + signal number), as shells report it.
+SIGTERM_EXIT = 128 + signal.SIGTERM
 
 PANEL_CONTEXT = "Know the approach"
 PANEL_DATA = "Data"
@@ -140,13 +149,36 @@ class HumsecGroup(TyperGroup):
 
     def invoke(self, ctx: _click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _terminate_cleanly():
+                return super().invoke(ctx)
         except HumsecError as error:
             if ctx.params.get("debug"):
                 raise
-            err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            print_error(error)
             err_console.print("[dim](run with --debug for a traceback)[/]")
             ctx.exit(error.exit_code)
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # Delete half-written outputs first (the interrupted writer may never get to its own
+    # cleanup), then unwind the stack so that every `finally` runs.
+    remove_partial_outputs()
+    err_console.print("[bold red]terminated[/] (SIGTERM): no output was written")
+    raise SystemExit(SIGTERM_EXIT)
+
+
+@contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """Handle SIGTERM for the duration of a command, for every command (signal handlers can
+    only be set from the main thread; elsewhere the caller owns the signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 app = typer.Typer(

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from humsec.cli.terminal import Table, Text, console, literal, print_written
 from humsec.data.catalog import catalog, dataset, load
 from humsec.data.countries import match_countries
 from humsec.data.geo import world_geojson
@@ -24,8 +23,6 @@ app = typer.Typer(
     help="Bundled datasets with provenance, the indicator registry, and importing your tables.",
     no_args_is_help=True,
 )
-console = Console()
-
 # Column names tried, in order, when `import` is not told which column holds countries.
 COUNTRY_COLUMN_GUESSES = (
     "iso3", "ISO3", "iso", "country_code", "countrycode", "Country Code", "geo", "country",
@@ -86,7 +83,7 @@ def show(
     if entry.shape == "geojson":
         features = world_geojson()["features"]
         console.print(f"{len(features)} features; ids: "
-                      + ", ".join(f["id"] for f in features[:rows]) + ", ...")
+                      + literal(", ".join(f["id"] for f in features[:rows])) + ", ...")
         return
     frame = load(name)
     columns = Table(title=f"Columns ({len(frame.columns)})", title_justify="left")
@@ -141,10 +138,10 @@ def indicators(
     for name, codes in coverage.covered.items():
         cover.add_row(name, f"{len(codes)}: " + ", ".join(codes))
     for name in coverage.gaps:
-        cover.add_row(f"[red]{name}[/]", "[red]gap: no bundled indicator[/]")
+        cover.add_row(Text(name, style="red"), Text("gap: no bundled indicator", style="red"))
     console.print(cover)
     if coverage.gaps:
-        console.print(f"[red]Coverage gaps:[/] {', '.join(coverage.gaps)}")
+        console.print(f"[red]Coverage gaps:[/] {literal(', '.join(coverage.gaps))}")
 
 
 def _guess_country_column(frame: pd.DataFrame) -> str | None:
@@ -188,7 +185,7 @@ def import_table(
             hint=(did_you_mean(country_column, present) + " " if did_you_mean(
                 country_column, present) else "") + f"columns: {', '.join(present)}",
         )
-    console.print(f"read {len(frame):,} rows × {len(frame.columns)} columns from {file}")
+    console.print(f"read {len(frame):,} rows × {len(frame.columns)} columns from {literal(file)}")
     if column is None:
         console.print("[yellow]no country column found[/]: pass --country-column to add iso3")
     else:
@@ -208,15 +205,16 @@ def import_table(
         else:
             frame.insert(list(frame.columns).index(column) + 1, "iso3", values)
         empty = int(frame[column].isna().sum())
+        matched = len(frame) - match.n_unmatched_rows
         console.print(
-            f"country column {column!r}: {len(frame) - match.n_unmatched_rows:,} rows matched "
+            f"country column {literal(repr(column))}: {matched:,} rows matched "
             f"to ISO3, {empty:,} rows have no country"
         )
         if match.unmatched:
             console.print(
                 f"[yellow]{len(match.unmatched)} name(s) not matched[/] "
                 f"({match.n_unmatched_rows - empty:,} rows keep iso3 empty): "
-                + ", ".join(repr(u) for u in match.unmatched)
+                + literal(", ".join(repr(u) for u in match.unmatched))
             )
     if out is not None:
         tags = dict(frame.attrs.get("hxl") or {})
@@ -227,7 +225,7 @@ def import_table(
             write_hxl(frame, tags, out)
         else:
             write_table(frame, out, index=False)
-        console.print(f"wrote {out}")
+        print_written(out)
     else:
         console.print(_frame_table(frame.head(5), title="First rows (use --out to save)"))
 
@@ -253,10 +251,10 @@ def panel(
     frame = country_panel(codes, _parse_years(years), countries=places)
     console.print(f"panel: {frame.shape[0]:,} country-years × {frame.shape[1]} indicators")
     for code, share in frame.attrs["coverage"].items():
-        console.print(f"  {code}: {share:.0%} of cells have a value")
+        console.print(f"  {literal(code)}: {share:.0%} of cells have a value")
     if out is not None:
         write_table(frame, out, index=True)
-        console.print(f"wrote {out}")
+        print_written(out)
 
 
 def _parse_years(text: str | None) -> list[int] | None:

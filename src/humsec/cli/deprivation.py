@@ -10,9 +10,8 @@ from typing import Any
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from humsec.cli.terminal import Table, console, literal, print_warning, print_written
 from humsec.errors import HumsecWarning, SpecError
 
 app = typer.Typer(
@@ -20,8 +19,6 @@ app = typer.Typer(
     "with survey-design standard errors.",
     no_args_is_help=True,
 )
-console = Console()
-err_console = Console(stderr=True)
 
 
 class Backend(StrEnum):
@@ -192,7 +189,7 @@ def _write(frame: pd.DataFrame, out: Path | None) -> None:
     from humsec.data.output import write_table
 
     path = write_table(frame, out, index=False)
-    console.print(f"wrote {path}")
+    print_written(path)
 
 
 def _fmt(value: Any, digits: int = 4) -> str:
@@ -230,16 +227,16 @@ def estimate(
         warnings.simplefilter("always", HumsecWarning)
         result = af_estimate(frame, spec_obj, design, by=by_list, level=level)
     for w in caught:
-        err_console.print(f"[yellow]warning:[/] {w.message}")
+        print_warning(w.message)
     table = _label_levels(result.table, labels)
     console.print(
-        f"[bold]{spec_obj.name}[/]: {result.n_used:,} of {result.n_rows:,} rows used "
+        f"[bold]{literal(spec_obj.name)}[/]: {result.n_used:,} of {result.n_rows:,} rows used "
         f"({result.dropped:,} dropped for missing values), {result.n_psu:,} PSUs in "
         f"{result.n_strata:,} strata, df = {result.df:,}; engine: {result.backend}"
     )
     for name, count in result.missing_by.items():
         if count:
-            console.print(f"  {count:,} used rows have no value of subgroup '{name}'")
+            console.print(f"  {count:,} used rows have no value of subgroup {literal(repr(name))}")
     for k_value in spec_obj.k:
         view = Table(title=f"k = {k_value:g}", title_justify="left")
         for col in ("subgroup", "level", "M0", "se", "95% CI", "H", "A", "pop. share"):
@@ -259,7 +256,7 @@ def estimate(
         console.print(
             "  contributions (%): "
             + ", ".join(
-                f"{r['indicator']} {100 * float(r['value']):.1f}"
+                f"{literal(r['indicator'])} {100 * float(r['value']):.1f}"
                 for r in contrib.to_dict("records")
             )
         )
@@ -356,7 +353,7 @@ def compound(
     )  # fmt: skip
     result = compound_insecurity(frame, spec_obj, design, by_list)
     console.print("[bold]Fear x want overlap (population shares, first k)[/]")
-    console.print(result.overlap().round(4).to_string())
+    console.print(literal(result.overlap().round(4).to_string()))
     table = _label_levels(result.table, labels)
     ranking = None
     if demo:
@@ -402,9 +399,9 @@ def severity(
         frame, _split(sectors), household=household, weight=weight, area=area, group=group
     )
     console.print(f"{result.dropped:,} unit(s) without any sector score dropped")
-    console.print(result.people_in_need.round(2).to_string(index=False))
+    console.print(literal(result.people_in_need.round(2).to_string(index=False)))
     console.print("[bold]Needs profiles[/]")
-    console.print(result.profiles.head(10).round(3).to_string(index=False))
+    console.print(literal(result.profiles.head(10).round(3).to_string(index=False)))
     _write(result.people_in_need, out)
 
 

@@ -6,10 +6,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
+from humsec.cli.terminal import Table, Text, console, literal, print_written
 from humsec.data.output import write_text
 from humsec.framework import Framework, load_framework
 
@@ -17,8 +15,6 @@ app = typer.Typer(
     help="The human-security framework: threats, groups, policies, approaches, links.",
     no_args_is_help=True,
 )
-console = Console()
-
 
 class Section(StrEnum):
     """Parts of the framework that `show` can render."""
@@ -58,7 +54,7 @@ def _threats(fw: Framework) -> Table:
         table.add_row(
             t.id,
             t.name,
-            f"[{colour}]{t.pillar}[/]",
+            Text(t.pillar, style=colour),
             t.hdr_security,
             "yes" if t.cross_border else "",
             t.description,
@@ -81,7 +77,7 @@ def _groups(fw: Framework) -> Table:
     for column in ("id", "name", "who belongs (rule)", "typical threats", "description"):
         table.add_column(column, overflow="fold")
     for g in fw.groups:
-        rule = escape(g.rule.describe()) if g.rule is not None else "[dim]no rule[/]"
+        rule = g.rule.describe() if g.rule is not None else Text("no rule", style="dim")
         table.add_row(g.id, g.name, rule, ", ".join(g.threats), g.description)
     return table
 
@@ -125,7 +121,7 @@ def _interlinkages(fw: Framework) -> Table:
         table.add_column(column, overflow="fold")
     for link in fw.interlinkages:
         arrow = f"{fw.pillar_of(link.source)} -> {fw.pillar_of(link.target)}"
-        sign = "[red]+1[/]" if link.sign > 0 else "[green]-1[/]"
+        sign = Text("+1", style="red") if link.sign > 0 else Text("-1", style="green")
         table.add_row(link.source, arrow, link.target, sign, link.rationale)
     return table
 
@@ -154,7 +150,7 @@ def show(
 ) -> None:
     """Render the framework as tables."""
     fw = load_framework(file)
-    console.print(f"[bold]{fw.name}[/] version {fw.version}")
+    console.print(f"[bold]{literal(fw.name)}[/] version {literal(fw.version)}")
     for table in _tables(fw, section):
         console.print(table)
 
@@ -174,7 +170,7 @@ def export(
         typer.echo(text, nl=False)
     else:
         write_text(out, text)
-        console.print(f"wrote {out}", highlight=False)
+        print_written(out)
 
 
 @app.command("cascade")
@@ -199,7 +195,7 @@ def cascade(
         table.add_row(
             str(record["steps"]),
             str(record["threat"]),
-            f"[{colour}]{record['pillar']}[/]",
+            Text(str(record["pillar"]), style=colour),
             f"{int(record['sign']):+d}",
             str(record["path"]),
         )
@@ -215,7 +211,7 @@ def validate(
     """Check a framework file: ids, references, pillars, signs. Exit code 2 on problems."""
     fw = load_framework(file)
     console.print(
-        f"[green]ok[/] {file}: version {fw.version}, {len(fw.threats)} threats "
+        f"[green]ok[/] {literal(file)}: version {literal(fw.version)}, {len(fw.threats)} threats "
         f"({len(fw.threats_by_pillar('fear'))} fear, {len(fw.threats_by_pillar('want'))} want), "
         f"{len(fw.groups)} groups, {len(fw.global_risks)} global risks, "
         f"{len(fw.interlinkages)} interlinkages",

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from humsec.cli.terminal import Table, console, literal, print_note, print_written
 from humsec.data.output import write_table
 from humsec.errors import SpecError
 from humsec.index import (
@@ -35,7 +34,6 @@ app = typer.Typer(
     help="Composite indices: HDI, INFORM, WorldRiskIndex, ND-GAIN and the Human Security Index.",
     no_args_is_help=True,
 )
-console = Console()
 
 INDEX_ARGUMENT = typer.Argument(..., help="A preset name (see `humsec index presets`) or a "
                                 "YAML spec file.")
@@ -155,7 +153,7 @@ def build_command(
     columns = [spec.root, "rank", *pillars, *extra]
     console.print(_table(table[columns].head(top), f"{title}: top {top} of {built} units"))
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        print_note(note)
     scored = result.scores[result.scores[spec.root].notna()]
     gaps_per_indicator = scored[spec.indicator_codes].isna().sum()
     gaps_per_indicator = gaps_per_indicator[gaps_per_indicator > 0]
@@ -163,7 +161,7 @@ def build_command(
         console.print(
             f"[dim]missing values among the {len(scored)} scored units, left out of their "
             "parent's weights (never zero): "
-            + ", ".join(f"{k} ({v})" for k, v in gaps_per_indicator.items())
+            + literal(", ".join(f"{k} ({v})" for k, v in gaps_per_indicator.items()))
             + "[/]"
         )
     unscored = len(result.scores) - len(scored)
@@ -172,10 +170,10 @@ def build_command(
     if spec.code == "hsi":
         gaps = [c for c in threat_coverage(spec) if not c.indicators]
         for gap in gaps:
-            console.print(f"[dim]threat gap: {gap.threat}: {gap.gap}[/]")
+            console.print(f"[dim]threat gap: {literal(gap.threat)}: {literal(gap.gap)}[/]")
     if out:
         write_table(table, out)
-        console.print(f"wrote {out}")
+        print_written(out)
 
 
 @app.command("explain")
@@ -191,7 +189,7 @@ def explain_command(
     result = build(spec, frame, year=chosen)
     e = explain(result, unit)
     console.print(
-        f"[bold]{spec.name or spec.code}[/] for [bold]{unit}[/]"
+        f"[bold]{literal(spec.name or spec.code)}[/] for [bold]{literal(unit)}[/]"
         + (f" in {chosen}" if chosen else "")
         + f": {spec.root} = {e.score:.3f}, rank {e.rank:.0f}"
     )
@@ -207,7 +205,7 @@ def explain_command(
     )
     if out:
         write_table(e.indicators, out, index=False)
-        console.print(f"wrote {out}")
+        print_written(out)
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -260,11 +258,11 @@ def uncertainty_command(
                          f"{spec.name or spec.code}: {n} replications, varying "
                          f"{', '.join(result.vary) or 'nothing'} (seed {seed})"))
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        print_note(note)
     if result.sensitivity is not None:
         console.print(_table(result.sensitivity,
                              f"Sobol indices of the mean absolute rank shift "
                              f"({result.sobol_runs} runs)", index_name="factor"))
     if out:
         write_table(summary, out)
-        console.print(f"wrote {out}")
+        print_written(out)

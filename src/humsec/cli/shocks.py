@@ -7,16 +7,14 @@ from typing import Any
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from humsec.cli.terminal import Table, console, literal, print_written
 from humsec.errors import SpecError
 
 app = typer.Typer(
     help="Downside risk: compound shocks, well-being losses, resilience and cost-benefit.",
     no_args_is_help=True,
 )
-console = Console()
 
 EXPOSURE_HELP = ("'demo' (synthetic survey) or a household/cell table (CSV, Parquet, Excel, "
                  "Stata, SPSS); a table with hh_id is treated as one row per person")
@@ -78,7 +76,7 @@ def _write(frame: pd.DataFrame, out: Path | None) -> None:
     from humsec.data.output import write_table
 
     write_table(frame, out)
-    console.print(f"wrote {out}")
+    print_written(out)
 
 
 def _money(value: float) -> str:
@@ -128,9 +126,9 @@ def simulate_command(
     console.print(table)
     if by:
         frame = {"area": risk.by_area, "group": risk.by_group, "hazard": risk.by_hazard}[by]()
-        console.print(frame.to_string(float_format=lambda v: f"{v:,.3g}"))
+        console.print(literal(frame.to_string(float_format=lambda v: f"{v:,.3g}")))
     for note in risk.notes:
-        console.print(f"[dim]note: {note}[/]")
+        console.print(f"[dim]note: {literal(note)}[/]")
     _write(risk.to_frame(), out)
 
 
@@ -203,5 +201,5 @@ def erosion_command(
     }, location="--consumption-gain/--target-group", framework=scenario.framework)
     result = erosion_of_gains(scenario, programme, n_years=years, seed=seed,
                               return_period=return_period)
-    console.print(result.table.T.to_string(float_format=lambda v: f"{v:,.4g}"))
+    console.print(literal(result.table.T.to_string(float_format=lambda v: f"{v:,.4g}")))
     _write(result.to_frame(), out)

@@ -1,42 +1,175 @@
 """Write outputs atomically: to a temporary file in the target folder, then rename.
 
-A failure half-way (bad input, a crash, Ctrl-C) therefore never leaves a truncated file
-where the user expects a result, and never overwrites a previous good result.
+A failure half-way (bad input, a crash, Ctrl-C, SIGTERM) therefore never leaves a truncated
+file where the user expects a result, and never overwrites a previous good result. Every
+writer in humsec goes through :func:`atomic_path`, which also
+
+* refuses targets that are not (or would not be) a regular file: a directory, a symbolic link,
+  a device node such as ``/dev/null``, a FIFO or a socket; renaming over them would destroy them;
+* turns the operating system's refusals (disk full, read-only file system, permission denied,
+  a missing or non-folder parent) into :class:`~humsec.errors.OutputError` with what to do;
+* flushes the data to disk (``fsync``) before the rename, so the rename publishes a complete
+  file even after a power cut;
+* keeps a registry of the temporary files being written, so that a signal handler
+  (:func:`remove_partial_outputs`) can delete them before the process ends.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from humsec.errors import OutputError
 
-from humsec.errors import DataError
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx", ".json")
+
+#: Temporary files currently being written (removed on success, failure or a signal).
+_PARTIAL: set[Path] = set()
+
+#: errno -> (what happened, what to do)
+_OS_REASONS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("no space left on the device", "free some space or write to another disk"),
+    errno.EDQUOT: ("the disk quota is exhausted", "free some space or write elsewhere"),
+    errno.EROFS: ("the file system is read-only", "write to a folder on a writable disk"),
+    errno.EACCES: ("permission denied", "write to a folder you may write to, or fix its "
+                   "permissions"),
+    errno.EPERM: ("operation not permitted", "write to a folder you may write to"),
+    errno.EISDIR: ("this is a folder", "name a file inside the folder"),
+    errno.ENOTDIR: ("a parent of this path is a file, not a folder", "check the path"),
+    errno.ENAMETOOLONG: ("the file name is too long", "use a shorter name"),
+    errno.ENOENT: ("the folder does not exist", "check the path"),
+}
+
+
+def check_output_target(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a :class:`~pathlib.Path` if a result may be written there.
+
+    Raises :class:`~humsec.errors.OutputError` for an existing directory, symbolic link, device
+    node, FIFO or socket (the atomic rename would replace it), an empty name, and a parent that
+    exists but is not a folder.
+    """
+    target = Path(path)
+    where = str(target)
+    if not target.name or str(target) in (".", ".."):
+        raise OutputError("no file name given", location=where, hint="name a file, e.g. out.csv")
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise _os_error(error, target) from None
+    if info is not None:
+        mode = info.st_mode
+        kind = (
+            "a symbolic link" if stat.S_ISLNK(mode)
+            else "a folder" if stat.S_ISDIR(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode)
+            else None
+        )  # fmt: skip
+        if kind is not None:
+            raise OutputError(
+                f"will not write over {kind}",
+                location=where,
+                hint="name a regular file (a new one, or a previous result to replace)"
+                + (", inside that folder" if kind == "a folder" else ""),
+            )
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(
+                    f"{str(parent)!r} is a file, not a folder", location=where,
+                    hint="check the path",
+                )  # fmt: skip
+            break
+    return target
+
+
+def _os_error(error: OSError, target: Path) -> OutputError:
+    reason, hint = _OS_REASONS.get(
+        error.errno or -1, (error.strerror or str(error), "check the path and the disk")
+    )
+    return OutputError(f"cannot write the file: {reason}", location=str(target), hint=hint)
 
 
 @contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; rename it onto ``path`` only on success."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    """Yield a temporary path next to ``path``; rename it onto ``path`` only on success.
+
+    The temporary file lives in the target folder (so the rename is atomic on one file
+    system), is ``fsync``-ed before the rename and removed on any failure or signal.
+    OS errors become :class:`~humsec.errors.OutputError`.
+    """
+    target = check_output_target(path)
     try:
-        yield tmp
-        # mkstemp creates the file 0600; give the result the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name[:200]}.", suffix=".tmp", dir=target.parent
+        )
+        os.close(fd)
+    except OSError as error:
+        raise _os_error(error, target) from None
+    tmp = Path(tmp_name)
+    _PARTIAL.add(tmp)
+    try:
+        try:
+            yield tmp
+            _sync(tmp)
+            # mkstemp creates the file 0600; give the result the permissions open() would.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            check_output_target(target)  # nothing unsafe appeared there meanwhile
+            os.replace(tmp, target)
+        except OSError as error:
+            raise _os_error(error, target) from None
+        _sync_folder(target.parent)
     finally:
-        if tmp.exists():
+        _PARTIAL.discard(tmp)
+        with suppress(OSError):
             tmp.unlink()
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform or file system allows it.
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def remove_partial_outputs() -> int:
+    """Delete every temporary output file still being written; return how many.
+
+    For signal handlers: the interrupted writer's own cleanup may never run.
+    """
+    removed = 0
+    for tmp in list(_PARTIAL):
+        with suppress(OSError):
+            tmp.unlink()
+            removed += 1
+        _PARTIAL.discard(tmp)
+    return removed
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
@@ -48,10 +181,10 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = True) -> Path:
     """Write a table atomically; the format follows the suffix (csv, parquet, xlsx, json)."""
-    target = Path(path)
+    target = check_output_target(path)
     suffix = target.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise DataError(
+        raise OutputError(
             f"cannot write a table with suffix {suffix or '(none)'!r}",
             location=str(target),
             hint=f"use one of {', '.join(TABLE_SUFFIXES)}",
