@@ -163,10 +163,10 @@ def test_write_report_is_atomic(tmp_path: Path) -> None:
 
 def test_write_report_rejects_directory_and_unwritable_target(tmp_path: Path) -> None:
     stub = [Stub("a", "A")]
-    with pytest.raises(HumsecError, match="is a directory"):
+    with pytest.raises(HumsecError, match="will not write over a folder"):
         write_report(tmp_path, ReportContext(), stub, data_label="x")  # type: ignore[arg-type]
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(HumsecError, match="cannot write the report") as info:
+    with pytest.raises(HumsecError, match="is a file, not a folder") as info:
         write_report(blocker / "r.html", ReportContext(), stub, data_label="x")  # type: ignore[arg-type]
     assert info.value.location == str(blocker / "r.html")

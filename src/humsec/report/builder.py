@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from humsec import __version__
-from humsec.data.output import write_text
+from humsec.data.output import check_output_target, write_text
 from humsec.errors import HumsecError, SpecError, did_you_mean
 from humsec.report.country import DEFAULT_COUNTRY, country_label, resolve_country
 from humsec.report.figures import offline_geo_assets_js, plotly_js
@@ -209,19 +209,6 @@ def write_report(
     The page is rendered completely before anything is written, so a failing section leaves
     no file behind (and never overwrites a previous report).
     """
-    target = Path(path)
-    if target.exists() and target.is_dir():
-        raise HumsecError(
-            f"{target} is a directory",
-            location="--out",
-            hint="give a file name such as humsec-report.html",
-        )
+    target = check_output_target(path)  # refuse a folder, link or device before the work
     html = build_report(context, sections, progress, generated=generated, data_label=data_label)
-    try:
-        return write_text(target, html)
-    except OSError as error:
-        raise HumsecError(
-            f"cannot write the report: {error.strerror or error}",
-            location=str(target),
-            hint="choose a folder you can write to with --out",
-        ) from error
+    return write_text(target, html)
