@@ -20,7 +20,6 @@ from typer.core import TyperCommand, TyperGroup
 
 from humsec import __version__
 from humsec.cli.terminal import err_console, print_error
-from humsec.data.output import remove_partial_outputs
 from humsec.errors import HumsecError
 
 __all__ = ["app", "err_console", "main"]
@@ -161,7 +160,10 @@ class HumsecGroup(TyperGroup):
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     # Delete half-written outputs first (the interrupted writer may never get to its own
-    # cleanup), then unwind the stack so that every `finally` runs.
+    # cleanup), then unwind the stack so that every `finally` runs. (Imported here: the data
+    # package loads pandas, which `humsec --help` must not pay for.)
+    from humsec.data.output import remove_partial_outputs
+
     remove_partial_outputs()
     err_console.print("[bold red]terminated[/] (SIGTERM): no output was written")
     raise SystemExit(SIGTERM_EXIT)
