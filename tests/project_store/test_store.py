@@ -286,9 +286,9 @@ def test_concurrent_threads_record_and_read_safely(store: Store) -> None:
 
 
 def test_a_closed_store_reopens_with_everything(store_target: dict[str, object]) -> None:
-    with open_store(**store_target) as store:  # type: ignore[arg-type]
+    with open_store(**store_target) as store:
         run = _record(store)
-    with open_store(**store_target) as store:  # type: ignore[arg-type]
+    with open_store(**store_target) as store:
         assert store.run(run.run_id) == run
         pd.testing.assert_frame_equal(store.tables(run.run_id)["estimates"], _tables()["estimates"])
 
