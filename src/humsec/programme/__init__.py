@@ -26,8 +26,17 @@ from humsec.programme.codelists import (
     sector_name,
 )
 from humsec.programme.context import ALL_PEOPLE, CONTEXT_PARTS, AppraisalContext
+from humsec.programme.currency import Conversion, ExchangeRates, exchange_rates
 from humsec.programme.evidence import EVIDENCE_FIELDS, Evidence, EvidenceField
 from humsec.programme.examples import EXAMPLES, example_path, example_programme
+from humsec.programme.iati import (
+    ACTIVITY_COLUMNS,
+    ISSUE_COLUMNS,
+    SUPPORTED_VERSIONS,
+    IatiImport,
+    iati_issue_counts,
+    read_iati,
+)
 from humsec.programme.model import (
     ACTOR_ROLES,
     ACTOR_TYPES,
@@ -44,6 +53,7 @@ from humsec.programme.model import (
 from humsec.programme.rubric import Condition, Criterion, Rubric, ScaleLevel, load_rubric
 
 __all__ = [
+    "ACTIVITY_COLUMNS",
     "ACTOR_ROLES",
     "ACTOR_TYPES",
     "ALL_PEOPLE",
@@ -51,19 +61,24 @@ __all__ = [
     "CONTEXT_PARTS",
     "EVIDENCE_FIELDS",
     "EXAMPLES",
+    "ISSUE_COLUMNS",
     "LEVELS",
     "MARKERS",
     "MODES",
+    "SUPPORTED_VERSIONS",
     "Actor",
     "Appraisal",
     "AppraisalContext",
     "Beneficiaries",
     "Component",
     "Condition",
+    "Conversion",
     "Criterion",
     "CriterionScore",
     "Evidence",
     "EvidenceField",
+    "ExchangeRates",
+    "IatiImport",
     "Indicator",
     "PortfolioAppraisal",
     "Programme",
@@ -76,10 +91,13 @@ __all__ = [
     "codelist",
     "example_path",
     "example_programme",
+    "exchange_rates",
+    "iati_issue_counts",
     "load_rubric",
     "load_sector_threats",
     "portfolio_coverage",
     "programme_problems",
+    "read_iati",
     "sector_category",
     "sector_name",
 ]
