@@ -1,7 +1,8 @@
 """humsec.programme: programme appraisal through the human-security lens.
 
-A :class:`Programme` is read from YAML (:meth:`Programme.from_yaml`), validated against the
-framework in use.
+:func:`plan` chooses a portfolio of candidate packages per area under budgets (a MILP
+solved with HiGHS). A :class:`Programme` is read from YAML (:meth:`Programme.from_yaml`),
+validated against the framework in use.
 
 >>> from humsec.programme import Programme, example_programme
 >>> example_programme("integrated").programme.country
@@ -50,6 +51,7 @@ from humsec.programme.model import (
     ProgrammeInfo,
     programme_problems,
 )
+from humsec.programme.plan import Budget, Plan, PlanInfeasibleError, atkinson, plan
 from humsec.programme.rubric import Condition, Criterion, Rubric, ScaleLevel, load_rubric
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "Appraisal",
     "AppraisalContext",
     "Beneficiaries",
+    "Budget",
     "Component",
     "Condition",
     "Conversion",
@@ -80,6 +83,8 @@ __all__ = [
     "ExchangeRates",
     "IatiImport",
     "Indicator",
+    "Plan",
+    "PlanInfeasibleError",
     "PortfolioAppraisal",
     "Programme",
     "ProgrammeInfo",
@@ -88,6 +93,7 @@ __all__ = [
     "SectorThreats",
     "appraise",
     "appraise_portfolio",
+    "atkinson",
     "codelist",
     "example_path",
     "example_programme",
@@ -95,6 +101,7 @@ __all__ = [
     "iati_issue_counts",
     "load_rubric",
     "load_sector_threats",
+    "plan",
     "portfolio_coverage",
     "programme_problems",
     "read_iati",
