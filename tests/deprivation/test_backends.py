@@ -97,9 +97,9 @@ def test_dask_on_local_cluster(survey: pd.DataFrame, reference: pd.DataFrame) ->
 
 
 def test_scan_errors(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="does not exist"):
+    with pytest.raises(DataError, match="file not found"):
         scan_microdata(tmp_path / "missing.parquet")
-    bad = tmp_path / "x.txt"
+    bad = tmp_path / "x.xyz"
     bad.write_text("a")
     with pytest.raises(DataError, match="suffix"):
         scan_microdata(bad)

@@ -36,7 +36,7 @@ from humsec.data.indicators import (
     load_indicator_registry,
 )
 from humsec.data.panel import country_panel
-from humsec.data.readers import read_table
+from humsec.data.readers import TableFormat, check_table, read_table
 from humsec.data.shape import to_long, to_wide, years_to_long
 from humsec.data.synthetic_survey import synthetic_survey
 from humsec.data.topojson import topology_to_features
@@ -57,10 +57,12 @@ __all__ = [
     "IndicatorRegistry",
     "IndicatorSource",
     "RawFile",
+    "TableFormat",
     "ThreatCoverage",
     "attribution",
     "bundled_dir",
     "catalog",
+    "check_table",
     "countries",
     "country_panel",
     "dataset",

@@ -443,10 +443,7 @@ def _read_text(
                 hint="check that the file is a complete gzip archive",
             ) from None
     text, used = decode_bytes(raw, encoding=encoding, source=str(file))
-    if not text or text.isspace():
-        raise DataError(
-            "the file holds only blank lines", location=str(file), hint="export the table again"
-        )
+    _check_text(text, file)
     head_text = text[: 1 << 16]
     sep = delimiter or sniff_delimiter(head_text, suffix)
     head = list(itertools.islice(csv.reader(io.StringIO(head_text, newline=""), delimiter=sep), 26))
@@ -530,6 +527,140 @@ def _read_text(
     if tags:
         frame.attrs["hxl"] = tags
     return frame
+
+
+def _check_text(text: str, file: Path, *, first_line: int = 1) -> None:
+    """Blank files and NUL characters (a binary file, or a text file damaged in transfer)."""
+    if not text or text.isspace():
+        raise DataError(
+            "the file holds only blank lines", location=str(file), hint="export the table again"
+        )
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = first_line + text.count("\n", 0, nul)
+        raise DataError(
+            f"the file holds NUL characters (first on line {line}): it is binary or damaged",
+            location=f"{file}:{line}",
+            hint="export the table again as CSV; if it is UTF-16 text, pass encoding='utf-16'",
+        )
+
+
+@dataclass(frozen=True)
+class TableFormat:
+    """What :func:`check_table` found: enough for a lazy scanner to read the file as
+    :func:`read_table` would (same separator, encoding and decimal mark)."""
+
+    path: Path
+    format: str
+    columns: tuple[str, ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+
+
+#: Bytes of a text file that :func:`check_table` scans at its start and at its end.
+CHECK_HEAD_BYTES = 1 << 22
+CHECK_TAIL_BYTES = 1 << 16
+
+
+def check_table(path: str | os.PathLike[str]) -> TableFormat:
+    """Run :func:`read_table`'s checks on a file without loading it.
+
+    For engines that scan files lazily (Polars, DuckDB, Dask): a missing, empty or folder path,
+    an unknown suffix, undecodable text, NUL bytes, no header, duplicate header names, ragged
+    (including truncated) rows, no data rows and an unreadable Parquet footer raise the same
+    :class:`~humsec.errors.DataError` as :func:`read_table`. Text files are checked in full up
+    to ``CHECK_HEAD_BYTES``; beyond that, the first ``CHECK_HEAD_BYTES`` and the last line (a
+    truncated file ends with a short row). Stata, SPSS and Excel files are only checked for
+    existence and suffix: they are read whole by :func:`read_table` anyway.
+    """
+    file = _check_file(path)
+    suffix = _suffix(file)
+    if suffix in PARQUET_SUFFIXES:
+        return _check_parquet(file)
+    if not (suffix in TEXT_SUFFIXES or suffix.endswith(".gz")):
+        kind = "excel" if suffix in EXCEL_SUFFIXES else "stata" if suffix == ".dta" else "spss"
+        return TableFormat(file, kind, ())
+    if suffix.endswith(".gz"):
+        try:
+            with gzip.open(file, "rb") as stream:
+                raw = stream.read(CHECK_HEAD_BYTES + 1)
+        except (OSError, EOFError) as error:
+            raise DataError(
+                f"cannot decompress: {error}",
+                location=str(file),
+                hint="check that the file is a complete gzip archive",
+            ) from None
+        whole = len(raw) <= CHECK_HEAD_BYTES
+    else:
+        with file.open("rb") as stream:
+            raw = stream.read(CHECK_HEAD_BYTES + 1)
+        whole = len(raw) <= CHECK_HEAD_BYTES
+    if not whole:
+        raw = raw[: raw.rfind(b"\n") + 1] or raw[:CHECK_HEAD_BYTES]  # whole lines only
+    text, used = decode_bytes(raw, source=str(file))
+    _check_text(text, file)
+    sep = sniff_delimiter(text[: 1 << 16], suffix)
+    layout = _checked_layout(raw, text, used, sep, 0, file)
+    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    names = [c.strip() or f"column_{i + 1}" for i, c in enumerate(header)]
+    header_record = int(np.flatnonzero(layout.counts > 0)[0])
+    _check_names(names, file, header_line=int(layout.lines[header_record]))
+    if not whole and not suffix.endswith(".gz"):
+        _check_last_line(file, used, sep, len(names))
+    rows = list(itertools.islice(csv.reader(io.StringIO(text[: 1 << 16], newline=""),
+                                            delimiter=sep), 26))
+    return TableFormat(
+        file, "csv", tuple(names), encoding=used, delimiter=sep,
+        decimal=_sniff_decimal(rows[1:], sep),
+    )  # fmt: skip
+
+
+def _check_last_line(file: Path, encoding: str, sep: str, expected: int) -> None:
+    size = file.stat().st_size
+    with file.open("rb") as stream:
+        stream.seek(max(size - CHECK_TAIL_BYTES, 0))
+        tail = stream.read()
+    lines = [ln for ln in tail.split(b"\n")[1:] if ln.strip()]
+    if not lines:
+        return
+    try:
+        last = lines[-1].decode(encoding)
+    except UnicodeDecodeError:
+        raise DataError(
+            f"the end of the file is not valid {encoding}",
+            location=str(file),
+            hint="the file may be truncated or mixed; export it again",
+        ) from None
+    fields = next(csv.reader([last], delimiter=sep), [])
+    if len(fields) != expected:
+        raise DataError(
+            f"the last line has {len(fields)} fields but the header has {expected}: the file "
+            "looks truncated",
+            location=f"{file}:last line",
+            hint="copy or export the file again completely",
+        )
+
+
+def _check_parquet(file: Path) -> TableFormat:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(file)
+        names = tuple(meta.schema.to_arrow_schema().names)
+    except Exception as error:
+        raise DataError(
+            f"cannot read the Parquet file: {error}",
+            location=str(file),
+            hint="check that the file is complete and was written as Parquet",
+        ) from None
+    if meta.num_rows == 0:
+        raise DataError(
+            "the Parquet file has columns but no data rows",
+            location=str(file),
+            hint="write the table again with its data",
+        )
+    return TableFormat(file, "parquet", names)
 
 
 def _simple_lines(raw: bytes, sep: str, expected: int, encoding: str) -> int | None:
@@ -842,16 +973,7 @@ def _infer(column: pd.Series) -> pd.Series:
 
 # --- Parquet ---------------------------------------------------------------------------------
 def _read_parquet(file: Path, columns: Sequence[str] | None) -> pd.DataFrame:
-    import pyarrow.parquet as pq
-
-    try:
-        schema_names = list(pq.read_schema(file).names)
-    except Exception as error:
-        raise DataError(
-            f"cannot read the Parquet file: {error}",
-            location=str(file),
-            hint="check that the file is complete and was written as Parquet",
-        ) from None
+    schema_names = list(_check_parquet(file).columns)
     if columns is not None:
         _select(pd.DataFrame(columns=schema_names), columns, file)
     frame = pd.read_parquet(file, columns=list(columns) if columns is not None else None)
@@ -934,6 +1056,8 @@ def _labelled(column: pd.Series, mapping: dict[Any, str]) -> pd.Series:
 __all__ = [
     "DELIMITERS",
     "SUPPORTED_SUFFIXES",
+    "TableFormat",
+    "check_table",
     "decode_bytes",
     "read_table",
     "sniff_delimiter",

@@ -53,32 +53,28 @@ def scan_microdata(
     (``.sav``) and Excel files are read into pandas with :func:`humsec.data.readers.read_table`
     keeping the stored codes; their value labels are in ``frame.attrs["value_labels"]``.
     """
-    target = Path(path)
-    if not target.exists():
-        raise DataError(
-            f"microdata file {str(target)!r} does not exist",
-            location=str(target),
-            hint="check the path",
-        )
-    suffix = target.suffix.lower()
     if backend not in BACKENDS:
         raise SpecError(
             f"unknown backend {backend!r}",
             location="backend",
             hint=f"use one of {', '.join(BACKENDS)}",
         )
-    if suffix in _LABELLED:
+    from humsec.data import check_table
+
+    # The same file checks as read_table (empty, header only, ragged or truncated rows,
+    # encoding, NUL bytes, unreadable Parquet), without loading the file.
+    layout = check_table(path)
+    target = layout.path
+    suffix = target.suffix.lower()
+    plain_text = layout.encoding in ("utf-8", "utf-8-sig") and layout.decimal != ","
+    if suffix not in _SCANNABLE or (layout.format == "csv" and not plain_text):
+        # Stata, SPSS, Excel, compressed or non-UTF-8 text, decimal commas: read_table reads
+        # these (keeping value labels in frame.attrs["value_labels"]).
         return _read_labelled(target)
-    if suffix not in _SCANNABLE:
-        raise DataError(
-            f"cannot read microdata with suffix {suffix or '(none)'!r}",
-            location=str(target),
-            hint="use Parquet, CSV, Excel, Stata .dta or SPSS .sav",
-        )
     is_parquet = suffix in (".parquet", ".pq")
     if backend == "auto":
         backend = "duckdb" if is_parquet else "polars"
-    sep = "\t" if suffix == ".tsv" else ","
+    sep = layout.delimiter or ","
     if backend == "polars":
         import polars as pl
 
