@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench lock clean data
+.PHONY: demo demo-national demo-project-data test lint typecheck pytest bench lock clean data
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -13,10 +13,24 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-## make demo: build the human-security report on bundled real data (offline)
+## make demo: copy the bundled Kenya demo project into demo/ (git-ignored), run its analyses
+## and build its report there (offline); `make demo-national` builds the national report
+DEMO_DIR ?= demo
+
 demo: $(STAMP)
+	rm -rf $(DEMO_DIR)
+	$(BIN)/humsec project init $(DEMO_DIR) --demo
+	$(BIN)/humsec project run $(DEMO_DIR)
+	$(BIN)/humsec project report $(DEMO_DIR) --out $(DEMO_DIR)/reports/humsec-demo-report.html
+	@echo "Open $(DEMO_DIR)/reports/humsec-demo-report.html in a browser."
+
+demo-national: $(STAMP)
 	$(BIN)/humsec report --out humsec-report.html
 	@echo "Open humsec-report.html in a browser."
+
+## make demo-project-data: rebuild the bundled demo project from ../shared/data
+demo-project-data: $(STAMP)
+	$(BIN)/python scripts/build_demo_project.py --raw $(RAW)
 
 ## make test: ruff, mypy on src, then the whole pytest suite
 test: $(STAMP) lint typecheck pytest

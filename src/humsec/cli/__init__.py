@@ -32,6 +32,7 @@ PANEL_DATA = "Data"
 PANEL_ASSESS = "Assess"
 PANEL_REPORT = "Report"
 PANEL_SERVICE = "Service"
+PANEL_PROJECT = "Project"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,12 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "humsec.cli.shocks:app",
         PANEL_ASSESS,
         "Downside risk: compound shocks, well-being losses, resilience and cost-benefit.",
+    ),
+    CommandEntry(
+        "project",
+        "humsec.cli.project:app",
+        PANEL_PROJECT,
+        "Projects: your country, areas (p-codes, boundaries), datasets, specs and every run.",
     ),
     CommandEntry(
         "report",

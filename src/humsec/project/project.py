@@ -178,6 +178,8 @@ class Project:
         registry columns ``direction, pillar, threats, dataset``."""
         frames = []
         for d in self.datasets("indicators"):
+            if d.name not in self.tables:  # unreadable: its problems are already listed
+                continue
             frame, mapping = self.tables[d.name], self.mappings[d.name]
             years = (
                 pd.to_numeric(frame[mapping["year"]], errors="coerce")

@@ -145,6 +145,14 @@ def build_report(
     from humsec.report.sections import SECTIONS
 
     context = context or ReportContext()
+    if context.project is not None:
+        from humsec.report.sections.project import project_sections
+
+        context = replace(
+            context, country=context.project.country, seed=context.project.config.settings.seed
+        )
+        if sections is None:
+            sections = project_sections()
     iso3 = resolve_country(context.country or DEFAULT_COUNTRY)
     if iso3 != context.country:
         context = replace(context, country=iso3)
@@ -173,6 +181,8 @@ def build_report(
         if progress is not None:
             progress(done, len(chosen), section.title)
 
+    if context.project is not None and context.project.boundaries:
+        rendered = _with_area_geometry(rendered, context)
     label, detail = (data_label, data_label) if data_label is not None else data_date()
     attributions = list(dict.fromkeys(a for r in rendered for a in r.attributions))
     needs_plotly = any(_PLOTLY_MARKER in r.html for r in rendered)
@@ -193,6 +203,20 @@ def build_report(
         sections=[{"id": r.id, "title": r.title, "html": Markup(r.html)} for r in rendered],
         attributions=attributions,
     )
+
+
+def _with_area_geometry(
+    rendered: list[RenderedSection], context: ReportContext
+) -> list[RenderedSection]:
+    """Put the project's area geometry once, before the first section that maps areas."""
+    from humsec.report.area_maps import AREAS_JS, area_geometry_script
+
+    assert context.project is not None
+    for i, section in enumerate(rendered):
+        if AREAS_JS in section.html:
+            first = replace(section, html=area_geometry_script(context.project) + section.html)
+            return [*rendered[:i], first, *rendered[i + 1 :]]
+    return rendered
 
 
 def write_report(

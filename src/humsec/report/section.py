@@ -11,7 +11,11 @@ instance to :data:`humsec.report.sections.SECTIONS`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from humsec.project import Project
+    from humsec.project.run import ProjectRun
 
 
 @dataclass(frozen=True)
@@ -21,11 +25,18 @@ class ReportContext:
     ``country`` is an ISO3 code (``None``: the default, Kenya); :func:`humsec.report.build_report`
     validates it and hands sections the normalised ISO3 code. ``year`` caps the data sections
     show (``None``: latest available). ``seed`` drives every stochastic section.
+
+    With ``project`` (a loaded :class:`humsec.project.Project`) every section uses the
+    project's own data; ``project_run`` holds its analyses' tables (from the project store, as
+    ``humsec project run`` computed them), and is computed in memory when left out. The
+    project's country and seed then apply.
     """
 
     country: str | None = None
     year: int | None = None
     seed: int = 1
+    project: Project | None = None
+    project_run: ProjectRun | None = None
 
 
 @dataclass

@@ -139,7 +139,12 @@ class DeprivationSection:
     title: str = "People-centred deprivation: fear and want on the same people"
 
     def render(self, context: ReportContext) -> RenderedSection:
-        """Estimate the demo measures on the synthetic survey (report size)."""
+        """Estimate the demo measures on the synthetic survey (report size); with a project,
+        deprivation by area from the project's own survey."""
+        if context.project is not None:
+            from humsec.report.sections.project import project_deprivation
+
+            return project_deprivation(context, self.id, self.title)
         from humsec.data import synthetic_survey
         from humsec.deprivation import (
             SurveyDesign,

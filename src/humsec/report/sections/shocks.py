@@ -185,7 +185,12 @@ class ShocksSection:
     title: str = "Downside risk: compound shocks, well-being losses and measures"
 
     def render(self, context: ReportContext) -> RenderedSection:
-        """Simulate the demo scenario and appraise the demo measures (report sizes)."""
+        """Simulate the demo scenario and appraise the demo measures (report sizes); with a
+        project, its own scenario, survey and measures."""
+        if context.project is not None:
+            from humsec.report.sections.project import project_shocks
+
+            return project_shocks(context, self.id, self.title)
         from humsec.shocks import appraise_measures, demo_scenario, load_measures, simulate
 
         seed = context.seed
