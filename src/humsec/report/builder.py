@@ -146,7 +146,7 @@ def build_report(
 
     context = context or ReportContext()
     if context.project is not None:
-        from humsec.report.sections.project import project_sections
+        from humsec.report.sections import project_sections
 
         context = replace(
             context, country=context.project.country, seed=context.project.config.settings.seed

@@ -12,6 +12,7 @@ from humsec.report.sections.country_profile import COUNTRY_PROFILE
 from humsec.report.sections.deprivation import DEPRIVATION
 from humsec.report.sections.framework import FRAMEWORK
 from humsec.report.sections.index import INDEX_SECTION
+from humsec.report.sections.project import AREAS, CONFLICT
 from humsec.report.sections.shocks import SHOCKS
 from humsec.report.sections.threat_map import THREAT_MAP
 
@@ -28,3 +29,10 @@ SECTIONS: list[Section] = [
     ATTRIBUTION,
 ]
 # Capabilities append further sections below this line.
+
+
+def project_sections() -> list[Section]:
+    """The sections of a report on a project, in order: its areas, conflict, deprivation and
+    shocks from its own data, then the national profile and the framework (attribution
+    closes it)."""
+    return [AREAS, CONFLICT, DEPRIVATION, SHOCKS, COUNTRY_PROFILE, FRAMEWORK, ATTRIBUTION]

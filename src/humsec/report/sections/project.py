@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -379,10 +379,3 @@ class ConflictSection:
 AREAS = AreasSection()
 CONFLICT = ConflictSection()
 
-
-def project_sections() -> list[Any]:
-    """The sections of a project report, in order (attribution closes it)."""
-    from humsec.report.sections import COUNTRY_PROFILE, DEPRIVATION, FRAMEWORK, SHOCKS
-    from humsec.report.sections.attribution import ATTRIBUTION
-
-    return [AREAS, CONFLICT, DEPRIVATION, SHOCKS, COUNTRY_PROFILE, FRAMEWORK, ATTRIBUTION]
