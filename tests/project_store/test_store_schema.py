@@ -52,7 +52,7 @@ def test_a_store_at_schema_1_is_migrated_and_its_runs_read(store_target: dict[st
         {"s": content_hash(blob), "d": blob},
     )
     with open_store(**store_target) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         run = store.run("r1")
         assert (run.analysis, run.input_hash, run.spec, run.seed) == (
             "deprivation",
@@ -71,7 +71,7 @@ def test_a_store_from_a_newer_humsec_is_refused(store_target: dict[str, Any]) ->
     with open_store(**store_target):
         pass
     _raw_sql(store_target, "UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(StoreVersionError, match=r"schema version 99.*newer.*\(version 2\)") as e:
+    with pytest.raises(StoreVersionError, match=r"schema version 99.*newer.*\(version 3\)") as e:
         open_store(**store_target)
     assert "upgrade humsec" in str(e.value)
     with pytest.raises(StoreVersionError, match="newer"):

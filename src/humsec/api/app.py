@@ -6,14 +6,20 @@ limit, CORS (closed unless origins are configured), and the routers under ``/api
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from humsec import __version__
+from humsec.api.jobs import JobRunner
 from humsec.api.limits import BodySizeLimit, ComputeRateLimit
 from humsec.api.problems import install_problem_handlers
-from humsec.api.routers import framework
+from humsec.api.routers import framework, jobs, runs, tokens
 from humsec.api.settings import ServiceSettings
+from humsec.api.tokens import ServiceTokens
+from humsec.project.store import open_store
 
 API_PREFIX = "/api/v1"
 
@@ -21,7 +27,21 @@ API_PREFIX = "/api/v1"
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """Build the service for ``settings`` (defaults: loopback, DuckDB store, safe limits)."""
     settings = settings or ServiceSettings.from_environment()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.store)
+        app.state.store = store
+        app.state.tokens = ServiceTokens(store.tokens, settings.admin_token)
+        app.state.jobs = JobRunner(store, scheduler=settings.scheduler)
+        try:
+            yield
+        finally:
+            app.state.jobs.close()
+            store.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="humsec",
         version=__version__,
         description=(
@@ -42,7 +62,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
-    app.include_router(framework.router, prefix=API_PREFIX)
+    for router in (framework.router, jobs.router, runs.router, tokens.router):
+        app.include_router(router, prefix=API_PREFIX)
 
     @app.get(f"{API_PREFIX}/health", tags=["service"])
     def health() -> dict[str, str]:

@@ -13,9 +13,27 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from humsec.errors import DatasetNotFoundError, HumsecError
+from humsec.errors import (
+    DatasetNotFoundError,
+    HumsecError,
+    RunNotFoundError,
+    StoreLockedError,
+    StoreUnreachableError,
+)
+
+
+def _status(error: HumsecError) -> int:
+    """The HTTP status of a humsec error: unknown ids 404, a busy or unreachable store 503,
+    everything else (the request's content is wrong) 422."""
+    if isinstance(error, DatasetNotFoundError | RunNotFoundError):
+        return 404
+    if isinstance(error, StoreLockedError | StoreUnreachableError):
+        return 503
+    return 422
+
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -94,7 +112,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HumsecError)
     async def _humsec(request: Request, error: HumsecError) -> JSONResponse:
-        status = 404 if isinstance(error, DatasetNotFoundError) else 422
+        status = _status(error)
         return problem(
             status,
             error.message,
@@ -123,6 +141,21 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail,
             title="Invalid request",
             hint="fix the fields listed in 'errors' (see /openapi.json for their types)",
+            location=location,
+            instance=request.url.path,
+            extra={"errors": issues},
+        )
+
+    @app.exception_handler(ValidationError)
+    async def _model(request: Request, error: ValidationError) -> JSONResponse:
+        # Parameters checked inside a handler (a job's params): the same shape as above.
+        errors = [{**e, "loc": ("body", "params", *e.get("loc", ()))} for e in error.errors()]
+        detail, location, issues = _validation_detail(errors)
+        return problem(
+            422,
+            detail,
+            title="Invalid request",
+            hint="fix the fields listed in 'errors' (GET /api/v1/jobs/kinds gives their schema)",
             location=location,
             instance=request.url.path,
             extra={"errors": issues},

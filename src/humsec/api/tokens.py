@@ -18,42 +18,12 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime
-from typing import Literal, Protocol
-
-from pydantic import BaseModel, ConfigDict
+from typing import Protocol
 
 from humsec.errors import HumsecError, did_you_mean
+from humsec.project.store import ROLES, Role, TokenRecord
 
-Role = Literal["viewer", "analyst", "admin"]
-ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
 TOKEN_PREFIX = "hs_"
-
-
-class TokenRecord(BaseModel):
-    """What the store keeps of a token: its digest, never the token itself."""
-
-    model_config = ConfigDict(frozen=True)
-
-    token_id: str
-    digest: str
-    role: Role
-    project: str | None
-    label: str = ""
-    created: datetime
-    expires: datetime | None = None
-    revoked: bool = False
-
-    def allows(self, needed: Role, project: str | None) -> bool:
-        """True when this token's role is at least ``needed`` for ``project``."""
-        if self.revoked:
-            return False
-        if self.project is not None and project != self.project:
-            return False
-        return ROLES.index(self.role) >= ROLES.index(needed)
-
-    def expired(self, now: datetime | None = None) -> bool:
-        """True once ``expires`` has passed."""
-        return self.expires is not None and (now or datetime.now(UTC)) >= self.expires
 
 
 class TokenBook(Protocol):
@@ -107,6 +77,33 @@ def create_token(
     )
     book.add_token(record)
     return token, record
+
+
+class ServiceTokens:
+    """The service's token book: the store's tokens, plus the first admin token from
+    ``HUMSEC_ADMIN_TOKEN`` (held in memory as its digest, never written)."""
+
+    def __init__(self, book: TokenBook, admin_token: str | None = None):
+        self.book = book
+        self._bootstrap = bootstrap_record(admin_token) if admin_token else None
+
+    def add_token(self, record: TokenRecord) -> None:
+        self.book.add_token(record)
+
+    def token_by_digest(self, digest: str) -> TokenRecord | None:
+        if self._bootstrap is not None and same_digest(digest, self._bootstrap.digest):
+            return self._bootstrap
+        return self.book.token_by_digest(digest)
+
+    def list_tokens(self) -> list[TokenRecord]:
+        listed = self.book.list_tokens()
+        return [self._bootstrap, *listed] if self._bootstrap is not None else listed
+
+    def has_admin(self) -> bool:
+        """True when some service-wide admin token exists (for the exposure rule)."""
+        return any(
+            t.role == "admin" and t.project is None and not t.revoked for t in self.list_tokens()
+        )
 
 
 def bootstrap_record(admin_token: str) -> TokenRecord:

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from humsec.errors import DataError, RunNotFoundError
+from humsec.project.store.access import TokenTable
 from humsec.project.store.comparison import compare_tables
 from humsec.project.store.database import Database, Executor, rows_as_dicts
 from humsec.project.store.hashing import canonical_json, content_hash
@@ -100,6 +101,11 @@ class Store:
     def schema_version(self) -> int:
         """The schema version of the store (see :mod:`humsec.project.store.schema`)."""
         return self._db.schema_version()
+
+    @property
+    def tokens(self) -> TokenTable:
+        """The service's access tokens kept in this store (digests and roles)."""
+        return TokenTable(self._db)
 
     def close(self) -> None:
         """Release the backend (the DuckDB file lock, or the PostgreSQL pool)."""

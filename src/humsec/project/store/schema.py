@@ -2,9 +2,10 @@
 
 Schema version 1 (humsec 0.1, the project store): ``store_meta``, ``runs``, ``run_inputs``,
 ``result_tables``. Schema version 2 (the service): adds ``datasets`` (versioned content) and
-``audit``. ``store_meta`` holds ``schema_version`` and the humsec version that last migrated
-the store. A store at an older version is migrated forward on opening (one transaction per
-step); a store at a newer version is refused, never guessed at.
+``audit``. Schema version 3 (the service's accounts): ``tokens`` and ``token_revocations``
+(:mod:`humsec.project.store.access`). ``store_meta`` holds ``schema_version`` and the humsec
+version that last migrated the store. A store at an older version is migrated forward on
+opening (one transaction per step); a store at a newer version is refused, never guessed at.
 
 The DDL here is DuckDB's; PostgreSQL gets the same tables from the Alembic revisions in
 ``migrations/versions`` (BYTEA for blobs). Every query the store runs is written once, in the
@@ -13,7 +14,7 @@ SQL both dialects share (see :mod:`humsec.project.store.database`).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DUCKDB_MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -65,6 +66,20 @@ DUCKDB_MIGRATIONS: dict[int, list[str]] = {
             actor VARCHAR NOT NULL,
             action VARCHAR NOT NULL,
             detail_json VARCHAR NOT NULL)""",
+    ],
+    3: [
+        """CREATE TABLE tokens (
+            token_id VARCHAR PRIMARY KEY,
+            digest VARCHAR NOT NULL UNIQUE,
+            role VARCHAR NOT NULL,
+            project VARCHAR,
+            label VARCHAR,
+            created TIMESTAMP NOT NULL,
+            expires TIMESTAMP)""",
+        """CREATE TABLE token_revocations (
+            token_id VARCHAR NOT NULL,
+            revoked_at TIMESTAMP NOT NULL,
+            revoked_by VARCHAR NOT NULL)""",
     ],
 }
 

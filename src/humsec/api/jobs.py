@@ -1,0 +1,296 @@
+"""Jobs: long computations run on Dask distributed, with progress, cancellation and a cache.
+
+* A job is submitted with a kind (:data:`humsec.api.job_kinds.JOB_KINDS`) and parameters.
+  Its key is the content hash of (kind, parameters, humsec version, seed): when the store
+  already holds a run with that key, the job is done at once and reuses it.
+* It runs as one Dask task on a ``LocalCluster`` (default) or an external scheduler. The task
+  reports progress as worker events on the topic ``humsec-job-<id>``; the service reads them
+  for ``GET /jobs/{id}`` and the server-sent event stream.
+* The result tables are written to the store in one transaction only after the task has
+  finished, so a worker killed mid-job never leaves a partial result: Dask reschedules the
+  task on a fresh worker (``retries``), and a job that still fails is marked failed with the
+  reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel
+
+from humsec import __version__
+from humsec.api.job_kinds import JOB_KINDS, JobKind
+from humsec.api.problems import ServiceProblem
+from humsec.errors import HumsecError, did_you_mean
+from humsec.project.store import Store, input_hash
+
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class JobView(BaseModel):
+    """What a client sees of a job."""
+
+    job_id: str
+    kind: str
+    status: JobStatus
+    progress: float
+    message: str
+    key: str
+    run_id: str | None = None
+    reused: bool = False
+    error: str | None = None
+    submitted: datetime
+    finished: datetime | None = None
+    project: str | None = None
+
+
+def _worker_task(kind_name: str, params: dict[str, Any], topic: str) -> dict[str, bytes]:
+    """Run on a Dask worker: compute the job and report progress as worker events."""
+    from distributed import get_worker
+
+    def report(fraction: float, message: str) -> None:
+        with contextlib.suppress(ValueError):  # ValueError: not on a worker (a direct call)
+            get_worker().log_event(topic, {"progress": fraction, "message": message})
+
+    report(0.01, "started")
+    return JOB_KINDS[kind_name].run(params, report)
+
+
+def _failure_text(error: BaseException) -> str:
+    """Say why a job failed, in words a user can act on (no traceback, no internals)."""
+    if isinstance(error, HumsecError):
+        return str(error)
+    if type(error).__name__ == "KilledWorker":
+        return (
+            "the worker running this job died repeatedly (out of memory or killed); no partial "
+            "result was kept. Try fewer households or years, or a machine with more memory"
+        )
+    return f"the computation failed ({type(error).__name__}); no partial result was kept"
+
+
+class _Job:
+    def __init__(self, view: JobView, future: Any = None):
+        self.view = view
+        self.future = future
+        self.params: dict[str, Any] = {}
+
+
+class JobRunner:
+    """Submits jobs to Dask and records their results in ``store``."""
+
+    def __init__(self, store: Store, *, scheduler: str | None = None, retries: int = 2):
+        self.store = store
+        self.scheduler = scheduler
+        self.retries = retries
+        self._client: Any = None
+        self._cluster: Any = None
+        self._jobs: dict[str, _Job] = {}
+        self._lock = threading.Lock()
+
+    # -- Dask --------------------------------------------------------------------------
+    @property
+    def client(self) -> Any:
+        """The Dask client, started on first use (a LocalCluster unless a scheduler is set)."""
+        with self._lock:
+            if self._client is None:
+                from distributed import Client, LocalCluster
+
+                if self.scheduler:
+                    self._client = Client(self.scheduler, timeout="10s")
+                else:
+                    self._cluster = LocalCluster(
+                        n_workers=1,
+                        threads_per_worker=2,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=40,
+                    )
+                    self._client = Client(self._cluster)
+            return self._client
+
+    def close(self) -> None:
+        """Stop the client and the local cluster."""
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    # -- submitting ----------------------------------------------------------------------
+    @staticmethod
+    def kind(name: str) -> JobKind:
+        """The job kind called ``name``, or a 404 problem naming the valid kinds."""
+        if name not in JOB_KINDS:
+            raise ServiceProblem(
+                404,
+                f"unknown job kind {name!r}",
+                hint=f"use one of {', '.join(JOB_KINDS)}. {did_you_mean(name, JOB_KINDS)}".strip(),
+                location="body: kind",
+            )
+        return JOB_KINDS[name]
+
+    def submit(
+        self, kind_name: str, params: dict[str, Any], *, actor: str, project: str | None = None
+    ) -> JobView:
+        """Validate, look the result up in the store, or queue the computation on Dask."""
+        kind = self.kind(kind_name)
+        checked = kind.params.model_validate(params).model_dump(mode="json")
+        seed = checked.get("seed")
+        key = input_hash({}, {"kind": kind.name, "params": checked}, __version__, seed)
+        job_id = secrets.token_hex(8)
+        view = JobView(
+            job_id=job_id,
+            kind=kind.name,
+            status="queued",
+            progress=0.0,
+            message="queued",
+            key=key,
+            submitted=datetime.now(UTC),
+            project=project,
+        )
+        analysis = self._analysis(kind, project)
+        cached = self.store.find(analysis, key)
+        if cached is not None:
+            view = view.model_copy(
+                update={
+                    "status": "done",
+                    "progress": 1.0,
+                    "message": "reused a stored result with the same inputs",
+                    "run_id": cached.run_id,
+                    "reused": True,
+                    "finished": datetime.now(UTC),
+                }
+            )
+            job = _Job(view)
+        else:
+            future = self.client.submit(
+                _worker_task,
+                kind.name,
+                checked,
+                f"humsec-job-{job_id}",
+                key=f"humsec-job-{job_id}",
+                retries=self.retries,
+                pure=False,
+            )
+            job = _Job(view, future)
+            job.params = checked
+            future.add_done_callback(lambda f, j=job: self._finish(j, actor))
+        with self._lock:
+            self._jobs[job_id] = job
+        self.store.audit(actor, "job.submit", {"job": job_id, "kind": kind.name, "key": key})
+        return job.view
+
+    @staticmethod
+    def _analysis(kind: JobKind, project: str | None) -> str:
+        return f"{project}/{kind.analysis}" if project else kind.analysis
+
+    def _finish(self, job: _Job, actor: str) -> None:
+        future = job.future
+        now = datetime.now(UTC)
+        if future.cancelled():
+            job.view = job.view.model_copy(
+                update={"status": "cancelled", "message": "cancelled", "finished": now}
+            )
+            return
+        error = future.exception()
+        if error is not None:
+            text = _failure_text(error)
+            job.view = job.view.model_copy(
+                update={"status": "failed", "message": "failed", "error": text, "finished": now}
+            )
+            return
+        tables = {name: pd.read_parquet(io.BytesIO(blob)) for name, blob in future.result().items()}
+        kind = JOB_KINDS[job.view.kind]
+        record = self.store.record(
+            analysis=self._analysis(kind, job.view.project),
+            input_hash=job.view.key,
+            inputs={},
+            spec={"kind": kind.name, "params": job.params},
+            seed=job.params.get("seed"),
+            started=job.view.submitted,
+            ended=now,
+            tables=tables,
+            humsec_version=__version__,
+        )
+        self.store.audit(actor, "job.done", {"job": job.view.job_id, "run": record.run_id})
+        job.view = job.view.model_copy(
+            update={
+                "status": "done",
+                "progress": 1.0,
+                "message": "done",
+                "run_id": record.run_id,
+                "finished": now,
+            }
+        )
+
+    # -- reading -------------------------------------------------------------------------
+    def _job(self, job_id: str) -> _Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise ServiceProblem(
+                404,
+                f"no job {job_id!r}",
+                hint="list jobs with GET /api/v1/jobs",
+                location="path: job_id",
+            )
+        return job
+
+    def view(self, job_id: str) -> JobView:
+        """The job's current state, with the latest progress its worker reported."""
+        job = self._job(job_id)
+        if job.view.status in ("queued", "running") and job.future is not None:
+            events = self.client.get_events(f"humsec-job-{job_id}")
+            if events:
+                latest = events[-1][1]
+                job.view = job.view.model_copy(
+                    update={
+                        "status": "running",
+                        "progress": float(latest["progress"]),
+                        "message": str(latest["message"]),
+                    }
+                )
+        return job.view
+
+    def views(self, project: str | None = None) -> list[JobView]:
+        """Every job the service knows, newest first (optionally of one project)."""
+        with self._lock:
+            ids = list(self._jobs)
+        found = [self.view(i) for i in ids]
+        if project is not None:
+            found = [v for v in found if v.project == project]
+        return sorted(found, key=lambda v: v.submitted, reverse=True)
+
+    def cancel(self, job_id: str) -> JobView:
+        """Cancel a queued or running job (a finished one is left as it is)."""
+        job = self._job(job_id)
+        if job.future is not None and job.view.status in ("queued", "running"):
+            job.future.cancel()
+            update = {"status": "cancelled", "message": "cancelled", "finished": datetime.now(UTC)}
+            job.view = job.view.model_copy(update=update)
+        return job.view
+
+    def events(self, job_id: str, *, poll: float = 0.2, timeout: float = 3600.0) -> Iterator[str]:
+        """Server-sent events: one ``data:`` line of JSON per change, until the job ends."""
+        last = None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            view = self.view(job_id)
+            text = view.model_dump_json()
+            if text != last:
+                yield f"event: job\ndata: {text}\n\n"
+                last = text
+            if view.status in ("done", "failed", "cancelled"):
+                return
+            time.sleep(poll)
+
+
+__all__ = ["JobRunner", "JobView"]
