@@ -61,3 +61,49 @@ def test_bad_severity_values() -> None:
         sector_severity(DATA.assign(food=["x", 1, 2, 3, 4, 5]), ["food"])
     with pytest.raises(ColumnError, match="not in the data"):
         sector_severity(DATA, ["shelter"])
+
+
+HOUSEHOLDS = pd.DataFrame(
+    {
+        "area": ["A", "A", "B", "B"],
+        "size": [5, 2, 4, 3],
+        "hh_weight": [10.0, 10.0, 20.0, 20.0],
+        "food": [3, 1, 4, np.nan],
+        "wash": [1, np.nan, 3, 2],
+    }
+)
+
+
+def test_people_in_need_counts_persons_on_household_rows() -> None:
+    r = sector_severity(HOUSEHOLDS, ["food", "wash"], weight="hh_weight",
+                        household_size="size", area="area")
+    pin = r.people_in_need.set_index("area")
+    # Area A: 10 x 5 + 10 x 2 = 70 persons; only household 1 (5 members, weight 10) in need.
+    assert pin.loc["A", "people"] == 70
+    assert pin.loc["A", "pin_food"] == 50 and pin.loc["A", "pin_max_sector"] == 50
+    assert pin.loc["A", "households"] == 20 and pin.loc["A", "households_in_need"] == 10
+    # Area B: 20 x 4 + 20 x 3 = 140 persons; household 3 in need in food (4) and wash (3).
+    assert pin.loc["B", "people"] == 140
+    assert pin.loc["B", "pin_food"] == 80 and pin.loc["B", "pin_wash"] == 80
+    assert pin.loc["B", "share_in_need"] == pytest.approx(80 / 140)
+    # Missing sector scores are reported, in persons, where they are.
+    assert pin.loc["A", "missing_wash"] == 20 and pin.loc["A", "missing_food"] == 0
+    assert pin.loc["B", "missing_food"] == 60
+    assert r.missing == {"food": 1, "wash": 1}
+    units = r.to_frame().attrs["units"]
+    assert units["area"] == "key" and units["pin_food"] == "persons"
+    assert units["households_in_need"] == "households"
+    assert units["share_in_need"] == "share of persons"
+    assert set(units) == set(r.people_in_need.columns)
+
+
+def test_household_sizes_are_checked() -> None:
+    with pytest.raises(ColumnError,
+                       match=r"'size', row 1: household size must be a number > 0.*e.g. 0\n"):
+        sector_severity(HOUSEHOLDS.assign(size=[5, 0, 4, 3]), ["food"], household_size="size")
+    with pytest.raises(ColumnError, match="not both"):
+        sector_severity(DATA, ["food"], household="hh", household_size="w")
+    # without household_size every row is one person (weight = person weight)
+    r = sector_severity(HOUSEHOLDS, ["food", "wash"], weight="hh_weight")
+    assert r.people_in_need["people"].iloc[0] == 60
+    assert "households" not in r.people_in_need.columns
