@@ -71,13 +71,15 @@ def test_cli_reads_a_survey_file_as_exposure(tmp_path: Path) -> None:
 def test_cli_erosion_and_shared_options(tmp_path: Path) -> None:
     out = tmp_path / "erosion.csv"
     result = CliRunner().invoke(app, ["shocks", "erosion", "--years", "30", "--households",
-                                      "400", "--seed", "2", "--out", str(out)])
+                                      "400", "--seed", "2", "--consumption-gain", "0.3",
+                                      "--income-gain", "0.3", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(out)) >= 1
     for command in ("simulate", "appraise", "erosion"):
         help_text = CliRunner().invoke(app, ["shocks", command, "--help"]).output
         assert "Random" in help_text and "Households" in help_text  # the shared help texts
     bad = CliRunner().invoke(app, ["shocks", "erosion", "--target-group", "womens",
+                                   "--consumption-gain", "0.3", "--income-gain", "0",
                                    "--years", "5", "--households", "200"])
     assert bad.exit_code == 2
     assert "did you mean 'women'" in bad.output

@@ -175,9 +175,20 @@ def appraise_command(
 
 @app.command("erosion")
 def erosion_command(
-    consumption_gain: float = typer.Option(0.3, "--consumption-gain",
-                                           help="Relative consumption gain of covered homes"),
-    target: str = typer.Option("people_in_poverty", "--target-group"),
+    programme_file: Path | None = typer.Option(
+        None, "--programme",
+        help="A programme-gains YAML (name, target, consumption_gain, income_gain, asset_gain, "
+        "savings_gain, remove_deprivations); the gain options below then must not be given."),
+    consumption_gain: float | None = typer.Option(
+        None, "--consumption-gain", help="Relative gain in consumption per capita (0.3 = +30 %)"),
+    income_gain: float | None = typer.Option(
+        None, "--income-gain", help="Relative gain in household income, separate from "
+        "consumption (0 if the programme does not raise income)"),
+    asset_gain: float | None = typer.Option(None, "--asset-gain", help="Relative asset gain"),
+    savings_gain: float | None = typer.Option(None, "--savings-gain",
+                                              help="Relative savings gain"),
+    target: str = typer.Option("people_in_poverty", "--target-group",
+                               help="Framework group the programme covers (with gain options)"),
     exposure: str = EXPOSURE,
     events: str = EVENTS,
     years: int = YEARS,
@@ -189,16 +200,38 @@ def erosion_command(
     ignore_columns: str = IGNORE_COLUMNS,
     out: Path | None = typer.Option(None, "--out", help="Write the erosion table"),
 ) -> None:
-    """How much of a programme's gain shocks take away (expected and 1-in-RP year)."""
-    from humsec.shocks import ProgrammeGains, erosion_of_gains
+    """How much of a programme's gain shocks take away from its target group (expected and
+    1-in-RP year). Gains in consumption and income are taken separately."""
+    from humsec.shocks import ProgrammeGains, erosion_of_gains, load_programme_gains
     from humsec.shocks.spec import parse_spec
 
+    given = {"consumption_gain": consumption_gain, "income_gain": income_gain,
+             "asset_gain": asset_gain, "savings_gain": savings_gain}
+    options = {k: v for k, v in given.items() if v is not None}
     scenario = _scenario(exposure, events, households, seed, missing_areas, framework,
                          ignore_columns)
-    programme = parse_spec(ProgrammeGains, {
-        "name": "programme", "target": {"groups": [target]},
-        "consumption_gain": consumption_gain, "income_gain": consumption_gain,
-    }, location="--consumption-gain/--target-group", framework=scenario.framework)
+    if programme_file is not None:
+        if options:
+            raise SpecError("--programme and gain options were both given",
+                            location=" ".join(f"--{k.replace('_', '-')}" for k in options),
+                            hint="put the gains in the programme file, or drop --programme")
+        programme = load_programme_gains(programme_file, framework=scenario.framework)
+    else:
+        if consumption_gain is None or income_gain is None:
+            missing = [f"--{k.replace('_', '-')}" for k in ("consumption_gain", "income_gain")
+                       if given[k] is None]
+            raise SpecError(
+                f"give {' and '.join(missing)}: consumption and income gains are separate",
+                location=" ".join(missing),
+                hint="e.g. --consumption-gain 0.3 --income-gain 0.2 (write 0 for no gain), "
+                "or --programme FILE")
+        programme = parse_spec(ProgrammeGains, {
+            "name": "programme", "target": {"groups": [target]}, **options,
+        }, location="--target-group and gain options", framework=scenario.framework)
+    console.print(literal(
+        f"programme {programme.name!r}: consumption {programme.consumption_gain:+.1%}, "
+        f"income {programme.income_gain:+.1%}, assets {programme.asset_gain:+.1%}, "
+        f"savings {programme.savings_gain:+.1%}"))
     result = erosion_of_gains(scenario, programme, n_years=years, seed=seed,
                               return_period=return_period)
     console.print(literal(result.table.T.to_string(float_format=lambda v: f"{v:,.4g}")))

@@ -26,6 +26,7 @@ from humsec.shocks.erosion import (
     ErosionResult,
     ProgrammeGains,
     erosion_of_gains,
+    load_programme_gains,
     programme_scenario,
 )
 from humsec.shocks.events import Event, EventSet, event_set_from_return_periods
@@ -102,6 +103,7 @@ __all__ = [
     "exposure_from_survey",
     "impacts_at_return_periods",
     "load_measures",
+    "load_programme_gains",
     "mpi_after_shocks",
     "net_present_value",
     "programme_scenario",

@@ -52,6 +52,7 @@ def simulate(
     block_size: int = 262_144,
     detail_year: int | None = None,
     kernel: bool = True,
+    counted: np.ndarray | None = None,
 ) -> ShockRisk:
     """Run the Monte Carlo over ``n_years`` simulated years and return a :class:`ShockRisk`.
 
@@ -61,8 +62,11 @@ def simulate(
     delayed tasks when Dask is installed; every backend gives identical numbers because block
     results are summed in a fixed order. ``detail_year`` keeps every unit's outcome in that
     simulated year (``ShockRisk.detail``). ``kernel`` uses the compiled numba kernel when numba
-    is installed (same numbers as the numpy blocks; ``kernel=False`` forces numpy). Formulas:
-    module docstring.
+    is installed (same numbers as the numpy blocks; ``kernel=False`` forces numpy).
+    ``counted`` (a boolean mask in exposure order) sums every result over those units only, a
+    sub-population such as a programme's target group: the other units still exist (enrolment
+    draws and the reference consumption are those of the whole exposure) but their weight in
+    every sum is 0. Formulas: module docstring.
     """
     if backend not in ("numpy", "threads", "dask"):
         raise SpecError(f"unknown backend {backend!r}", location="simulate(backend=...)",
@@ -91,6 +95,14 @@ def simulate(
                                                if scenario.adjustments.recovery_factor is not None
                                                else np.ones(1))})
     units, group_names, c_ref = unit_arrays(scenario, seed, hazards, livelihoods, rates)
+    counted_note: tuple[str, ...] = ()
+    if counted is not None:
+        mask = np.asarray(counted)
+        if mask.dtype != bool or mask.shape != (len(exp),):
+            raise SpecError(f"counted must be a boolean mask of the {len(exp)} exposure units",
+                            location="simulate(counted=...)")
+        units.weight = np.ascontiguousarray(units.weight * mask)
+        counted_note = (f"results count {int(mask.sum())} of {len(exp)} exposure units",)
     table = PhiTable(eta=cop.eta, rho=cop.discount_rate, rates=rates,
                      z_max=cop.max_consumption_drop)
     ins_cover = cop.insurance.hazards
@@ -128,13 +140,13 @@ def simulate(
                 detail.loc[res.start:res.stop - 1, col] = values
 
     return _risk(scenario, sums, units, group_names, c_ref, pair_year, pair_area, n_years,
-                 seed, detail)
+                 seed, detail, counted_note)
 
 
 
 def _risk(scenario: Scenario, sums: _Sums, units: Units, group_names: list[str], c_ref: float,
           pair_year: np.ndarray, pair_area: np.ndarray, n_years: int, seed: int,
-          detail: pd.DataFrame | None) -> ShockRisk:
+          detail: pd.DataFrame | None, extra_notes: tuple[str, ...] = ()) -> ShockRisk:
     """Year-loss tables from the pair sums: a year's value is the sum over its area pairs."""
     exp = scenario.exposure
     areas = exp.areas
@@ -179,7 +191,7 @@ def _risk(scenario: Scenario, sums: _Sums, units: Units, group_names: list[str],
                               name="people"),
         baseline=_baseline(scenario, units, c_ref, group_names),
         notes=tuple(exp.notes) + tuple(f"measure applied: {m}"
-                                       for m in scenario.adjustments.applied),
+                                       for m in scenario.adjustments.applied) + extra_notes,
         detail=detail,
         evaluations=int(np.sum(area_units[pair_area])),
     )
