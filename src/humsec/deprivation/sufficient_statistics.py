@@ -466,7 +466,8 @@ def sufficient_statistics(
                     frame.to_native(), step_builder, group_keys, group_sums
                 )
             else:
-                table = _collect_sums(step_builder(frame), group_keys, group_sums)
+                table = _collect_sums(step_builder(frame), group_keys, group_sums,
+                                      in_memory=_in_memory(data))
             if poor_key:
                 table = _fold_poor_key(table, keys, len(inds))
         except HumsecError:
@@ -527,7 +528,7 @@ def _pillar_exprs(spec: DeprivationSpec) -> list[nw.Expr]:
             )
     for pillar, members in pillars.items():
         total = sum(w for _, w in members)
-        score = nw.sum_horizontal(*[nw.col(f"_g{j}") * (w / total) for j, w in members])
+        score = _ordered_sum([nw.col(f"_g{j}") * (w / total) for j, w in members])
         if pillar == "want":
             for q, k in enumerate(spec.k):
                 cut = spec.want_k if spec.want_k is not None else k
@@ -654,9 +655,7 @@ def _products(
         g_exprs.append(g.alias(f"_g{j}"))
     step = frame.with_columns(*key_exprs, *g_exprs, weight.alias("_s"), complete.alias(COMPLETE))
     # Step 2: score and poverty status per cutoff (and pillar statuses for compound measures).
-    score = nw.sum_horizontal(
-        *[nw.col(f"_g{j}") * float(i.weight or 0.0) for j, i in enumerate(inds)]
-    )
+    score = _ordered_sum([nw.col(f"_g{j}") * float(i.weight or 0.0) for j, i in enumerate(inds)])
     step = step.with_columns(score.alias("_c"))
     poor = [
         (nw.col("_c") >= k - TOLERANCE).cast(nw.Float64).alias(f"_poor{q}")
@@ -676,6 +675,16 @@ def _products(
         )
     stats = _stat_expressions(spec, compound, codeprivation)
     return step.select(*_keys(spec, design, by), *[e.alias(n) for n, e in stats.items()])
+
+
+def _ordered_sum(terms: list[nw.Expr]) -> nw.Expr:
+    """``((t_0 + t_1) + t_2) + ...`` with missing terms as 0, like ``sum_horizontal`` but added in
+    this fixed order: Polars' horizontal sum may associate the terms differently with its
+    thread count, which changed the scores' last digit between machines."""
+    total = terms[0].fill_null(0.0)
+    for term in terms[1:]:
+        total = total + term.fill_null(0.0)
+    return total
 
 
 def _fold_poor_key(table: pd.DataFrame, keys: list[str], n_ind: int) -> pd.DataFrame:
@@ -707,14 +716,50 @@ def _keys(spec: DeprivationSpec, design: SurveyDesign, by: list[str]) -> list[st
     return keys
 
 
-def _collect_sums(products: nw.LazyFrame[Any], keys: list[str], sums: list[str]) -> pd.DataFrame:
+def _in_memory(data: Any) -> bool:
+    """True for data already in memory (pandas or Polars DataFrames), not a lazy scan."""
+    native = data.to_native() if isinstance(data, (nw.DataFrame, nw.LazyFrame)) else data
+    return bool(nw.dependencies.is_pandas_dataframe(native)
+                or nw.dependencies.is_polars_dataframe(native))
+
+
+def _collect_sums(products: nw.LazyFrame[Any], keys: list[str], sums: list[str], *,
+                  in_memory: bool = True) -> pd.DataFrame:
+    """Group sums on the data's engine, in key order.
+
+    Float sums depend on the order their terms are added. Polars' streaming engine merges
+    per-batch partial sums as its threads finish, so the same input gave different last digits
+    from run to run; its in-memory engine sums each group's rows in row order, the same on any
+    number of threads (``tests/test_reproducible_outputs.py`` runs with 1 and 2). Data already
+    in memory therefore uses the in-memory engine (same input, same bytes); a lazy file scan
+    keeps the streaming engine for bounded memory (out of core), whose sums agree with the
+    in-memory ones to ~1e-15 relative.
+    """
     agg = products.group_by(*keys, drop_null_keys=False).agg(
         nw.col(*sums).sum(), nw.len().alias(COUNT)
     )
     if agg.implementation.is_polars():
-        # Polars' streaming engine reads the file in batches: bounded memory, out of core.
-        return agg.collect(engine="streaming").to_pandas()
-    return agg.collect().to_pandas()
+        engine = "in-memory" if in_memory else "streaming"
+        return in_key_order(agg.collect(engine=engine).to_pandas(), keys)
+    return in_key_order(agg.collect().to_pandas(), keys)
+
+
+def in_key_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The group-sum table sorted by its keys (missing keys last), with a fresh index.
+
+    Hash group-bys (Polars, DuckDB, Dask) return groups in an order that changes from run to
+    run; every estimate downstream sums over these rows, so an unordered table changes the last
+    digits of M0, SEs and CIs between runs. Sorting here makes the same input give the same
+    bytes (issue 8).
+    """
+    if table.empty:
+        return table.reset_index(drop=True)
+    try:
+        ordered = table.sort_values(keys, na_position="last", kind="stable")
+    except TypeError:  # a key column mixing types (e.g. numbers and text): order by its text
+        ordered = table.sort_values(keys, na_position="last", kind="stable",
+                                    key=lambda column: column.astype(str))
+    return ordered.reset_index(drop=True)
 
 
 def _dask_partition_sums(
@@ -737,4 +782,5 @@ def _dask_partition_sums(
     parts = [dask.delayed(partition_sums)(p) for p in data.to_delayed()]
     frames = [f for f in dask.compute(*parts) if len(f)]
     table = pd.concat(frames, ignore_index=True)
-    return table.groupby(keys, dropna=False, sort=False, as_index=False)[[*sums, COUNT]].sum()
+    summed = table.groupby(keys, dropna=False, sort=False, as_index=False)[[*sums, COUNT]].sum()
+    return in_key_order(summed, keys)
