@@ -110,3 +110,27 @@ def test_the_hsi_threat_coverage_uses_the_framework_in_use(user_framework: Frame
         threat_coverage(tagged)
     covered = {c.threat: c for c in threat_coverage(tagged, user_framework)}
     assert covered["locust_swarm"].indicators == (spec.indicators[0].code,)
+
+
+def test_the_cli_takes_the_framework_and_the_group_columns(tmp_path: Path) -> None:
+    import yaml
+    from typer.testing import CliRunner
+
+    from humsec.cli import app
+
+    (tmp_path / "fw.yaml").write_text(USER_FRAMEWORK, encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(_locust_spec()), encoding="utf-8")
+    units, groups = _pastoral_units()
+    units.assign(pastoralists=groups["pastoralists"], district="x").to_csv(
+        tmp_path / "households.csv", index=False)
+    base = ["shocks", "simulate", "--exposure", str(tmp_path / "households.csv"),
+            "--events", str(tmp_path / "scenario.yaml"), "--years", "50", "--by", "group"]
+    refused = CliRunner().invoke(app, base)
+    assert refused.exit_code == 2
+    assert "district" in refused.output and "not used" in refused.output
+    bundled = CliRunner().invoke(app, [*base, "--ignore-columns", "district"])
+    assert bundled.exit_code == 2 and "'pastoralists'" in bundled.output  # not a bundled group
+    good = CliRunner().invoke(app, [*base, "--ignore-columns", "district",
+                                    "--framework", str(tmp_path / "fw.yaml")])
+    assert good.exit_code == 0, good.output
+    assert "pastoralists" in good.output
