@@ -160,34 +160,32 @@ def match_values(column: pd.Series, values: Sequence[RuleValue], *,
     numeric = pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(
         column.dtype)
     categorical = isinstance(column.dtype, pd.CategoricalDtype)
-    text = column.astype("string").str.strip().str.casefold() if not numeric else None
-    by_label = {str(label).strip().casefold(): code for code, label in labels.items()}
+    text = None if numeric else column.astype("string").str.strip().str.casefold()
+    cells = column.to_numpy(dtype=float, na_value=np.nan) if numeric else None
     mask = np.zeros(len(column), dtype=bool)
     unmatched: list[RuleValue] = []
     for value in values:
-        code = _code_of(value, by_label, labels)
+        codes = _codes_meant(value, labels) if labels else [value]
         if numeric:
-            number = _number(code)
-            cells = column.to_numpy(dtype=float, na_value=np.nan)
-            hits = cells == number
-            labelled = {_number(c) for c in labels}
-            if number is None or (labels and number not in labelled and not hits.any()):
+            assert cells is not None
+            numbers = [n for n in (_number(c) for c in codes) if n is not None]
+            if not numbers:
                 unmatched.append(value)
                 continue
-            mask |= hits
+            mask |= np.isin(cells, numbers)
         else:
             assert text is not None
+            if labels and not codes:
+                unmatched.append(value)
+                continue
+            # a label-converted column (read_table(labels="labels")) holds the labels as text
             wanted = {str(value).strip().casefold()}
-            if code is not None and code is not value:
-                wanted.add(str(labels.get(code, code)).strip().casefold())
-                wanted.add(str(code).strip().casefold())
-            if labels or categorical:
-                known = set(by_label) | {str(c).casefold() for c in labels}
-                if categorical:
-                    known |= {str(c).strip().casefold() for c in column.cat.categories}
-                if not wanted & known:
-                    unmatched.append(value)
-                    continue
+            wanted |= {str(c).strip().casefold() for c in codes}
+            wanted |= {str(labels[c]).strip().casefold() for c in codes if c in labels}
+            if categorical and not wanted & {str(c).strip().casefold()
+                                             for c in column.cat.categories}:
+                unmatched.append(value)
+                continue
             mask |= text.isin(wanted).fillna(False).to_numpy(dtype=bool)
     if len(unmatched) == len(values):
         raise ColumnError(_unmatched_message(column, unmatched, labels, numeric),
@@ -197,11 +195,27 @@ def match_values(column: pd.Series, values: Sequence[RuleValue], *,
     return mask
 
 
-def _code_of(value: RuleValue, by_label: Mapping[str, Any], labels: Mapping[Any, str]) -> Any:
-    """The code a rule value stands for: a label's code, or the value itself."""
-    if isinstance(value, str) and value.strip().casefold() in by_label:
-        return by_label[value.strip().casefold()]
-    return value
+def _codes_meant(value: RuleValue, labels: Mapping[Any, str]) -> list[Any]:
+    """The codes a rule value stands for on a labelled column: the code itself (equal as a
+    number or as text), else every code whose label equals it (exactly, then ignoring case and
+    spaces); ``[]`` when it is neither. This is the resolution of the value-label helper under
+    review for deprivation cutoffs (``resolve_categories``), without its ambiguity error; the
+    two are meant to become one function."""
+    same = [code for code in labels if _same_code(value, code)]
+    if same:
+        return same
+    exact = [code for code, label in labels.items() if str(label) == str(value)]
+    if exact:
+        return exact
+    folded = str(value).strip().casefold()
+    return [code for code, label in labels.items() if str(label).strip().casefold() == folded]
+
+
+def _same_code(value: RuleValue, code: Any) -> bool:
+    left, right = _number(value), _number(code)
+    if left is not None and right is not None:
+        return left == right
+    return str(value).strip() == str(code).strip()
 
 
 def _number(value: Any) -> float | None:
