@@ -53,6 +53,9 @@ def test_both_engines_count_the_same_women(survey: pd.DataFrame) -> None:
     expected = _weighted(survey, survey["sex"] == "female")
     assert expected == pytest.approx(0.4546, abs=5e-4)
     assert _deprivation_share(survey, "women") == pytest.approx(expected, rel=1e-12)
+    marked, _ = vulnerable_groups(survey)
+    assert marked.attrs["group_notes"] == [
+        "group 'indigenous_peoples' not counted: no column ['indigenous'] in the data"]
     assert _shocks_share(survey, "women") == pytest.approx(expected, rel=1e-12)
     for group, mask in (("children", survey["age"] < 18), ("older_people", survey["age"] >= 60),
                         ("refugees", survey["displacement"] == "refugee")):

@@ -38,7 +38,8 @@ def vulnerable_groups(
     ``humsec framework show --section groups`` prints every rule). Values in rules may be labels
     or codes (Stata/SPSS value labels in ``frame.attrs["value_labels"]``). A person with a missing
     attribute gets a missing membership (never silently 0). Groups whose columns are absent
-    are an error when requested explicitly and skipped otherwise.
+    are an error when requested explicitly and skipped otherwise; the frame's
+    ``attrs["group_notes"]`` names them and counts the missing memberships.
     """
     fw = default_framework() if framework is None else framework
     rules = fw.group_rules
@@ -59,4 +60,5 @@ def vulnerable_groups(
         column = f"{prefix}{group}"
         out[column] = membership.members[group]
         mapping[str(group)] = column
+    out.attrs["group_notes"] = membership.notes()
     return out, mapping
