@@ -3,13 +3,17 @@ analyse their uncertainty."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import typer
+from rich import box
 
 from humsec.cli.terminal import Table, console, literal, print_note, print_written
-from humsec.data.output import write_table
+from humsec.data.output import WORKBOOK_SUFFIXES, write_table, write_tables
 from humsec.errors import SpecError
 from humsec.index import (
     IndexResult,
@@ -46,7 +50,10 @@ YEAR_OPTION = typer.Option(
     None, "--year", "-y",
     help="Year to build for panel data. Default: the latest year with near-best coverage.",
 )
-OUT_OPTION = typer.Option(None, "--out", "-o", help="Write the table (.csv, .parquet, .xlsx).")
+OUT_OPTION = typer.Option(
+    None, "--out", "-o",
+    help="Write the result: .csv or .parquet (the main table), .xlsx or .json (every table).",
+)
 
 
 def _spec(index: str) -> IndexSpec:
@@ -87,31 +94,121 @@ def _prepare(index: str, data: Path | None, year: int | None) -> tuple[IndexSpec
     return spec, frame, _year(spec, frame, year)
 
 
-def _fmt(value: object) -> str:
+def _plain(value: float) -> str:
+    """A number without scientific notation: thousands with separators and no decimals,
+    ordinary values with 2 decimals, small ones with 3 significant digits (at most 8)."""
+    size = abs(value)
+    if size == 0 or not math.isfinite(value):
+        return "0" if size == 0 else str(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 1:
+        return f"{value:.2f}"
+    return f"{value:.{min(8, 2 - math.floor(math.log10(size)))}f}"
+
+
+def _cell(value: object, decimals: int | None) -> str:
+    """One table cell: missing is empty; numbers with ``decimals`` (None: :func:`_plain`)."""
     if value is None or value is pd.NA:
         return ""
-    if isinstance(value, float):
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else ""
+    if isinstance(value, int | np.integer):
+        return str(value)
+    if isinstance(value, float | np.floating):
         if value != value:  # NaN
             return ""
-        return f"{value:.0f}" if value.is_integer() else f"{value:.3f}"
+        return _plain(float(value)) if decimals is None else f"{value:.{decimals}f}"
     return str(value)
 
 
-def _table(frame: pd.DataFrame, title: str, *, index_name: str = "unit") -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column(index_name)
-    for column in frame.columns:
-        table.add_column(str(column), justify="right")
-    for key, row in frame.iterrows():
-        table.add_row(str(key), *[_fmt(v) for v in row.tolist()])
+def _fit_widths(natural: list[int], minimum: list[int], budget: int) -> list[int]:
+    """Column widths: each column's natural width, the widest narrowed first (never below
+    its minimum) until the widths add up to ``budget`` or nothing can narrow further."""
+    widths = list(natural)
+    while sum(widths) > budget:
+        narrowable = [j for j, w in enumerate(widths) if w > minimum[j]]
+        if not narrowable:
+            break
+        widest = max(narrowable, key=lambda j: widths[j])
+        widths[widest] -= 1
+    return widths
+
+
+def _table(
+    frame: pd.DataFrame,
+    title: str,
+    *,
+    index_name: str = "unit",
+    decimals: Mapping[str, int | None] | None = None,
+    default: int | None = None,
+) -> Table:
+    """A console table that stays readable at 80 columns: numbers never wrap (a column is
+    at least as wide as its longest number), headers wrap between the words of codes
+    (``lack_of_coping`` prints as "lack of coping"), text cells between words, and numbers
+    have the decimals the spec gives for the measure (``decimals`` per column, ``default``
+    otherwise; None = plain formatting, never scientific notation)."""
+    decimals = decimals or {}
+    labels = [" ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in frame.index]
+    cells = [labels] + [
+        [_cell(v, decimals.get(str(column), default)) for v in frame[column].tolist()]
+        for column in frame.columns
+    ]
+    headers = [index_name] + [str(c).replace("_", " ") for c in frame.columns]
+    numeric = [False] + [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+
+    def longest(texts: list[str], words: bool) -> int:
+        parts = [w for t in texts for w in (t.split() if words else [t])]
+        return max([len(p) for p in parts] + [1])
+
+    natural = [max(longest(col, False), len(h)) for col, h in zip(cells, headers, strict=True)]
+    minimum = [
+        max(longest(col, not is_number), longest([h], True))
+        for col, h, is_number in zip(cells, headers, numeric, strict=True)
+    ]
+    widths = _fit_widths(natural, minimum, console.width - 2 * (len(headers) - 1) - 1)
+    # numbers written as text (intervals "1-3") are right-aligned like numbers
+    right = [
+        is_number or (j > 0 and all(c == "" or c[0].isdigit() for c in col))
+        for j, (col, is_number) in enumerate(zip(cells, numeric, strict=True))
+    ]
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False, show_edge=False, padding=(0, 1), collapse_padding=True)
+    for header, width, is_right in zip(headers, widths, right, strict=True):
+        table.add_column(header, justify="right" if is_right else "left",
+                         width=width, overflow="fold")
+    for row in zip(*cells, strict=True):
+        table.add_row(*row)  # string cells print literally (cli.terminal.Table)
     return table
 
 
+def _score_decimals(spec: IndexSpec) -> Mapping[str, int | None]:
+    """Decimals for every node and indicator score (the spec's ``decimals``), ranks as
+    whole numbers and coverage as a share with 2 decimals."""
+    codes = [n.code for n in spec.nodes] + spec.indicator_codes
+    return {c: spec.display_decimals(c) for c in codes} | {"rank": 0, "coverage": 2}
+
+
+def _write_result(tables: Mapping[str, pd.DataFrame], main: str, out: Path) -> None:
+    """``--out``: every table into one workbook (.xlsx) or JSON object (.json); the
+    ``main`` table alone for .csv and .parquet."""
+    if out.suffix.lower() in WORKBOOK_SUFFIXES:
+        write_tables(tables, out)
+    else:
+        write_table(tables[main], out)
+    print_written(out)
+
+
 def _result_frame(result: IndexResult) -> pd.DataFrame:
-    frame = result.to_frame()
+    """The export table (:meth:`IndexResult.to_table`), with the quadrant for the HSI,
+    sorted by rank."""
+    frame = result.to_table()
     if "quadrants" in result.spec.metadata:
         q = quadrants(result)
-        frame["quadrant"] = q["quadrant"].astype("string")
+        frame.insert(len(frame.columns) - 1, "quadrant", q["quadrant"].astype("string"))
     return frame.sort_values("rank")
 
 
@@ -142,7 +239,12 @@ def build_command(
     out: Path = OUT_OPTION,
     top: int = typer.Option(15, "--top", help="Rows to print (by rank)."),
 ) -> None:
-    """Build an index: scores of every node, rank, classes, coverage (and quadrants for hsi)."""
+    """Build an index: scores of every node, rank, classes, coverage (and quadrants for hsi).
+
+    --out FILE.csv|.parquet writes one row per unit: the year, every node, rank, classes,
+    coverage, the normalised indicators and the audit of imputed and treated cells.
+    --out FILE.xlsx|.json writes every stage (raw, denominated, imputed, treated,
+    normalised, aggregated, scores, ranks, classes, coverage, audit, treatment, missing)."""
     spec, frame, chosen = _prepare(index, data, year)
     result = build(spec, frame, year=chosen)
     table = _result_frame(result)
@@ -151,7 +253,8 @@ def build_command(
     pillars = [n.code for n in spec.top_down() if spec.level_of(n.code) == 1]
     extra = [c for c in table.columns if c.endswith("_class") or c in ("coverage", "quadrant")]
     columns = [spec.root, "rank", *pillars, *extra]
-    console.print(_table(table[columns].head(top), f"{title}: top {top} of {built} units"))
+    console.print(_table(table[columns].head(top), f"{title}: top {top} of {built} units",
+                         decimals=_score_decimals(spec)))
     for note in result.notes:
         print_note(note)
     scored = result.scores[result.scores[spec.root].notna()]
@@ -170,10 +273,11 @@ def build_command(
     if spec.code == "hsi":
         gaps = [c for c in threat_coverage(spec) if not c.indicators]
         for gap in gaps:
-            console.print(f"[dim]threat gap: {literal(gap.threat)}: {literal(gap.gap)}[/]")
+            console.print(f"[dim]threat gap: {literal(gap.threat)}: {literal(str(gap.gap))}[/]")
     if out:
-        write_table(table, out)
-        print_written(out)
+        stages = result.stages()
+        stages["scores"] = table
+        _write_result(stages, "scores", out)
 
 
 @app.command("explain")
@@ -184,28 +288,44 @@ def explain_command(
     year: int = YEAR_OPTION,
     out: Path = OUT_OPTION,
 ) -> None:
-    """Which indicators drive a unit's score, and by how much (share of the score)."""
+    """Which indicators drive a unit's score, and by how much (share of the score).
+
+    Per indicator: its raw data value, the value after denominator, transform, imputation
+    and outlier treatment ("treated"), the normalised score, and its share of the root."""
     spec, frame, chosen = _prepare(index, data, year)
     result = build(spec, frame, year=chosen)
     e = explain(result, unit)
     console.print(
         f"[bold]{literal(spec.name or spec.code)}[/] for [bold]{literal(unit)}[/]"
         + (f" in {chosen}" if chosen else "")
-        + f": {spec.root} = {e.score:.3f}, rank {e.rank:.0f}"
+        + f": {spec.root} = {e.score:.{spec.display_decimals(spec.root)}f}, rank {e.rank:.0f}"
     )
-    console.print(_table(e.nodes.set_index("node").drop(columns=["name"]), "Nodes",
-                         index_name="node"))
-    shown = e.indicators.set_index("indicator")[["path", "raw", "normalised", "imputed",
-                                                 "share", "points"]]
+    nodes = e.nodes.set_index("node").drop(columns=["name"])
+    nodes[["share_in_parent", "share"]] *= 100
+    nodes = nodes.rename(columns={"share_in_parent": "% of parent", "share": "% of root"})
+    console.print(_table(nodes, "Nodes", index_name="node",
+                         decimals={"level": 0, "score": spec.decimals, "rank": 0,
+                                   "% of parent": 1, "% of root": 1}))
+    shown = e.indicators.set_index("indicator")[["raw", "treated", "normalised", "share",
+                                                 "points"]].copy()
+    shown["share"] *= 100
+    shown = shown.rename(columns={"share": "% of root"})
+    imputed = e.indicators.set_index("indicator")["imputed"]
+    shown.index = [f"{code} *" if imputed[code] else code for code in shown.index]
     console.print(_table(shown, "Indicator contributions (share of the root score)",
-                         index_name="indicator"))
+                         index_name="indicator",
+                         decimals={"raw": None, "treated": None,
+                                   "normalised": spec.decimals, "% of root": 1,
+                                   "points": spec.display_decimals(spec.root)}))
     console.print(
-        "[dim]shares: w*x for arithmetic nodes, log-shares for geometric nodes, shares of "
-        "ln(c/(c-x)) for INFORM's inverted geometric mean (docs/index-engine.md)[/]"
+        "[dim]raw: the data value; treated: after denominator, transform, imputation and "
+        "outlier treatment; * imputed. Shares: w*x for arithmetic nodes, log-shares for "
+        "geometric nodes, shares of ln(c/(c-x)) for INFORM's inverted geometric mean "
+        "(docs/index-engine.md)[/]"
     )
     if out:
-        write_table(e.indicators, out, index=False)
-        print_written(out)
+        _write_result({"indicators": e.indicators.set_index("indicator"),
+                       "nodes": e.nodes.set_index("node")}, "indicators", out)
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -233,10 +353,17 @@ def uncertainty_command(
     sobol: bool = typer.Option(True, "--sobol/--no-sobol", help="Sobol sensitivity indices."),
     sobol_n: int = typer.Option(256, "--sobol-n", help="Sobol base sample size N."),
     out: Path = OUT_OPTION,
+    sobol_out: Path = typer.Option(
+        None, "--sobol-out",
+        help="Write the Sobol indices as a table (.csv, .parquet, .xlsx, .json).",
+    ),
     top: int = typer.Option(15, "--top", help="Rows to print (by nominal rank)."),
 ) -> None:
     """Score and rank intervals under alternative weights, normalisations, aggregations,
-    imputations and dropped indicators, with Sobol sensitivity indices of the ranks."""
+    imputations and dropped indicators, with Sobol sensitivity indices of the ranks.
+
+    --out FILE.csv|.parquet writes the per-unit score and rank intervals; FILE.xlsx|.json
+    also the Sobol indices and the default alternatives left out (and why)."""
     spec, frame, chosen = _prepare(index, data, year)
     options: dict[str, object] = {"weights": weights, "sobol_n": sobol_n}
     for key, value in (("normalisations", normalisations), ("aggregations", aggregations),
@@ -254,15 +381,58 @@ def uncertainty_command(
     summary = result.summary()
     if record:
         summary["p_compound"] = compound_probability(result)
-    console.print(_table(summary.head(top),
+    root_decimals = spec.display_decimals(spec.root)
+    console.print(_table(_interval_view(summary.head(top), root_decimals),
                          f"{spec.name or spec.code}: {n} replications, varying "
-                         f"{', '.join(result.vary) or 'nothing'} (seed {seed})"))
+                         f"{', '.join(result.vary) or 'nothing'} (seed {seed})",
+                         decimals={"score": root_decimals, "rank": 0, "shift": 1,
+                                   "p compound": 2}))
     for note in result.notes:
         print_note(note)
     if result.sensitivity is not None:
         console.print(_table(result.sensitivity,
                              f"Sobol indices of the mean absolute rank shift "
-                             f"({result.sobol_runs} runs)", index_name="factor"))
+                             f"({result.sobol_runs} runs)", index_name="factor", default=2))
+    sobol_table = (
+        result.sensitivity if result.sensitivity is not None
+        else pd.DataFrame(columns=["S1", "S1_conf", "ST", "ST_conf"])
+    )
+    left_out = pd.DataFrame(result.left_out, columns=["factor", "alternative", "reason"])
     if out:
-        write_table(summary, out)
-        print_written(out)
+        _write_result({"summary": summary, "sobol": sobol_table,
+                       "left_out": left_out.set_index("factor")}, "summary", out)
+    if sobol_out:
+        if result.sensitivity is None:
+            raise SpecError("there are no Sobol indices to write", location="--sobol-out",
+                            hint="drop --no-sobol, or drop --sobol-out")
+        write_table(sobol_table, sobol_out)
+        print_written(sobol_out)
+
+
+def _rank_text(value: float) -> str:
+    return "" if value != value else (f"{value:.0f}" if float(value).is_integer()
+                                      else f"{value:.1f}")
+
+
+def _interval_view(summary: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The console view of the per-unit summary: intervals as "low-high" text, so that the
+    table fits 80 columns (the file written by --out keeps every number in its own column)."""
+    score_lo, score_hi = [c for c in summary.columns if c.startswith("score_p")]
+    rank_lo, rank_hi = [c for c in summary.columns if c.startswith("rank_p")]
+    label = f"{int(score_lo[-2:])}-{int(score_hi[-2:])}%"
+    view = pd.DataFrame(index=summary.index)
+    view["score"] = summary["score"]
+    view[f"score {label}"] = [
+        "" if a != a else f"{a:.{decimals}f}-{b:.{decimals}f}"
+        for a, b in zip(summary[score_lo], summary[score_hi], strict=True)
+    ]
+    view["rank"] = summary["rank"]
+    view["median rank"] = [_rank_text(v) for v in summary["rank_median"]]
+    view[f"rank {label}"] = [
+        "" if a != a else f"{_rank_text(a)}-{_rank_text(b)}"
+        for a, b in zip(summary[rank_lo], summary[rank_hi], strict=True)
+    ]
+    view["shift"] = summary["mean_rank_shift"]
+    if "p_compound" in summary:
+        view["p compound"] = summary["p_compound"]
+    return view

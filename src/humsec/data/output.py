@@ -17,10 +17,11 @@ writer in humsec goes through :func:`atomic_path`, which also
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -198,4 +199,34 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: boo
             frame.to_excel(tmp, index=index, engine="openpyxl")
         else:
             frame.to_json(tmp, orient="table" if index else "records", indent=1)
+    return target
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".json")
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], path: str | os.PathLike[str]) -> Path:
+    """Write several named tables into one file atomically: an ``.xlsx`` workbook with one
+    sheet per table (in the given order; names cut to Excel's 31 characters), or a ``.json``
+    object mapping each name to the table in pandas' ``table`` orientation."""
+    import pandas as pd
+
+    target = check_output_target(path)
+    suffix = target.suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES:
+        raise OutputError(
+            f"cannot write several tables into one {suffix or '(no suffix)'} file",
+            location=str(target),
+            hint=f"use one of {', '.join(WORKBOOK_SUFFIXES)}",
+        )
+    with atomic_path(target) as tmp:
+        if suffix == ".xlsx":
+            with pd.ExcelWriter(tmp, engine="openpyxl") as workbook:
+                for name, frame in tables.items():
+                    frame.to_excel(workbook, sheet_name=name[:31])
+        else:
+            payload = {
+                name: json.loads(frame.to_json(orient="table")) for name, frame in tables.items()
+            }
+            tmp.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     return target

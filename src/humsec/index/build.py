@@ -42,7 +42,12 @@ class IndexResult:
     * ``classes``: class label for each node that has class bins (e.g. INFORM risk class).
     * ``coverage``: share of the indicators under each node that have a value (observed or
       imputed), per unit.
-    * ``raw``: indicator values after denominators, transforms, imputation and treatment.
+    * ``raw``: indicator values after denominators, transforms, imputation and treatment
+      (the values that are normalised; also :attr:`treated`).
+    * ``inputs``: the raw data, each indicator's source column as given (before its
+      denominator and transform), for the units built.
+    * ``denominated``: after denominators and transforms, before imputation.
+    * ``imputed_values``: after imputation, before outlier treatment.
     * ``audit``: one row per imputed or treated cell (unit, indicator, step, method, detail).
     * ``treatment``: per-indicator skewness/kurtosis before and after, and the action taken.
     * ``missing``: per indicator, how many units had no value, how many were imputed, and how
@@ -61,11 +66,75 @@ class IndexResult:
     missing: pd.DataFrame
     year: int | None = None
     notes: list[str] = field(default_factory=list)
+    inputs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    denominated: pd.DataFrame = field(default_factory=pd.DataFrame)
+    imputed_values: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def root(self) -> pd.Series:
         """Root scores."""
         return self.scores[self.spec.root]
+
+    @property
+    def treated(self) -> pd.DataFrame:
+        """Indicator values after outlier treatment (the input of normalisation)."""
+        return self.raw
+
+    @property
+    def normalised(self) -> pd.DataFrame:
+        """The normalised indicators (units x indicators)."""
+        return self.scores[self.spec.indicator_codes]
+
+    def to_table(self) -> pd.DataFrame:
+        """One row per unit for export: the year (when built for one), every node, the root
+        rank, classes, root coverage, the normalised indicators (``<code>`` columns, as in
+        ``scores``) and ``audit``: the unit's imputed and treated cells in words, e.g.
+        ``"imputed (latest within 3 years): x, z; treated (winhi): y"``."""
+        out = self.to_frame()
+        if self.year is not None:
+            out.insert(0, self.spec.time, self.year)
+        for code in self.spec.indicator_codes:
+            out[code] = self.scores[code]
+        out["audit"] = self._audit_by_unit().reindex([str(u) for u in out.index]).to_numpy()
+        return out
+
+    def _audit_by_unit(self) -> pd.Series:
+        if self.audit.empty:
+            return pd.Series(dtype="string")
+        audit = self.audit.astype({"unit": str, "method": str, "detail": str})
+        how = audit["method"].where(audit["detail"] == "", audit["detail"])
+        words = audit["step"].map({"imputation": "imputed", "treatment": "treated"})
+        labelled = audit.assign(how=words + " (" + how + ")")
+        parts = (
+            labelled.groupby(["unit", "how"], sort=False)["indicator"]
+            .agg(", ".join)
+            .reset_index()
+        )
+        parts["text"] = parts["how"] + ": " + parts["indicator"]
+        return parts.groupby("unit", sort=False)["text"].agg("; ".join).astype("string")
+
+    def stages(self) -> dict[str, pd.DataFrame]:
+        """Every stage of the build as named tables (units x columns), as COINr keeps the data
+        sets of a coin: ``raw`` (source columns as given), ``denominated``, ``imputed``,
+        ``treated``, ``normalised``, ``aggregated`` (nodes), ``scores`` (:meth:`to_table`),
+        ``ranks``, ``classes``, ``coverage``, and the per-indicator ``audit``, ``treatment``
+        and ``missing`` tables."""
+        nodes = [n.code for n in self.spec.top_down()]
+        return {
+            "scores": self.to_table(),
+            "raw": self.inputs,
+            "denominated": self.denominated,
+            "imputed": self.imputed_values,
+            "treated": self.raw,
+            "normalised": self.normalised,
+            "aggregated": self.scores[nodes],
+            "ranks": self.ranks,
+            "classes": self.classes.astype("string"),
+            "coverage": self.coverage,
+            "audit": self.audit,
+            "treatment": self.treatment,
+            "missing": self.missing,
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """Scores of all nodes, the root rank, classes and root coverage in one table."""
@@ -205,13 +274,18 @@ def _check_unique_keys(
     )
 
 
-def _raw_values(spec: IndexSpec, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Step 1 for every indicator, and the mask of infinite cells made missing."""
+def _raw_values(
+    spec: IndexSpec, data: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Step 1 for every indicator: the values after denominator and transform, the mask of
+    infinite cells made missing, and the source column values as given (the raw data)."""
     raw = {}
     nonfinite = {}
+    inputs = {}
     for ind in spec.indicators:
         where = f"index spec {spec.code!r}, indicator {ind.code!r}"
         x, n_inf = _numeric(data, ind.source_column, where, nonfinite=spec.nonfinite)
+        inputs[ind.code] = x
         if ind.denominator:
             den, n_den = _numeric(data, ind.denominator, where, nonfinite=spec.nonfinite)
             n_inf = n_inf | n_den
@@ -227,7 +301,11 @@ def _raw_values(spec: IndexSpec, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
                 )
         raw[ind.code] = apply_transform(x, ind.transform, location=where)
         nonfinite[ind.code] = n_inf
-    return pd.DataFrame(raw, index=data.index), pd.DataFrame(nonfinite, index=data.index)
+    return (
+        pd.DataFrame(raw, index=data.index),
+        pd.DataFrame(nonfinite, index=data.index),
+        pd.DataFrame(inputs, index=data.index),
+    )
 
 
 def _ranks(scores: pd.DataFrame, groups: pd.Series | None) -> pd.DataFrame:
@@ -249,6 +327,9 @@ class PreparedIndicators:
     notes: list[str]
     groups_year: pd.Series | None
     nonfinite: pd.DataFrame
+    inputs: pd.DataFrame
+    denominated: pd.DataFrame
+    imputed_values: pd.DataFrame
 
 
 @dataclass
@@ -260,6 +341,8 @@ class _PanelValues:
     unit_key: pd.Series | None
     time_key: pd.Series | None
     nonfinite: pd.DataFrame  # infinite input cells made missing (spec nonfinite: missing)
+    inputs: pd.DataFrame  # the source columns as given
+    denominated: pd.DataFrame  # after denominators and transforms, before any imputation
 
 
 def _panel_values(spec: IndexSpec, data: pd.DataFrame) -> _PanelValues:
@@ -269,7 +352,8 @@ def _panel_values(spec: IndexSpec, data: pd.DataFrame) -> _PanelValues:
     _check_columns(spec, data)
     unit_key, time_key = _key(data, spec.unit), _key(data, spec.time)
     _check_unique_keys(spec, data, unit_key, time_key)
-    raw, nonfinite = _raw_values(spec, data)
+    raw, nonfinite, inputs = _raw_values(spec, data)
+    denominated = raw.copy()
     codes = spec.indicator_codes
     imputed = pd.DataFrame(False, index=data.index, columns=codes)
     how_imputed: dict[str, str] = {}
@@ -290,7 +374,8 @@ def _panel_values(spec: IndexSpec, data: pd.DataFrame) -> _PanelValues:
             imputed[cols] = mask
             how_imputed.update({c: f"latest within {lag} years" for c in cols})
     return _PanelValues(
-        raw, imputed, how_imputed, missing_before, unit_key, time_key, nonfinite
+        raw, imputed, how_imputed, missing_before, unit_key, time_key, nonfinite, inputs,
+        denominated,
     )
 
 
@@ -344,7 +429,7 @@ def prepare_indicators(
     raw, imputed = panel.raw.copy(), panel.imputed.copy()
     how_imputed = dict(panel.how_imputed)
     missing_before, unit_key, time_key = panel.missing_before, panel.unit_key, panel.time_key
-    nonfinite = panel.nonfinite
+    nonfinite, inputs, denominated = panel.nonfinite, panel.inputs, panel.denominated
 
     groups_year: pd.Series | None = None
     if year is not None:
@@ -363,6 +448,7 @@ def prepare_indicators(
                 hint=f"years in the data: {int(years[0])}-{int(years[-1])}" if years else None,
             )
         frame, raw, imputed, nonfinite = frame[keep], raw[keep], imputed[keep], nonfinite[keep]
+        inputs, denominated = inputs[keep], denominated[keep]
         missing_before = raw.isna().sum() + imputed.sum()
         if unit_key is not None:
             unit_index = pd.Index(unit_key[keep].astype(str), name=spec.unit)
@@ -370,6 +456,8 @@ def prepare_indicators(
             raw = raw.set_axis(unit_index)
             imputed = imputed.set_axis(unit_index)
             nonfinite = nonfinite.set_axis(unit_index)
+            inputs = inputs.set_axis(unit_index)
+            denominated = denominated.set_axis(unit_index)
     elif time_key is not None and time_key.nunique() > 1:
         groups_year = time_key
 
@@ -391,6 +479,7 @@ def prepare_indicators(
             how = f"{how_imputed[ind.code]}, else {how}"
         how_imputed[ind.code] = how
 
+    imputed_values = raw.copy()
     notes: list[str] = []
     for code, count in nonfinite.sum().items():
         if count:
@@ -477,6 +566,9 @@ def prepare_indicators(
         notes=notes,
         groups_year=groups_year,
         nonfinite=nonfinite,
+        inputs=inputs,
+        denominated=denominated,
+        imputed_values=imputed_values,
     )
 
 
@@ -589,4 +681,7 @@ def build(spec: IndexSpec, data: pd.DataFrame, *, year: int | None = None) -> In
         missing=missing,
         year=year,
         notes=notes,
+        inputs=prepared.inputs,
+        denominated=prepared.denominated,
+        imputed_values=prepared.imputed_values,
     )

@@ -35,7 +35,11 @@ from humsec.index.spec import NodeSpec
 
 @dataclass
 class Explanation:
-    """Contributions of indicators (and nodes) to one unit's root score."""
+    """Contributions of indicators (and nodes) to one unit's root score.
+
+    ``indicators`` has, per indicator, ``raw`` (the data value as given, missing when it was
+    imputed), ``treated`` (after denominator, transform, imputation and outlier treatment:
+    the value that is normalised), ``normalised``, ``imputed``, ``share`` and ``points``."""
 
     unit: str
     score: float
@@ -121,7 +125,8 @@ def explain(result: IndexResult, unit: str) -> Explanation:
             local[child] = share
             share_of_root[child] = share_of_root[node.code] * share
     score = values[spec.root]
-    raw = result.raw.iloc[position]
+    treated = result.raw.iloc[position]
+    given = result.inputs.iloc[position] if not result.inputs.empty else None
     audit = result.audit
     imputed_here = set(
         audit.loc[(audit["unit"] == unit) & (audit["step"] == "imputation"), "indicator"]
@@ -134,7 +139,8 @@ def explain(result: IndexResult, unit: str) -> Explanation:
                 "indicator": ind.code,
                 "name": ind.name or ind.code,
                 "path": " > ".join(path[1:-1]),
-                "raw": float(raw[ind.code]),
+                "raw": float(given[ind.code]) if given is not None else float("nan"),
+                "treated": float(treated[ind.code]),
                 "normalised": values[ind.code],
                 "imputed": ind.code in imputed_here,
                 "share": share_of_root[ind.code],

@@ -182,7 +182,8 @@ class NodeSpec(_Strict):
     with a value <= 0: ``error`` (default), ``offset`` (add ``offset`` before, subtract after)
     or ``zero`` (a zero child gives exactly 0, the product's own value). ``undefined`` says
     what a custom expression that divides by zero or overflows gives for a unit: an ``error``
-    (default) or ``missing`` (counted in the build's notes).
+    (default) or ``missing`` (counted in the build's notes). ``decimals`` overrides the
+    index's display decimals for this node (ND-GAIN shows GAIN to 1 decimal, its pillars to 3).
     """
 
     code: str
@@ -200,6 +201,7 @@ class NodeSpec(_Strict):
     offset: float = 1.0
     round: int | None = None
     undefined: Literal["error", "missing"] = "error"
+    decimals: int | None = Field(None, ge=0, le=10)
 
     @model_validator(mode="after")
     def _check(self) -> NodeSpec:
@@ -240,6 +242,8 @@ class IndexSpec(_Strict):
     the alternative normalisations of the uncertainty analysis. ``unit`` and ``time`` name the
     unit and year columns (or index levels) of panel data. ``nonfinite`` says what an infinite
     data value is: an ``error`` (default) or ``missing`` (counted in ``result.missing``).
+    ``decimals`` is how many decimals the index's scores are shown with in tables (INFORM
+    publishes 1, the HDI 3); the computed values are never rounded by it.
     """
 
     code: str
@@ -255,6 +259,7 @@ class IndexSpec(_Strict):
     unit: str = "iso3"
     time: str = "year"
     nonfinite: Literal["error", "missing"] = "error"
+    decimals: int = Field(2, ge=0, le=10)
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("indicators")
@@ -517,6 +522,14 @@ class IndexSpec(_Strict):
     def level_of(self, code: str) -> int:
         """Depth below the root (root = 0)."""
         return len(self.path_to(code)) - 1
+
+    def display_decimals(self, code: str) -> int:
+        """Decimals to show ``code``'s scores with: the node's ``decimals``, else the
+        index's (indicators: the index's)."""
+        for node in self.nodes:
+            if node.code == code and node.decimals is not None:
+                return node.decimals
+        return self.decimals
 
     def iter_classes(self) -> Iterator[tuple[str, ClassBins]]:
         """(node code, bins) for every class definition; the default node is the root."""
