@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 from humsec.errors import DataError
 from humsec.index.spec import Clip, Normalisation, Transform
@@ -120,6 +119,8 @@ def normalise(
     if method in ("rank", "percentile"):
         ranks = np.full_like(x, np.nan)
         keep = ~np.isnan(x)
+        from scipy.stats import rankdata  # imported here: scipy.stats costs ~1 s to import
+
         ranks[keep] = rankdata(-x[keep] if reverse else x[keep], method="average")
         if method == "rank":
             return ranks

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from humsec.index.spec import Treatment
 
@@ -46,6 +45,8 @@ def _moment_statistic(values: FloatArray, minimum: int, statistic: str) -> float
         return float("nan")
     if np.all(x == x[0]):
         return 0.0
+    from scipy import stats  # imported here: scipy.stats costs ~1 s to import
+
     moment = stats.skew if statistic == "skewness" else stats.kurtosis
     return float(moment(x, bias=False))
 

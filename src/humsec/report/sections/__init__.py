@@ -33,6 +33,7 @@ SECTIONS: list[Section] = [
 
 def project_sections() -> list[Section]:
     """The sections of a report on a project, in order: its areas, conflict, deprivation and
-    shocks from its own data, then the national profile and the framework (attribution
-    closes it)."""
-    return [AREAS, CONFLICT, DEPRIVATION, SHOCKS, COUNTRY_PROFILE, FRAMEWORK, ATTRIBUTION]
+    shocks from its own data, then the project's framework (attribution closes it). The
+    national country profile is left out (it shows bundled national data, not the
+    project's); the areas section carries the national INFORM values as context."""
+    return [AREAS, CONFLICT, DEPRIVATION, SHOCKS, FRAMEWORK, ATTRIBUTION]

@@ -146,8 +146,9 @@ class FrameworkSection:
     title: str = "The human-security lens"
 
     def render(self, context: ReportContext) -> RenderedSection:
-        """Render the bundled framework (it does not depend on the focus country)."""
-        framework = default_framework()
+        """Render the framework in use: the project's (its ``extends: default`` file) with a
+        project, else the bundled one (it does not depend on the focus country)."""
+        framework = context.project.framework if context.project else default_framework()
         fear = len(framework.threats_by_pillar("fear"))
         want = len(framework.threats_by_pillar("want"))
         crossing = sum(
