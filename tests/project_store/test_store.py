@@ -84,6 +84,7 @@ def test_a_rerun_with_the_same_inputs_reuses_and_a_changed_input_is_new(store: S
     reuse = store.find("deprivation", same)
     assert reuse is not None and reuse.reused and reuse.reused_from == first.run_id
     assert reuse.run_id != first.run_id and reuse.input_hash == first.input_hash
+    assert store.run(reuse.run_id) == reuse
     assert reuse.inputs == first.inputs and reuse.spec == first.spec
     pd.testing.assert_frame_equal(store.tables(reuse.run_id)["estimates"], _tables()["estimates"])
     assert store.find("deprivation", same, note_reuse=False) == first

@@ -2,18 +2,19 @@
 
 Queries are written once with ``:name`` parameters, in the SQL that DuckDB and PostgreSQL
 share (no casts, no dialect functions). Timestamps cross the boundary as naive UTC datetimes,
-blobs as ``bytes``. A write transaction is exclusive within the store: DuckDB serialises
+blobs as ``bytes``. A write transaction (a function of an :class:`Executor`, so that it can be rerun
+after a lost connection) is exclusive within the store: DuckDB serialises
 writers with a lock in the process (it allows one writing process anyway), PostgreSQL with a
 transaction-scoped advisory lock, so numbering (run ``seq``, dataset versions) never races.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol, TypeVar
 
 Params = Mapping[str, Any] | None
+T = TypeVar("T")
 
 
 class Executor(Protocol):
@@ -34,7 +35,10 @@ class Database(Protocol):
 
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]: ...
 
-    def transaction(self) -> AbstractContextManager[Executor]: ...
+    def write(self, work: Callable[[Executor], T]) -> T:
+        """Run ``work`` in one exclusive write transaction and return its result; a backend
+        may run ``work`` again (once) when the connection was lost before the commit."""
+        ...
 
     def schema_version(self) -> int: ...
 

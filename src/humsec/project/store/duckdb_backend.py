@@ -9,20 +9,47 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from humsec.errors import StoreError, StoreVersionError
 from humsec.project.store.database import Params
-from humsec.project.store.locking import locked_error, remove_lock, write_lock
+from humsec.project.store.locking import lock_path, locked_error, remove_lock, write_lock
 from humsec.project.store.schema import DUCKDB_MIGRATIONS, SCHEMA_VERSION
 
+T = TypeVar("T")
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+# DuckDB shares one database instance between the connections of a process, so two Store
+# objects on one file in one process share its writer lock and its lock file.
+_GUARD = threading.Lock()
+_WRITE_LOCKS: dict[Path, threading.Lock] = {}
+_OPEN_WRITERS: dict[Path, int] = {}
+
+
+def _shared_write_lock(path: Path) -> threading.Lock:
+    with _GUARD:
+        return _WRITE_LOCKS.setdefault(path, threading.Lock())
+
+
+def _writer_opened(path: Path) -> None:
+    with _GUARD:
+        _OPEN_WRITERS[path] = _OPEN_WRITERS.get(path, 0) + 1
+        if _OPEN_WRITERS[path] == 1:
+            write_lock(path)
+
+
+def _writer_closed(path: Path) -> None:
+    with _GUARD:
+        _OPEN_WRITERS[path] -= 1
+        if _OPEN_WRITERS[path] == 0:
+            del _OPEN_WRITERS[path]
+            remove_lock(lock_path(path))
 
 
 def _duckdb_sql(sql: str) -> str:
@@ -48,8 +75,9 @@ class DuckDBDatabase:
         self.path = path
         self.location = str(path)
         self.read_only = read_only
-        self._write_lock = threading.Lock()
-        self._lock_file: Path | None = None
+        self._key = path.resolve()
+        self._write_lock = _shared_write_lock(self._key)
+        self._writer = False
         if read_only and not path.exists():
             raise StoreError(
                 "there is no store to read at this path",
@@ -76,7 +104,8 @@ class DuckDBDatabase:
                 hint="check that the file is a DuckDB humsec store (not another file type)",
             ) from exc
         if not read_only:
-            self._lock_file = write_lock(path)
+            _writer_opened(self._key)
+            self._writer = True
         try:
             self._prepare(migrate_to or SCHEMA_VERSION)
         except BaseException:
@@ -154,6 +183,11 @@ class DuckDBDatabase:
         finally:
             cursor.close()
 
+    def write(self, work: Callable[[_Cursor], T]) -> T:
+        """Run ``work`` in one write transaction (serialised across this process's threads)."""
+        with self.transaction() as tx:
+            return work(tx)
+
     @contextmanager
     def transaction(self) -> Iterator[_Cursor]:
         if self.read_only:
@@ -179,6 +213,6 @@ class DuckDBDatabase:
         try:
             self._con.close()
         finally:
-            if self._lock_file is not None:
-                remove_lock(self._lock_file)
-                self._lock_file = None
+            if self._writer:
+                self._writer = False
+                _writer_closed(self._key)

@@ -1,9 +1,11 @@
 """The PostgreSQL backend: a shared store for the service, through SQLAlchemy 2 Core.
 
 - **Driver and pool:** psycopg 3 (``postgresql://`` URLs are read as
-  ``postgresql+psycopg://``), a connection pool with ``pool_pre_ping`` so that connections
-  broken by a server restart are replaced at checkout, and one retry (after a short wait) when
-  connecting fails, so a store outlives a restart of its server.
+  ``postgresql+psycopg://``) and a connection pool with ``pool_pre_ping``, so connections
+  broken by a server restart are replaced at checkout. A query or write transaction that
+  loses its connection is run once more on a fresh one after ``retry_wait`` seconds, so a
+  store outlives a restart of its server; if the server is still away, the error is
+  :class:`~humsec.errors.StoreUnreachableError` with the URL minus its password.
 - **Schema:** created and migrated by the Alembic revisions shipped in
   ``migrations/versions`` (revision ``000N`` is schema version N), run programmatically on
   opening under an advisory lock, so two processes opening a new store do not race. The
@@ -18,10 +20,10 @@ from __future__ import annotations
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, make_url
@@ -30,13 +32,20 @@ from humsec.errors import StoreError, StoreUnreachableError, StoreVersionError
 from humsec.project.store.database import Params
 from humsec.project.store.schema import SCHEMA_VERSION
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).with_name("migrations")
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-_RETRY_WAIT = 0.5
 
 
 def _revision(version: int) -> str:
     return f"{version:04d}"
+
+
+def _connection_lost(exc: sa.exc.DBAPIError) -> bool:
+    """Whether a database error means the connection (not the statement) failed."""
+    return bool(exc.connection_invalidated) or isinstance(
+        exc, sa.exc.OperationalError | sa.exc.InterfaceError
+    )
 
 
 def _driver_url(url: str) -> URL:
@@ -75,10 +84,12 @@ class PostgresDatabase:
         read_only: bool = False,
         migrate_to: int | None = None,
         pool_size: int = 5,
+        retry_wait: float = 1.0,
     ):
         parsed = _driver_url(url)
         self.location = parsed.set(drivername="postgresql").render_as_string(hide_password=True)
         self.read_only = read_only
+        self.retry_wait = retry_wait
         if schema is not None and not _SCHEMA_NAME.match(schema):
             raise StoreError(
                 f"{schema!r} is not a usable PostgreSQL schema name",
@@ -98,7 +109,7 @@ class PostgresDatabase:
             connect_args=connect_args,
         )
         try:
-            self._prepare(migrate_to or SCHEMA_VERSION)
+            self._retrying(lambda connection: self._migrate(connection, migrate_to))
         except BaseException:
             self._engine.dispose()
             raise
@@ -113,27 +124,28 @@ class PostgresDatabase:
             "in the URL are right (a password goes in the URL or in PGPASSWORD)",
         )
 
-    def _connect(self) -> Connection:
-        """A pooled connection, retried once after a short wait (a restarting server)."""
-        try:
-            return self._engine.connect()
-        except sa.exc.OperationalError:
-            time.sleep(_RETRY_WAIT)
-        try:
-            return self._engine.connect()
-        except sa.exc.OperationalError as exc:
-            raise self._unreachable(exc) from exc
-
     @contextmanager
     def _begin(self) -> Iterator[Connection]:
-        connection = self._connect()
+        connection = self._engine.connect()
         try:
             with connection.begin():
                 yield connection
-        except sa.exc.OperationalError as exc:
-            raise self._unreachable(exc) from exc
         finally:
             connection.close()
+
+    def _retrying(self, work: Callable[[Connection], T]) -> T:
+        """``work`` in one transaction, run once more after a lost connection (a restart)."""
+        for attempt in (1, 2):
+            try:
+                with self._begin() as connection:
+                    return work(connection)
+            except sa.exc.DBAPIError as exc:
+                if not _connection_lost(exc):
+                    raise
+                if attempt == 2:
+                    raise self._unreachable(exc) from exc
+                time.sleep(self.retry_wait)
+        raise AssertionError("not reached")
 
     # -- schema -----------------------------------------------------------------------
     def _alembic_config(self, connection: Connection) -> Any:
@@ -172,59 +184,61 @@ class PostgresDatabase:
         return revision, int(row[0])
 
     def schema_version(self) -> int:
-        with self._begin() as connection:
-            return self._recorded_version(connection)[1] or 0
+        """The schema version recorded in the store."""
+        return self._retrying(lambda connection: self._recorded_version(connection)[1] or 0)
 
-    def _prepare(self, target: int) -> None:
+    def _migrate(self, connection: Connection, migrate_to: int | None) -> None:
+        """Check the recorded version and migrate forward (Alembic), under an advisory lock."""
         from alembic import command
         from alembic.script import ScriptDirectory
 
-        with self._begin() as connection:
-            if self.schema is not None and not self.read_only:
-                connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key})
-            revision, version = self._recorded_version(connection)
-            config = self._alembic_config(connection)
-            known = {
-                script.revision for script in ScriptDirectory.from_config(config).walk_revisions()
-            }
-            if (version or 0) > SCHEMA_VERSION or (revision is not None and revision not in known):
-                from humsec import __version__
+        from humsec import __version__
 
-                raise StoreVersionError(
-                    f"the store has schema version {version} (migration {revision}), newer "
-                    f"than this humsec ({__version__}) knows (version {SCHEMA_VERSION}); "
-                    "reading it could misread it",
-                    location=self.location,
-                    hint="upgrade humsec (pip install -U humsec) to open this store",
-                )
-            if (version or 0) >= target:
-                return
-            if self.read_only:
-                raise StoreVersionError(
-                    f"the store has schema version {version or 0} and needs migrating to "
-                    f"{target}, which a read-only open cannot do",
-                    location=self.location,
-                    hint="open it once for writing to migrate it",
-                )
-            command.upgrade(config, _revision(target))
+        target = migrate_to or SCHEMA_VERSION
+        if self.schema is not None and not self.read_only:
+            connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key})
+        revision, version = self._recorded_version(connection)
+        config = self._alembic_config(connection)
+        known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+        if (version or 0) > SCHEMA_VERSION or (revision is not None and revision not in known):
+            raise StoreVersionError(
+                f"the store has schema version {version} (migration {revision}), newer than "
+                f"this humsec ({__version__}) knows (version {SCHEMA_VERSION}); reading it "
+                "could misread it",
+                location=self.location,
+                hint="upgrade humsec (pip install -U humsec) to open this store",
+            )
+        if (version or 0) >= target:
+            return
+        if self.read_only:
+            raise StoreVersionError(
+                f"the store has schema version {version or 0} and needs migrating to "
+                f"{target}, which a read-only open cannot do",
+                location=self.location,
+                hint="open it once for writing to migrate it",
+            )
+        command.upgrade(config, _revision(target))
 
     # -- access -----------------------------------------------------------------------
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
-        with self._begin() as connection:
-            return _Connection(connection).query(sql, params)
+        return self._retrying(lambda connection: _Connection(connection).query(sql, params))
 
-    @contextmanager
-    def transaction(self) -> Iterator[_Connection]:
+    def write(self, work: Callable[[_Connection], T]) -> T:
+        """Run ``work`` in one write transaction under the store's advisory lock; after a
+        lost connection it runs once more on a fresh one."""
         if self.read_only:
             raise StoreError(
                 "the store was opened read-only",
                 location=self.location,
                 hint="open it without read_only=True to write",
             )
-        with self._begin() as connection:
+
+        def locked(connection: Connection) -> T:
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key})
-            yield _Connection(connection)
+            return work(_Connection(connection))
+
+        return self._retrying(locked)
 
     def close(self) -> None:
         self._engine.dispose()

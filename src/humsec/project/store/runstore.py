@@ -24,6 +24,7 @@ import os
 import secrets
 import socket
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from difflib import get_close_matches
 from pathlib import Path
@@ -203,7 +204,8 @@ class Store:
             return original
         now = datetime.now(UTC)
         run_id = self._new_run_id(now)
-        with self._db.transaction() as tx:
+
+        def write(tx: Executor) -> None:
             tx.execute(
                 "INSERT INTO runs (run_id, seq, analysis, input_hash, started, ended, spec_json,"
                 " seed, humsec_version, reused_from, recorded) VALUES (:run_id, :seq, :analysis,"
@@ -223,7 +225,18 @@ class Store:
                     "recorded": _utc_naive(now, "recorded"),
                 },
             )
-        return self.run(run_id)
+
+        self._db.write(write)
+        # Built here, not read back: a connection lost after the commit must not turn a
+        # stored run into a reported failure.
+        return replace(
+            original,
+            run_id=run_id,
+            started=_aware(now),
+            ended=_aware(now),
+            reused=True,
+            reused_from=original.run_id,
+        )
 
     def record(
         self,
@@ -251,7 +264,8 @@ class Store:
         started_utc = _utc_naive(started, "started")
         ended_utc = _utc_naive(ended, "ended")
         run_id = self._new_run_id(started_utc)
-        with self._db.transaction() as tx:
+
+        def write(tx: Executor) -> None:
             tx.execute(
                 "INSERT INTO runs (run_id, seq, analysis, input_hash, started, ended, spec_json,"
                 " seed, humsec_version, reused_from, recorded) VALUES (:run_id, :seq, :analysis,"
@@ -301,7 +315,20 @@ class Store:
                     "inputs": dict(sorted(inputs.items())),
                 },
             )
-        return self.run(run_id)
+
+        self._db.write(write)
+        return RunRecord(
+            run_id=run_id,
+            analysis=analysis,
+            started=_aware(started_utc),
+            ended=_aware(ended_utc),
+            input_hash=input_hash,
+            inputs={str(k): str(v) for k, v in sorted(inputs.items())},
+            spec=json.loads(spec_json),
+            seed=None if seed is None else int(seed),
+            humsec_version=str(humsec_version),
+            table_names=tuple(name for name, _ in encoded),
+        )
 
     def tables(self, run_id: str) -> dict[str, pd.DataFrame]:
         """The result tables of a run (of the run it reused, for a reuse), exactly as
@@ -390,7 +417,8 @@ class Store:
             source = self._relative_source(path)
         sha = content_hash(data)
         now = _utc_naive(datetime.now(UTC), "added")
-        with self._db.transaction() as tx:
+
+        def write(tx: Executor) -> int:
             latest = tx.query(
                 "SELECT version, sha256 FROM datasets WHERE name = :n ORDER BY version DESC"
                 " LIMIT 1",
@@ -419,6 +447,9 @@ class Store:
                     "dataset",
                     {"name": name, "version": version, "sha256": sha, "source": source},
                 )
+            return version
+
+        version = self._db.write(write)
         return self.dataset_version(name, version)
 
     def dataset_version(self, name: str, version: int | None = None) -> DatasetVersion:
@@ -484,8 +515,11 @@ class Store:
             raise DataError(
                 "an audit entry needs an actor and an action", location="audit(actor=…, action=…)"
             )
-        with self._db.transaction() as tx:
+
+        def write(tx: Executor) -> None:
             self._audit(tx, actor, action, detail)
+
+        self._db.write(write)
 
     def audit_log(
         self,
