@@ -11,6 +11,7 @@ transaction-scoped advisory lock, so numbering (run ``seq``, dataset versions) n
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
 Params = Mapping[str, Any] | None
@@ -34,6 +35,11 @@ class Database(Protocol):
     read_only: bool
 
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]: ...
+
+    def transaction(self) -> AbstractContextManager[Executor]:
+        """One exclusive write transaction (not rerun after a lost connection: prefer
+        :meth:`write`)."""
+        ...
 
     def write(self, work: Callable[[Executor], T]) -> T:
         """Run ``work`` in one exclusive write transaction and return its result; a backend

@@ -224,15 +224,33 @@ class PostgresDatabase:
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         return self._retrying(lambda connection: _Connection(connection).query(sql, params))
 
-    def write(self, work: Callable[[_Connection], T]) -> T:
-        """Run ``work`` in one write transaction under the store's advisory lock; after a
-        lost connection it runs once more on a fresh one."""
+    def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError(
                 "the store was opened read-only",
                 location=self.location,
                 hint="open it without read_only=True to write",
             )
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Connection]:
+        """One write transaction under the store's advisory lock (no rerun: see write)."""
+        self._check_writable()
+        try:
+            with self._begin() as connection:
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key}
+                )
+                yield _Connection(connection)
+        except sa.exc.DBAPIError as exc:
+            if _connection_lost(exc):
+                raise self._unreachable(exc) from exc
+            raise
+
+    def write(self, work: Callable[[_Connection], T]) -> T:
+        """Run ``work`` in one write transaction under the store's advisory lock; after a
+        lost connection it runs once more on a fresh one."""
+        self._check_writable()
 
         def locked(connection: Connection) -> T:
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._lock_key})
