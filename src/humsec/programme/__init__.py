@@ -30,6 +30,7 @@ from humsec.programme.context import ALL_PEOPLE, CONTEXT_PARTS, AppraisalContext
 from humsec.programme.currency import Conversion, ExchangeRates, exchange_rates
 from humsec.programme.evidence import EVIDENCE_FIELDS, Evidence, EvidenceField
 from humsec.programme.examples import EXAMPLES, example_path, example_programme
+from humsec.programme.excel import excel_template, read_excel
 from humsec.programme.iati import (
     ACTIVITY_COLUMNS,
     ISSUE_COLUMNS,
@@ -97,6 +98,7 @@ __all__ = [
     "codelist",
     "example_path",
     "example_programme",
+    "excel_template",
     "exchange_rates",
     "iati_issue_counts",
     "load_rubric",
@@ -104,6 +106,7 @@ __all__ = [
     "plan",
     "portfolio_coverage",
     "programme_problems",
+    "read_excel",
     "read_iati",
     "sector_category",
     "sector_name",
