@@ -105,8 +105,8 @@ def excel_template(programme: Programme | None = None, *, framework: Framework |
             sheets["actors"].append([c.id, actor.name, actor.type, actor.role])
         for m in c.risk_measures:
             sheets["risk_measures"].append([c.id, m])
-        for i in c.indicators:
-            sheets["indicators"].append([c.id, i.name, i.baseline, i.target, i.actual])
+        for ind in c.indicators:
+            sheets["indicators"].append([c.id, ind.name, ind.baseline, ind.target, ind.actual])
     hidden = book.create_sheet("lists")
     columns: dict[str, str] = {}
     for j, (name, values) in enumerate(lists.items(), start=1):
