@@ -157,3 +157,13 @@ def test_group_count_columns_are_used_or_rejected_by_name() -> None:
     deprived = Exposure.from_units(table.assign(d_wtr=[1.0, 0.0]))
     assert deprived.deprivations is not None
     assert deprived.deprivations["d_wtr"].tolist() == [1.0, 0.0]
+
+
+def test_the_report_states_the_one_rule_in_both_sections() -> None:
+    from humsec.report.sections.deprivation import group_rule_text
+    from humsec.report.sections.shocks import groups_note
+
+    rule = "sex in [female, f]; all ages"
+    assert group_rule_text("women") == rule
+    assert f"<li>women: {rule}</li>" in groups_note(default_framework(), ["women", "children"])
+    assert "<li>children: ages under 18</li>" in groups_note(default_framework(), ["children"])

@@ -131,6 +131,14 @@ def left_behind_figure(ranking: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def group_rule_text(group: str) -> str:
+    """The framework's membership rule of ``group`` in words (one definition for every engine)."""
+    from humsec.framework import default_framework
+
+    rule = default_framework().group(group).rule
+    return rule.describe() if rule is not None else "no rule"
+
+
 @dataclass(frozen=True)
 class DeprivationSection:
     """Who is deprived in fear and want, who is left behind."""
@@ -193,6 +201,7 @@ class DeprivationSection:
             {
                 "rank": ranking["rank_M0"],
                 "group": [g.replace("_", " ") for g in ranking["group"]],
+                "who belongs (framework rule)": [group_rule_text(g) for g in ranking["group"]],
                 "population share (%)": 100 * ranking["popshare"],
                 "M0": ranking["M0"],
                 "M0 95% CI": [

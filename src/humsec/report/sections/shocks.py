@@ -22,6 +22,7 @@ from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.tables import table_html
 
 if TYPE_CHECKING:
+    from humsec.framework import Framework
     from humsec.shocks.risk import ShockRisk
 
 RISK_HOUSEHOLDS = 4000
@@ -142,6 +143,16 @@ def measures_frame(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def groups_note(framework: Framework, groups: list[str]) -> str:
+    """Who each group is: the framework's membership rules, the same ones the deprivation
+    section counts with."""
+    rules = framework.group_rules
+    items = "".join(f"<li>{escape(g.replace('_', ' '))}: {escape(rule.describe())}</li>"
+                    for g in groups if (rule := rules.get(g)) is not None)
+    return ('<p class="note">Groups as the framework defines them (the same rules as the '
+            f'deprivation section):</p><ul class="note">{items}</ul>')
+
+
 def risk_text(risk: ShockRisk, summary: dict[str, float], by_group: pd.DataFrame) -> str:
     """The paragraph stating the demo's losses, resilience and poverty effects."""
     poor_res = float(by_group["resilience"].to_dict().get("people_in_poverty", float("nan")))
@@ -228,6 +239,7 @@ class ShocksSection:
                 figure_html(area_figure(by_area), div_id="shocks-areas"),
                 "<h3>Well-being versus asset losses by group</h3>",
                 figure_html(group_figure(by_group), div_id="shocks-groups"),
+                groups_note(scenario.framework, list(by_group.index)),
                 "<h3>Risk-reduction measures</h3>",
                 measures_text,
                 table_html(
