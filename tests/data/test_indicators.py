@@ -94,7 +94,7 @@ def test_pillar_must_match_threats(tmp_path: Path) -> None:
 
 
 def test_bad_direction_and_duplicates(tmp_path: Path) -> None:
-    with pytest.raises(SpecError, match=r"indicators\[0\]\.direction"):
+    with pytest.raises(SpecError, match=r"indicators\['conflict_any'\]\.direction"):
         load_indicator_registry(_write(tmp_path, {"direction": "up"}))
     with pytest.raises(SpecError, match="duplicate"):
         load_indicator_registry(_write(tmp_path, {"code": "conflict_count"}))

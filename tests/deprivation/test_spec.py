@@ -116,7 +116,7 @@ indicators:
     assert spec.weights == {"d_nutr": 0.25, "d_cm": 0.25, "f_violence": 0.5}
     assert spec.pillar_indicators("fear")[0].threat == "armed_conflict"
     assert DeprivationSpec.from_yaml(text).weights == spec.weights
-    with pytest.raises(SpecError, match="does not exist"):
+    with pytest.raises(SpecError, match="file not found"):
         DeprivationSpec.from_yaml(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("indicators: {a: 2.0}\n")

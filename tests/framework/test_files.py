@@ -124,7 +124,7 @@ def test_complete_file_with_duplicate_names_file_node(tmp_path: Path) -> None:
     [
         ("", "empty"),
         ("- a\n- b\n", "mapping"),
-        ("extends: default\nthreats: [\n", "cannot parse"),
+        ("extends: default\nthreats: [\n", "not valid YAML"),
         ("extends: other\n", "cannot extend 'other'"),
         ("extend: default\n", "did you mean 'extends'"),
         ("extends: default\nthreats: {id: x}\n", "must be a list"),
@@ -156,7 +156,7 @@ def test_field_errors_and_dangling_references_reported_together(tmp_path: Path) 
         load_framework(path)
     text = str(info.value)
     assert "2 problem(s)" in text
-    assert "threats[0].hdr_security: 'comunity' is not allowed" in text
+    assert "threats[0].hdr_security: 'comunity' is not one of" in text
     assert "did you mean 'community'" in text
     assert "interlinkages[0].source: unknown threat id 'povrty'" in text
 

@@ -264,7 +264,7 @@ def test_rationale_is_one_short_line() -> None:
     with pytest.raises(FrameworkError) as info:
         Framework.from_dict(data)
     text = str(info.value)
-    assert "interlinkages[0].rationale: Value error, the rationale must be one line" in text
+    assert "interlinkages[0].rationale: the rationale must be one line" in text
     assert "interlinkages[1].rationale" in text and "200" in text
 
 

@@ -76,13 +76,14 @@ def test_several_shocks_per_year_occur() -> None:
 
 def test_negative_frequency_is_refused() -> None:
     spec = one_event_spec(frequency=-0.1)
-    with pytest.raises(SpecError, match=r"events\.0\.frequency: .*annual frequency must be finite "
-                       r"and >= 0"):
+    with pytest.raises(
+        SpecError, match=r"events\['e1'\]\.frequency: .*annual frequency must be finite and >= 0"
+    ):
         parse_spec(EventSet, spec["hazards"]["event_sets"][0], location="x")
 
 
 def test_negative_rate_is_refused() -> None:
-    with pytest.raises(SpecError, match=r"area_hazards\.0\.rate: .*annual frequency"):
+    with pytest.raises(SpecError, match=r"area_hazards\[0\]\.rate: .*annual frequency"):
         _model(0.0, rate=-0.2)
 
 

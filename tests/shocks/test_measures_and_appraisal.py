@@ -65,9 +65,9 @@ def test_measure_numbers_are_checked_with_their_spec_node() -> None:
     with pytest.raises(SpecError, match=r"3 problem\(s\)") as error:
         parse_spec(Measure, spec, location="m")
     message = str(error.value)
-    assert "target.coverage: Value error, must be a share within [0, 1], got 1.5" in message
-    assert "upfront_cost: Value error, must be finite and >= 0, got -1.0" in message
-    assert "effects.coping.insurance_cover: Value error, must be a share" in message
+    assert "target.coverage: must be a share within [0, 1], got 1.5" in message
+    assert "upfront_cost: must be finite and >= 0, got -1.0" in message
+    assert "effects.coping.insurance_cover: must be a share" in message
 
 
 def test_measure_naming_an_unknown_hazard_or_area(one_event) -> None:  # type: ignore[no-untyped-def]

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from humsec.data.catalog import BUNDLED_DIR
 from humsec.errors import ColumnError, SpecError, did_you_mean
 from humsec.framework import Framework, default_framework
+from humsec.specs import read_spec_mapping, validate_spec
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 Pillar = Literal["fear", "want"]
@@ -191,25 +191,14 @@ def load_indicator_registry(
     path: str | Path, *, framework: Framework | None = None
 ) -> IndicatorRegistry:
     """Read and validate a registry file (same schema as the bundled ``indicators.yaml``)."""
-    file = Path(path)
-    if not file.is_file():
-        raise SpecError("indicator registry file not found", location=str(file))
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise SpecError(f"not valid YAML: {error}", location=str(file)) from None
-    try:
-        registry = IndicatorRegistry.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        node = ".".join(
-            f"[{p}]" if isinstance(p, int) else str(p) for p in first["loc"]
-        ).replace(".[", "[")
-        raise SpecError(
-            f"invalid indicator registry: {first['msg']} ({len(error.errors())} problem(s))",
-            location=f"{file} node {node}",
-            hint="each indicator needs code, name, unit, sources, direction, threats, pillar",
-        ) from None
+    data = read_spec_mapping(
+        path, kind="indicator registry",
+        hint="start from the bundled humsec/data/bundled/indicators.yaml",
+    )  # fmt: skip
+    registry = validate_spec(
+        IndicatorRegistry, data, kind="indicator registry", location=str(path),
+        hint="each indicator needs code, name, unit, sources, direction, threats, pillar",
+    )  # fmt: skip
     registry.validate_threats(framework)
     registry.validate_sources()
     return registry

@@ -18,11 +18,12 @@ import math
 import re
 import warnings
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from humsec.errors import HumsecWarning, SpecError
+from humsec.specs import SpecModel, load_yaml, read_spec_mapping
 
 __all__ = ["Cutoff", "DeprivationSpec", "Indicator", "SurveyDesign", "parse_k"]
 
@@ -139,7 +140,7 @@ def parse_k(value: float | str) -> float:
     )
 
 
-class DeprivationSpec(BaseModel):
+class DeprivationSpec(SpecModel):
     """An Alkire-Foster deprivation measure: indicators, weights, cutoffs k, subgroups.
 
     Build it in Python, ``DeprivationSpec(indicators={"d_nutr": 1/6, ...}, k=0.33)``, from a
@@ -164,12 +165,8 @@ class DeprivationSpec(BaseModel):
     want_k: float | None = None
     fear_k: float | None = None
 
-    def __init__(self, **data: Any) -> None:
-        # Report invalid specs as SpecError (location + hint), not as a raw pydantic error.
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise _spec_error(exc, "deprivation spec") from None
+    spec_kind: ClassVar[str] = "deprivation spec"
+    spec_hint: ClassVar[str | None] = "see docs/deprivation.md for the spec fields"
 
     @field_validator("indicators", mode="before")
     @classmethod
@@ -251,32 +248,23 @@ class DeprivationSpec(BaseModel):
         is_path = isinstance(source, Path) or (
             "\n" not in source and source.strip().endswith((".yaml", ".yml"))
         )
-        path = Path(source) if is_path else None
-        location = str(source) if path is not None else "deprivation spec"
-        if path is not None and not path.exists():
-            raise SpecError(
-                f"deprivation spec file {str(path)!r} does not exist",
-                location=str(path),
-                hint="check the path, or start from the bundled humsec/deprivation/specs/*.yaml",
-            )
-        text = path.read_text(encoding="utf-8") if path is not None else str(source)
-        import yaml  # only specs read from YAML need it (keeps ~15 ms off every estimate)
-
-        try:
-            raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise SpecError(f"invalid YAML: {exc}", location=location) from None
-        if not isinstance(raw, dict):
-            raise SpecError(
-                "a deprivation spec must be a YAML mapping with an 'indicators' key",
-                location=location,
-            )
+        hint = "check the path, or start from the bundled humsec/deprivation/specs/*.yaml"
+        if is_path:
+            location = str(source)
+            raw = read_spec_mapping(source, kind="deprivation spec", hint=hint)
+        else:
+            location = "deprivation spec"
+            raw = load_yaml(str(source), source=location)
+            if not isinstance(raw, dict):
+                raise SpecError(
+                    "a deprivation spec must be a YAML mapping with an 'indicators' key",
+                    location=location,
+                    hint=hint,
+                )
         try:
             return cls(**raw)
         except SpecError as exc:
-            raise SpecError(
-                exc.message, location=f"{location}: {exc.location}", hint=exc.hint
-            ) from None
+            raise SpecError(exc.message, location=location, hint=exc.hint) from None
 
     # -- views ----------------------------------------------------------------------------------
     @property
@@ -311,18 +299,7 @@ def _nested_equal(indicators: list[Indicator]) -> list[Indicator]:
     return out
 
 
-def _spec_error(exc: ValidationError, location: str) -> SpecError:
-    first = exc.errors()[0]
-    node = ".".join(str(p) for p in first.get("loc", ()))
-    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
-    return SpecError(
-        message,
-        location=f"{location} node '{node}'" if node else location,
-        hint="see docs/deprivation.md for the spec fields",
-    )
-
-
-class SurveyDesign(BaseModel):
+class SurveyDesign(SpecModel):
     """A stratified cluster design, PSUs with replacement (R ``svydesign(id=~psu, strata=~s,
     weights=~w)``; Stata ``svyset psu [pw=w], strata(s)``).
 
@@ -339,6 +316,10 @@ class SurveyDesign(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    spec_kind: ClassVar[str] = "survey design"
+    spec_hint: ClassVar[str | None] = (
+        "name the design columns (weight, strata, psu) and a lonely_psu rule"
+    )
 
     weight: str | None = None
     strata: str | None = None

@@ -15,17 +15,15 @@ interlinkages[0].target`` for an entry inherited from the bundled file).
 
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from humsec.errors import FrameworkError, did_you_mean
 from humsec.framework.model import ID_SECTIONS, SECTIONS, Framework
+from humsec.specs import load_yaml, read_spec_mapping
 
 DEFAULT_FILE = "human_security.yaml"
 _TOP_KEYS = ("version", "schema_version", "name", "extends", "remove", *SECTIONS)
@@ -39,46 +37,19 @@ def default_framework_text() -> str:
 @lru_cache(maxsize=1)
 def default_framework() -> Framework:
     """The bundled human-security framework (parsed once, then cached; models are frozen)."""
-    data = yaml.safe_load(default_framework_text())
+    data = load_yaml(default_framework_text(), source=f"humsec/framework/{DEFAULT_FILE}")
     return Framework.from_dict(data, location=f"humsec/framework/{DEFAULT_FILE}")
 
 
 def read_framework_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Parse a framework file (``.yaml``, ``.yml`` or ``.json``) into a plain dict."""
-    file = Path(path)
-    if not file.is_file():
-        raise FrameworkError(
-            "framework file not found",
-            location=str(file),
-            hint="check the path; `humsec framework export --format yaml --out FILE` writes "
-            "a starting point",
-        )
-    text = file.read_text(encoding="utf-8-sig")
-    try:
-        data = json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}" if mark is not None else str(file)
-        if isinstance(error, json.JSONDecodeError):
-            where = f"{file}:{error.lineno}"
-        raise FrameworkError(
-            f"cannot parse the file: {getattr(error, 'problem', None) or error}",
-            location=where,
-            hint="fix the syntax at that line (YAML indentation, quotes, brackets)",
-        ) from None
-    if data is None:
-        raise FrameworkError(
-            "the framework file is empty",
-            location=str(file),
-            hint="write `extends: default` to start from the bundled framework",
-        )
-    if not isinstance(data, dict):
-        raise FrameworkError(
-            f"a framework file must hold a mapping of sections, got {type(data).__name__}",
-            location=str(file),
-            hint=f"use top-level keys such as extends:, version:, {', '.join(SECTIONS)}",
-        )
-    return data
+    return read_spec_mapping(
+        Path(path),
+        kind="framework",
+        hint="check the path, or write `extends: default` to start from the bundled "
+        "framework; `humsec framework export --format yaml --out FILE` writes a full one",
+        error=FrameworkError,
+    )
 
 
 def load_framework(path: str | os.PathLike[str] | None = None) -> Framework:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from humsec.errors import FrameworkError, did_you_mean
 from humsec.framework.group_rules import GroupRule
+from humsec.specs import format_problems, validate_spec
 
 Pillar = Literal["fear", "want"]
 HdrSecurity = Literal[
@@ -190,7 +191,7 @@ class Framework(BaseModel):
         problems = self.integrity_problems(context.get("origins"))
         if problems:
             raise FrameworkError(
-                _problem_text(problems),
+                format_problems(problems, "framework"),
                 location=context.get("location"),
                 hint="fix the listed nodes; ids are snake_case and references must name an "
                 "existing entry (run `humsec framework show` to list ids)",
@@ -211,26 +212,23 @@ class Framework(BaseModel):
         Any problem raises :class:`~humsec.errors.FrameworkError` naming the node, e.g.
         ``interlinkages[3].target``.
         """
-        from pydantic import ValidationError
-
         if not isinstance(data, dict):
             raise FrameworkError(
                 f"a framework must be a mapping of sections, got {type(data).__name__}",
                 location=location,
                 hint=f"start the file with keys such as version:, {', '.join(SECTIONS)}",
             )
-        try:
-            return cls.model_validate(data, context={"origins": origins, "location": location})
-        except ValidationError as error:
-            problems = [_pydantic_problem(e, origins) for e in error.errors()]
-            reported = {node for node, _ in problems}
-            problems += [p for p in integrity_problems(data, origins) if p[0] not in reported]
-            raise FrameworkError(
-                _problem_text(problems),
-                location=location,
-                hint="compare with `humsec framework export --format yaml`, which shows a "
-                "valid file",
-            ) from None
+        return validate_spec(
+            cls,
+            data,
+            kind="framework",
+            location=location,
+            hint="compare with `humsec framework export --format yaml`, which shows a valid file",
+            error=FrameworkError,
+            context={"origins": origins, "location": location},
+            node_name=lambda loc: _node_name(loc, origins),
+            more_problems=lambda: integrity_problems(data, origins),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-compatible dict; ``Framework.from_dict(f.to_dict()) == f``."""
@@ -559,36 +557,16 @@ def _unknown(ref: str, known: Iterable[str], kind: str) -> str:
     return f"unknown {kind} id {ref!r}" + (f"; {suggestion}" if suggestion else "")
 
 
-def _pydantic_problem(error: Any, origins: dict[str, list[str]] | None) -> tuple[str, str]:
-    """Turn one pydantic error into ``(node path, message)`` with list indices in brackets."""
-    loc = list(error.get("loc", ()))
+def _node_name(loc: tuple[int | str, ...], origins: dict[str, list[str]] | None) -> str:
+    """A pydantic location as a framework node, ``threats[3].pillar``; items that came from an
+    extending file are named by their origin there."""
+    parts = list(loc)
     node = ""
-    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-        node = _origin(origins, loc[0], loc[1])
-        loc = loc[2:]
-    for part in loc:
+    if len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], int):
+        node = _origin(origins, parts[0], parts[1])
+        parts = parts[2:]
+    for part in parts:
         node += f"[{part}]" if isinstance(part, int) else (f".{part}" if node else str(part))
-    message = str(error.get("msg", "invalid value"))
-    value = error.get("input")
-    if error.get("type") == "extra_forbidden":
-        name = str(loc[-1]) if loc else node
-        allowed = (*SECTIONS, "version", "schema_version", "name") if node == name else ()
-        suggestion = did_you_mean(name, allowed) if allowed else ""
-        message = "unknown key" + (f"; {suggestion}" if suggestion else "")
-    elif error.get("type") == "literal_error" and isinstance(value, str):
-        expected = error.get("ctx", {}).get("expected", "")
-        options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
-        suggestion = did_you_mean(value, [o for o in options if o])
-        message = f"{value!r} is not allowed: {message}" + (f"; {suggestion}" if suggestion else "")
-    elif error.get("type") == "missing":
-        message = "required field is missing"
-    return (node or "(top level)", message)
+    return node
 
 
-def _problem_text(problems: list[tuple[str, str]]) -> str:
-    shown = problems[:12]
-    lines = [f"{len(problems)} problem(s) in the framework:"]
-    lines += [f"  {node}: {message}" for node, message in shown]
-    if len(problems) > len(shown):
-        lines.append(f"  ... and {len(problems) - len(shown)} more")
-    return "\n".join(lines)

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from humsec.data.spec_files import read_spec_mapping
 from humsec.errors import SpecError, did_you_mean
 from humsec.index.expression import parse_expression
+from humsec.specs import read_spec_mapping, validate_spec
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 Transform = Literal["none", "log", "log1p"]
@@ -274,17 +274,10 @@ class IndexSpec(_Strict):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "index spec") -> IndexSpec:
         """Validate a mapping (e.g. parsed YAML) into a spec; errors become :class:`SpecError`."""
-        try:
-            spec = cls.model_validate(dict(data))
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = _pydantic_location(data, first["loc"])
-            raise SpecError(
-                f"invalid index spec: {first['msg']}",
-                location=f"{source}: {where}",
-                hint="see docs/index-engine.md for the spec fields; "
-                f"{len(error.errors())} problem(s) in total",
-            ) from None
+        spec = validate_spec(
+            cls, data, kind="index spec", location=source,
+            hint="see docs/index-engine.md for the spec fields",
+        )  # fmt: skip
         spec.check_tree(source=source)
         return spec
 
@@ -537,17 +530,3 @@ class IndexSpec(_Strict):
             yield (bins.node or self.root), bins
 
 
-def _pydantic_location(data: Mapping[str, Any], loc: tuple[int | str, ...]) -> str:
-    """Turn a pydantic error location into a readable spec path naming the item's code."""
-    parts: list[str] = []
-    current: Any = data
-    for key in loc:
-        if isinstance(key, int) and isinstance(current, list) and key < len(current):
-            item = current[key]
-            code = item.get("code") if isinstance(item, Mapping) else None
-            parts.append(f"[{code!r}]" if code else f"[{key}]")
-            current = item
-        else:
-            parts.append(f".{key}")
-            current = current.get(key) if isinstance(current, Mapping) else None
-    return "".join(parts).lstrip(".") or "(top level)"

@@ -9,15 +9,13 @@ appears. They raise ``ValueError`` so that :func:`parse_spec` reports the spec n
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel
 
-from humsec.data.spec_files import read_spec_mapping
-from humsec.errors import SpecError
 from humsec.framework import Framework
+from humsec.specs import read_spec_mapping, validate_spec
 
 __all__ = ["Frequency", "NonNegative", "Positive", "Share", "parse_spec", "read_yaml"]
 
@@ -71,25 +69,14 @@ def parse_spec(model: type[M], data: Any, *, location: str,
     The message lists every problem with its spec node (``area_hazards.1.rate``), so a user can fix
     the YAML in one go.
     """
-    if isinstance(data, model):
-        return data
-    if not isinstance(data, Mapping):
-        raise SpecError(
-            f"expected a mapping for {model.__name__}, got {type(data).__name__}",
-            location=location,
-        )
-    try:
-        return model.model_validate(dict(data), context={"framework": framework})
-    except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            node = ".".join(str(p) for p in item["loc"]) or "(top)"
-            problems.append(f"{node}: {item['msg']}")
-        raise SpecError(
-            f"{len(problems)} problem(s) in the {model.__name__} spec: " + "; ".join(problems),
-            location=location,
-            hint="fix the listed spec nodes; docs/shocks.md describes every field",
-        ) from None
+    return validate_spec(
+        model,
+        data,
+        kind=f"{model.__name__} spec",
+        location=location,
+        hint="fix the listed spec nodes; docs/shocks.md describes every field",
+        context={"framework": framework},
+    )
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:

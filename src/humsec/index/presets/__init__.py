@@ -9,10 +9,10 @@ from __future__ import annotations
 from importlib import resources
 
 import pandas as pd
-import yaml
 
 from humsec.errors import DatasetNotFoundError, did_you_mean
 from humsec.index.spec import IndexSpec
+from humsec.specs import load_yaml
 
 __all__ = ["bundled_data", "list_presets", "load_preset", "preset_text"]
 
@@ -39,7 +39,7 @@ def preset_text(name: str) -> str:
 def load_preset(name: str) -> IndexSpec:
     """Load and validate preset ``name`` (``hdi``, ``inform``, ``worldriskindex``, ``ndgain``,
     ``hsi``)."""
-    data = yaml.safe_load(preset_text(name))
+    data = load_yaml(preset_text(name), source=f"preset {name!r}")
     return IndexSpec.from_dict(data, source=f"preset {name!r}")
 
 
