@@ -89,6 +89,18 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "Projects: your country, areas (p-codes, boundaries), datasets, specs and every run.",
     ),
     CommandEntry(
+        "threats",
+        "humsec.cli.threats:app",
+        PANEL_ASSESS,
+        "Threat interlinkages estimated from panel data: edges, ripple effects, leverage.",
+    ),
+    CommandEntry(
+        "programme",
+        "humsec.cli.plan:app",
+        PANEL_ASSESS,
+        "Programmes: portfolio planning under budgets.",
+    ),
+    CommandEntry(
         "report",
         "humsec.cli.report:report",
         PANEL_REPORT,

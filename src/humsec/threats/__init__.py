@@ -8,7 +8,7 @@ each threat's leverage. Estimates are associations after fixed effects, never ca
 
 from humsec.threats.network import WORDING, ThreatNetwork, estimate_network
 from humsec.threats.regression import EstimationError, PanelResult, panel_regression
-from humsec.threats.spatial import country_neighbours, spatial_lag
+from humsec.threats.spatial import country_neighbours, neighbours_from_geometry, spatial_lag
 from humsec.threats.threat_series import ThreatSeries, choose_indicators, threat_series
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "choose_indicators",
     "country_neighbours",
     "estimate_network",
+    "neighbours_from_geometry",
     "panel_regression",
     "spatial_lag",
     "threat_series",

@@ -41,7 +41,9 @@ from humsec.threats.spatial import SpatialKind, country_neighbours, spatial_lag
 from humsec.threats.threat_series import ThreatSeries, threat_series
 from humsec.threats.within import block_weights, equation_system
 
-WORDING = "associated with, after country and year fixed effects (not a causal effect)"
+WORDING = (
+    "associated with, after unit (country or area) and year fixed effects (not a causal effect)"
+)
 BiasCorrection = Literal["jackknife"] | None
 
 
@@ -89,6 +91,38 @@ class ThreatNetwork:
         """The edge table (see the class docstring)."""
         return self.edges.copy()
 
+    def to_dict(self) -> dict[str, object]:
+        """Everything as plain JSON-compatible values (tables as lists of records)."""
+
+        def records(frame: pd.DataFrame | None) -> list[dict[str, object]] | None:
+            if frame is None:
+                return None
+            clean = frame.astype(object).where(frame.notna(), None)
+            return [{str(k): v for k, v in row.items()} for row in clean.to_dict("records")]
+
+        return {
+            "wording": self.wording,
+            "threats": list(self.threats),
+            "pillars": self.pillars,
+            "indicators": self.indicators,
+            "transforms": self.transforms,
+            "gaps": self.gaps,
+            "lags": self.lags,
+            "spatial": self.spatial,
+            "bootstrap": self.bootstrap,
+            "seed": self.seed,
+            "bias_correction": self.bias_correction,
+            "level": self.level,
+            "spectral_radius": self.spectral_radius,
+            "radius_interval": list(self.radius_interval) if self.radius_interval else None,
+            "multiplier_message": self.multiplier_message,
+            "edges": records(self.edges),
+            "leverage": records(self.leverage),
+            "comparison": records(self.comparison),
+            "persistence": {k: float(v) for k, v in self.persistence.items()},
+            "spillover": records(self.spillover),
+        }
+
 
 def _lagged(values: pd.DataFrame, lags: int) -> pd.DataFrame:
     """``<threat>_lag<l>``: the value at (unit, year − l), exact years."""
@@ -102,12 +136,17 @@ def _lagged(values: pd.DataFrame, lags: int) -> pd.DataFrame:
 
 
 def _design(
-    series: ThreatSeries, lags: int, spatial: SpatialKind | None, band_km: float
+    series: ThreatSeries,
+    lags: int,
+    spatial: SpatialKind | None,
+    band_km: float,
+    neighbours: pd.DataFrame | None,
 ) -> pd.DataFrame:
     values = series.values
     frame = pd.concat([values, _lagged(values, lags)], axis=1)
     if spatial is not None:
-        neighbours = country_neighbours(spatial, band_km)
+        if neighbours is None:
+            neighbours = country_neighbours(spatial, band_km)
         lagged = pd.DataFrame(
             {f"W_{t}": spatial_lag(values[t], neighbours) for t in values.columns},
             index=values.index,
@@ -136,10 +175,16 @@ def _equation(
     try:
         result = panel_regression(frame, target, regressors, unit, year)
     except EstimationError as error:
+        spans = []
+        for threat in threats:
+            years = frame.loc[frame[threat].notna(), year]
+            spans.append(f"{threat} {years.min()}–{years.max()} ({years.nunique()} years)")
         raise EstimationError(
             f"the equation for threat {target!r} cannot be estimated: {error.message}",
             location=error.location,
-            hint=error.hint or "leave that threat out with threats=[...]",
+            hint="the threats' years must overlap, with consecutive years for the lags: "
+            + "; ".join(spans)
+            + ". Leave a threat out with threats=[...]",
         ) from None
     return result, regressors
 
@@ -232,6 +277,7 @@ def estimate_network(
     own_lag: bool = True,
     bias_correction: BiasCorrection = None,
     band_km: float = 1000.0,
+    neighbours: pd.DataFrame | None = None,
     level: float = 0.95,
     min_years: int = 3,
 ) -> ThreatNetwork:
@@ -241,7 +287,9 @@ def estimate_network(
     :func:`humsec.data.country_panel`; ``threats`` defaults to every framework threat with a
     usable indicator (``indicators`` maps threat → column to override the choice). ``lags``
     is the number of yearly lags p; ``spatial`` adds the neighbours' lagged value of each
-    threat (``"contiguity"`` or ``"distance"`` within ``band_km``; ISO3 units). ``bootstrap``
+    threat (``"contiguity"`` or ``"distance"`` within ``band_km``; between countries from the
+    bundled world outlines, or between any units given as ``neighbours`` pairs, e.g. from
+    :func:`~humsec.threats.neighbours_from_geometry` on a project's areas). ``bootstrap``
     country-block replications (0: clustered-SE intervals only), reproducible with ``seed``.
     The formulas are in the module docstring.
     """
@@ -265,7 +313,7 @@ def estimate_network(
             location="estimate_network(threats=...)",
             hint="threats left out: " + "; ".join(f"{t}: {r}" for t, r in series.gaps.items()),
         )
-    frame = _design(series, lags, spatial, band_km)
+    frame = _design(series, lags, spatial, band_km, neighbours)
     unit, year = frame.columns[0], frame.columns[1]
     results: dict[str, tuple[PanelResult, list[str]]] = {
         target: _equation(frame, target, names, lags, spatial is not None, own_lag, unit, year)

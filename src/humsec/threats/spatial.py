@@ -15,8 +15,9 @@ estimation counts and drops, never a silent zero.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,22 +28,21 @@ SpatialKind = Literal["contiguity", "distance"]
 EARTH_RADIUS_KM = 6371.0088
 
 
-@cache
-def _neighbour_pairs(kind: str, band_km: float) -> tuple[tuple[str, str], ...]:
-    import geopandas as gpd
-    from libpysal.weights import DistanceBand, Queen
-
-    from humsec.data import world_geojson
-
-    features = world_geojson()["features"]
-    frame = gpd.GeoDataFrame.from_features(features, crs=4326)
-    ids = [str(f["id"]) for f in features]
+def neighbours_from_geometry(
+    frame: Any, ids: Sequence[str], kind: SpatialKind = "contiguity", band_km: float = 1000.0
+) -> pd.DataFrame:
+    """Neighbouring pairs of any set of outlines (a GeoDataFrame in longitude/latitude, e.g.
+    a project's admin areas): columns ``iso3`` (the unit) and ``neighbour``, symmetric."""
     import warnings
 
+    from libpysal.weights import DistanceBand, Queen
+
+    _check_kind(kind, band_km)
+    names = [str(i) for i in ids]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if kind == "contiguity":
-            weights = Queen.from_dataframe(frame, ids=ids, use_index=False, silence_warnings=True)
+            weights = Queen.from_dataframe(frame, ids=names, use_index=False, silence_warnings=True)
         else:
             points = frame.geometry.representative_point()
             weights = DistanceBand(
@@ -50,19 +50,28 @@ def _neighbour_pairs(kind: str, band_km: float) -> tuple[tuple[str, str], ...]:
                 threshold=band_km,
                 distance_metric="arc",
                 radius=EARTH_RADIUS_KM,
-                ids=ids,
+                ids=names,
                 binary=True,
                 silence_warnings=True,
             )
-    return tuple(
-        sorted((str(a), str(b)) for a, targets in weights.neighbors.items() for b in targets)
-    )
+    pairs = sorted((str(a), str(b)) for a, targets in weights.neighbors.items() for b in targets)
+    return pd.DataFrame(pairs, columns=["iso3", "neighbour"])
 
 
-def country_neighbours(kind: SpatialKind = "contiguity", band_km: float = 1000.0) -> pd.DataFrame:
-    """Neighbouring country pairs from the bundled world geometry: columns ``iso3`` and
-    ``neighbour``, one row per ordered pair (symmetric). ``kind`` is ``"contiguity"`` (queen)
-    or ``"distance"`` (representative points within ``band_km`` km)."""
+@cache
+def _country_pairs(kind: str, band_km: float) -> tuple[tuple[str, str], ...]:
+    import geopandas as gpd
+
+    from humsec.data import world_geojson
+
+    features = world_geojson()["features"]
+    frame = gpd.GeoDataFrame.from_features(features, crs=4326)
+    ids = [str(f["id"]) for f in features]
+    pairs = neighbours_from_geometry(frame, ids, kind, band_km)  # type: ignore[arg-type]
+    return tuple(zip(pairs["iso3"], pairs["neighbour"], strict=True))
+
+
+def _check_kind(kind: str, band_km: float) -> None:
     if kind not in ("contiguity", "distance"):
         raise DataError(
             f"unknown neighbour definition {kind!r}",
@@ -71,7 +80,14 @@ def country_neighbours(kind: SpatialKind = "contiguity", band_km: float = 1000.0
         )
     if not band_km > 0:
         raise DataError(f"band_km must be positive, got {band_km}", location="band_km")
-    pairs = _neighbour_pairs(kind, float(band_km) if kind == "distance" else 0.0)
+
+
+def country_neighbours(kind: SpatialKind = "contiguity", band_km: float = 1000.0) -> pd.DataFrame:
+    """Neighbouring country pairs from the bundled world geometry: columns ``iso3`` and
+    ``neighbour``, one row per ordered pair (symmetric). ``kind`` is ``"contiguity"`` (queen)
+    or ``"distance"`` (representative points within ``band_km`` km)."""
+    _check_kind(kind, band_km)
+    pairs = _country_pairs(kind, float(band_km) if kind == "distance" else 1.0)
     return pd.DataFrame(list(pairs), columns=["iso3", "neighbour"])
 
 
