@@ -26,3 +26,29 @@ def test_section_renders_map_scatter_intervals_and_drivers() -> None:
     assert "Sobol" in html
     assert any("INFORM" in line for line in rendered.attributions)
     assert any("UNDP" in line for line in rendered.attributions)
+
+
+def test_report_year_applies_to_the_hsi_and_low_coverage_is_said() -> None:
+    from humsec.index import bundled_data, coverage_by_year, load_preset
+    from humsec.report.sections.index import _year
+
+    spec, panel = load_preset("hsi"), bundled_data("hsi")
+    share = coverage_by_year(spec, panel)
+    # a well-covered year is used as asked, without a warning
+    assert _year(ReportContext(year=2021), spec, panel) == (2021, "")
+    # 2024 is used too, but only ~41 % of the indicator values exist (79 % in 2023)
+    year, warning = _year(ReportContext(year=2024), spec, panel)
+    assert year == 2024
+    assert share[2024] < 0.95 * share[2023]
+    assert f"Coverage in 2024 is low: {share[2024]:.0%}" in warning
+    assert f"against {share[2023]:.0%} in 2023" in warning and "--year 2023" in warning
+    # after the panel's last year: its latest year, said so; before its first: nothing
+    year, warning = _year(ReportContext(year=2040), spec, panel)
+    assert year == int(share.index.max()) and "no data for 2040" in warning
+    assert _year(ReportContext(year=1900), spec, panel)[0] is None
+
+
+def test_section_headline_for_a_low_coverage_year() -> None:
+    html = INDEX_SECTION.render(ReportContext(country="KEN", seed=3, year=2024)).html
+    assert "countries for 2024 on 0-10" in html
+    assert "Coverage in 2024 is low" in html.split("<h3>")[0]  # in the headline part

@@ -42,6 +42,7 @@ from humsec.report.tables import table_html
 REPLICATIONS = 300
 VARY = ("weights", "normalisation", "aggregation", "imputation")
 RANKED_ROWS = 30
+MIN_SCORED = 10  # fewer scored countries than this: a note instead of rankings
 DRIVER_ROWS = 12
 QUADRANT_COLOURS = {
     "compound insecurity": "#b2182b",
@@ -219,14 +220,47 @@ def driver_figure(indicators: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _year(context: ReportContext, spec: Any, panel: pd.DataFrame) -> int:
-    """The latest well-covered year (as :func:`humsec.index.default_year`), not after
-    ``context.year`` when one is asked for."""
+def _year(context: ReportContext, spec: Any, panel: pd.DataFrame) -> tuple[int | None, str]:
+    """The year to build and a warning for the headline ("" when none).
+
+    Without ``context.year``: the latest well-covered year (as
+    :func:`humsec.index.default_year`). With it: that year itself (``--year`` applies to the
+    HSI like every section), or the panel's latest year before it when the panel stops
+    earlier. The warning says when the year's indicator coverage is below 95 % of the
+    best-covered year's, or when the panel stops before the year asked for.
+    """
     share = coverage_by_year(spec, panel)
     good = share[share >= 0.95 * share.max()]
-    if context.year is not None and (good.index <= context.year).any():
-        good = good[good.index <= context.year]
-    return int(good.index.max())
+    best_year = int(good.index.max())  # the latest well-covered year, the default
+    if context.year is None:
+        return best_year, ""
+    earlier = share[share.index <= context.year]
+    if earlier.empty:
+        return None, (
+            f"The HSI panel has no data up to {context.year}; use a --year from "
+            f"{int(share.index.min())} to {int(share.index.max())}."
+        )
+    year = int(earlier.index.max())
+    warning = coverage_warning(year, float(share[year]), best_year, float(share[best_year]))
+    if year != context.year:
+        warning = (
+            f"The panel has no data for {context.year}; the index is shown for {year}, "
+            f"its latest year. " + warning
+        ).strip()
+    return year, warning
+
+
+def coverage_warning(year: int, share: float, best_year: int, best: float) -> str:
+    """The headline warning for a year whose coverage is below 95 % of ``best``, the
+    coverage of ``best_year`` (the latest well-covered year)."""
+    if share >= 0.95 * best:
+        return ""
+    return (
+        f"Coverage in {year} is low: {share:.0%} of the indicator values are available "
+        f"(after carrying values forward up to three years), against {best:.0%} in "
+        f"{best_year}. Scores for {year} rest on fewer indicators than usual; read them "
+        f"with care, or use --year {best_year}."
+    )
 
 
 @dataclass(frozen=True)
@@ -242,8 +276,17 @@ class IndexSection:
 
         spec = load_preset("hsi")
         panel = bundled_data("hsi")
-        year = _year(context, spec, panel)
+        year, warning = _year(context, spec, panel)
+        if year is None:
+            return RenderedSection(id=self.id, title=self.title,
+                                   html=f'<p class="note">{escape(warning)}</p>')
         result = build(spec, panel, year=year)
+        if result.root.notna().sum() < MIN_SCORED:
+            return RenderedSection(
+                id=self.id, title=self.title,
+                html=f'<p class="note">The HSI scores only {int(result.root.notna().sum())} '
+                f"countries for {year}, too few to rank. {escape(warning)}</p>",
+            )
         names_table = countries()
         names = dict(
             zip(names_table["iso3"].astype(str), names_table["name"].astype(str), strict=True)
@@ -268,7 +311,9 @@ class IndexSection:
         counts = q["quadrant"].value_counts()
         gaps = [c for c in threat_coverage(spec) if not c.indicators]
         intro = (
-            f"<p>The Human Security Index scores {len(scored)} countries for {year} on 0-10 "
+            (f'<div class="callout warn"><strong>{escape(warning)}</strong></div>'
+             if warning else "")
+            + f"<p>The Human Security Index scores {len(scored)} countries for {year} on 0-10 "
             "(higher = more insecure) from 23 indicators of the bundled panel, grouped under "
             "the framework's threats: a <strong>freedom-from-fear</strong> pillar, a "
             "<strong>freedom-from-want</strong> pillar and a <strong>dignity</strong> pillar. "
