@@ -109,3 +109,27 @@ def test_init_demo_never_writes_into_the_package(tmp_path: Path) -> None:
     assert "47 areas" in result.output
     assert (tmp_path / "d" / "humsec.yaml").is_file()
     assert not (tmp_path / "d" / ".humsec").exists()
+
+
+def test_engine_commands_take_inputs_from_the_project(indexed: Path) -> None:
+    result = runner.invoke(app, ["index", "build", "index.yaml", "--project", str(indexed)])
+    assert result.exit_code == 0, result.output
+    assert "recorded run" in result.output
+    again = runner.invoke(app, ["index", "build", "index.yaml", "--project", str(indexed)])
+    assert "reuse noted" in again.output
+    project = Project.load(indexed)
+    with open_project_store(project) as store:
+        history = store.history()
+        tables = store.tables(str(history["run_id"].iloc[0]))
+    assert list(history["analysis"]) == ["cli index build", "cli index build"]
+    assert list(history["status"]) == ["new", "reused"]
+    # The same scores as `humsec project run` computes: 2020, risk 0, 5, 10.
+    result_table = tables["result"].set_index("pcode").sort_index()
+    assert result_table["risk"].round(6).tolist() == [0.0, 5.0, 10.0]
+
+
+def test_report_takes_a_project(indexed: Path) -> None:
+    out = indexed / "national-cli.html"
+    result = runner.invoke(app, ["report", "--project", str(indexed), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "areas-index-map" in out.read_text()

@@ -124,6 +124,9 @@ def load_command(entry: CommandEntry) -> _click.Command:
         single = typer.Typer(rich_markup_mode="rich", pretty_exceptions_enable=False)
         single.command(entry.name)(target)
         target = single
+    from humsec.cli.project_option import add_project_options
+
+    add_project_options(target, entry.name)  # --project DIR on the engine commands
     command = typer.main.get_command(target)
     command.name = entry.name
     setattr(command, "rich_help_panel", entry.panel)  # noqa: B010 (typer reads this attribute)
