@@ -18,9 +18,16 @@ ADMIN = "test-admin-token"
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    store = tmp_path_factory.mktemp("service") / "store.duckdb"
-    app = create_app(ServiceSettings(store=str(store), admin_token=ADMIN, compute_per_minute=5))
-    with TestClient(app) as client:
+    root = tmp_path_factory.mktemp("service")
+    settings = ServiceSettings(
+        store=str(root / "store.duckdb"),
+        projects=str(root / "projects"),
+        admin_token=ADMIN,
+        compute_per_minute=5,
+    )
+    with TestClient(create_app(settings)) as client:
+        made = client.post("/api/v1/projects", json={"name": "kenya"}, headers=_auth(ADMIN))
+        assert made.status_code == 201, made.text
         yield client
 
 
@@ -102,7 +109,7 @@ def test_a_job_runs_on_dask_reports_progress_and_is_reused(service: TestClient) 
 
     expected = simulate(demo_scenario(300, seed=7), n_years=40, seed=7).to_frame()
     csv = service.get(
-        f"/api/v1/runs/{job['run_id']}/tables/year_losses?format=csv", headers=_auth(analyst)
+        f"/api/v1/projects/kenya/runs/{job['run_id']}/tables/year_losses?format=csv", headers=_auth(analyst)
     ).text
     got = pd.read_csv(io.StringIO(csv))
     assert got["asset_loss"].to_numpy() == pytest.approx(expected["asset_loss"].to_numpy())
@@ -119,7 +126,7 @@ def test_table_fields_filters_and_formats(service: TestClient) -> None:
         "params": {"n_households": 300, "n_years": 40, "seed": 7},
     }
     run_id = service.post("/api/v1/jobs", json=body, headers=_auth(analyst)).json()["run_id"]
-    base = f"/api/v1/runs/{run_id}/tables/summary"
+    base = f"/api/v1/projects/kenya/runs/{run_id}/tables/summary"
     data = service.get(base, headers=_auth(analyst)).json()
     assert data["columns"] == ["metric", "value"] and data["rows"] > 5
     one = service.get(base + "?filter=metric:eq:years&fields=value", headers=_auth(analyst)).json()
@@ -160,16 +167,67 @@ def test_compute_is_rate_limited_per_token(service: TestClient) -> None:
 
 
 def test_the_store_keeps_an_audit_log(service: TestClient) -> None:
-    store = service.app.state.store  # type: ignore[attr-defined]
-    actions = set(store.audit_log()["action"])
-    assert {"token.create", "job.submit", "job.done"} <= actions
+    state = service.app.state  # type: ignore[attr-defined]
+    assert {"token.create", "project.create"} <= set(state.store.audit_log()["action"])
+    project_log = state.workspace.store("kenya").audit_log()
+    assert {"job.submit", "job.done"} <= set(project_log["action"])
+    assert set(project_log["actor"]) - {"env-admin"}  # the analyst's token id, not a token
 
 
-def test_store_path_outside(tmp_path: Path) -> None:
-    # A service over an existing store file reopens it with its tokens.
-    store = tmp_path / "s.duckdb"
-    app = create_app(ServiceSettings(store=str(store), admin_token=ADMIN))
-    with TestClient(app) as client:
+def test_tokens_survive_a_restart(tmp_path: Path) -> None:
+    settings = ServiceSettings(store=str(tmp_path / "s.duckdb"), projects=str(tmp_path / "p"))
+    with TestClient(create_app(settings.model_copy(update={"admin_token": ADMIN}))) as client:
         token = _token(client, "viewer")
-    with TestClient(create_app(ServiceSettings(store=str(store)))) as client:
+    with TestClient(create_app(settings)) as client:
         assert client.get("/api/v1/runs", headers=_auth(token)).status_code == 200
+
+
+def test_a_project_analysis_through_the_api_equals_the_python_run(service: TestClient) -> None:
+    from humsec.project import Project, analysis
+
+    analyst = _token(service, "analyst", "kenya")
+    overview = service.get("/api/v1/projects/kenya", headers=_auth(analyst)).json()
+    assert overview["country"] == "KEN" and overview["areas"] == 47
+    jobs = service.post(
+        "/api/v1/projects/kenya/runs", json={"analyses": ["area_index"]}, headers=_auth(analyst)
+    )
+    assert jobs.status_code == 202, jobs.text
+    job = _wait(service, jobs.json()[0]["job_id"], analyst)
+    assert job["status"] == "done", job
+    run = service.get(f"/api/v1/projects/kenya/runs/{job['run_id']}", headers=_auth(analyst))
+    names = run.json()["tables"]
+    folder = service.app.state.workspace.folder("kenya")  # type: ignore[attr-defined]
+    expected = analysis("area_index").run(Project.load(folder))
+    assert sorted(names) == sorted(expected)
+    first = names[0]
+    got = service.get(
+        f"/api/v1/projects/kenya/runs/{job['run_id']}/tables/{first}?format=parquet",
+        headers=_auth(analyst),
+    ).content
+    frame = pd.read_parquet(io.BytesIO(got))
+    want = expected[first]
+    if want.index.name is not None or any(n is not None for n in want.index.names):
+        want = want.reset_index()
+    pd.testing.assert_frame_equal(frame.reset_index(drop=True), want.reset_index(drop=True))
+    history = service.get("/api/v1/projects/kenya/runs", headers=_auth(analyst)).json()
+    assert any(r["run_id"] == job["run_id"] for r in history)
+
+
+def test_uploads_are_checked(service: TestClient) -> None:
+    analyst = _token(service, "analyst", "kenya")
+    url = "/api/v1/projects/kenya/datasets"
+    bad_name = service.post(
+        url, files={"file": ("../../etc/passwd", b"a,b\n1,2\n")}, headers=_auth(analyst)
+    )
+    assert bad_name.status_code == 422 and "not allowed" in bad_name.json()["detail"]
+    empty = service.post(url, files={"file": ("empty.csv", b"")}, headers=_auth(analyst))
+    assert empty.status_code == 422 and "empty" in empty.json()["detail"]
+    garbage = service.post(
+        url, files={"file": ("x.csv", b"\x00\x01\x02garbage")}, headers=_auth(analyst)
+    )
+    assert garbage.status_code == 422
+    viewer = _token(service, "viewer", "kenya")
+    refused = service.post(url, files={"file": ("x.csv", b"a\n1\n")}, headers=_auth(viewer))
+    assert refused.status_code == 403
+    unknown = service.get("/api/v1/projects/kenia", headers=_auth(ADMIN))
+    assert unknown.status_code == 404 and "'kenya'" in unknown.json()["hint"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,9 +17,10 @@ from humsec import __version__
 from humsec.api.jobs import JobRunner
 from humsec.api.limits import BodySizeLimit, ComputeRateLimit
 from humsec.api.problems import install_problem_handlers
-from humsec.api.routers import framework, jobs, runs, tokens
+from humsec.api.routers import framework, jobs, projects, runs, tokens
 from humsec.api.settings import ServiceSettings
 from humsec.api.tokens import ServiceTokens
+from humsec.api.workspace import Workspace
 from humsec.project.store import open_store
 
 API_PREFIX = "/api/v1"
@@ -31,13 +33,19 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store)
+        workspace = Workspace(Path(settings.projects))
         app.state.store = store
+        app.state.workspace = workspace
         app.state.tokens = ServiceTokens(store.tokens, settings.admin_token)
-        app.state.jobs = JobRunner(store, scheduler=settings.scheduler)
+        app.state.jobs = JobRunner(
+            lambda project: workspace.store(project) if project else store,
+            scheduler=settings.scheduler,
+        )
         try:
             yield
         finally:
             app.state.jobs.close()
+            workspace.close()
             store.close()
 
     app = FastAPI(
@@ -62,7 +70,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
-    for router in (framework.router, jobs.router, runs.router, tokens.router):
+    for router in (framework.router, projects.router, jobs.router, runs.router, tokens.router):
         app.include_router(router, prefix=API_PREFIX)
 
     @app.get(f"{API_PREFIX}/health", tags=["service"])

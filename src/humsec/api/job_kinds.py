@@ -84,6 +84,18 @@ def run_uncertainty(params: dict[str, Any], report: Report) -> dict[str, bytes]:
     return tables
 
 
+def run_project_analysis(folder: str, name: str, report: Report) -> dict[str, bytes]:
+    """One analysis of the project in ``folder`` (:data:`humsec.project.ANALYSES`)."""
+    from humsec.project import Project, analysis
+
+    report(0.05, f"loading the project for {name}")
+    project = Project.load(folder)
+    report(0.15, f"running {name}")
+    tables = analysis(name).run(project)
+    report(0.9, "summarising")
+    return {table: _parquet(frame) for table, frame in tables.items()}
+
+
 @dataclass(frozen=True)
 class JobKind:
     """One kind of job: its parameter model and the function that computes it."""

@@ -19,7 +19,8 @@ import io
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -27,9 +28,10 @@ import pandas as pd
 from pydantic import BaseModel
 
 from humsec import __version__
-from humsec.api.job_kinds import JOB_KINDS, JobKind
+from humsec.api.job_kinds import JOB_KINDS, JobKind, run_project_analysis
 from humsec.api.problems import ServiceProblem
 from humsec.errors import HumsecError, did_you_mean
+from humsec.project import Project, analysis, missing_inputs, run_identity
 from humsec.project.store import Store, input_hash
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -52,8 +54,8 @@ class JobView(BaseModel):
     project: str | None = None
 
 
-def _worker_task(kind_name: str, params: dict[str, Any], topic: str) -> dict[str, bytes]:
-    """Run on a Dask worker: compute the job and report progress as worker events."""
+def _worker_task(topic: str, compute: Any, *args: Any) -> dict[str, bytes]:
+    """Run on a Dask worker: ``compute(*args, report)``, reporting progress as worker events."""
     from distributed import get_worker
 
     def report(fraction: float, message: str) -> None:
@@ -61,7 +63,58 @@ def _worker_task(kind_name: str, params: dict[str, Any], topic: str) -> dict[str
             get_worker().log_event(topic, {"progress": fraction, "message": message})
 
     report(0.01, "started")
-    return JOB_KINDS[kind_name].run(params, report)
+    return dict(compute(*args, report))
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    """Everything that identifies a job and how to compute it.
+
+    ``analysis``, ``key`` (the input hash), ``inputs``, ``spec`` and ``seed`` are what the store
+    records; ``compute(*args, report)`` runs on a worker and returns Parquet bytes per table.
+    """
+
+    kind: str
+    analysis: str
+    key: str
+    inputs: dict[str, str]
+    spec: dict[str, Any]
+    seed: int | None
+    compute: Any
+    args: tuple[Any, ...]
+
+
+def plan_kind(kind: JobKind, params: dict[str, Any]) -> JobPlan:
+    """The plan of a built-in job kind with validated ``params``."""
+    checked = kind.params.model_validate(params).model_dump(mode="json")
+    seed = checked.get("seed")
+    spec = {"kind": kind.name, "params": checked}
+    key = input_hash({}, spec, __version__, seed)
+    return JobPlan(kind.name, kind.analysis, key, {}, spec, seed, kind.run, (checked,))
+
+
+def plan_analysis(project: Project, name: str) -> JobPlan:
+    """The plan of one project analysis, identified as ``humsec project run`` identifies it."""
+    item = analysis(name)
+    needs = missing_inputs(project).get(item.name)
+    if needs:
+        raise ServiceProblem(
+            422,
+            f"the project has no inputs for {item.name}: {'; '.join(needs)}",
+            hint="upload the data it needs to the project's datasets first",
+            location="body: analyses",
+        )
+    inputs, spec, seed, key = run_identity(project, item)
+    return JobPlan(
+        "analysis",
+        item.name,
+        key,
+        inputs,
+        spec,
+        seed,
+        run_project_analysis,
+        (str(project.root), item.name),
+    )
 
 
 def _failure_text(error: BaseException) -> str:
@@ -77,17 +130,23 @@ def _failure_text(error: BaseException) -> str:
 
 
 class _Job:
-    def __init__(self, view: JobView, future: Any = None):
+    def __init__(self, view: JobView, plan: JobPlan, future: Any = None):
         self.view = view
+        self.plan = plan
         self.future = future
-        self.params: dict[str, Any] = {}
 
 
 class JobRunner:
     """Submits jobs to Dask and records their results in ``store``."""
 
-    def __init__(self, store: Store, *, scheduler: str | None = None, retries: int = 2):
-        self.store = store
+    def __init__(
+        self,
+        stores: Callable[[str | None], Store],
+        *,
+        scheduler: str | None = None,
+        retries: int = 2,
+    ):
+        self.stores = stores
         self.scheduler = scheduler
         self.retries = retries
         self._client: Any = None
@@ -137,27 +196,21 @@ class JobRunner:
             )
         return JOB_KINDS[name]
 
-    def submit(
-        self, kind_name: str, params: dict[str, Any], *, actor: str, project: str | None = None
-    ) -> JobView:
-        """Validate, look the result up in the store, or queue the computation on Dask."""
-        kind = self.kind(kind_name)
-        checked = kind.params.model_validate(params).model_dump(mode="json")
-        seed = checked.get("seed")
-        key = input_hash({}, {"kind": kind.name, "params": checked}, __version__, seed)
+    def submit(self, plan: JobPlan, *, actor: str, project: str | None = None) -> JobView:
+        """Reuse the stored result of the same inputs, or queue ``plan`` on Dask."""
+        store = self.stores(project)
         job_id = secrets.token_hex(8)
         view = JobView(
             job_id=job_id,
-            kind=kind.name,
+            kind=plan.kind,
             status="queued",
             progress=0.0,
             message="queued",
-            key=key,
+            key=plan.key,
             submitted=datetime.now(UTC),
             project=project,
         )
-        analysis = self._analysis(kind, project)
-        cached = self.store.find(analysis, key)
+        cached = store.find(plan.analysis, plan.key)
         if cached is not None:
             view = view.model_copy(
                 update={
@@ -169,28 +222,23 @@ class JobRunner:
                     "finished": datetime.now(UTC),
                 }
             )
-            job = _Job(view)
+            job = _Job(view, plan)
         else:
             future = self.client.submit(
                 _worker_task,
-                kind.name,
-                checked,
                 f"humsec-job-{job_id}",
+                plan.compute,
+                *plan.args,
                 key=f"humsec-job-{job_id}",
                 retries=self.retries,
                 pure=False,
             )
-            job = _Job(view, future)
-            job.params = checked
+            job = _Job(view, plan, future)
             future.add_done_callback(lambda f, j=job: self._finish(j, actor))
         with self._lock:
             self._jobs[job_id] = job
-        self.store.audit(actor, "job.submit", {"job": job_id, "kind": kind.name, "key": key})
+        store.audit(actor, "job.submit", {"job": job_id, "kind": plan.kind, "key": plan.key})
         return job.view
-
-    @staticmethod
-    def _analysis(kind: JobKind, project: str | None) -> str:
-        return f"{project}/{kind.analysis}" if project else kind.analysis
 
     def _finish(self, job: _Job, actor: str) -> None:
         future = job.future
@@ -208,19 +256,30 @@ class JobRunner:
             )
             return
         tables = {name: pd.read_parquet(io.BytesIO(blob)) for name, blob in future.result().items()}
-        kind = JOB_KINDS[job.view.kind]
-        record = self.store.record(
-            analysis=self._analysis(kind, job.view.project),
-            input_hash=job.view.key,
-            inputs={},
-            spec={"kind": kind.name, "params": job.params},
-            seed=job.params.get("seed"),
-            started=job.view.submitted,
-            ended=now,
-            tables=tables,
-            humsec_version=__version__,
-        )
-        self.store.audit(actor, "job.done", {"job": job.view.job_id, "run": record.run_id})
+        plan = job.plan
+        try:
+            store = self.stores(job.view.project)
+            record = store.record(
+                analysis=plan.analysis,
+                input_hash=plan.key,
+                inputs=plan.inputs,
+                spec=plan.spec,
+                seed=plan.seed,
+                started=job.view.submitted,
+                ended=now,
+                tables=tables,
+                humsec_version=__version__,
+            )
+            store.audit(actor, "job.done", {"job": job.view.job_id, "run": record.run_id})
+        except HumsecError as refused:  # e.g. the store became unreachable: keep nothing
+            update = {
+                "status": "failed",
+                "message": "failed",
+                "error": str(refused),
+                "finished": now,
+            }
+            job.view = job.view.model_copy(update=update)
+            return
         job.view = job.view.model_copy(
             update={
                 "status": "done",

@@ -22,6 +22,7 @@ class ServiceSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     store: str = Field("humsec-store.duckdb", description="DuckDB file path or postgresql:// URL")
+    projects: str = Field("humsec-projects", description="folder holding the projects served")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     max_upload_bytes: int = Field(100 * 1024 * 1024, gt=0)

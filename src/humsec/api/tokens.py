@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from humsec.errors import HumsecError, did_you_mean
-from humsec.project.store import ROLES, Role, TokenRecord
+from humsec.project.store import ACCESS_ROLES, Role, TokenRecord
 
 TOKEN_PREFIX = "hs_"
 
@@ -43,11 +43,13 @@ def digest(token: str) -> str:
 
 def check_role(role: str) -> Role:
     """Validate a role name, suggesting the closest one."""
-    if role not in ROLES:
+    if role not in ACCESS_ROLES:
         raise HumsecError(
             f"unknown role {role!r}",
             location="--role",
-            hint=f"use one of {', '.join(ROLES)}; {did_you_mean(role, ROLES)}".rstrip("; "),
+            hint=f"use one of {', '.join(ACCESS_ROLES)}; {did_you_mean(role, ACCESS_ROLES)}".rstrip(
+                "; "
+            ),
         )
     return role
 

@@ -10,6 +10,7 @@ The project layer sits between the engines and the interfaces (see DESIGN.md)::
 The run store lives in :mod:`humsec.project.store`.
 """
 
+from humsec.project.analyses import ANALYSES, Analysis, analysis, missing_inputs
 from humsec.project.boundaries import (
     BoundaryLayer,
     check_boundaries,
@@ -30,21 +31,32 @@ from humsec.project.resolve import (
     resolve_project,
     resolve_scenario,
 )
+from humsec.project.run import ProjectRun, open_project_store, run_identity, run_project
+from humsec.project.setup import add_dataset, init_demo, init_project
 
 __all__ = [
+    "ANALYSES",
     "PROJECT_FILE",
     "ROLES",
+    "Analysis",
     "BoundaryLayer",
     "Project",
     "ProjectFile",
+    "ProjectRun",
     "Settings",
+    "add_dataset",
+    "analysis",
     "check_boundaries",
     "demo_project_dir",
     "detect_field",
     "display_geojson",
     "infer_columns",
     "infer_role",
+    "init_demo",
+    "init_project",
     "list_layers",
+    "missing_inputs",
+    "open_project_store",
     "project_file",
     "read_boundaries",
     "resolve_deprivation_spec",
@@ -53,4 +65,6 @@ __all__ = [
     "resolve_measures",
     "resolve_project",
     "resolve_scenario",
+    "run_identity",
+    "run_project",
 ]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from humsec.api.auth import caller, compute, need
 from humsec.api.job_kinds import JOB_KINDS
-from humsec.api.jobs import JobView
+from humsec.api.jobs import JobView, plan_kind
 from humsec.api.tokens import TokenRecord
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -39,7 +39,10 @@ def submit_job(
     """Queue a job (or reuse the stored result of the same inputs); an analyst's action."""
     compute(request, record, body.project)
     runner = request.app.state.jobs
-    return runner.submit(body.kind, body.params, actor=record.token_id, project=body.project)
+    if body.project is not None:
+        request.app.state.workspace.folder(body.project)  # 404 for an unknown project
+    plan = plan_kind(runner.kind(body.kind), body.params)
+    return runner.submit(plan, actor=record.token_id, project=body.project)
 
 
 @router.get("")

@@ -1,7 +1,13 @@
-"""``/api/v1/runs``: the store's runs, their provenance and their result tables."""
+"""``/api/v1/runs``: the service store's runs, their provenance and their result tables.
+
+The same three views serve a project's runs under ``/api/v1/projects/{project}/runs``
+(:mod:`humsec.api.routers.projects`), on that project's own store.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,55 +18,34 @@ from humsec.api.problems import ServiceProblem
 from humsec.api.tables import render, select
 from humsec.api.tokens import TokenRecord
 from humsec.errors import did_you_mean
+from humsec.project.store import Store
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
-
-def run_project(analysis: str) -> str | None:
-    """The project a run belongs to: the part of its analysis name before ``/``, if any."""
-    return analysis.split("/", 1)[0] if "/" in analysis else None
-
-
-@router.get("")
-def list_runs(request: Request, record: TokenRecord = Depends(caller)) -> list[dict[str, Any]]:
-    """Every run this token may see: id, analysis, started, input hash, new or reused."""
-    history = request.app.state.store.history()
-    rows = history.to_dict(orient="records")
-    visible = [r for r in rows if record.allows("viewer", run_project(str(r["analysis"])))]
-    for row in visible:
-        for key, value in row.items():
-            if hasattr(value, "isoformat"):
-                row[key] = value.isoformat()
-    return visible
+FORMAT = Query("json", description="json, csv, parquet or hxl")
+FIELDS = Query(None, description="comma-separated columns to keep, in order")
+FILTERS = Query(None, description="column:operator:value (repeatable; all must hold)")
 
 
-def _run(request: Request, record: TokenRecord, run_id: str) -> Any:
-    run = request.app.state.store.run(run_id)
-    need(record, "viewer", run_project(run.analysis))
-    return run
+def history(store: Store) -> list[dict[str, Any]]:
+    """The store's runs, as JSON-ready rows: id, analysis, started, input hash, new/reused."""
+    frame = store.history()
+    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return rows
 
 
-@router.get("/{run_id}")
-def get_run(run_id: str, request: Request, record: TokenRecord = Depends(caller)) -> Any:
-    """One run's provenance and the names of its result tables."""
-    run = _run(request, record, run_id)
-    tables = list(request.app.state.store.tables(run_id))
-    return {**run.model_dump(mode="json"), "tables": tables}
+def run_detail(store: Store, run_id: str) -> dict[str, Any]:
+    """One run's provenance and the names of its tables."""
+    run = store.run(run_id)
+    detail = json.loads(json.dumps(dataclasses.asdict(run), default=str))
+    return {**detail, "tables": list(store.tables(run_id))}
 
 
-@router.get("/{run_id}/tables/{name}")
-def get_table(
-    run_id: str,
-    name: str,
-    request: Request,
-    format: str = Query("json", description="json, csv, parquet or hxl"),
-    fields: str | None = Query(None, description="comma-separated columns to keep"),
-    filter: list[str] | None = Query(None, description="column:operator:value (repeatable)"),
-    record: TokenRecord = Depends(caller),
+def run_table(
+    store: Store, run_id: str, name: str, fmt: str, fields: str | None, filters: list[str] | None
 ) -> Response:
-    """One result table, with DHIS2-style ``fields`` and ``filter`` parameters."""
-    _run(request, record, run_id)
-    tables = request.app.state.store.tables(run_id)
+    """One table of a run, selected and rendered."""
+    tables = store.tables(run_id)
     if name not in tables:
         raise ServiceProblem(
             404,
@@ -69,6 +54,35 @@ def get_table(
             location="path: name",
         )
     frame = tables[name]
-    if not isinstance(frame.index, type(frame.index)) or frame.index.name is not None:
+    if frame.index.name is not None or any(n is not None for n in frame.index.names):
         frame = frame.reset_index()
-    return render(select(frame, fields, filter), format, name)
+    return render(select(frame, fields, filters), fmt, name)
+
+
+@router.get("")
+def list_runs(request: Request, record: TokenRecord = Depends(caller)) -> list[dict[str, Any]]:
+    """Every run of the service store (service-wide viewers)."""
+    need(record, "viewer")
+    return history(request.app.state.store)
+
+
+@router.get("/{run_id}")
+def get_run(run_id: str, request: Request, record: TokenRecord = Depends(caller)) -> Any:
+    """One run's provenance and the names of its result tables."""
+    need(record, "viewer")
+    return run_detail(request.app.state.store, run_id)
+
+
+@router.get("/{run_id}/tables/{name}")
+def get_table(
+    run_id: str,
+    name: str,
+    request: Request,
+    format: str = FORMAT,
+    fields: str | None = FIELDS,
+    filter: list[str] | None = FILTERS,
+    record: TokenRecord = Depends(caller),
+) -> Response:
+    """One result table, with DHIS2-style ``fields`` and ``filter`` parameters."""
+    need(record, "viewer")
+    return run_table(request.app.state.store, run_id, name, format, fields, filter)

@@ -13,7 +13,7 @@ Backends: an embedded DuckDB file (default) or PostgreSQL (``postgresql://…``)
 docs/store.md for what is kept, the schema, locking and migrations.
 """
 
-from humsec.project.store.access import ROLES, Role, TokenRecord, TokenTable
+from humsec.project.store.access import ACCESS_ROLES, Role, TokenRecord, TokenTable
 from humsec.project.store.hashing import canonical_json, content_hash, input_hash
 from humsec.project.store.opening import open_store
 from humsec.project.store.record import DatasetVersion, RunRecord
@@ -21,7 +21,7 @@ from humsec.project.store.runstore import Store
 from humsec.project.store.schema import SCHEMA_VERSION
 
 __all__ = [
-    "ROLES",
+    "ACCESS_ROLES",
     "SCHEMA_VERSION",
     "DatasetVersion",
     "Role",

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from humsec.project.store.database import Database
 
 Role = Literal["viewer", "analyst", "admin"]
-ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
+ACCESS_ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
 
 
 class TokenRecord(BaseModel):
@@ -42,7 +42,7 @@ class TokenRecord(BaseModel):
             return False
         if self.project is not None and project != self.project:
             return False
-        return ROLES.index(self.role) >= ROLES.index(needed)
+        return ACCESS_ROLES.index(self.role) >= ACCESS_ROLES.index(needed)
 
     def expired(self, now: datetime | None = None) -> bool:
         """True once ``expires`` has passed."""
