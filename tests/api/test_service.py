@@ -109,7 +109,8 @@ def test_a_job_runs_on_dask_reports_progress_and_is_reused(service: TestClient) 
 
     expected = simulate(demo_scenario(300, seed=7), n_years=40, seed=7).to_frame()
     csv = service.get(
-        f"/api/v1/projects/kenya/runs/{job['run_id']}/tables/year_losses?format=csv", headers=_auth(analyst)
+        f"/api/v1/projects/kenya/runs/{job['run_id']}/tables/year_losses?format=csv",
+        headers=_auth(analyst),
     ).text
     got = pd.read_csv(io.StringIO(csv))
     assert got["asset_loss"].to_numpy() == pytest.approx(expected["asset_loss"].to_numpy())
