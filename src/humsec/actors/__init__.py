@@ -1,0 +1,40 @@
+"""humsec.actors: who does what where.
+
+Read 3W/4W/5W tables (HXL-tagged, legacy HXL or untagged) into one long table with
+:func:`read_3w`, normalise organisation names (:func:`normalise_names`), count operational
+presence (:func:`presence`), compare it with need (:func:`coverage`) and build the actors'
+collaboration network (:func:`collaboration_network`).
+"""
+
+from humsec.actors.names import FUZZY_CUTOFF, acronym, name_key, normalise_names
+from humsec.actors.network import collaboration_network, network_frame
+from humsec.actors.presence import PRESENCE_COLUMNS, Coverage, coverage, presence
+from humsec.actors.threew import (
+    HEADER_TAGS,
+    LEGACY_TAGS,
+    ROLES,
+    THREEW_COLUMNS,
+    ThreeW,
+    org_type,
+    read_3w,
+)
+
+__all__ = [
+    "FUZZY_CUTOFF",
+    "HEADER_TAGS",
+    "LEGACY_TAGS",
+    "PRESENCE_COLUMNS",
+    "ROLES",
+    "THREEW_COLUMNS",
+    "Coverage",
+    "ThreeW",
+    "acronym",
+    "collaboration_network",
+    "coverage",
+    "name_key",
+    "network_frame",
+    "normalise_names",
+    "org_type",
+    "presence",
+    "read_3w",
+]
