@@ -436,3 +436,30 @@ class SpecModel(BaseModel):
             problems = spec_problems(failure, type(self), data)
             raise SpecError(format_problems(problems, self.spec_kind),
                             hint=self.spec_hint) from None  # fmt: skip
+
+
+#: Seeds are whole numbers in [0, 2**63): what every backend and numpy's SeedSequence accept
+#: alike, and what a 64-bit integer column in a store can hold.
+MAX_SEED = 2**63 - 1
+
+
+def check_seed(seed: object, *, location: str = "seed") -> int:
+    """Return ``seed`` as an ``int`` if it is a whole number in ``[0, 2**63)``.
+
+    ``True``/``False``, fractions (``1.5``), text, negative numbers and numbers beyond
+    ``2**63 - 1`` raise :class:`~humsec.errors.SpecError` (numpy would raise a bare
+    ``ValueError``/``TypeError``, or silently accept a float's truncation).
+    """
+    import numbers
+
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        if isinstance(seed, float) and seed.is_integer():
+            seed = int(seed)
+        else:
+            raise SpecError(f"the seed must be a whole number, got {seed!r}", location=location,
+                            hint="use e.g. seed=1; the same seed gives the same numbers")
+    value = int(seed)
+    if not 0 <= value <= MAX_SEED:
+        raise SpecError(f"the seed must be between 0 and 2**63 - 1, got {value}",
+                        location=location, hint="use e.g. seed=1")  # fmt: skip
+    return value

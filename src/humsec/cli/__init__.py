@@ -19,7 +19,7 @@ from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
 from humsec import __version__
-from humsec.cli.terminal import err_console, print_error
+from humsec.cli.terminal import err_console, in_typed_names, print_error
 from humsec.errors import HumsecError
 
 __all__ = ["app", "err_console", "main"]
@@ -169,15 +169,34 @@ class HumsecGroup(TyperGroup):
             self._listing = False
 
     def invoke(self, ctx: _click.Context) -> Any:
+        typed = _typed_names(self, ctx)  # before click consumes the arguments
         try:
             with _terminate_cleanly():
                 return super().invoke(ctx)
         except HumsecError as error:
             if ctx.params.get("debug"):
                 raise
-            print_error(error)
+            print_error(in_typed_names(error, typed))
             err_console.print("[dim](run with --debug for a traceback)[/]")
             ctx.exit(error.exit_code)
+
+
+def _typed_names(group: TyperGroup, ctx: _click.Context) -> dict[str, str]:
+    """Parameter name -> what the user types (``lonely_psu`` -> ``--lonely-psu``) for the
+    command being run."""
+    args = [*getattr(ctx, "_protected_args", []), *ctx.args]
+    command: Any = group
+    while isinstance(command, TyperGroup) and args:
+        command = command.get_command(ctx, args.pop(0))
+    names: dict[str, str] = {}
+    for param in getattr(command, "params", ()):
+        if param.name is None:
+            continue
+        if param.param_type_name == "option":
+            names[param.name] = max(param.opts, key=len)
+        else:
+            names[param.name] = param.name.upper()
+    return names
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -33,6 +33,7 @@ from humsec.index import (
 )
 from humsec.index.hsi import quadrant_settings
 from humsec.index.uncertainty import FACTORS
+from humsec.specs import validate_spec
 
 app = typer.Typer(
     help="Composite indices: HDI, INFORM, WorldRiskIndex, ND-GAIN and the Human Security Index.",
@@ -370,11 +371,11 @@ def uncertainty_command(
                        ("imputations", imputations)):
         if value:
             options[key] = tuple(_split(value) or [])
-    try:
-        settings = UncertaintySettings.model_validate(options)
-    except ValueError as error:
-        raise SpecError(f"invalid uncertainty option: {error}", location="command line",
-                        hint="see humsec index uncertainty --help") from None
+    settings = validate_spec(
+        UncertaintySettings, options, kind="uncertainty options", location="command line",
+        hint="see humsec index uncertainty --help",
+        option_names={k: f"--{k.replace('_', '-')}" for k in options},
+    )  # fmt: skip
     record = quadrant_settings(spec)[:2] if "quadrants" in spec.metadata else ()
     result = uncertainty(spec, frame, n=n, seed=seed, vary=_split(vary) or [], year=chosen,
                          settings=settings, sobol=sobol, record=record)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import typer
@@ -26,6 +26,9 @@ EVENTS = typer.Option("demo", "--events", help=EVENTS_HELP)
 YEARS = typer.Option(1000, "--years", min=1, help="Simulated years.")
 SEED = typer.Option(1, "--seed", help="Random seed (same seed, same numbers).")
 HOUSEHOLDS = typer.Option(5000, "--households", min=100, help="Households in the demo exposure.")
+#: Choices that click checks and lists (``'x' is not one of 'raise', 'drop'``), exit code 2.
+MissingAreas = Literal["raise", "drop"]
+BackendName = Literal["numpy", "threads", "dask"]
 MISSING_AREAS = typer.Option("raise", "--missing-areas",
                              help="'raise' or 'drop' hazard areas not in the exposure")
 BACKEND = typer.Option("threads", "--backend", help="numpy, threads or dask")
@@ -92,8 +95,8 @@ def simulate_command(
     households: int = HOUSEHOLDS,
     return_periods: str = typer.Option("5,10,20,50,100,250", "--return-periods"),
     by: str = typer.Option("", "--by", help="Also print a table by area, group or hazard."),
-    missing_areas: str = MISSING_AREAS,
-    backend: str = BACKEND,
+    missing_areas: MissingAreas = MISSING_AREAS,
+    backend: BackendName = BACKEND,
     framework: Path | None = FRAMEWORK,
     ignore_columns: str = IGNORE_COLUMNS,
     out: Path | None = typer.Option(None, "--out",
@@ -108,7 +111,7 @@ def simulate_command(
                         hint="use area, group or hazard")
     scenario = _scenario(exposure, events, households, seed, missing_areas, framework,
                          ignore_columns)
-    risk = simulate(scenario, years, seed, backend=backend)  # type: ignore[arg-type]
+    risk = simulate(scenario, years, seed, backend=backend)
     s = risk.summary(rps)
     table = Table(title=f"{scenario.name}: {years} simulated years, seed {seed}")
     table.add_column("metric")
@@ -143,8 +146,8 @@ def appraise_command(
     start_year: int = typer.Option(2025, "--start-year"),
     end_year: int = typer.Option(2044, "--end-year"),
     discount_rate: float = typer.Option(0.05, "--discount-rate"),
-    missing_areas: str = MISSING_AREAS,
-    backend: str = BACKEND,
+    missing_areas: MissingAreas = MISSING_AREAS,
+    backend: BackendName = BACKEND,
     framework: Path | None = FRAMEWORK,
     ignore_columns: str = IGNORE_COLUMNS,
     out: Path | None = typer.Option(None, "--out", help="Write the measures table"),
@@ -160,7 +163,7 @@ def appraise_command(
     result = appraise_measures(scenario, chosen, n_years=years, seed=seed,
                                start_year=start_year, end_year=end_year,
                                discount_rate=discount_rate,
-                               backend=backend)  # type: ignore[arg-type]
+                               backend=backend)
     table = Table(title=f"measures, {start_year}-{end_year} at {discount_rate:.1%}")
     for col in ("measure", "cost PV", "avoided asset/yr", "avoided well-being/yr",
                 "BCR asset", "BCR well-being"):
@@ -195,7 +198,7 @@ def erosion_command(
     seed: int = SEED,
     households: int = HOUSEHOLDS,
     return_period: float = typer.Option(20, "--return-period"),
-    missing_areas: str = MISSING_AREAS,
+    missing_areas: MissingAreas = MISSING_AREAS,
     framework: Path | None = FRAMEWORK,
     ignore_columns: str = IGNORE_COLUMNS,
     out: Path | None = typer.Option(None, "--out", help="Write the erosion table"),

@@ -10,7 +10,8 @@ cells are literal text unless given as a rich :class:`~rich.text.Text`.
 from __future__ import annotations
 
 import os
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +23,7 @@ __all__ = [
     "Text",
     "console",
     "err_console",
+    "in_typed_names",
     "literal",
     "print_error",
     "print_note",
@@ -59,6 +61,38 @@ class Table(RichTable):
 
     def add_row(self, *renderables: Any, **kwargs: Any) -> None:
         super().add_row(*(Text(r) if isinstance(r, str) else r for r in renderables), **kwargs)
+
+
+if TYPE_CHECKING:
+    from humsec.errors import HumsecError
+
+
+def in_typed_names(error: HumsecError, names: dict[str, str]) -> HumsecError:
+    """``error`` with the command's parameter names as the user typed them.
+
+    Engines name their arguments (``lonely_psu``, ``n``); on the command line they are
+    ``--lonely-psu`` and ``--n``. A location that is exactly a parameter name, and
+    ``name=`` or snake_case names in the message and hint, are rewritten.
+    """
+    renamed = {name: typed for name, typed in names.items() if typed != name}
+    if not renamed:
+        return error
+    if error.location in renamed:
+        error.location = renamed[error.location]
+    for attribute in ("message", "hint"):
+        text = getattr(error, attribute)
+        if text:
+            setattr(error, attribute, _rename(text, renamed))
+    error.args = (str(error),)
+    return error
+
+
+def _rename(text: str, renamed: dict[str, str]) -> str:
+    for name, typed in sorted(renamed.items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}\s*=\s*", f"{typed} ", text)
+        if "_" in name:
+            text = re.sub(rf"(?<![\w-]){re.escape(name)}(?!\w)", typed, text)
+    return text
 
 
 def print_error(error: object) -> None:

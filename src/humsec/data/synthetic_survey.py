@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from humsec.errors import SpecError
+from humsec.specs import check_seed
 
 __all__ = ["FEAR_EXPOSURES", "MPI_DEPRIVATIONS", "synthetic_survey"]
 
@@ -140,7 +141,7 @@ def synthetic_survey(
             f"missing_share must be in [0, 1), got {missing_share}",
             location="synthetic_survey(missing_share=...)",
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     n_hh = int(n_households)
 
     # --- Stage 1: PSUs in strata (region x urban). ---------------------------------------------

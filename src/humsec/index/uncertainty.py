@@ -64,6 +64,7 @@ from humsec.index.aggregation import (
 from humsec.index.build import IndexResult, _panel_values, build, prepare_indicators
 from humsec.index.expression import parse_expression
 from humsec.index.spec import IndexSpec, NodeSpec, Normalisation
+from humsec.specs import check_seed
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -578,7 +579,7 @@ def uncertainty(
         if name in factors and field_name not in settings.model_fields_set
     }
     matrices = _matrices(spec, data, year, imputations, normalisations, auto)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     bank_size = max(n, 1024)
     banks, nominal_weights = _weight_banks(spec, settings, bank_size, rng, "weights" in factors)
     model = _Model(

@@ -12,6 +12,7 @@ import zlib
 import numpy as np
 
 from humsec.shocks.model import Scenario
+from humsec.specs import check_seed
 
 __all__ = ["insurance", "per_unit", "targeted", "transfers", "unit_uniform"]
 
@@ -22,7 +23,7 @@ def unit_uniform(n: int, seed: int, label: str) -> np.ndarray:
     Enrolment is drawn once per scenario and kept over all simulated years, and the same
     ``(seed, label)`` gives the same households in every scenario (common random numbers).
     """
-    return np.random.default_rng([int(seed), zlib.crc32(label.encode())]).random(n)
+    return np.random.default_rng([check_seed(seed), zlib.crc32(label.encode())]).random(n)
 
 
 

@@ -37,6 +37,7 @@ from humsec.errors import SpecError
 from humsec.shocks.events import EventSet, return_period_table
 from humsec.shocks.framework_ids import check_threat, context_framework
 from humsec.shocks.spec import Frequency, Share
+from humsec.specs import check_seed
 
 __all__ = [
     "AreaHazard",
@@ -355,7 +356,7 @@ def simulate_occurrences(
     names = model.hazard_names
     corr = model.correlation()
     chol = np.linalg.cholesky(corr)
-    ss = np.random.SeedSequence(seed)
+    ss = np.random.SeedSequence(check_seed(seed))
     rng_common, rng_local, rng_intensity, rng_pick = (np.random.default_rng(s)
                                                       for s in ss.spawn(4))
     common = rng_common.standard_normal((n_years, len(names))) @ chol.T
