@@ -32,31 +32,12 @@ PILLAR_STYLE = {"fear": "red", "want": "blue"}
 def _project_inputs(folder: Path) -> tuple[pd.DataFrame, Any, Any, pd.DataFrame | None]:
     """A project's area panel, an indicator registry built from its datasets, its framework
     and the neighbours of its main admin level."""
-    from humsec.data import Indicator, IndicatorRegistry, IndicatorSource
     from humsec.project import Project, resolve_project
-    from humsec.threats import neighbours_from_geometry
+    from humsec.threats import neighbours_from_geometry, registry_from_table
 
     project = Project.load(resolve_project(folder))
-    long = project.area_indicators
     panel = project.indicator_wide()
-    entries = []
-    for code, rows in long.groupby("indicator", sort=False):
-        first = rows.iloc[0]
-        threats = [t for t in str(first["threats"] or "").split(",") if t]
-        if not threats or first["pillar"] not in ("fear", "want"):
-            continue
-        entries.append(
-            Indicator(
-                code=str(code),
-                name=str(code),
-                unit="",
-                sources=[IndicatorSource(dataset=str(first["dataset"]), variable=str(code))],
-                direction=str(first["direction"]),
-                threats=threats,
-                pillar=str(first["pillar"]),
-            )
-        )
-    registry = IndicatorRegistry(schema_version=1, indicators=entries)
+    registry = registry_from_table(project.area_indicators)
     neighbours = None
     layer = project.boundaries.get(project.main_level)
     if layer is not None:

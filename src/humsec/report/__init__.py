@@ -24,6 +24,7 @@ from humsec.report.figures import (
 )
 from humsec.report.section import RenderedSection, ReportContext, Section
 from humsec.report.sections import SECTIONS
+from humsec.report.sections.threat_network import PortfolioSection, ThreatNetworkSection
 from humsec.report.sparkline import sparkline_svg
 from humsec.report.tables import csv_link, table_html
 
@@ -32,10 +33,12 @@ __all__ = [
     "EMPTY_GEOJSON",
     "PLOTLY_CONFIG",
     "SECTIONS",
+    "PortfolioSection",
     "ProgressCallback",
     "RenderedSection",
     "ReportContext",
     "Section",
+    "ThreatNetworkSection",
     "build_report",
     "country_label",
     "csv_link",

@@ -9,7 +9,12 @@ each threat's leverage. Estimates are associations after fixed effects, never ca
 from humsec.threats.network import WORDING, ThreatNetwork, estimate_network
 from humsec.threats.regression import EstimationError, PanelResult, panel_regression
 from humsec.threats.spatial import country_neighbours, neighbours_from_geometry, spatial_lag
-from humsec.threats.threat_series import ThreatSeries, choose_indicators, threat_series
+from humsec.threats.threat_series import (
+    ThreatSeries,
+    choose_indicators,
+    registry_from_table,
+    threat_series,
+)
 
 __all__ = [
     "WORDING",
@@ -22,6 +27,7 @@ __all__ = [
     "estimate_network",
     "neighbours_from_geometry",
     "panel_regression",
+    "registry_from_table",
     "spatial_lag",
     "threat_series",
 ]

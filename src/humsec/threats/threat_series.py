@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from humsec.data import IndicatorRegistry
+from humsec.data import Indicator, IndicatorRegistry, IndicatorSource
 from humsec.errors import ColumnError, did_you_mean
 from humsec.framework import Framework
 
@@ -133,3 +133,28 @@ def threat_series(
         transforms=transforms,
         gaps=gaps,
     )
+
+
+def registry_from_table(indicators: pd.DataFrame) -> IndicatorRegistry:
+    """An indicator registry from a long table of declared indicators (one or more rows per
+    ``indicator`` with ``threats`` comma-separated, ``direction``, ``pillar`` and ``dataset``),
+    e.g. a project's ``area_indicators``. Indicators without a threat or pillar (population)
+    are left out."""
+    entries = []
+    for code, rows in indicators.groupby("indicator", sort=False):
+        first = rows.iloc[0]
+        threats = [t for t in str(first["threats"] or "").split(",") if t]
+        if not threats or first["pillar"] not in ("fear", "want"):
+            continue
+        entries.append(
+            Indicator(
+                code=str(code),
+                name=str(code),
+                unit="",
+                sources=[IndicatorSource(dataset=str(first["dataset"]), variable=str(code))],
+                direction=str(first["direction"]),
+                threats=threats,
+                pillar=str(first["pillar"]),
+            )
+        )
+    return IndicatorRegistry(schema_version=1, indicators=entries)

@@ -15,6 +15,7 @@ from humsec.report.sections.index import INDEX_SECTION
 from humsec.report.sections.project import AREAS, CONFLICT
 from humsec.report.sections.shocks import SHOCKS
 from humsec.report.sections.threat_map import THREAT_MAP
+from humsec.report.sections.threat_network import THREAT_NETWORK
 
 # The order follows the approach's questions: who is threatened by what, where (countries),
 # where threats pile up on the same people, what shocks would undo, then the framework's lens
@@ -26,6 +27,7 @@ SECTIONS: list[Section] = [
     DEPRIVATION,
     SHOCKS,
     FRAMEWORK,
+    THREAT_NETWORK,
     ATTRIBUTION,
 ]
 # Capabilities append further sections below this line.
