@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.errors import SpecError
+from humsec.errors import DataError, SpecError
 from humsec.index import IndexSpec, build, load_preset
 from humsec.index.uncertainty import UncertaintySettings, uncertainty
 
@@ -175,3 +175,42 @@ def test_minmax_geometric_spec_runs_with_defaults(
     assert [(f, c) for f, c, _ in result.left_out] == left_out
     assert "normalisation" in result.vary and "aggregation" in result.vary
     assert np.isfinite(result.scores).all()
+
+
+def _ratio_spec(undefined: str) -> IndexSpec:
+    # b min-max onto [0, 100]: the nominal b - 1 is -1, 49, 99; the default alternatives
+    # (min-max and percentile onto [1, 100], 1 % lifted) give the lowest unit b - 1 = 0
+    return IndexSpec.from_dict(
+        {
+            "code": "ratio", "root": "total", "orientation": "higher_is_better",
+            "indicators": [
+                {"code": "a", "direction": "higher_is_better"},
+                {"code": "b", "direction": "higher_is_better",
+                 "normalisation": {"method": "minmax", "range": [0, 100]}},
+            ],
+            "nodes": [{"code": "total", "children": ["a", "b"], "method": "custom",
+                       "expression": "a / (b - 1)", "undefined": undefined}],
+        }
+    )
+
+
+def test_alternatives_making_an_expression_undefined() -> None:
+    data = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.0, 5.0, 10.0]}, index=["x", "y", "z"])
+    # by default both normalisation alternatives are left out, with the reason
+    result = uncertainty(_ratio_spec("error"), data, n=20, seed=1, vary=["normalisation"],
+                         sobol=False)
+    assert {(f, c) for f, c, _ in result.left_out} == {
+        ("normalisation", "minmax"), ("normalisation", "percentile")}
+    assert "undefined" in result.left_out[0][2]
+    assert result.vary == []
+    # named by the caller: an error, or with 'undefined: missing' missing cells, counted
+    named = UncertaintySettings(normalisations=["spec", "minmax"])
+    with pytest.raises(DataError, match=r"undefined .* in \d+ \(replication, unit\)"):
+        uncertainty(_ratio_spec("error"), data, n=20, seed=1, vary=["normalisation"],
+                    sobol=False, settings=named)
+    counted = uncertainty(_ratio_spec("missing"), data, n=20, seed=1, vary=["normalisation"],
+                          sobol=False, settings=named)
+    minmax = (counted.design["normalisation"] == "minmax").to_numpy()
+    assert np.isnan(counted.scores[minmax, 0]).all() and not np.isnan(counted.scores).all()
+    assert any(f"in {int(minmax.sum())} (replication, unit) cell(s)" in note
+               for note in counted.notes)

@@ -177,6 +177,9 @@ class _Model:
     aggregations: list[str]
     scale_max: float
     scope: NDArray[np.bool_] | None = None  # units with a nominal score
+    # per custom node: (replication, unit) cells where its expression was undefined
+    # (division by zero, overflow); they are missing and reported in the notes
+    undefined: dict[str, int] = field(default_factory=dict)
 
 
 def _alternative_normalisation(spec: IndexSpec, choice: str) -> IndexSpec:
@@ -420,8 +423,20 @@ def _upper_node(
     where = f"index spec {model.spec.code!r}, node {node.code!r} (uncertainty)"
     if node.method == "custom":
         expr = parse_expression(node.expression or "", node.children, location=where)
-        result = expr.evaluate(dict(zip(node.children, parts, strict=True)))
+        result, undefined = expr.evaluate_checked(dict(zip(node.children, parts, strict=True)))
         result = np.broadcast_to(result, parts[0].shape).astype(float)
+        if undefined.any():
+            count = int(undefined.sum())
+            if node.undefined == "error":
+                raise DataError(
+                    f"expression {node.expression!r} is undefined (division by zero or "
+                    f"overflow) in {count} (replication, unit) cell(s) under the alternative "
+                    "choices",
+                    location=where,
+                    hint="guard the formula, set 'undefined: missing' on the node to count "
+                    "them as missing, or leave the alternative that causes it out",
+                )
+            model.undefined[node.code] = model.undefined.get(node.code, 0) + count
         return round_half_up(result, node.round) if node.round is not None else result
     out = np.empty(parts[0].shape)  # every row belongs to exactly one method group
     for method in np.unique(methods):
@@ -635,6 +650,11 @@ def uncertainty(
         ) from None
     scores = evaluated[spec.root]
     ranks = _rank_rows(scores)
+    for code, count in model.undefined.items():
+        notes.append(
+            f"node {code!r}: expression undefined (division by zero or overflow) in {count} "
+            f"(replication, unit) cell(s) of the {n} replications, left missing"
+        )
     design = _design_frame(design_values, model, spec, imputations, normalisations)
 
     sensitivity = None
