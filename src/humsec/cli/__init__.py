@@ -96,9 +96,16 @@ COMMANDS: tuple[CommandEntry, ...] = (
     ),
     CommandEntry(
         "programme",
-        "humsec.cli.plan:app",
+        "humsec.cli.programme:app",
         PANEL_ASSESS,
-        "Programmes: portfolio planning under budgets.",
+        "Programmes: appraisal through the human-security lens, IATI and Excel import, "
+        "planning.",
+    ),
+    CommandEntry(
+        "actors",
+        "humsec.cli.actors:app",
+        PANEL_ASSESS,
+        "Who does what where: 3W tables, presence, coverage of need.",
     ),
     CommandEntry(
         "report",

@@ -12,6 +12,7 @@ from humsec.report.sections.country_profile import COUNTRY_PROFILE
 from humsec.report.sections.deprivation import DEPRIVATION
 from humsec.report.sections.framework import FRAMEWORK
 from humsec.report.sections.index import INDEX_SECTION
+from humsec.report.sections.programmes import PROGRAMMES
 from humsec.report.sections.project import AREAS, CONFLICT
 from humsec.report.sections.shocks import SHOCKS
 from humsec.report.sections.threat_map import THREAT_MAP
@@ -31,6 +32,7 @@ SECTIONS: list[Section] = [
     ATTRIBUTION,
 ]
 # Capabilities append further sections below this line.
+SECTIONS.insert(SECTIONS.index(FRAMEWORK) + 1, PROGRAMMES)
 
 
 def project_sections() -> list[Section]:

@@ -1,0 +1,109 @@
+"""`humsec actors`: who does what where (3W tables), presence and coverage of need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from humsec.cli.terminal import Table, console, literal, print_note, print_written
+from humsec.errors import DataError
+
+app = typer.Typer(help="Who does what where: 3W tables, presence, coverage of need.",
+                  no_args_is_help=True)
+
+
+@app.callback()
+def actors() -> None:
+    """Who does what where: 3W tables, presence, coverage of need."""
+
+
+@app.command("read")
+def read_command(
+    file: Path = typer.Argument(..., help="A 3W/4W/5W table (CSV, Excel), HXL-tagged or not."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the long table."),
+    level: str = typer.Option("adm2", "--level", help="Presence by adm1 or adm2."),
+) -> None:
+    """Read a 3W table: organisations, roles, sectors and areas, with names normalised."""
+    from humsec.actors import presence, read_3w
+    from humsec.data.output import write_table
+
+    threew = read_3w(file)
+    c = threew.counts
+    console.print(f"{c['input_rows']:,} rows -> {c['rows']:,} organisation rows, "
+                  f"{c['organisations']} organisations ({c['names_merged']} names merged), "
+                  f"{c['rows_at_adm1']} rows at admin 1 only")
+    for note in threew.notes:
+        print_note(note)
+    merged = threew.names[threew.names["raw"] != threew.names["name"]]
+    if len(merged):
+        table = Table(title="names matched")
+        for column in ("as written", "organisation", "by", "confidence"):
+            table.add_column(column)
+        for row in merged.itertuples(index=False):
+            table.add_row(literal(row.raw), literal(row.name), row.matched_by,
+                          f"{row.confidence:.2f}")
+        console.print(table)
+    pres = presence(threew, "adm1" if level == "adm1" else "adm2")
+    counts = pres.groupby("area")["org"].nunique().sort_values(ascending=False)
+    console.print("organisations per area: " + ", ".join(
+        f"{a} {n}" for a, n in counts.head(12).items()))
+    if out is not None:
+        write_table(threew.table, out)
+        print_written(out)
+
+
+@app.command("coverage")
+def coverage_command(
+    file: Path = typer.Argument(..., help="A 3W table."),
+    project: Path | None = typer.Option(None, "--project", "-p",
+                                        help="Project folder (or 'demo') whose areas and "
+                                        "needs table give the need per area."),
+    needs: Path | None = typer.Option(None, "--needs", help="A needs table: area, in_need "
+                                      "[, sector, threat] (default: the project's)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the coverage table."),
+) -> None:
+    """Compare presence with need: gaps, duplications and the localisation share."""
+    from humsec.actors import coverage, read_3w
+    from humsec.data import read_table
+    from humsec.data.output import write_table
+
+    threew = read_3w(file)
+    if needs is None:
+        if project is None:
+            raise DataError("coverage needs the need per area", location="--needs/--project",
+                            hint="give --needs TABLE (area, in_need) or --project DIR")
+        try:
+            from humsec.project import Project, resolve_project
+        except ImportError:
+            raise DataError("--project needs the project layer (humsec.project)",
+                            location="--project", hint="give --needs TABLE instead") from None
+        proj = Project.load(resolve_project(project))
+        long = proj.area_indicators  # pcode, year, indicator, value
+        names = ("in_need", "people_in_need", "pin")
+        rows = long[long["indicator"].isin(names)] if len(long) else long
+        if not len(rows):
+            raise DataError("the project has no people-in-need indicator (in_need)",
+                            location=str(proj.root),
+                            hint="add an indicator table with an in_need column, or give "
+                            "--needs TABLE")
+        latest = rows[rows["year"] == rows["year"].max()]
+        need_frame = latest[["pcode", "value"]].set_axis(["area", "in_need"], axis=1)
+    else:
+        need_frame = read_table(needs)
+    result = coverage(threew, need_frame)
+    t = result.table
+    console.print(f"{len(t)} need rows: {int(t['gap'].sum())} gap(s), "
+                  f"{int(t['duplication'].sum())} duplication(s); need threshold "
+                  f"{result.settings['need_threshold']:,.0f}")
+    for row in result.gaps.head(10).itertuples(index=False):
+        console.print(f"  gap: {literal(str(row.area))} "
+                      f"{literal(str(getattr(row, 'sector', '')))} "
+                      f"in need {row.in_need:,.0f}, "
+                      f"{row.organisations} organisation(s)")
+    if len(result.localisation):
+        share = result.localisation["localisation_share"].mean()
+        console.print(f"localisation: mean share of national and local organisations {share:.0%}")
+    if out is not None:
+        write_table(t, out)
+        print_written(out)
