@@ -12,6 +12,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "humsec"
 LAYER = {
     "errors": 0,
     "specs": 0,
+    "workload": 0,
     "framework": 1,
     "data": 1,
     "index": 2,

@@ -69,6 +69,10 @@ class OutputError(DataError):
     read-only or not writable."""
 
 
+class WorkloadError(HumsecError):
+    """A request would need absurd memory or time (see :mod:`humsec.workload`)."""
+
+
 class SpecError(HumsecError):
     """A specification (framework, index, deprivation, shocks, measures) is invalid."""
 

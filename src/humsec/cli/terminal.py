@@ -71,10 +71,14 @@ def in_typed_names(error: HumsecError, names: dict[str, str]) -> HumsecError:
     """``error`` with the command's parameter names as the user typed them.
 
     Engines name their arguments (``lonely_psu``, ``n``); on the command line they are
-    ``--lonely-psu`` and ``--n``. A location that is exactly a parameter name, and
-    ``name=`` or snake_case names in the message and hint, are rewritten.
+    ``--lonely-psu`` and ``--n`` (and ``n_years`` is ``--years``). A location that is
+    exactly a parameter name, and ``name=`` or snake_case names in the message and hint,
+    are rewritten.
     """
     renamed = {name: typed for name, typed in names.items() if typed != name}
+    # Engines count things as n_<things> where the command line says --<things>.
+    renamed.update({f"n_{name}": typed for name, typed in names.items()
+                    if typed.startswith("--") and f"n_{name}" not in names})  # fmt: skip
     if not renamed:
         return error
     if error.location in renamed:

@@ -33,6 +33,7 @@ import pandas as pd
 
 from humsec.errors import SpecError
 from humsec.specs import check_seed
+from humsec.workload import check_workload
 
 __all__ = ["FEAR_EXPOSURES", "MPI_DEPRIVATIONS", "synthetic_survey"]
 
@@ -143,6 +144,11 @@ def synthetic_survey(
         )
     rng = np.random.default_rng(check_seed(seed))
     n_hh = int(n_households)
+    # about 4.5 persons per household, ~35 columns, and pandas' intermediate copies
+    check_workload(
+        f"a synthetic survey of {n_hh:,} households", n_hh * 4.5 * 35 * 3,
+        location="n_households", fix="use fewer households (20,000 gives SEs like a DHS)",
+    )  # fmt: skip
 
     # --- Stage 1: PSUs in strata (region x urban). ---------------------------------------------
     n_psu = -(-n_hh // households_per_psu)

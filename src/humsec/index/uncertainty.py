@@ -65,6 +65,7 @@ from humsec.index.build import IndexResult, _panel_values, build, prepare_indica
 from humsec.index.expression import parse_expression
 from humsec.index.spec import IndexSpec, NodeSpec, Normalisation
 from humsec.specs import check_seed
+from humsec.workload import check_workload
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -595,6 +596,11 @@ def uncertainty(
     }
     matrices = _matrices(spec, data, year, imputations, normalisations, auto)
     rng = np.random.default_rng(check_seed(seed))
+    check_workload(
+        f"{n:,} uncertainty replications", float(n) * len(data) * (len(spec.indicators)
+                                                                 + len(spec.nodes)) * 4,
+        location="n", fix="use fewer replications (1,000 give stable rank intervals)",
+    )  # fmt: skip
     bank_size = max(n, 1024)
     banks, nominal_weights = _weight_banks(spec, settings, bank_size, rng, "weights" in factors)
     model = _Model(

@@ -38,6 +38,7 @@ from humsec.shocks.events import EventSet, return_period_table
 from humsec.shocks.framework_ids import check_threat, context_framework
 from humsec.shocks.spec import Frequency, Share
 from humsec.specs import check_seed
+from humsec.workload import check_workload
 
 __all__ = [
     "AreaHazard",
@@ -354,6 +355,7 @@ def simulate_occurrences(
     areas = list(areas)
     model.check_areas(areas)
     names = model.hazard_names
+    _check_size(model, areas, int(n_years))
     corr = model.correlation()
     chol = np.linalg.cholesky(corr)
     ss = np.random.SeedSequence(check_seed(seed))
@@ -373,6 +375,23 @@ def simulate_occurrences(
     order = np.lexsort((hazard, area, year))
     return Occurrences(year[order], area[order], hazard[order], intensity[order], int(n_years),
                        tuple(names), tuple(areas))
+
+
+def _check_size(model: HazardModel, areas: list[str], n_years: int) -> None:
+    """Refuse simulations whose arrays would not fit: the year x area x hazard latent draws
+    and one row per expected event (sum of annual rates and frequencies x years)."""
+    n_area_hz = len(model.area_hazards)
+    grid = 3.0 * n_years * len(areas) * n_area_hz + 2.0 * n_years * len(model.hazard_names)
+    rates = sum(float(np.sum(hz.rate_by_area(areas))) for hz in model.area_hazards)
+    rates += sum(float(e.frequency) for es in model.event_sets for e in es.events)
+    events = n_years * rates * (4.0 + len(areas))
+    check_workload(
+        f"simulating {n_years:,} years ({rates:,.3g} expected events a year)",
+        grid + events,
+        location="n_years",
+        fix="simulate fewer years (1,000-10,000 resolve 1-in-250-year losses), or check the "
+        "hazard rates and frequencies, which are events per year",
+    )
 
 
 def _area_hazard_draws(model: HazardModel, areas: list[str], common: np.ndarray,
