@@ -151,8 +151,7 @@ def read_3w(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> 
     ``inferred``. A table with neither a hashtag row nor a recognisable organisation header is
     an error naming the rows searched for hashtags.
     """
-    from humsec.data import read_table
-    from humsec.data.hashtags import HASHTAG_ROW_SEARCH, HxlPattern, HxlTag
+    from humsec.data import HASHTAG_ROW_SEARCH, HxlPattern, HxlTag, read_table
 
     file = Path(path)
     frame = read_table(file, sheet=sheet)

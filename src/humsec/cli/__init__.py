@@ -210,7 +210,7 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     # Delete half-written outputs first (the interrupted writer may never get to its own
     # cleanup), then unwind the stack so that every `finally` runs. (Imported here: the data
     # package loads pandas, which `humsec --help` must not pay for.)
-    from humsec.data.output import remove_partial_outputs
+    from humsec.data import remove_partial_outputs
 
     remove_partial_outputs()
     err_console.print("[bold red]terminated[/] (SIGTERM): no output was written")

@@ -9,12 +9,12 @@ import pandas as pd
 import typer
 
 from humsec.cli.terminal import Table, Text, console, literal, print_written
+from humsec.data import write_table
 from humsec.data.catalog import catalog, dataset, load
 from humsec.data.countries import match_countries
 from humsec.data.geo import world_geojson
 from humsec.data.hxl import write_hxl
 from humsec.data.indicators import indicator_registry
-from humsec.data.output import write_table
 from humsec.data.panel import country_panel
 from humsec.data.readers import read_table
 from humsec.errors import ColumnError, CountryMatchError, DataError, did_you_mean

@@ -186,7 +186,7 @@ def _label_levels(table: pd.DataFrame, labels: dict[str, dict[str, str]]) -> pd.
 def _write(frame: pd.DataFrame, out: Path | None) -> None:
     if out is None:
         return
-    from humsec.data.output import write_table
+    from humsec.data import write_table
 
     path = write_table(frame, out, index=False)
     print_written(path)

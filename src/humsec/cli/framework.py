@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from humsec.cli.terminal import Table, Text, console, literal, print_written
-from humsec.data.output import write_text
+from humsec.data import write_text
 from humsec.framework import Framework, load_framework
 
 app = typer.Typer(

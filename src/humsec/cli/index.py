@@ -13,9 +13,10 @@ import typer
 from rich import box
 
 from humsec.cli.terminal import Table, console, literal, print_note, print_written
-from humsec.data.output import WORKBOOK_SUFFIXES, write_table, write_tables
+from humsec.data import WORKBOOK_SUFFIXES, write_table, write_tables
 from humsec.errors import SpecError
 from humsec.index import (
+    FACTORS,
     IndexResult,
     IndexSpec,
     UncertaintySettings,
@@ -27,12 +28,11 @@ from humsec.index import (
     list_presets,
     load_preset,
     preset_text,
+    quadrant_settings,
     quadrants,
     threat_coverage,
     uncertainty,
 )
-from humsec.index.hsi import quadrant_settings
-from humsec.index.uncertainty import FACTORS
 from humsec.specs import validate_spec
 
 app = typer.Typer(

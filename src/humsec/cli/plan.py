@@ -82,8 +82,7 @@ def plan_command(
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the chosen portfolio."),
 ) -> None:
     """Choose the portfolio that does the most under the budgets (MILP, HiGHS)."""
-    from humsec.data import read_table
-    from humsec.data.output import write_table
+    from humsec.data import read_table, write_table
     from humsec.programme import plan
 
     frame = read_table(candidates)

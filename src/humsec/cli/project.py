@@ -57,7 +57,7 @@ def init(
 ) -> None:
     """Create a project from a boundary file, or copy the bundled demo with --demo."""
     from humsec.errors import SpecError
-    from humsec.project.setup import init_demo, init_project
+    from humsec.project import init_demo, init_project
 
     if demo:
         project = init_demo(folder)
@@ -102,7 +102,7 @@ def add(
     year: int | None = typer.Option(None, "--year", help="Data year (surveys: fieldwork year)."),
 ) -> None:
     """Add a dataset: its role and column mapping are inferred, the rest named as errors."""
-    from humsec.project.setup import add_dataset, parse_indicator_options, parse_maps
+    from humsec.project import add_dataset, parse_indicator_options, parse_maps
 
     _, entry = add_dataset(
         folder,
@@ -123,7 +123,7 @@ def add(
 @app.command("validate")
 def validate(folder: Path = DIR) -> None:
     """Check everything in the project and list every problem (exit code 2 if any)."""
-    from humsec.project.analyses import ANALYSES, missing_inputs
+    from humsec.project import ANALYSES, missing_inputs
 
     project = _load(folder)
     console.print(
@@ -212,7 +212,7 @@ def history(
     shown["started"] = shown["started"].dt.strftime("%Y-%m-%d %H:%M:%S")
     _print_summary(shown.astype(str))
     if out is not None:
-        from humsec.data.output import write_table
+        from humsec.data import write_table
 
         write_table(frame, out, index=False)
         console.print(f"wrote {out}")
@@ -238,7 +238,7 @@ def compare(
         if len(frame) > 50:
             console.print(f"… {len(frame) - 50} more rows (write them all with --out)")
     if out is not None:
-        from humsec.data.output import write_table
+        from humsec.data import write_table
 
         write_table(frame, out, index=False)
         console.print(f"wrote {out}")

@@ -45,7 +45,7 @@ def _scratch(project: Any) -> Path:
 
 
 def _survey_file(project: Any) -> Path:
-    from humsec.project.analyses import survey_frame
+    from humsec.project import survey_frame
 
     path = _scratch(project) / "survey.parquet"
     survey_frame(project).to_parquet(path, index=False)
@@ -228,7 +228,7 @@ def _run_with_project(
     if "demo" in kwargs:
         kwargs["demo"] = False
     if key.startswith("index "):
-        from humsec.project.resolve import PRESETS_DIR, area_preset_names
+        from humsec.project import PRESETS_DIR, area_preset_names
 
         if kwargs.get("index") in area_preset_names():  # an area preset, by name
             kwargs["index"] = str(PRESETS_DIR / f"{kwargs['index']}.yaml")

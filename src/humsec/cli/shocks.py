@@ -76,7 +76,7 @@ def _scenario(exposure: str, events: str, households: int, seed: int, missing_ar
 def _write(frame: pd.DataFrame, out: Path | None) -> None:
     if out is None:
         return
-    from humsec.data.output import write_table
+    from humsec.data import write_table
 
     write_table(frame, out)
     print_written(out)
@@ -205,8 +205,7 @@ def erosion_command(
 ) -> None:
     """How much of a programme's gain shocks take away from its target group (expected and
     1-in-RP year). Gains in consumption and income are taken separately."""
-    from humsec.shocks import ProgrammeGains, erosion_of_gains, load_programme_gains
-    from humsec.shocks.spec import parse_spec
+    from humsec.shocks import ProgrammeGains, erosion_of_gains, load_programme_gains, parse_spec
 
     given = {"consumption_gain": consumption_gain, "income_gain": income_gain,
              "asset_gain": asset_gain, "savings_gain": savings_gain}

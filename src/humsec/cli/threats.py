@@ -73,8 +73,7 @@ def estimate_command(
 ) -> None:
     """Estimate the network between threats: each threat regressed on the others' lags with
     unit and year fixed effects, country-block bootstrap intervals, multiplier and leverage."""
-    from humsec.data import country_panel
-    from humsec.data.output import write_table, write_text
+    from humsec.data import country_panel, write_table, write_text
     from humsec.threats import estimate_network
 
     with err_console.status("estimating the threat network…"):

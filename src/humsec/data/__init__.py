@@ -19,6 +19,7 @@ from humsec.data.catalog import (
 from humsec.data.conflict import ucdp_country_year
 from humsec.data.countries import CountryMatch, countries, gw_to_iso3, match_countries, to_iso3
 from humsec.data.geo import world_geojson
+from humsec.data.hashtags import HASHTAG_ROW_SEARCH, HxlPattern, HxlTag
 from humsec.data.hxl import (
     find_column,
     find_columns,
@@ -35,6 +36,15 @@ from humsec.data.indicators import (
     indicator_registry,
     load_indicator_registry,
 )
+from humsec.data.output import (
+    WORKBOOK_SUFFIXES,
+    atomic_path,
+    check_output_target,
+    remove_partial_outputs,
+    write_table,
+    write_tables,
+    write_text,
+)
 from humsec.data.panel import country_panel
 from humsec.data.readers import TableFormat, check_table, read_table
 from humsec.data.shape import to_long, to_wide, years_to_long
@@ -50,18 +60,24 @@ from humsec.data.validation import (
 )
 
 __all__ = [
+    "HASHTAG_ROW_SEARCH",
+    "WORKBOOK_SUFFIXES",
     "Catalog",
     "CountryMatch",
     "DatasetEntry",
+    "HxlPattern",
+    "HxlTag",
     "Indicator",
     "IndicatorRegistry",
     "IndicatorSource",
     "RawFile",
     "TableFormat",
     "ThreatCoverage",
+    "atomic_path",
     "attribution",
     "bundled_dir",
     "catalog",
+    "check_output_target",
     "check_table",
     "countries",
     "country_panel",
@@ -79,6 +95,7 @@ __all__ = [
     "match_countries",
     "read_hxl",
     "read_table",
+    "remove_partial_outputs",
     "require_between",
     "require_columns",
     "require_in",
@@ -94,5 +111,8 @@ __all__ = [
     "ucdp_country_year",
     "world_geojson",
     "write_hxl",
+    "write_table",
+    "write_tables",
+    "write_text",
     "years_to_long",
 ]

@@ -600,6 +600,14 @@ def check_table(path: str | os.PathLike[str]) -> TableFormat:
         raw = raw[: raw.rfind(b"\n") + 1] or raw[:CHECK_HEAD_BYTES]  # whole lines only
     text, used = decode_bytes(raw, source=str(file))
     _check_text(text, file)
+    if whole and _byte_scannable(used) and raw.count(b'"') % 2:
+        line = raw[: raw.rfind(b'"')].count(b"\n") + 1
+        raise DataError(
+            "a quote (\") is opened but never closed, so the rest of the file would be one value",
+            location=f"{file}:{line}",
+            hint='close the quote on that line, or write a literal quote inside a quoted value '
+            'as ""',
+        )
     sep = sniff_delimiter(text[: 1 << 16], suffix)
     layout = _checked_layout(raw, text, used, sep, 0, file)
     header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep))

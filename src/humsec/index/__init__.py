@@ -15,6 +15,7 @@ from humsec.index.hsi import (
     QUADRANTS,
     ThreatCoverage,
     compound_probability,
+    quadrant_settings,
     quadrants,
     threat_coverage,
 )
@@ -28,9 +29,10 @@ from humsec.index.spec import (
     Normalisation,
     Treatment,
 )
-from humsec.index.uncertainty import UncertaintyResult, UncertaintySettings, uncertainty
+from humsec.index.uncertainty import FACTORS, UncertaintyResult, UncertaintySettings, uncertainty
 
 __all__ = [
+    "FACTORS",
     "QUADRANTS",
     "ClassBins",
     "Explanation",
@@ -53,6 +55,7 @@ __all__ = [
     "list_presets",
     "load_preset",
     "preset_text",
+    "quadrant_settings",
     "quadrants",
     "threat_coverage",
     "uncertainty",

@@ -556,7 +556,8 @@ def uncertainty(
             hint=f"choose from {', '.join(FACTORS)}",
         )
     if n < 2:
-        raise SpecError("the uncertainty analysis needs n >= 2 replications", location="n")
+        raise SpecError("the uncertainty analysis needs n >= 2 replications", location="n",
+                        hint="use n = 1000 or so; fewer give unstable rank intervals")
     node_codes = [node.code for node in spec.nodes]
     for code in record:
         if code not in node_codes:

@@ -10,7 +10,7 @@ The project layer sits between the engines and the interfaces (see DESIGN.md)::
 The run store lives in :mod:`humsec.project.store`.
 """
 
-from humsec.project.analyses import ANALYSES, Analysis, analysis, missing_inputs
+from humsec.project.analyses import ANALYSES, Analysis, analysis, missing_inputs, survey_frame
 from humsec.project.boundaries import (
     BoundaryLayer,
     check_boundaries,
@@ -21,8 +21,10 @@ from humsec.project.boundaries import (
 )
 from humsec.project.datasets import infer_columns, infer_role
 from humsec.project.model import PROJECT_FILE, ROLES, ProjectFile, Settings
-from humsec.project.project import Project, project_file
+from humsec.project.project import Project, file_sha256, project_file
 from humsec.project.resolve import (
+    PRESETS_DIR,
+    area_preset_names,
     demo_project_dir,
     resolve_deprivation_spec,
     resolve_framework,
@@ -32,10 +34,17 @@ from humsec.project.resolve import (
     resolve_scenario,
 )
 from humsec.project.run import ProjectRun, open_project_store, run_identity, run_project
-from humsec.project.setup import add_dataset, init_demo, init_project
+from humsec.project.setup import (
+    add_dataset,
+    init_demo,
+    init_project,
+    parse_indicator_options,
+    parse_maps,
+)
 
 __all__ = [
     "ANALYSES",
+    "PRESETS_DIR",
     "PROJECT_FILE",
     "ROLES",
     "Analysis",
@@ -46,10 +55,12 @@ __all__ = [
     "Settings",
     "add_dataset",
     "analysis",
+    "area_preset_names",
     "check_boundaries",
     "demo_project_dir",
     "detect_field",
     "display_geojson",
+    "file_sha256",
     "infer_columns",
     "infer_role",
     "init_demo",
@@ -57,6 +68,8 @@ __all__ = [
     "list_layers",
     "missing_inputs",
     "open_project_store",
+    "parse_indicator_options",
+    "parse_maps",
     "project_file",
     "read_boundaries",
     "resolve_deprivation_spec",
@@ -67,4 +80,5 @@ __all__ = [
     "resolve_scenario",
     "run_identity",
     "run_project",
+    "survey_frame",
 ]

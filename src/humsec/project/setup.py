@@ -38,7 +38,7 @@ _YAML = (".yaml", ".yml")
 
 
 def _write_config(root: Path, config: Mapping[str, Any]) -> Path:
-    from humsec.data.output import write_text
+    from humsec.data import write_text
 
     header = (
         "# humsec project file: every path is relative to this folder.\n"
@@ -244,7 +244,7 @@ def add_dataset(
     try:
         project = Project.load(folder)
     except HumsecError:
-        from humsec.data.output import write_text
+        from humsec.data import write_text
 
         write_text(folder / PROJECT_FILE, previous)
         if not existed:

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from humsec import __version__
-from humsec.data.output import check_output_target, write_text
+from humsec.data import check_output_target, write_text
 from humsec.errors import HumsecError, SpecError, did_you_mean
 from humsec.report.country import DEFAULT_COUNTRY, country_label, resolve_country
 from humsec.report.figures import offline_geo_assets_js, plotly_js

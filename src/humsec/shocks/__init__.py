@@ -51,6 +51,7 @@ from humsec.shocks.model import Adjustments, Scenario
 from humsec.shocks.multidimensional import mpi_after_shocks
 from humsec.shocks.risk import ShockRisk
 from humsec.shocks.scenario import build_scenario, demo_exposure, demo_scenario
+from humsec.shocks.spec import parse_spec
 from humsec.shocks.vulnerability import ImpactFunction, ImpactFunctionSet
 from humsec.shocks.wellbeing import (
     crra_utility,
@@ -106,6 +107,7 @@ __all__ = [
     "load_programme_gains",
     "mpi_after_shocks",
     "net_present_value",
+    "parse_spec",
     "programme_scenario",
     "simulate",
     "simulate_occurrences",

@@ -30,11 +30,11 @@ from humsec.index import (
     coverage_by_year,
     explain,
     load_preset,
+    quadrant_settings,
     quadrants,
     threat_coverage,
     uncertainty,
 )
-from humsec.index.hsi import quadrant_settings
 from humsec.report.figures import EMPTY_GEOJSON, figure_html, style_offline_geo, with_geojson
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.tables import table_html

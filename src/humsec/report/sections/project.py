@@ -38,7 +38,7 @@ def project_run(context: ReportContext) -> ProjectRun:
 
 def needs_html(project: Project, analysis: str) -> str:
     """What data would fill a section, and how to add it."""
-    from humsec.project.analyses import analysis as find
+    from humsec.project import analysis as find
 
     needs = find(analysis).needs(project)
     items = "".join(f"<li>{escape(n)}</li>" for n in needs)
