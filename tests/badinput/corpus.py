@@ -9,8 +9,8 @@ Outcomes, in the order they are checked: ``traceback`` (an exception other than 
 errors escaped), ``file clobbered``, ``wrong exit`` (any exit code but 2, or no error),
 ``unclear message`` (``where`` or the hint missing), ``ok``.
 
-``python tests/badinput/corpus.py`` prints the tally (used for docs/errors.md; run it with
-``PYTHONPATH=<other checkout>/src`` to tally another version of humsec).
+``python tests/badinput/corpus.py`` prints each case's outcome and the tally (used for
+docs/errors.md; run it with ``PYTHONPATH=<other checkout>/src`` to tally another version).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import hashlib
 import io
 import os
 import stat
-import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -422,29 +421,48 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
-def tally(root: Path) -> Counter[str]:
-    """Outcome counts over the whole corpus, rebuilding the workspace when a case damaged it."""
-    counts: Counter[str] = Counter()
-    pristine: dict[str, tuple[Any, ...]] | None = None
-    for case in cases():
-        if pristine is None or snapshot(root) != pristine:
-            import shutil
+class _TooSlow(Exception):
+    """A case ran longer than the tally allows (counted as a traceback: the user sees none)."""
 
-            shutil.rmtree(root, ignore_errors=True)
-            root.mkdir(parents=True)
-            build_workspace(root)
-            pristine = snapshot(root)
-        outcome, _ = run(case, root)
-        counts[outcome] += 1
-    return counts
+
+def main() -> None:
+    """Print the outcome of every case and the tally; memory is capped at 4 GB and each case
+    at 120 s, so that an old version's alias bomb or endless loop counts instead of hanging."""
+    import resource
+    import signal
+    import tempfile
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    def too_slow(signum: int, frame: Any) -> None:
+        raise _TooSlow
+
+    signal.signal(signal.SIGALRM, too_slow)
+    counts: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "workspace"
+        pristine: dict[str, tuple[Any, ...]] | None = None
+        for case in cases():
+            if pristine is None or snapshot(root) != pristine:
+                import shutil
+
+                shutil.rmtree(root, ignore_errors=True)
+                root.mkdir(parents=True)
+                build_workspace(root)
+                pristine = snapshot(root)
+            signal.alarm(120)
+            try:
+                with contextlib.redirect_stderr(io.StringIO()):
+                    outcome, _ = run(case, root)
+            except (_TooSlow, MemoryError):
+                outcome = "traceback"
+            finally:
+                signal.alarm(0)
+            counts[outcome] += 1
+            print(f"{outcome:16} {case.id}", flush=True)
+    total = sum(counts.values())
+    print(f"{total} cases: " + ", ".join(f"{o} {counts.get(o, 0)}" for o in OUTCOMES))
 
 
 if __name__ == "__main__":
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        with contextlib.redirect_stderr(io.StringIO()):
-            counts = tally(Path(folder) / "workspace")
-    total = sum(counts.values())
-    print(f"{total} cases: " + ", ".join(f"{o} {counts.get(o, 0)}" for o in OUTCOMES))
-    sys.exit(0)
+    main()
