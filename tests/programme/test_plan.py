@@ -207,3 +207,32 @@ def test_bad_input() -> None:
         plan(frame, 10.0, areas=["a", "b", "c", "d"])
     with pytest.raises(DataError, match="positive"):
         Budget(-3.0)
+
+
+def test_derived_benefits_by_hand() -> None:
+    from humsec.programme import derive_benefits
+
+    # A[a, b] = 0.5, A[b, a] = 0.2: M = (I − Aᵀ)⁻¹ = [[1, .2], [.5, 1]] / 0.9 (targets x sources)
+    multiplier = pd.DataFrame([[1.0, 0.2], [0.5, 1.0]], index=["a", "b"], columns=["a", "b"]) / 0.9
+    frame = pd.DataFrame(
+        {
+            "area": ["x", "y"],
+            "package": ["p", "p"],
+            "cost": [1.0, 1.0],
+            "threats": ["a", "b, c"],
+            "reduction": [1.0, 2.0],
+            "people": [100.0, 10.0],
+        }
+    )
+    out = derive_benefits(
+        frame,
+        multiplier=multiplier,
+        equity_weights={"x": 2.0, "y": 1.0},
+        erosion={"x": 0.25, "y": 0.0},
+    )
+    assert out.loc[0, "with_ripples"] == pytest.approx(1.5 / 0.9)
+    assert out.loc[0, "benefit"] == pytest.approx(100 * 2.0 * 0.75 * 1.5 / 0.9)
+    # b ripples into a (0.2/0.9 per unit); c is outside the network: no ripples
+    assert out.loc[1, "with_ripples"] == pytest.approx(2.0 * 1.2 / 0.9 + 2.0)
+    with pytest.raises(DataError, match="no value for area"):
+        derive_benefits(frame, equity_weights={"x": 1.0})

@@ -18,6 +18,7 @@ from humsec.programme.appraisal import (
     appraise_portfolio,
     portfolio_coverage,
 )
+from humsec.programme.benefits import derive_benefits
 from humsec.programme.codelists import (
     CODELIST_SOURCE,
     SectorThreats,
@@ -96,6 +97,7 @@ __all__ = [
     "appraise_portfolio",
     "atkinson",
     "codelist",
+    "derive_benefits",
     "example_path",
     "example_programme",
     "excel_template",
