@@ -133,3 +133,22 @@ def test_report_takes_a_project(indexed: Path) -> None:
     result = runner.invoke(app, ["report", "--project", str(indexed), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "areas-index-map" in out.read_text()
+
+
+def test_cli_and_project_run_give_the_same_deprivation(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    assert runner.invoke(app, ["project", "init", str(folder), "--demo"]).exit_code == 0
+    result = runner.invoke(app, ["deprivation", "estimate", "--project", str(folder)])
+    assert result.exit_code == 0, result.output
+    project = Project.load(folder)
+    with open_project_store(project) as store:
+        cli_run = store.history()["run_id"].iloc[-1]
+        cli_table = store.tables(str(cli_run))["result"]
+        ran = run_project(project, store, only=["deprivation"])
+    total = cli_table[(cli_table["subgroup"] == "total") & (cli_table["measure"] == "M0")]
+    national = ran.tables["deprivation"]["national"].iloc[0]
+    assert float(total["value"].iloc[0]) == pytest.approx(float(national["M0"]), rel=1e-12)
+    assert float(total["se"].iloc[0]) == pytest.approx(float(national["M0_se"]), rel=1e-12)
+    by_area = ran.tables["deprivation"]["by_area"].set_index("pcode")
+    mombasa = cli_table[(cli_table["level"] == "KE001") & (cli_table["measure"] == "M0")]
+    assert float(mombasa["value"].iloc[0]) == pytest.approx(by_area.loc["KE001", "M0"], rel=1e-12)

@@ -63,7 +63,11 @@ def _deprivation(project: Any) -> tuple[dict[str, Any], list[str]]:
             hint="humsec project add DIR survey.dta --role survey --year YYYY",
         )
     mapping = project.mappings[d.name]
-    fill: dict[str, Any] = {"data": project.path(d.file), "by": mapping["area"]}
+    fill: dict[str, Any] = {
+        "data": project.path(d.file),
+        "by": mapping["area"],
+        "k": str(project.config.settings.k),
+    }
     for field, option in (("weight", "weight"), ("psu", "psu"), ("strata", "strata")):
         if field in mapping:
             fill[option] = mapping[field]
