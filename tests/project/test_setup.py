@@ -110,3 +110,61 @@ def test_add_with_unknown_areas_is_refused_and_leaves_no_trace(
         add_dataset(started, file, role="survey", year=2024, maps={"area": "county"})
     assert (started / "humsec.yaml").read_text() == before
     assert not (started / "data" / "survey.csv").exists()
+
+
+def test_hxl_point_events_are_recognised_and_counted(started: Path, tmp_path: Path) -> None:
+    from humsec.project.analyses import run_events
+
+    rows = [
+        "id,year,latitude,longitude,best",
+        "#meta+id,#date+year,#geo+lat,#geo+lon,#affected+killed",
+        "1,2020,0.5,0.5,2",
+        "2,2020,1.5,1.5,0",
+        "3,2021,1.5,0.5,4",
+        "4,2021,-3.0,0.5,1",
+    ]
+    (tmp_path / "ged.csv").write_text("\n".join(rows) + "\n")
+    project, entry = add_dataset(started, tmp_path / "ged.csv")
+    assert entry["role"] == "events"
+    assert entry["columns"] == {
+        "lat": "latitude",
+        "lon": "longitude",
+        "year": "year",
+        "weight": "best",
+    }
+    tables = run_events(project)
+    counts = tables["by_area_year"].set_index(["pcode", "year"])
+    assert counts.loc[("AA01", 2020), "events"] == 1 and counts.loc[("AA01", 2020), "weight"] == 2
+    assert counts.loc[("AA03", 2020), "events"] == 1
+    assert counts.loc[("AA03", 2021), "weight"] == 4
+    assert counts["events"].sum() == 3
+    assert tables["coverage"]["outside_areas"].tolist() == [1]
+
+
+def test_init_at_admin_level_2_adds_the_parent_areas(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    districts = gpd.GeoDataFrame(
+        {
+            "ADM2_PCODE": ["AA0101", "AA0102"],
+            "ADM2_PT": ["Oeste A", "Oeste B"],
+            "ADM1_PCODE": ["AA01", "AA01"],
+            "ADM1_PT": ["Oeste", "Oeste"],
+        },
+        geometry=[box(0, 0, 0.5, 1), box(0.5, 0, 1, 1)],
+        crs="EPSG:4326",
+    )
+    source = tmp_path / "cod.gpkg"
+    boundary_frame().to_file(source, layer="aaa_adm1", driver="GPKG")
+    districts.to_file(source, layer="aaa_adm2", driver="GPKG")
+    project = init_project(tmp_path / "p2", country="KEN", boundaries=source, admin_level=2)
+    assert project.config.admin_levels == [1, 2]
+    assert project.areas.to_dict("records")[0] == {
+        "pcode": "AA01",
+        "name": "Oeste",
+        "level": 1,
+        "parent": None,
+    }
+    assert project.level_pcodes(2) == ["AA0101", "AA0102"]
+    assert set(project.areas.loc[project.areas["level"] == 2, "parent"]) == {"AA01"}

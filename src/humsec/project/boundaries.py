@@ -206,6 +206,7 @@ def read_boundaries(
             hint=f"pass --name-field; the file has: {', '.join(columns)}",
         )
     parent = detect_field(columns, level - 1, "pcode") if level > 1 else None
+    parent_name = detect_field(columns, level - 1, "name") if parent else None
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
         frame = frame.to_crs("EPSG:4326")
     out = gpd.GeoDataFrame(
@@ -213,6 +214,7 @@ def read_boundaries(
             "pcode": frame[pcode].astype(str).str.strip(),
             "name": frame[name].astype(str).str.strip() if name else frame[pcode].astype(str),
             "parent": frame[parent].astype(str).str.strip() if parent else None,
+            "parent_name": frame[parent_name].astype(str).str.strip() if parent_name else None,
         },
         geometry=frame.geometry.make_valid(),
         crs="EPSG:4326",

@@ -58,7 +58,7 @@ _HXL: dict[str, tuple[str, ...]] = {
     "lat": ("#geo+lat",),
     "lon": ("#geo+lon",),
     "year": ("#date+year",),
-    "date": ("#date+start", "#date"),
+    "date": ("#date+start", "#date-year"),
     "weight": ("#affected+killed",),
     "org": ("#org",),
     "sector": ("#sector",),

@@ -115,9 +115,22 @@ def init_project(
         ],
         "datasets": [],
     }
-    if admin_level > 1:
-        # Parents are areas of the level above; without them, keep only this level.
-        config["admin_levels"] = [admin_level]
+    frame = layer_read.frame
+    if admin_level > 1 and frame["parent"].notna().all():
+        # The parents are areas of the level above, named from the file when it has their
+        # names (OCHA files carry ADM1_PCODE and ADM1_EN/_PT on every ADM2 feature).
+        names = frame.drop_duplicates("parent").set_index("parent")["parent_name"]
+        parents = [
+            {
+                "pcode": str(code),
+                "name": str(name) if isinstance(name, str) else str(code),
+                "level": admin_level - 1,
+            }
+            for code, name in names.items()
+        ]
+        config["areas"] = parents + config["areas"]
+        config["admin_levels"] = [admin_level - 1, admin_level]
+    else:
         for area in config["areas"]:
             area.pop("parent", None)
     _write_config(folder, config)
