@@ -378,4 +378,3 @@ class ConflictSection:
 
 AREAS = AreasSection()
 CONFLICT = ConflictSection()
-
