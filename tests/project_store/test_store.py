@@ -297,3 +297,13 @@ def test_a_closed_store_reopens_with_everything(store_target: dict[str, object])
 def test_an_unknown_url_scheme_is_refused() -> None:
     with pytest.raises(StoreError, match="unknown store URL scheme 'mysql'"):
         open_store("mysql://u:secret@host/db")
+
+
+def test_listings_have_the_same_columns_and_dtypes_empty_or_not(store: Store) -> None:
+    empty = [store.history().dtypes, store.audit_log().dtypes, store.datasets().dtypes]
+    _record(store)
+    store.put_dataset("d", b"1")
+    full = [store.history().dtypes, store.audit_log().dtypes, store.datasets().dtypes]
+    for before, after in zip(empty, full, strict=True):
+        pd.testing.assert_series_equal(before, after)
+    assert str(full[0]["started"]) == "datetime64[us, UTC]"

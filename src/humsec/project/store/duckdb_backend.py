@@ -78,6 +78,7 @@ class DuckDBDatabase:
         self._key = path.resolve()
         self._write_lock = _shared_write_lock(self._key)
         self._writer = False
+        self._cursor_lock = threading.Lock()
         if read_only and not path.exists():
             raise StoreError(
                 "there is no store to read at this path",
@@ -176,8 +177,12 @@ class DuckDBDatabase:
                 )
 
     # -- access -----------------------------------------------------------------------
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._cursor_lock:  # a cursor per operation, made one at a time
+            return self._con.cursor()
+
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
-        cursor = self._con.cursor()
+        cursor = self._cursor()
         try:
             return _Cursor(cursor).query(sql, params)
         finally:
@@ -197,7 +202,7 @@ class DuckDBDatabase:
                 hint="open it without read_only=True to write",
             )
         with self._write_lock:
-            cursor = self._con.cursor()
+            cursor = self._cursor()
             try:
                 cursor.execute("BEGIN TRANSACTION")
                 try:

@@ -73,6 +73,13 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _utc_column(values: pd.Series) -> pd.Series:
+    """Naive-UTC timestamps from the database as a tz-aware UTC column (µs), empty or not."""
+    return pd.Series(
+        pd.to_datetime(values.to_list()), dtype="datetime64[us]", index=values.index
+    ).dt.tz_localize("UTC")
+
+
 def _default_actor() -> str:
     return f"{holder_now()['user']}@{socket.gethostname()}"
 
@@ -360,8 +367,8 @@ class Store:
                 "humsec_version",
             ],
         )
-        frame["started"] = pd.to_datetime(frame["started"]).dt.tz_localize("UTC")
-        frame["ended"] = pd.to_datetime(frame["ended"]).dt.tz_localize("UTC")
+        frame["started"] = _utc_column(frame["started"])
+        frame["ended"] = _utc_column(frame["ended"])
         status = ["new" if pd.isna(r) else "reused" for r in frame["reused_from"]]
         frame.insert(5, "status", status)
         frame["seed"] = frame["seed"].astype("Int64")
@@ -491,8 +498,16 @@ class Store:
             "SELECT name, version, sha256, size, added, source FROM datasets ORDER BY name, version"
         )
         frame = pd.DataFrame(rows, columns=["name", "version", "sha256", "size", "added", "source"])
-        frame["added"] = pd.to_datetime(frame["added"]).dt.tz_localize("UTC")
-        return frame
+        frame["added"] = _utc_column(frame["added"])
+        return frame.astype(
+            {
+                "name": "string",
+                "version": "Int64",
+                "sha256": "string",
+                "size": "Int64",
+                "source": "string",
+            }
+        )
 
     # -- audit ------------------------------------------------------------------------
     def _audit(self, tx: Executor, actor: str | None, action: str, detail: Any) -> None:
@@ -543,6 +558,7 @@ class Store:
             params["since"] = _utc_naive(since, "since")
         rows = self._db.query(sql + " ORDER BY seq", params)
         frame = pd.DataFrame(rows, columns=["seq", "at", "actor", "action", "detail"])
-        frame["at"] = pd.to_datetime(frame["at"]).dt.tz_localize("UTC")
-        frame["detail"] = [json.loads(d) for d in frame["detail"]]
+        frame["at"] = _utc_column(frame["at"])
+        frame = frame.astype({"seq": "Int64", "actor": "string", "action": "string"})
+        frame["detail"] = pd.Series([json.loads(d) for d in frame["detail"]], dtype=object)
         return frame
