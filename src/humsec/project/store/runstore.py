@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import socket
 from collections.abc import Mapping
 from dataclasses import replace
@@ -164,8 +163,11 @@ class Store:
             table_names=names,
         )
 
-    def _new_run_id(self, started: datetime) -> str:
-        return f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    @staticmethod
+    def _new_run_id(started: datetime, seq: int) -> str:
+        """``YYYYMMDD-HHMMSS-N``: the start (UTC) to read, the history position ``N`` (unique,
+        as writes are serialised) to tell runs of the same second apart."""
+        return f"{started:%Y%m%d-%H%M%S}-{seq}"
 
     @staticmethod
     def _next_seq(tx: Executor, table: str) -> int:
@@ -210,9 +212,10 @@ class Store:
         if not note_reuse or self.read_only:
             return original
         now = datetime.now(UTC)
-        run_id = self._new_run_id(now)
 
-        def write(tx: Executor) -> None:
+        def write(tx: Executor) -> str:
+            seq = self._next_seq(tx, "runs")
+            run_id = self._new_run_id(now, seq)
             tx.execute(
                 "INSERT INTO runs (run_id, seq, analysis, input_hash, started, ended, spec_json,"
                 " seed, humsec_version, reused_from, recorded) VALUES (:run_id, :seq, :analysis,"
@@ -220,7 +223,7 @@ class Store:
                 " :reused_from, :recorded)",
                 {
                     "run_id": run_id,
-                    "seq": self._next_seq(tx, "runs"),
+                    "seq": seq,
                     "analysis": analysis,
                     "input_hash": input_hash,
                     "started": _utc_naive(now, "started"),
@@ -232,8 +235,9 @@ class Store:
                     "recorded": _utc_naive(now, "recorded"),
                 },
             )
+            return run_id
 
-        self._db.write(write)
+        run_id = self._db.write(write)
         # Built here, not read back: a connection lost after the commit must not turn a
         # stored run into a reported failure.
         return replace(
@@ -270,9 +274,10 @@ class Store:
         encoded = [(str(name), encode_table(str(name), frame)) for name, frame in tables.items()]
         started_utc = _utc_naive(started, "started")
         ended_utc = _utc_naive(ended, "ended")
-        run_id = self._new_run_id(started_utc)
 
-        def write(tx: Executor) -> None:
+        def write(tx: Executor) -> str:
+            seq = self._next_seq(tx, "runs")
+            run_id = self._new_run_id(started_utc, seq)
             tx.execute(
                 "INSERT INTO runs (run_id, seq, analysis, input_hash, started, ended, spec_json,"
                 " seed, humsec_version, reused_from, recorded) VALUES (:run_id, :seq, :analysis,"
@@ -280,7 +285,7 @@ class Store:
                 " NULL, :recorded)",
                 {
                     "run_id": run_id,
-                    "seq": self._next_seq(tx, "runs"),
+                    "seq": seq,
                     "analysis": analysis,
                     "input_hash": input_hash,
                     "started": started_utc,
@@ -322,8 +327,9 @@ class Store:
                     "inputs": dict(sorted(inputs.items())),
                 },
             )
+            return run_id
 
-        self._db.write(write)
+        run_id = self._db.write(write)
         return RunRecord(
             run_id=run_id,
             analysis=analysis,
