@@ -1,8 +1,6 @@
 """`humsec programme plan`: choose a portfolio of candidate packages under budgets.
 
-The ``plan`` command lives here; ``app`` is the ``programme`` command group until the
-programme commands (appraisal) get their own module, which then registers :func:`plan_command`
-on its group with one line.
+:func:`plan_command` joins the ``programme`` group of :mod:`humsec.cli.programme`.
 """
 
 from __future__ import annotations
@@ -14,13 +12,6 @@ import typer
 from humsec.cli.terminal import Table, console, err_console, literal, print_note, print_written
 from humsec.errors import DataError
 from humsec.programme import Budget
-
-app = typer.Typer(help="Programmes: portfolio planning under budgets.", no_args_is_help=True)
-
-
-@app.callback()
-def programme() -> None:
-    """Programmes: portfolio planning under budgets."""
 
 
 def _budgets(texts: list[str]) -> list[Budget]:
@@ -129,6 +120,3 @@ def plan_command(
     if out is not None:
         write_table(chosen, out, index=False)
         print_written(out)
-
-
-app.command("plan")(plan_command)
