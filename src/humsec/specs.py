@@ -38,7 +38,11 @@ __all__ = [
     "MAX_NODES",
     "MAX_SPEC_BYTES",
     "SpecModel",
+    "check_seed",
+    "check_spec",
+    "decode_spec_bytes",
     "format_problems",
+    "load_spec_file",
     "load_yaml",
     "read_spec_mapping",
     "spec_problems",
@@ -72,6 +76,27 @@ def read_spec_mapping(
     raised (:class:`~humsec.errors.FrameworkError` for framework files). An empty file gives
     ``{}`` when ``allow_empty``, else an error.
     """
+    where = str(path)
+    data = load_spec_file(path, kind=kind, hint=hint, error=error)
+    if data is None:
+        if allow_empty:
+            return {}
+        raise error(f"the {kind} file is empty", location=where, hint=hint)
+    if not isinstance(data, dict):
+        raise error(
+            f"a {kind} must be a YAML mapping (key: value pairs), not {_kind_of(data)}",
+            location=where,
+            hint=hint,
+        )
+    return data
+
+
+def load_spec_file(
+    path: str | Path, *, kind: str, hint: str = "check the path",
+    error: type[HumsecError] = SpecError,
+) -> Any:
+    """Parse the YAML (or, for ``.json``, JSON) file ``path`` with every check of
+    :func:`read_spec_mapping` except the one that the result is a mapping."""
     target = Path(path)
     where = str(target)
     if target.is_dir():
@@ -94,20 +119,8 @@ def read_spec_mapping(
                     hint="check the file's permissions") from None  # fmt: skip
     text = decode_spec_bytes(raw, source=where, error=error)
     if target.suffix.lower() == ".json":
-        data = _load_json(text, source=where, error=error)
-    else:
-        data = load_yaml(text, source=where, error=error)
-    if data is None:
-        if allow_empty:
-            return {}
-        raise error(f"the {kind} file is empty", location=where, hint=hint)
-    if not isinstance(data, dict):
-        raise error(
-            f"a {kind} must be a YAML mapping (key: value pairs), not {_kind_of(data)}",
-            location=where,
-            hint=hint,
-        )
-    return data
+        return _load_json(text, source=where, error=error)
+    return load_yaml(text, source=where, error=error)
 
 
 def decode_spec_bytes(raw: bytes, *, source: str, error: type[HumsecError] = SpecError) -> str:
@@ -142,7 +155,7 @@ def load_yaml(text: str, *, source: str, error: type[HumsecError] = SpecError) -
         return loader.construct_document(node)
     except yaml.YAMLError as failure:
         mark = getattr(failure, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark is not None else source
         problem = getattr(failure, "problem", None) or str(failure)
         raise error(f"not valid YAML: {problem}", location=where,
                     hint="check indentation and quoting at the line shown") from None  # fmt: skip
@@ -310,8 +323,13 @@ def spec_problems(
     typed (``{"lonely_psu": "--lonely-psu"}``); ``node_name`` replaces the node naming.
     """
     problems: list[tuple[str, str]] = []
-    for item in failure.errors():
+    items = failure.errors()
+    # A list whose items failed may also report itself as too short: keep the item errors.
+    deeper = {tuple(e["loc"][:n]) for e in items for n in range(1, len(e["loc"]))}
+    for item in items:
         loc = tuple(item.get("loc", ()))
+        if item.get("type") == "too_short" and loc in deeper:
+            continue
         if node_name is not None:
             node = node_name(loc)
         elif option_names and loc and str(loc[0]) in option_names:
@@ -321,6 +339,17 @@ def spec_problems(
             node = _path(data, loc)
         problems.append((node or "(top level)", _message(item, model, loc, option_names)))
     return problems
+
+
+def check_spec(
+    model: type[M], data: Mapping[str, Any], *, context: dict[str, Any] | None = None
+) -> tuple[M | None, list[tuple[str, str]]]:
+    """Validate without raising: ``(spec, [])`` or ``(None, problems)``, for callers that
+    collect problems from several files before reporting them together."""
+    try:
+        return model.model_validate(dict(data), context=context), []
+    except ValidationError as failure:
+        return None, spec_problems(failure, model, data)
 
 
 def format_problems(problems: Sequence[tuple[str, str]], kind: str) -> str:

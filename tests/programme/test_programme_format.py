@@ -111,9 +111,9 @@ def test_costs_above_the_budget_and_unknown_keys(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as info:
         Programme.from_yaml(_write(tmp_path, data))
     text = str(info.value)
-    assert "components[0].actor: unknown key; did you mean 'actors'" in text
+    assert "components['inputs'].actor: unknown key 'actor' (did you mean 'actors'" in text
     assert "at least 1 item" not in text
-    assert "components[1].mode: 'protect' is not allowed" in text
+    assert "components['extension'].mode: 'protect' is not one of" in text
     # structure first: the budget check runs once the structure is valid
     del data["components"][0]["actor"]
     data["components"][1]["mode"] = "protection"
@@ -124,5 +124,5 @@ def test_costs_above_the_budget_and_unknown_keys(tmp_path: Path) -> None:
 def test_malformed_yaml_names_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("programme:\n  id: [x\n  name: y\n", encoding="utf-8")
-    with pytest.raises(SpecError, match=r"bad\.yaml:\d+:\d+: cannot parse the YAML"):
+    with pytest.raises(SpecError, match=r"bad\.yaml:\d+:\d+: not valid YAML"):
         Programme.from_yaml(path)

@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from humsec.errors import SpecError, did_you_mean
 from humsec.framework import Framework, default_framework
 from humsec.programme.codelists import codelist
+from humsec.specs import check_spec, decode_spec_bytes, format_problems, load_yaml
 
 Mode = Literal["protection", "empowerment", "both"]
 Level = Literal["national", "local", "community"]
@@ -163,23 +164,15 @@ class Programme(_Node):
                 location=location,
                 hint="start the file with 'programme:' then 'components:'",
             )
-        try:
-            programme = cls.model_validate(
-                {**data, "source": source, "provenance": provenance or {}}
-            )
-        except ValidationError as error:
-            errors = error.errors()
-            # a list whose items failed also reports itself as too short: keep the item errors
-            failed = {tuple(e["loc"][:1]) for e in errors if len(e["loc"]) > 1}
-            problems = [
-                _pydantic_problem(e)
-                for e in errors
-                if not (e["type"] == "too_short" and tuple(e["loc"]) in failed)
-            ]
-            raise SpecError(_problem_text(problems), location=location, hint=_HINT) from None
+        programme, problems = check_spec(
+            cls, {**data, "source": source, "provenance": provenance or {}}
+        )
+        if programme is None:
+            raise SpecError(format_problems(problems, "programme"), location=location,
+                            hint=_HINT)  # fmt: skip
         problems = programme_problems(programme, fw, areas)
         if problems:
-            raise SpecError(_problem_text(problems), location=location, hint=_HINT)
+            raise SpecError(format_problems(problems, "programme"), location=location, hint=_HINT)
         return programme
 
     @classmethod
@@ -201,9 +194,9 @@ class Programme(_Node):
                 location=str(file),
                 hint="check the path; `humsec programme template` writes a start",
             )
-        text = file.read_text(encoding="utf-8-sig")
+        text = decode_spec_bytes(file.read_bytes(), source=str(file))
+        data = load_yaml(text, source=str(file))  # bounded: depth and aliases checked
         try:
-            data = yaml.safe_load(text)
             lines = _node_lines(yaml.compose(text))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
@@ -390,54 +383,6 @@ def _unknown(ref: str, known: Iterable[str], kind: str) -> str:
     return f"unknown {kind} {ref!r}" + (f"; {suggestion}" if suggestion else "")
 
 
-_ALLOWED_KEYS = {
-    "": ("programme", "components"),
-    "programme": tuple(ProgrammeInfo.model_fields),
-    "components": tuple(Component.model_fields),
-    "beneficiaries": tuple(Beneficiaries.model_fields),
-    "actors": tuple(Actor.model_fields),
-    "indicators": tuple(Indicator.model_fields),
-}
-
-
-def _pydantic_problem(error: Any) -> tuple[str, str]:
-    loc = [p for p in error.get("loc", ()) if p not in ("source", "provenance")]
-    node = ""
-    for part in loc:
-        node += f"[{part}]" if isinstance(part, int) else (f".{part}" if node else str(part))
-    message = str(error.get("msg", "invalid value"))
-    kind = error.get("type")
-    value = error.get("input")
-    if kind == "extra_forbidden":
-        parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")
-        allowed = _ALLOWED_KEYS.get(parent, ())
-        suggestion = did_you_mean(str(loc[-1]), allowed) if loc else ""
-        message = (
-            "unknown key"
-            + (f"; {suggestion}" if suggestion else "")
-            + (f" (allowed: {', '.join(allowed)})" if allowed else "")
-        )
-    elif kind == "literal_error" and isinstance(value, str):
-        expected = str(error.get("ctx", {}).get("expected", ""))
-        options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
-        suggestion = did_you_mean(value, options)
-        message = f"{value!r} is not allowed; use {expected}" + (
-            f"; {suggestion}" if suggestion else ""
-        )
-    elif kind == "missing":
-        message = "required field is missing"
-    elif value is not None and not isinstance(value, dict | list):
-        message = f"{message} (got {value!r})"
-    return (node or "(top level)", message)
-
-
-def _problem_text(problems: list[tuple[str, str]]) -> str:
-    shown = problems[:15]
-    lines = [f"{len(problems)} problem(s) in the programme:"]
-    lines += [f"  {node}: {message}" for node, message in shown]
-    if len(problems) > len(shown):
-        lines.append(f"  ... and {len(problems) - len(shown)} more")
-    return "\n".join(lines)
 
 
 def _node_lines(root: yaml.Node | None, path: str = "") -> dict[str, int]:

@@ -16,12 +16,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from humsec.errors import SpecError, did_you_mean
 from humsec.framework import Framework
 from humsec.programme.evidence import EVIDENCE_FIELDS
+from humsec.specs import decode_spec_bytes, load_yaml, validate_spec
 
 SCALE_LEVELS = (0, 1, 2, 3, 4)
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -194,24 +194,13 @@ def load_rubric(path: str | os.PathLike[str] | None = None,
         if not file.is_file():
             raise SpecError("rubric file not found", location=str(file),
                             hint="copy humsec/programme/rubric.yaml and edit it")
-        text, source = file.read_text(encoding="utf-8"), str(file)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SpecError(f"cannot parse the rubric: {error}", location=source,
-                        hint="fix the YAML syntax") from None
+        text, source = decode_spec_bytes(file.read_bytes(), source=str(file)), str(file)
+    data = load_yaml(text, source=source)
     if not isinstance(data, dict):
         raise SpecError("a rubric must be a mapping", location=source,
                         hint="keys: rubric, version, scale, marker, criteria")
-    try:
-        rubric = Rubric.model_validate({**data, "source": source})
-    except ValidationError as error:
-        lines = []
-        for e in error.errors():
-            node = ".".join(str(p) for p in e["loc"])
-            lines.append(f"{node}: {e['msg']}")
-        raise SpecError("the rubric is invalid:\n  " + "\n  ".join(lines[:12]), location=source,
-                        hint="compare with humsec/programme/rubric.yaml") from None
+    rubric = validate_spec(Rubric, {**data, "source": source}, kind="rubric", location=source,
+                           hint="compare with humsec/programme/rubric.yaml")
     if framework is not None:
         rubric.check(framework)
     return rubric
