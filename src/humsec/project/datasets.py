@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from humsec.errors import DataError, SpecError
+from humsec.errors import SpecError
 from humsec.project.problems import Problems, unknown_codes_text
 
 TABLE_ROLES = ("indicators", "survey", "events", "3w")
@@ -197,12 +197,9 @@ def infer_role(path: Path, frame: pd.DataFrame | None, pcodes: Sequence[str]) ->
     Raises :class:`SpecError` naming ``--role`` when no role, or more than one, fits.
     """
     if frame is None:
-        import yaml
+        from humsec.specs import load_spec_file
 
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
-            raise DataError(f"cannot read {path.name}: {error}", location=str(path)) from error
+        data = load_spec_file(path, kind="dataset")
         keys = set(data) if isinstance(data, dict) else set()
         fits = [
             role

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from humsec.project.problems import Problems
+from humsec.specs import check_spec
 
 SCHEMA_VERSION = 1
 PROJECT_FILE = "humsec.yaml"
@@ -138,13 +139,6 @@ class ProjectFile(_Strict):
     attribution: list[str] = Field(default_factory=list)
 
 
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
-
-
 def parse_project_file(data: Any, source: str, problems: Problems) -> ProjectFile | None:
     """Validate the parsed YAML; record every schema problem (key path and message).
 
@@ -165,15 +159,7 @@ def parse_project_file(data: Any, source: str, problems: Problems) -> ProjectFil
             "upgrade humsec (pip install -U humsec)",
         )
         return None
-    try:
-        return ProjectFile.model_validate(data)
-    except ValidationError as error:
-        for item in error.errors():
-            where = _key_path(tuple(item["loc"]))
-            message = item["msg"]
-            if item["type"] == "extra_forbidden":
-                message = "unknown key"
-            elif item["type"] == "literal_error" and where.endswith(".role"):
-                message = f"unknown role {item.get('input')!r}; roles are {', '.join(ROLES)}"
-            problems.add(f"{source}: {where}", message)
-        return None
+    config, found = check_spec(ProjectFile, data)
+    for where, message in found:
+        problems.add(f"{source}: {where}", message)
+    return config

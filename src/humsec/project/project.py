@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import yaml
 
 from humsec.errors import HumsecError, ProjectError
 from humsec.project import datasets as ds
 from humsec.project.boundaries import BoundaryLayer, check_boundaries, read_boundaries
 from humsec.project.model import PROJECT_FILE, Dataset, ProjectFile, parse_project_file
 from humsec.project.problems import Problems, unknown_codes_text
+from humsec.specs import load_spec_file
 
 if TYPE_CHECKING:
     from humsec.deprivation import DeprivationSpec
@@ -87,13 +87,9 @@ class Project:
             )
         problems = Problems()
         try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"{file}, line {mark.line + 1}" if mark is not None else str(file)
-            raise ProjectError(
-                [(where, f"not valid YAML: {getattr(error, 'problem', error)}", None)]
-            ) from None
+            raw = load_spec_file(file, kind="project file")
+        except HumsecError as error:
+            raise ProjectError([(error.location or str(file), error.message, error.hint)]) from None
         config = parse_project_file(raw, str(file), problems)
         problems.raise_if_any()
         assert config is not None
@@ -415,9 +411,9 @@ class Project:
 
     def _check_yaml(self, d: Dataset, path: Path, problems: Problems) -> None:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            problems.add(d.file, f"not valid YAML: {getattr(error, 'problem', error)}")
+            data = load_spec_file(path, kind=f"{d.role} spec")
+        except HumsecError as error:
+            problems.add(d.file, error.message, error.hint)
             return
         if not isinstance(data, dict):
             problems.add(d.file, "must be a YAML mapping")
