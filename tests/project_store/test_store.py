@@ -245,9 +245,17 @@ def test_the_audit_log_keeps_who_did_what_with_what_and_when(store: Store) -> No
     )
     store.put_dataset("scenario", b"x", actor="token:amina")
     store.audit("token:jo", "download", {"run_id": run.run_id, "format": "csv"})
+    reuse = store.find("shocks", "h" * 64, actor="token:jo")
+    assert reuse is not None
     log = store.audit_log()
-    assert list(log["action"]) == ["run", "dataset", "download"]
-    assert list(log["actor"]) == ["token:amina", "token:amina", "token:jo"]
+    assert list(log["action"]) == ["run", "dataset", "download", "reuse"]
+    assert list(log["actor"]) == ["token:amina", "token:amina", "token:jo", "token:jo"]
+    assert log["detail"].iloc[3] == {
+        "run_id": reuse.run_id,
+        "reused_from": run.run_id,
+        "analysis": "shocks",
+        "input_hash": "h" * 64,
+    }
     assert log["detail"].iloc[0] == {
         "run_id": run.run_id,
         "analysis": "shocks",
@@ -255,7 +263,7 @@ def test_the_audit_log_keeps_who_did_what_with_what_and_when(store: Store) -> No
         "inputs": {"scenario": SHA_S},
     }
     assert (log["at"] >= pd.Timestamp(before)).all()
-    assert list(store.audit_log(actor="token:jo")["action"]) == ["download"]
+    assert list(store.audit_log(actor="token:jo")["action"]) == ["download", "reuse"]
     assert len(store.audit_log(action="run")) == 1
     assert store.audit_log(since=datetime.now(UTC) + timedelta(hours=1)).empty
 

@@ -193,13 +193,21 @@ class Store:
             )
         return self._record_from_row(next(rows_as_dicts(_RUN_COLUMNS, rows)))
 
-    def find(self, analysis: str, input_hash: str, *, note_reuse: bool = True) -> RunRecord | None:
+    def find(
+        self,
+        analysis: str,
+        input_hash: str,
+        *,
+        note_reuse: bool = True,
+        actor: str | None = None,
+    ) -> RunRecord | None:
         """The stored result of ``analysis`` for these inputs, or None when there is none.
 
         The latest *new* run with this analysis and input hash is the match. On a writable
         store, with ``note_reuse`` (the default), handing it out is recorded in the history
         as a reuse, and the reuse's record is returned (``reused`` true, ``reused_from`` the
-        matching run, same tables). Otherwise the matching run's own record is returned.
+        matching run, same tables), together with an audit entry ``reuse`` by ``actor``
+        (default ``user@host``). Otherwise the matching run's own record is returned.
         """
         rows = self._db.query(
             _RUN_SELECT + " WHERE analysis = :a AND input_hash = :h AND reused_from IS NULL"
@@ -233,6 +241,17 @@ class Store:
                     "humsec_version": original.humsec_version,
                     "reused_from": original.run_id,
                     "recorded": _utc_naive(now, "recorded"),
+                },
+            )
+            self._audit(
+                tx,
+                actor,
+                "reuse",
+                {
+                    "run_id": run_id,
+                    "reused_from": original.run_id,
+                    "analysis": analysis,
+                    "input_hash": input_hash,
                 },
             )
             return run_id
