@@ -195,3 +195,68 @@ def test_ambiguous_k_is_an_error_naming_both_forms() -> None:
         result = runner.invoke(app, ["deprivation", "estimate", "--demo", "--k", bad])
         assert result.exit_code == 2, bad
         assert "fraction" in result.output and "whole percent" in result.output
+
+
+def test_cutoffs_on_a_stata_file_name_labels_or_codes(tmp_path: Path) -> None:
+    # water: 1 piped, 2 river, 3 pond. Before, cutoff [river, pond] matched no stored code
+    # and gave 0 % deprived.
+    frame = pd.DataFrame({"water": [1, 2, 3, 1, 2, 1], "reg": [1, 1, 1, 2, 2, 2]})
+    path = tmp_path / "w.dta"
+    pyreadstat.write_dta(
+        frame, str(path), variable_value_labels={"water": {1: "piped", 2: "river", 3: "pond"}}
+    )
+    spec = tmp_path / "s.yaml"
+    for cutoff in ("[river, pond]", "[2, Pond]"):
+        spec.write_text(
+            f"indicators:\n  - name: d_wtr\n    column: water\n    cutoff: {cutoff}\nk: 1\n"
+        )
+        out = tmp_path / "out.csv"
+        result = runner.invoke(
+            app, ["deprivation", "estimate", "--data", str(path), "--spec", str(spec),
+                  "--out", str(out)],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(out)
+        hd = table[(table["measure"] == "hd") & (table["subgroup"] == "total")]["value"]
+        assert hd.iloc[0] == pytest.approx(3 / 6)  # rows 2, 3 and 5
+    spec.write_text("indicators:\n  - name: d_wtr\n    column: water\n    cutoff: [lake]\nk: 1\n")
+    result = runner.invoke(
+        app, ["deprivation", "estimate", "--data", str(path), "--spec", str(spec)]
+    )
+    assert result.exit_code == 2
+    assert "neither a value label nor a code" in result.output
+    assert "'river' (2)" in result.output and "indicators.d_wtr.cutoff" in result.output
+
+
+def test_group_rules_on_a_stata_file_name_labels_or_codes(tmp_path: Path) -> None:
+    # sex coded 1/2 with labels: "women" by label, "men" by code; before, a rule had to be
+    # a 0/1 column (and women == "female" on codes counted nobody).
+    from humsec.data import synthetic_survey
+    from humsec.deprivation import SurveyDesign, bundled_spec, estimate
+
+    frame = synthetic_survey(500, seed=3)
+    frame["sex"] = frame["sex"].map({"male": 1, "female": 2})
+    path = tmp_path / "s.dta"
+    keep = [*(i.source for i in bundled_spec().indicators), *bundled_spec().by, "sex", "weight",
+            "stratum", "psu"]  # fmt: skip
+    pyreadstat.write_dta(
+        frame[keep], str(path), variable_value_labels={"sex": {1: "male", 2: "female"}}
+    )
+    out = tmp_path / "c.csv"
+    args = ["deprivation", "compound", "--data", str(path), "--weight", "weight", "--strata",
+            "stratum", "--psu", "psu"]  # fmt: skip
+    result = runner.invoke(
+        app, [*args, "--groups", "women=sex:Female,men=sex:1", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    ranking = pd.read_csv(tmp_path / "c_left_behind.csv").set_index("group")
+    design = SurveyDesign(weight="weight", strata="stratum", psu="psu")
+    by_sex = estimate(frame[keep], bundled_spec(), design, by="sex")
+    assert ranking.loc["women", "M0"] == pytest.approx(
+        by_sex.value("M0", subgroup="sex", level="2"), abs=1e-12
+    )
+    assert ranking.loc["men", "M0"] == pytest.approx(
+        by_sex.value("M0", subgroup="sex", level="1"), abs=1e-12
+    )
+    result = runner.invoke(app, [*args, "--groups", "women=sex:woman"])
+    assert result.exit_code == 2 and "'female' (2)" in result.output

@@ -173,6 +173,24 @@ def _inputs(
     return frame, spec, design, by_list, labels
 
 
+def _group_rules(text: str) -> dict[str, str | tuple[str, list[str]]]:
+    """``displaced,remote_people=remote,women=sex:female|2`` -> {group: column or (column,
+    categories)} for :func:`humsec.deprivation.left_behind`."""
+    rules: dict[str, str | tuple[str, list[str]]] = {}
+    for item in _split(text):
+        group, _, rule = item.partition("=")
+        column, colon, categories = (rule or group).partition(":")
+        cats = [c.strip() for c in categories.split("|") if c.strip()]
+        if colon and not cats:
+            raise SpecError(
+                f"group rule {item!r} names no category after ':'",
+                location="--groups",
+                hint="write group=column:category, e.g. women=sex:female",
+            )
+        rules[group.strip()] = (column.strip(), cats) if colon else column.strip()
+    return rules
+
+
 def _label_levels(table: pd.DataFrame, labels: dict[str, dict[str, str]]) -> pd.DataFrame:
     if not labels:
         return table
@@ -338,7 +356,8 @@ def compound(
     groups_option: str | None = typer.Option(
         None,
         "--groups",
-        help="Vulnerable groups to rank, comma-separated: 0/1 columns, or group=column pairs "
+        help="Vulnerable groups to rank, comma-separated: 0/1 columns, group=column pairs, or "
+        "rules group=column:category|category naming value labels or codes (women=sex:female) "
         "(with --demo: the framework's groups from the survey attributes).",
     ),
     households: int = HOUSEHOLDS_OPTION,
@@ -362,8 +381,7 @@ def compound(
         marked, groups = vulnerable_groups(frame)
         ranking = left_behind(pl.from_pandas(marked), spec_obj, groups, design)
     elif groups_option:
-        pairs = [g.split("=", 1) if "=" in g else [g, g] for g in _split(groups_option)]
-        ranking = left_behind(frame, spec_obj, {g: c for g, c in pairs}, design)
+        ranking = left_behind(frame, spec_obj, _group_rules(groups_option), design)
     if ranking is not None:
         view = Table(title="Who is left behind (ranked by M0)", title_justify="left")
         for col in ("rank", "group", "M0", "95% CI", "gap to rest", "compound", "left behind"):

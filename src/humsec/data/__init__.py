@@ -58,6 +58,7 @@ from humsec.data.validation import (
     require_numeric,
     require_unique,
 )
+from humsec.data.value_labels import column_labels, resolve_categories
 
 __all__ = [
     "HASHTAG_ROW_SEARCH",
@@ -79,6 +80,7 @@ __all__ = [
     "catalog",
     "check_output_target",
     "check_table",
+    "column_labels",
     "countries",
     "country_panel",
     "dataset",
@@ -102,6 +104,7 @@ __all__ = [
     "require_numeric",
     "require_tags",
     "require_unique",
+    "resolve_categories",
     "select_tags",
     "synthetic_survey",
     "to_iso3",

@@ -9,6 +9,7 @@ from humsec.deprivation.compound import (
     CompoundResult,
     codeprivation_matrix,
     compound_insecurity,
+    group_members,
     left_behind,
 )
 from humsec.deprivation.groups import vulnerable_groups
@@ -30,6 +31,7 @@ __all__ = [
     "codeprivation_matrix",
     "compound_insecurity",
     "estimate",
+    "group_members",
     "left_behind",
     "parse_k",
     "scan_microdata",

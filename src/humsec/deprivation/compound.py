@@ -21,13 +21,15 @@ the Alkire-Foster measures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from humsec.data.value_labels import column_labels, resolve_categories
 from humsec.deprivation.alkire_foster import af_measures
 from humsec.deprivation.linearisation import (
     PSUDesign,
@@ -38,13 +40,14 @@ from humsec.deprivation.linearisation import (
 )
 from humsec.deprivation.spec import DeprivationSpec, SurveyDesign
 from humsec.deprivation.sufficient_statistics import SufficientStatistics, sufficient_statistics
-from humsec.errors import ColumnError, SpecError
+from humsec.errors import ColumnError, SpecError, did_you_mean
 
 __all__ = [
     "COMPOUND_MEASURES",
     "CompoundResult",
     "codeprivation_matrix",
     "compound_insecurity",
+    "group_members",
     "left_behind",
 ]
 
@@ -204,10 +207,51 @@ def codeprivation_matrix(
     return pd.DataFrame(joint, index=pd.Index(names, name="a"), columns=pd.Index(names, name="b"))
 
 
+def group_members(
+    data: Any, groups: Mapping[str, str | tuple[str, Sequence[Any]]]
+) -> tuple[Any, dict[str, str]]:
+    """Membership columns for group rules: (data with them, {group: 0/1 column}).
+
+    A rule is a 0/1 column name, or ``(column, categories)``: members are the rows whose
+    ``column`` is one of ``categories``, written as value labels or codes on Stata/SPSS columns
+    (:func:`humsec.data.resolve_categories`; a category that is neither is an error listing the
+    labels). A missing value gives missing membership. The new column is named
+    ``column=cat1|cat2`` as the user wrote it.
+    """
+    labels = column_labels(data)
+    derived: dict[str, nw.Expr] = {}
+    columns: dict[str, str] = {}
+    for group, rule in groups.items():
+        if isinstance(rule, str):
+            columns[group] = rule
+            continue
+        column, categories = rule
+        codes = resolve_categories(
+            list(categories), labels.get(column), column=column, where=f"group '{group}'"
+        )
+        name = f"{column}={'|'.join(str(c) for c in categories)}"
+        x = nw.col(column)
+        derived[name] = nw.when(x.is_null()).then(None).otherwise(x.is_in(codes).cast(nw.Float64))
+        columns[group] = name
+    if not derived:
+        return data, columns
+    frame = nw.from_native(data)
+    missing = [name for name in {r[0] for r in groups.values() if not isinstance(r, str)}
+               if name not in frame.columns]  # fmt: skip
+    if missing:
+        raise ColumnError(
+            f"group rule column {missing[0]!r} is not in the data",
+            location=f"data column '{missing[0]}'",
+            hint=did_you_mean(missing[0], list(frame.columns)) or "check the column name",
+        )
+    out = frame.with_columns(*[e.alias(n) for n, e in derived.items()]).to_native()
+    return out, columns
+
+
 def left_behind(
     data: Any,
     spec: DeprivationSpec,
-    groups: Mapping[str, str],
+    groups: Mapping[str, str | tuple[str, Sequence[Any]]],
     design: SurveyDesign | None = None,
     *,
     k: float | None = None,
@@ -216,7 +260,9 @@ def left_behind(
     """Rank vulnerable groups by M0 and by compound fear x want insecurity: who is left behind.
 
     ``groups`` maps a group id (e.g. framework ids ``women``, ``refugees``) to a 0/1 membership
-    column. For each group: M0, H and compound share among members with SEs and CIs, the
+    column, or to a rule ``(column, categories)`` read by :func:`group_members` (labels or
+    codes, e.g. ``{"women": ("sex", ["female"])}`` on a Stata column coded 1/2). For each
+    group: M0, H and compound share among members with SEs and CIs, the
     population share, the gap in M0 to non-members (members minus non-members; its SE uses the
     scores of both domains, so their design covariance is exact), whether the gap is
     significant at ``level``, and the ranks (1 = most deprived). Rows are sorted by M0.
@@ -224,7 +270,8 @@ def left_behind(
     if not groups:
         raise SpecError("left_behind needs at least one group", location="groups")
     design = design or SurveyDesign()
-    columns = list(groups.values())
+    data, group_columns = group_members(data, groups)
+    columns = list(group_columns.values())
     stats = sufficient_statistics(data, spec, design, columns, compound=True)
     stats.validate(design)
     kk = spec.k[0] if k is None else k
@@ -242,7 +289,7 @@ def left_behind(
     )  # fmt: skip
     af_at_k = _lookup(af[np.isclose(af["k"], kk)])
     comp_at_k = _lookup(comp[np.isclose(comp["k"], kk)])
-    for var, (group, column) in enumerate(groups.items()):
+    for var, (group, column) in enumerate(group_columns.items()):
         levels, arr, _ = stats.domain_totals(psu_index, psu.n_units, var, stats.stats)
         member = _member_level(levels, column)
         theta, z = ratio_scores(arr[:, :, pos[f"c{q}"]], arr[:, :, pos["s"]])

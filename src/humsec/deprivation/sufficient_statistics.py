@@ -25,9 +25,10 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from humsec.data.value_labels import column_labels, resolve_categories
 from humsec.deprivation.backends import as_lazy
 from humsec.deprivation.linearisation import PSUDesign
-from humsec.deprivation.spec import TOLERANCE, DeprivationSpec, Indicator, SurveyDesign
+from humsec.deprivation.spec import TOLERANCE, Cutoff, DeprivationSpec, Indicator, SurveyDesign
 from humsec.errors import ColumnError, DataError, HumsecError, HumsecWarning, did_you_mean
 
 __all__ = ["SufficientStatistics", "sufficient_statistics"]
@@ -327,6 +328,27 @@ def _check_columns(
         )
 
 
+def with_coded_cutoffs(spec: DeprivationSpec, labels: dict[str, dict[Any, str]]) -> DeprivationSpec:
+    """The spec with every category cutoff written in stored codes: on a Stata/SPSS column
+    ``cutoff: [river, pond]`` may name labels or codes (:func:`humsec.data.resolve_categories`;
+    a category that is neither is an error listing the valid labels)."""
+    if not labels:
+        return spec
+    indicators = []
+    for ind in spec.indicators:
+        cut = ind.cutoff
+        if cut is not None and cut.categories is not None and ind.source in labels:
+            codes = resolve_categories(
+                cut.categories,
+                labels[ind.source],
+                column=ind.source,
+                where=f"deprivation spec node 'indicators.{ind.name}.cutoff'",
+            )
+            ind = ind.model_copy(update={"cutoff": Cutoff(categories=codes)})
+        indicators.append(ind)
+    return spec.model_copy(update={"indicators": indicators})
+
+
 def check_unique_ids(data: Any, frame: nw.LazyFrame[Any], ids: list[str]) -> None:
     """Raise a :class:`DataError` when the id columns ``ids`` (together) repeat a value.
 
@@ -417,6 +439,7 @@ def sufficient_statistics(
         schema = dict(frame.collect_schema())
         backend = str(frame.implementation).lower()
     _check_columns(schema, spec, design, by)
+    spec = with_coded_cutoffs(spec, column_labels(data))
     if design.id_columns:
         check_unique_ids(data, frame, design.id_columns)
 
