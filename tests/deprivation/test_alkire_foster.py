@@ -344,3 +344,78 @@ def test_duplicate_ids_are_an_error_naming_the_rows() -> None:
         estimate(data, spec, SurveyDesign(id="person"))
     data.loc[3, "line"] = 2
     assert estimate(data, spec, SurveyDesign(id=["hh", "line"])).value("H") == 0.5
+
+
+def _nonfinite_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "a": [1.0, 0.0, 1.0, 0.0, 1.0, 0.0],
+            "x": [3.0, 8.0, 2.0, 9.0, 1.0, 7.0],  # deprived when x < 6
+            "w": [1.0, 2.0, 1.0, 2.0, 1.0, 2.0],
+        }
+    )
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+def test_nan_is_missing_and_counted_on_every_engine(engine: str) -> None:
+    # Before, Polars and DuckDB (where NaN is not null) gave NaN estimates for a NaN weight and
+    # counted a NaN raw value as not deprived (NaN < 6 is false).
+    import duckdb
+    import polars as pl
+
+    spec = DeprivationSpec(
+        indicators=[{"name": "a", "weight": 0.5}, {"name": "x", "weight": 0.5, "cutoff": "< 6"}],
+        k=0.5,
+    )
+    frame = _nonfinite_frame()
+    frame.loc[1, "w"] = np.nan
+    frame.loc[2, "x"] = np.nan
+    native = {
+        "pandas": lambda f: f,
+        "polars": lambda f: pl.from_pandas(f, nan_to_null=False),
+        "duckdb": lambda f: duckdb.from_df(f),
+    }[engine](frame)
+    r = estimate(native, spec, SurveyDesign(weight="w"))
+    assert r.dropped == 2 and r.missing["w"] == 1 and r.missing["x"] == 1
+    # Rows 1, 4, 5, 6 remain (w = 1, 2, 1, 2); poor (c >= 1/2): rows 1 (a, x) and 5 (a, x).
+    assert r.value("H") == pytest.approx(2 / 6, abs=1e-15)
+    assert r.value("M0") == pytest.approx(2 / 6, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("w", np.inf, "infinite"),
+        ("a", -np.inf, "infinite"),
+        ("x", np.inf, "infinite"),
+        ("w", 1e308, "weight above 1e\\+15"),
+    ],
+)
+def test_infinite_and_absurd_values_are_errors(column: str, value: float, message: str) -> None:
+    # Before, an infinite weight gave NaN estimates and no error.
+    spec = DeprivationSpec(
+        indicators=[{"name": "a", "weight": 0.5}, {"name": "x", "weight": 0.5, "cutoff": "< 6"}],
+        k=0.5,
+    )
+    frame = _nonfinite_frame()
+    frame.loc[3, column] = value
+    with pytest.raises(ColumnError, match=message) as info:
+        estimate(frame, spec, SurveyDesign(weight="w"))
+    assert f"'{column}'" in str(info.value)
+
+
+def test_overflowing_weighted_sums_are_an_error() -> None:
+    from humsec.deprivation.sufficient_statistics import MAX_WEIGHT
+
+    # Weights at the bound pass the row check, but 2e308 rows' worth would overflow: with
+    # enough of them the sums are inf. Simulated by scaling the bound check away.
+    frame = _nonfinite_frame().assign(w=1e308)
+    spec = DeprivationSpec(indicators={"a": 1.0}, k=1.0)
+    import humsec.deprivation.sufficient_statistics as ss
+
+    try:
+        ss.MAX_WEIGHT = float("inf")
+        with pytest.raises(DataError, match="overflow"):
+            estimate(frame, spec, SurveyDesign(weight="w"))
+    finally:
+        ss.MAX_WEIGHT = MAX_WEIGHT

@@ -260,3 +260,16 @@ def test_group_rules_on_a_stata_file_name_labels_or_codes(tmp_path: Path) -> Non
     )
     result = runner.invoke(app, [*args, "--groups", "women=sex:woman"])
     assert result.exit_code == 2 and "'female' (2)" in result.output
+
+
+def test_infinite_weight_in_a_csv_exits_2(tmp_path: Path) -> None:
+    # Before: NaN estimates and exit code 0.
+    path = tmp_path / "w.csv"
+    path.write_text("a,b,w\n1,0,1.0\n0,1,inf\n1,1,2.0\n")
+    spec = tmp_path / "s.yaml"
+    spec.write_text("indicators: {a: 0.5, b: 0.5}\nk: 0.5\n")
+    result = runner.invoke(
+        app, ["deprivation", "estimate", "--data", str(path), "--spec", str(spec), "--weight", "w"]
+    )
+    assert result.exit_code == 2
+    assert "infinite" in result.output and "'w'" in result.output

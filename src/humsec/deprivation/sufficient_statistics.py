@@ -268,12 +268,15 @@ def _cell_sums(cells: np.ndarray, n_cells: int, values: np.ndarray) -> np.ndarra
     return out
 
 
-def _indicator_expr(ind: Indicator) -> nw.Expr:
-    """0/1 (Float64) deprivation of one indicator; null where the raw value is null."""
+def _indicator_expr(ind: Indicator, is_float: bool = False) -> nw.Expr:
+    """0/1 (Float64) deprivation of one indicator; null where the raw value is null (or NaN,
+    in a float column: a NaN compared with a cutoff would otherwise count as not deprived)."""
     col = nw.col(ind.source)
     cut = ind.cutoff
+    missing = col.is_null() | col.is_nan() if is_float else col.is_null()
     if cut is None:
-        return col.cast(nw.Float64)
+        x = col.cast(nw.Float64)
+        return nw.when(missing).then(None).otherwise(x) if is_float else x
     if cut.categories is not None:
         deprived = col.is_in(cut.categories)
     else:
@@ -288,7 +291,7 @@ def _indicator_expr(ind: Indicator) -> nw.Expr:
             "!=": x != value,
         }[str(cut.op)]
     # is_in / comparisons give False on null in some engines: put the null back explicitly.
-    return nw.when(col.is_null()).then(None).otherwise(deprived.cast(nw.Float64))
+    return nw.when(missing).then(None).otherwise(deprived.cast(nw.Float64))
 
 
 def _check_columns(
@@ -476,11 +479,13 @@ def sufficient_statistics(
         warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
         try:
             counts = _validation_counts(frame, spec, design, weight)
-            # Completeness is tested only on the columns that have missing values at all.
-            parts = [~nw.col(c).is_null() for d, c in enumerate(design_cols)
+            _check_finite(counts, spec, design)
+            # Completeness is tested only on the columns that have missing values at all
+            # (null, or NaN in a float column: NaN is missing on every engine, as in pandas).
+            parts = [_present(c, schema) for d, c in enumerate(design_cols)
                      if counts[f"_missd{d}"]]  # fmt: skip
             if spec.missing == "listwise":
-                parts += [~nw.col(i.source).is_null() for j, i in enumerate(inds)
+                parts += [_present(i.source, schema) for j, i in enumerate(inds)
                           if counts[f"_miss{j}"]]  # fmt: skip
             if parts:
                 complete = nw.all_horizontal(*parts, ignore_nulls=False)
@@ -493,6 +498,7 @@ def sufficient_statistics(
                                       in_memory=_in_memory(data))
             if poor_key:
                 table = _fold_poor_key(table, keys, len(inds))
+            _check_sums_finite(table, design)
         except HumsecError:
             raise
         except Exception as exc:  # engine errors (bad casts, unreadable files) -> DataError
@@ -616,12 +622,30 @@ def _validation_counts(
         exprs += [x.min().alias(f"_lo{j}"), x.max().alias(f"_hi{j}")]
     if design.weight is not None:
         exprs.append(nw.col(design.weight).min().alias("_loweight"))
+    # Float columns: NaN (missing, as pandas reads it) and +-inf (an error) counted exactly.
+    floats = _float_columns(frame.collect_schema())
+    checked = [(f"{j}", i.source) for j, i in enumerate(inds) if i.source in floats]
+    checked += [(f"d{d}", c) for d, c in enumerate(design.columns) if c in floats]
+    # pandas and Dask hold NaN as their missing value: count() has already left it out.
+    impl = frame.implementation
+    nan_is_null = impl.is_pandas_like() or impl.is_dask()
+    for key, column in checked:
+        x = nw.col(column)
+        if not nan_is_null:
+            exprs.append(_count(x.is_nan()).alias(f"_nan{key}"))
+        exprs.append(_count(~x.is_finite() & ~x.is_nan()).alias(f"_inf{key}"))
+    if design.weight is not None and design.weight in floats:
+        w = nw.col(design.weight)  # Polars orders NaN above every number: leave it out
+        exprs.append(_count((w > MAX_WEIGHT) & ~w.is_nan()).alias("_hugeweight"))
     bounds = _one_row(frame.select(*exprs))
     rows = int(bounds["_rows"])
-    counts = {f"_miss{j}": rows - int(bounds[f"_cnt{j}"]) for j in range(len(inds))}
-    counts.update(
-        {f"_missd{d}": rows - int(bounds[f"_cntd{d}"]) for d in range(len(design.columns))}
-    )
+    nan = {key: int(bounds.get(f"_nan{key}") or 0) for key, _ in checked}
+    counts = {f"_miss{j}": rows - int(bounds[f"_cnt{j}"]) + nan.get(f"{j}", 0)
+              for j in range(len(inds))}  # fmt: skip
+    for d in range(len(design.columns)):
+        counts[f"_missd{d}"] = rows - int(bounds[f"_cntd{d}"]) + nan.get(f"d{d}", 0)
+    counts.update({f"_inf{key}": int(bounds[f"_inf{key}"] or 0) for key, _ in checked})
+    counts["_hugeweight"] = int(bounds.get("_hugeweight") or 0)
     counts.update({f"_bad{j}": 0 for j in binary})
     counts["_negw"] = 0
     schema = frame.collect_schema()
@@ -634,7 +658,7 @@ def _validation_counts(
         if integral and float(lo) >= 0.0 and float(hi) <= 1.0:
             continue  # integers within [0, 1] are 0/1
         x = nw.col(inds[j].source).cast(nw.Float64)
-        bad = ((~x.is_in([0.0, 1.0])) & (~x.is_null())).fill_null(False)
+        bad = ((~x.is_in([0.0, 1.0])) & (~x.is_null()) & (~x.is_nan())).fill_null(False)
         exact.append(bad.cast(nw.Int64).sum().alias(f"_bad{j}"))
     low_weight = bounds.get("_loweight")
     if design.weight is not None and low_weight is not None and float(low_weight) < 0:
@@ -642,6 +666,66 @@ def _validation_counts(
     if exact:
         counts.update({k: int(v or 0) for k, v in _one_row(frame.select(*exact)).items()})
     return counts
+
+
+#: Largest accepted sampling weight: no survey row stands for more than 1e15 people (DHS-style
+#: weights scaled by 1e6 stay below 1e11); beyond it sums of weights can lose every digit of
+#: the rest of the sample or overflow float64.
+MAX_WEIGHT = 1e15
+
+
+def _count(flag: nw.Expr) -> nw.Expr:
+    return flag.fill_null(False).cast(nw.Int64).sum()
+
+
+def _float_columns(schema: Any) -> set[str]:
+    return {name for name, dtype in schema.items() if dtype in (nw.Float64, nw.Float32)}
+
+
+def _present(column: str, schema: Any) -> nw.Expr:
+    # Not missing: not null and, in a float column, not NaN.
+    x = nw.col(column)
+    if column in _float_columns(schema):
+        return ~x.is_null() & ~x.is_nan()
+    return ~x.is_null()
+
+
+def _check_finite(counts: dict[str, int], spec: DeprivationSpec, design: SurveyDesign) -> None:
+    """Infinite indicator or design values and absurd weights are errors (NaN is missing)."""
+    bad = [(i.source, f"indicator '{i.name}'", counts.get(f"_inf{j}", 0))
+           for j, i in enumerate(spec.indicators)]  # fmt: skip
+    bad += [(c, "survey design", counts.get(f"_infd{d}", 0)) for d, c in enumerate(design.columns)]
+    for column, role, n in bad:
+        if n:
+            raise ColumnError(
+                f"{n} row(s) of column {column!r} ({role}) are infinite (+inf or -inf)",
+                location=f"data column '{column}'",
+                hint="fix the values, or set them to missing (empty / NA) so that the rows are "
+                "dropped and counted",
+            )
+    if counts.get("_hugeweight"):
+        raise ColumnError(
+            f"{counts['_hugeweight']} row(s) have a survey weight above {MAX_WEIGHT:g}",
+            location=f"data column '{design.weight}'",
+            hint="a sampling weight is the number of people a row stands for; check the weight "
+            "variable and its scaling",
+        )
+
+
+def _check_sums_finite(table: pd.DataFrame, design: SurveyDesign) -> None:
+    """The weighted sums of the complete rows must be finite (float64 overflow is an error,
+    never NaN estimates)."""
+    used = table[table[COMPLETE].fillna(False).astype(bool)] if COMPLETE in table else table
+    values = used.drop(columns=[c for c in used.columns if c.startswith("_")]).to_numpy(
+        dtype=np.float64
+    )
+    if values.size and not np.isfinite(values).all():
+        raise DataError(
+            "the weighted sums overflow (are not finite): the survey weights are too large "
+            "for float64 arithmetic",
+            location=f"data column '{design.weight}'" if design.weight else "data",
+            hint="check the weight variable and its scaling",
+        )
 
 
 def _one_row(frame: nw.LazyFrame[Any]) -> dict[str, Any]:
@@ -671,8 +755,9 @@ def _products(
     inds = spec.indicators
     # Step 1: deprivations g_j (null kept), weight, completeness.
     g_exprs = []
+    floats = _float_columns(frame.collect_schema())
     for j, ind in enumerate(inds):
-        g = _indicator_expr(ind)
+        g = _indicator_expr(ind, ind.source in floats)
         if spec.missing == "nondeprived":
             g = g.fill_null(0.0)
         g_exprs.append(g.alias(f"_g{j}"))
