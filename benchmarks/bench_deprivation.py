@@ -83,7 +83,8 @@ def generate(n_rows: int, path: Path, chunk: int = 2_000_000) -> Path:
 _HUMSEC = """
 import json, resource, sys, time
 start = time.perf_counter()
-from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate, scan_microdata
+from humsec.data import scan_microdata
+from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
 imported = time.perf_counter() - start
 spec = DeprivationSpec(indicators=dict(zip({inds!r}, {weights!r})), k=0.33)
 design = SurveyDesign(weight="weight", strata="stratum", psu="psu")

@@ -11,8 +11,8 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from humsec.data import synthetic_survey
-from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate, scan_microdata
+from humsec.data import scan_microdata, synthetic_survey
+from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
 from humsec.deprivation.backends import backend_name
 from humsec.errors import DataError
 
@@ -178,3 +178,21 @@ def test_single_cutoff_poverty_key_path_equals_product_path(
     both = reference[np.isclose(reference["k"], 1 / 3)].reset_index(drop=True)
     _same(single.table, both)
     assert single.dropped == estimate(survey, SPEC, DESIGN, by=BY).dropped > 0
+
+
+def test_the_engine_reads_no_files() -> None:
+    # Files are the data layer's job (humsec.data.scan_microdata): the engine receives a frame,
+    # relation or lazy frame. Before, humsec.deprivation.backends opened Parquet/CSV itself.
+    import humsec.deprivation
+
+    package = Path(humsec.deprivation.__file__).parent
+    readers = ("read_parquet", "read_csv", "scan_parquet", "scan_csv", "read_table",
+               "read_excel", "pyreadstat", "duckdb.connect", "open(")  # fmt: skip
+    offenders = [
+        f"{path.name}: {name}"
+        for path in sorted(package.glob("*.py"))
+        for name in readers
+        if name in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+    assert not hasattr(humsec.deprivation, "scan_microdata")

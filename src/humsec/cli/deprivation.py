@@ -112,8 +112,8 @@ def _inputs(
     nest: bool = False,
     ids: str | None = None,
 ) -> tuple[Any, Any, Any, list[str], dict[str, dict[str, str]]]:
+    from humsec.data import scan_microdata
     from humsec.deprivation import DeprivationSpec, SurveyDesign, bundled_spec, parse_k
-    from humsec.deprivation.backends import scan_microdata
 
     if (data is None) == (not demo):
         raise SpecError(

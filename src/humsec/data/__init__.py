@@ -36,6 +36,7 @@ from humsec.data.indicators import (
     indicator_registry,
     load_indicator_registry,
 )
+from humsec.data.microdata import scan_microdata
 from humsec.data.output import (
     WORKBOOK_SUFFIXES,
     atomic_path,
@@ -105,6 +106,7 @@ __all__ = [
     "require_tags",
     "require_unique",
     "resolve_categories",
+    "scan_microdata",
     "select_tags",
     "synthetic_survey",
     "to_iso3",

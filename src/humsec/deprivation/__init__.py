@@ -1,9 +1,9 @@
 """humsec.deprivation: people-centred Alkire-Foster measures of fear and want on survey
 microdata, with design-based standard errors, subgroup decomposition, change over time,
-compound fear x want insecurity, sector severity and out-of-core scale."""
+compound fear x want insecurity, sector severity and out-of-core scale. The engine takes
+frames (pandas, Polars, DuckDB, Dask); files are opened by :func:`humsec.data.scan_microdata`."""
 
 from humsec.deprivation.alkire_foster import DeprivationResult, estimate
-from humsec.deprivation.backends import scan_microdata
 from humsec.deprivation.change import ChangeResult, change_over_time
 from humsec.deprivation.compound import (
     CompoundResult,
@@ -34,7 +34,6 @@ __all__ = [
     "group_members",
     "left_behind",
     "parse_k",
-    "scan_microdata",
     "sector_severity",
     "vulnerable_groups",
 ]

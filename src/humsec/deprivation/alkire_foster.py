@@ -313,7 +313,7 @@ def estimate(
     level, with Taylor-linearised SEs and CIs (Alkire-Foster 2011; see the module docstring).
 
     ``data`` is a pandas, Polars (eager or lazy), DuckDB or Dask frame (see
-    :func:`humsec.deprivation.backends.scan_microdata` for files); the sums are computed on
+    :func:`humsec.data.scan_microdata` to open files); the sums are computed on
     that engine in one pass. ``by`` (default ``spec.by``) lists subgroup variables. Missing
     values: rows with a missing indicator or design value are dropped listwise and counted in
     ``result.dropped`` (``spec.missing="nondeprived"`` treats missing indicators as 0, with a
