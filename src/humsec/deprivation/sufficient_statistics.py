@@ -622,37 +622,54 @@ def _validation_counts(
         exprs += [x.min().alias(f"_lo{j}"), x.max().alias(f"_hi{j}")]
     if design.weight is not None:
         exprs.append(nw.col(design.weight).min().alias("_loweight"))
-    # Float columns: NaN (missing, as pandas reads it) and +-inf (an error) counted exactly.
+    # Float columns: NaN is missing (as pandas reads it), +-inf an error. Where the engine's
+    # min/max settle it (DuckDB: max is NaN when a NaN is present, answered from the Parquet
+    # statistics; pandas/Dask: NaN is null already) only the bounds are asked for, and exact
+    # counts only when they show a non-finite value; Polars' min/max skip NaN, so it counts.
     floats = _float_columns(frame.collect_schema())
     checked = [(f"{j}", i.source) for j, i in enumerate(inds) if i.source in floats]
     checked += [(f"d{d}", c) for d, c in enumerate(design.columns) if c in floats]
-    # pandas and Dask hold NaN as their missing value: count() has already left it out.
     impl = frame.implementation
     nan_is_null = impl.is_pandas_like() or impl.is_dask()
-    for key, column in checked:
-        x = nw.col(column)
-        if not nan_is_null:
-            exprs.append(_count(x.is_nan()).alias(f"_nan{key}"))
-        exprs.append(_count(~x.is_finite() & ~x.is_nan()).alias(f"_inf{key}"))
-    if design.weight is not None and design.weight in floats:
-        w = nw.col(design.weight)  # Polars orders NaN above every number: leave it out
-        exprs.append(_count((w > MAX_WEIGHT) & ~w.is_nan()).alias("_hugeweight"))
+    by_bounds = nan_is_null or impl.is_duckdb()
+    float_weight = design.weight is not None and design.weight in floats
+    if by_bounds:
+        for key, column in checked:
+            x = nw.col(column)
+            exprs += [x.min().alias(f"_flo{key}"), x.max().alias(f"_fhi{key}")]
+        if float_weight:
+            exprs.append(nw.col(str(design.weight)).max().alias("_hiweight"))
+    else:
+        exprs += [e for key, column in checked for e in _nonfinite_counts(key, column, True)]
+        if float_weight:
+            exprs.append(_huge_weight_count(str(design.weight)))
     bounds = _one_row(frame.select(*exprs))
+    exact: list[nw.Expr] = []
+    if by_bounds:
+        for key, column in checked:
+            lo, hi = bounds[f"_flo{key}"], bounds[f"_fhi{key}"]
+            if lo is not None and not (np.isfinite(float(lo)) and np.isfinite(float(hi))):
+                exact += _nonfinite_counts(key, column, not nan_is_null)
+        high = bounds.get("_hiweight")
+        if high is not None and not float(high) <= MAX_WEIGHT:  # also NaN
+            exact.append(_huge_weight_count(str(design.weight)))
+    if exact:
+        bounds.update(_one_row(frame.select(*exact)))
     rows = int(bounds["_rows"])
     nan = {key: int(bounds.get(f"_nan{key}") or 0) for key, _ in checked}
     counts = {f"_miss{j}": rows - int(bounds[f"_cnt{j}"]) + nan.get(f"{j}", 0)
               for j in range(len(inds))}  # fmt: skip
     for d in range(len(design.columns)):
         counts[f"_missd{d}"] = rows - int(bounds[f"_cntd{d}"]) + nan.get(f"d{d}", 0)
-    counts.update({f"_inf{key}": int(bounds[f"_inf{key}"] or 0) for key, _ in checked})
+    counts.update({f"_inf{key}": int(bounds.get(f"_inf{key}") or 0) for key, _ in checked})
     counts["_hugeweight"] = int(bounds.get("_hugeweight") or 0)
+    exact = []
     counts.update({f"_bad{j}": 0 for j in binary})
     counts["_negw"] = 0
     schema = frame.collect_schema()
-    exact: list[nw.Expr] = []
     for j in binary:
         lo, hi = bounds[f"_lo{j}"], bounds[f"_hi{j}"]
-        if lo is None or hi is None or _isnan(lo) or _isnan(hi):
+        if lo is None or hi is None:
             continue  # every value missing (counted above), nothing else to check
         integral = schema[inds[j].source].is_integer() or schema[inds[j].source] == nw.Boolean
         if integral and float(lo) >= 0.0 and float(hi) <= 1.0:
@@ -676,6 +693,20 @@ MAX_WEIGHT = 1e15
 
 def _count(flag: nw.Expr) -> nw.Expr:
     return flag.fill_null(False).cast(nw.Int64).sum()
+
+
+def _nonfinite_counts(key: str, column: str, count_nan: bool) -> list[nw.Expr]:
+    # Rows that are NaN (when NaN is not the engine's null) and rows that are +-inf.
+    x = nw.col(column)
+    out = [_count(~x.is_finite() & ~x.is_nan()).alias(f"_inf{key}")]
+    if count_nan:
+        out.append(_count(x.is_nan()).alias(f"_nan{key}"))
+    return out
+
+
+def _huge_weight_count(column: str) -> nw.Expr:
+    w = nw.col(column)  # Polars orders NaN above every number: leave it out
+    return _count((w > MAX_WEIGHT) & ~w.is_nan()).alias("_hugeweight")
 
 
 def _float_columns(schema: Any) -> set[str]:
