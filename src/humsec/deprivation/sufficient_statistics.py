@@ -833,11 +833,13 @@ def _fold_poor_key(table: pd.DataFrame, keys: list[str], n_ind: int) -> pd.DataF
     poor = np.nan_to_num(table["_poor0"].to_numpy(dtype=np.float64), nan=0.0)
     columns: dict[str, Any] = {k: table[k] for k in keys}
     columns["s"] = table["s"]
-    columns["p0"] = table["s"].to_numpy(dtype=np.float64) * poor
-    columns["c0"] = table["sc"].to_numpy(dtype=np.float64) * poor
-    for j in range(n_ind):
-        columns[f"g{j}"] = table[f"g{j}"]
-        columns[f"gp{j}_0"] = table[f"g{j}"].to_numpy(dtype=np.float64) * poor
+    # An overflowed (inf) sum times 0 is NaN: _check_sums_finite reports it as an error.
+    with np.errstate(invalid="ignore"):
+        columns["p0"] = table["s"].to_numpy(dtype=np.float64) * poor
+        columns["c0"] = table["sc"].to_numpy(dtype=np.float64) * poor
+        for j in range(n_ind):
+            columns[f"g{j}"] = table[f"g{j}"]
+            columns[f"gp{j}_0"] = table[f"g{j}"].to_numpy(dtype=np.float64) * poor
     columns[COUNT] = table[COUNT]
     frame = pd.DataFrame(columns)
     sums = [c for c in frame.columns if c not in keys]
