@@ -93,3 +93,46 @@ def test_change_over_time_between_rounds(syn: pd.DataFrame) -> None:
     )
     h1, h2 = MPITB[(1, "total", "H")], MPITB[(2, "total", "H")]
     assert result.value("H", "relative") == pytest.approx(h2 / h1 - 1, abs=1e-12)
+
+
+# mpitbR's interval convention on its own example (R survey 4.1.1, the calls mpitbR makes):
+#   x <- na.omit(subset(syn_cdta, t == T)); x$y <- censored score at k = 33
+#   des <- svydesign(id = ~psu, weights = ~weight, strata = ~stratum, data = x)
+#   svyby(~y, ~area, des, svyciprop, vartype = c("se", "ci"), df = degf(des))   # M0
+#   svyby(~poor, ...) for H; svyby(~y, ~area, subset(des, poor == 1), ..., df = degf(des)) for A
+#   and svyciprop(~y, des, method = "logit", df = degf(des)) for the totals.
+# (round, level, measure) -> (value, se, ci_low, ci_high)
+MPITB_R_CI = {
+    (1, "total", "M0"): (0.142416225998, 0.00248591762985, 0.137603454362, 0.147368562854),
+    (1, "0", "M0"): (0.144015660164, 0.00374499742613, 0.136815744522, 0.151527957464),
+    (1, "1", "M0"): (0.141346106151, 0.00312085113121, 0.135327220025, 0.147586999149),
+    (1, "total", "H"): (0.335216572505, 0.00554180862575, 0.324421784323, 0.346186488567),
+    (1, "0", "H"): (0.341610738255, 0.00839679148801, 0.325316426124, 0.35828778402),
+    (1, "1", "H"): (0.330938482263, 0.00704658178342, 0.317248493582, 0.344920780552),
+    (1, "total", "A"): (0.424848403781, 0.00185974916099, 0.421200123789, 0.428504889251),
+    (1, "0", "A"): (0.421578258022, 0.00292902472568, 0.415836700892, 0.427341097025),
+    (1, "1", "A"): (0.427106889802, 0.00235118822531, 0.42249576403, 0.431730718829),
+    (2, "total", "M0"): (0.0939512949823, 0.00195460667125, 0.0901822084238, 0.0978609635899),
+    (2, "0", "M0"): (0.0930129060971, 0.00304725863463, 0.0871985651754, 0.0991728214056),
+    (2, "1", "M0"): (0.0945798246268, 0.00254846157762, 0.0896919952448, 0.0997048450715),
+    (2, "total", "H"): (0.230820725666, 0.00473817304767, 0.22164674254, 0.240257213788),
+    (2, "0", "H"): (0.229973297731, 0.00741871889514, 0.215727861097, 0.244865719966),
+    (2, "1", "H"): (0.23138832998, 0.00615816369502, 0.219515483068, 0.243702826633),
+    (2, "total", "A"): (0.407031451405, 0.00193457348116, 0.403237684887, 0.410836338281),
+    (2, "0", "A"): (0.404450895017, 0.00288975732372, 0.398788578471, 0.410138763092),
+    (2, "1", "A"): (0.408749329039, 0.00245982125062, 0.403927330198, 0.41358895072),
+}
+
+
+@pytest.mark.parametrize("t", [1, 2])
+def test_intervals_match_mpitbr_svyciprop(syn: pd.DataFrame, t: int) -> None:
+    # M0, H and A get the logit interval on the design df (mpitb); before, M0 and A had a
+    # symmetric t interval, off by up to 1e-4 here.
+    result = estimate(syn[syn["t"] == t], SPEC, DESIGN, by=["area"])
+    for (round_, level, measure), expected in MPITB_R_CI.items():
+        if round_ != t:
+            continue
+        subgroup = "total" if level == "total" else "area"
+        for column, value in zip(("value", "se", "ci_low", "ci_high"), expected, strict=True):
+            got = result.value(measure, subgroup=subgroup, level=level, column=column)
+            assert got == pytest.approx(value, abs=1e-8), (level, measure, column)
