@@ -137,7 +137,8 @@ def test_lonely_psu_average_in_a_domain_counts_the_domains_strata() -> None:
     )
     spec = DeprivationSpec(indicators={"g": 1.0}, k=1.0)
     design = SurveyDesign(strata="st", psu="psu", lonely_psu="average")
-    r = estimate(data, spec, design, by="grp")
+    with pytest.warns(HumsecWarning, match=r"no standard error .* grp=v"):
+        r = estimate(data, spec, design, by="grp")
     assert r.value("H", subgroup="grp", level="u") == 0.5
     assert r.value("H", subgroup="grp", level="u", column="se") ** 2 == pytest.approx(0.25)
     assert np.isnan(r.value("H", subgroup="grp", level="v", column="se"))
@@ -428,3 +429,16 @@ def test_overflowing_weighted_sums_are_an_error() -> None:
             estimate(frame, spec, SurveyDesign(weight="w"))
     finally:
         ss.MAX_WEIGHT = MAX_WEIGHT
+
+
+def test_a_category_cutoff_matching_no_row_warns() -> None:
+    # On an unlabelled column a misspelt category would silently give 0 % deprived.
+    data = pd.DataFrame({"water": ["river", "piped", "pond"], "a": [1, 0, 1]})
+    spec = DeprivationSpec(
+        indicators=[{"name": "w", "column": "water", "cutoff": ["rivr"], "weight": 0.5},
+                    {"name": "a", "weight": 0.5}],
+        k=0.5,
+    )  # fmt: skip
+    with pytest.warns(HumsecWarning, match=r"indicator 'w': no row .* \['rivr'\]"):
+        r = estimate(data, spec)
+    assert r.value("hd", indicator="w") == 0.0

@@ -24,6 +24,7 @@ degrees of freedom.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ import pandas as pd
 from humsec.deprivation.linearisation import PSUDesign, logit_ci, ratio_estimate, t_ci
 from humsec.deprivation.spec import DeprivationSpec, SurveyDesign
 from humsec.deprivation.sufficient_statistics import SufficientStatistics, sufficient_statistics
-from humsec.errors import DataError, SpecError
+from humsec.errors import DataError, HumsecWarning, SpecError
 
 __all__ = ["MEASURES", "TABLE_COLUMNS", "DeprivationResult", "estimate"]
 
@@ -273,6 +274,22 @@ def af_measures(
     return table[TABLE_COLUMNS], psu, missing_by, sizes_frame
 
 
+def _warn_undefined_se(table: pd.DataFrame, design: SurveyDesign) -> None:
+    """Say which estimates have no SE (a domain found only in single-PSU strata under
+    lonely_psu='average' has none, as in R) instead of leaving NaN unexplained."""
+    undefined = table[np.isfinite(table["value"]) & table["se"].isna()]
+    if undefined.empty:
+        return
+    where = sorted({f"{s}={lv}" for s, lv in zip(undefined["subgroup"], undefined["level"],
+                                                  strict=True)})  # fmt: skip
+    warnings.warn(
+        f"{len(undefined)} estimate(s) have no standard error (NaN) in {', '.join(where[:10])}: "
+        f"their domain lies only in single-PSU strata (lonely_psu={design.lonely_psu!r})",
+        HumsecWarning,
+        stacklevel=3,
+    )
+
+
 def decomposition_check(table: pd.DataFrame) -> pd.DataFrame:
     """M0 = sum_g popshare_g M0_g for each subgroup variable and k (Alkire-Foster subgroup
     consistency): the total, the weighted sum of the levels and their difference."""
@@ -329,6 +346,7 @@ def estimate(
     stats = sufficient_statistics(data, spec, design, by_list)
     stats.validate(design)
     table, psu, missing_by, sizes = af_measures(stats, spec, design, level)
+    _warn_undefined_se(table, design)
     n_used = int(stats.complete_table["_n"].sum())
     return DeprivationResult(
         table=table,

@@ -331,6 +331,24 @@ def _check_columns(
         )
 
 
+def _warn_unmatched_categories(table: pd.DataFrame, spec: DeprivationSpec) -> None:
+    """A category cutoff that no row matches is almost always a spelling (or a label written
+    on an unlabelled column): warn instead of silently reporting 0 % deprived."""
+    complete = table[table[COMPLETE]]
+    for j, ind in enumerate(spec.indicators):
+        cut = ind.cutoff
+        if cut is None or cut.categories is None or f"g{j}" not in complete:
+            continue
+        if len(complete) and float(complete[f"g{j}"].sum()) == 0.0:
+            warnings.warn(
+                f"indicator '{ind.name}': no row of column {ind.source!r} is in the cutoff "
+                f"categories {cut.categories} (0 % deprived); check their spelling against the "
+                "column's values",
+                HumsecWarning,
+                stacklevel=4,
+            )
+
+
 def with_coded_cutoffs(spec: DeprivationSpec, labels: dict[str, dict[Any, str]]) -> DeprivationSpec:
     """The spec with every category cutoff written in stored codes: on a Stata/SPSS column
     ``cutoff: [river, pond]`` may name labels or codes (:func:`humsec.data.resolve_categories`;
@@ -516,6 +534,7 @@ def sufficient_statistics(
     missing.update({c: counts[f"_missd{d}"] for d, c in enumerate(design_cols)})
     nonbinary = {i.name: counts[f"_bad{j}"] for j, i in enumerate(inds) if i.cutoff is None}
     negative = counts["_negw"]
+    _warn_unmatched_categories(table, spec)
     if spec.missing == "nondeprived":
         n_filled = sum(missing[i.name] for i in inds)
         if n_filled:
