@@ -87,3 +87,31 @@ def test_change_errors(rounds: pd.DataFrame) -> None:
     assert result.value("M0", "annualised_absolute") == pytest.approx(
         result.value("M0") / 5, abs=1e-15
     )
+
+
+def test_lonely_average_change_adds_each_rounds_svyby_variance() -> None:
+    # Independent rounds under lonely_psu="average": Var(change) = Var_1 + Var_2, each with its
+    # own domain factor H_d/(H_d - L_d) (the per-round estimates match R's svyby, see
+    # test_against_r.py). Stratum 0 has one PSU; subgroup 'v' misses stratum 2 in round 1.
+    rng = np.random.default_rng(3)
+    rows = []
+    for t in (1, 2):
+        for h, n_psu in enumerate((1, 2, 3)):
+            for p in range(n_psu):
+                for _ in range(4):
+                    grp = "u" if (t == 1 and h == 2) else rng.choice(["u", "v"])
+                    rows.append((t, h, 100 * t + 10 * h + p, grp, *rng.integers(0, 2, 3)))
+    data = pd.DataFrame(rows, columns=["t", "st", "psu", "grp", "a", "b", "c"])
+    data["year"] = data["t"] * 5
+    spec = DeprivationSpec(indicators={"a": 0.4, "b": 0.3, "c": 0.3}, k=0.3)
+    design = SurveyDesign(strata="st", psu="psu", lonely_psu="average")
+    result = change_over_time(data, spec, "t", design, by="grp", year="year")
+    for level in ("u", "v"):
+        per_round = [
+            estimate(data[data["t"] == t], spec, design, by="grp").value(
+                "M0", subgroup="grp", level=level, column="se"
+            )
+            for t in (1, 2)
+        ]
+        se = result.value("M0", subgroup="grp", level=level, column="se")
+        assert se**2 == pytest.approx(per_round[0] ** 2 + per_round[1] ** 2, abs=1e-15)

@@ -216,8 +216,12 @@ def change_over_time(
                 if a is None or b is None:
                     continue
                 span = years[r2] - years[r1]
-                both = present[:, a] | present[:, b]
-                block = _changes(theta[a], theta[b], z[:, a], z[:, b], span, psu, level, both)
+                presence = (
+                    (present[:, a], present[:, b])
+                    if independent_rounds
+                    else present[:, a] | present[:, b]
+                )
+                block = _changes(theta[a], theta[b], z[:, a], z[:, b], span, psu, level, presence)
                 change_rows.append(
                     block.assign(
                         subgroup=subgroup,
@@ -251,10 +255,14 @@ def _changes(
     years: float,
     psu: Any,
     level: float,
-    present: np.ndarray | None = None,
+    present: np.ndarray | tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """The four change measures for each level, with delta-method SEs from the scores
-    (``present``: the PSU rows holding either round's domain, for lonely_psu="average")."""
+    """The four change measures for each level, with delta-method SEs from the scores.
+
+    ``present`` marks the PSU rows of the estimates' domains, for lonely_psu="average": a pair
+    (round 1, round 2) for independent rounds, whose strata are disjoint, so that
+    Var = Var(g1 z1) + Var(g2 z2) with each round's own factor (R: the sum of two svyby
+    variances); one mask (either round's domain) for a joint design."""
     if years <= 0:
         raise SpecError(
             f"rounds must be ordered in time; got {years} years between them",
@@ -280,7 +288,13 @@ def _changes(
         g1, g2 = grads[ctype]
         with np.errstate(invalid="ignore"):  # a zero level gives an undefined relative change
             z = np.nan_to_num(g1 * z1 + g2 * z2)
-        se = np.sqrt(design_variance(z, psu, present))
+        if isinstance(present, tuple):
+            with np.errstate(invalid="ignore"):
+                part1, part2 = np.nan_to_num(g1 * z1), np.nan_to_num(g2 * z2)
+            var = design_variance(part1, psu, present[0]) + design_variance(part2, psu, present[1])
+            se = np.sqrt(var)
+        else:
+            se = np.sqrt(design_variance(z, psu, present))
         val = values[ctype]
         se = np.where(np.isfinite(val), se, np.nan)
         lo, hi = t_ci(val, se, psu.df, level)
