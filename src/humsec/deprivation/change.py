@@ -289,8 +289,9 @@ def _changes(
         with np.errstate(invalid="ignore"):  # a zero level gives an undefined relative change
             z = np.nan_to_num(g1 * z1 + g2 * z2)
         if isinstance(present, tuple):
-            with np.errstate(invalid="ignore"):
-                part1, part2 = np.nan_to_num(g1 * z1), np.nan_to_num(g2 * z2)
+            # An undefined gradient (a zero level) gives NaN for that change below anyway.
+            part1 = np.where(np.isfinite(g1), g1, 0.0) * z1
+            part2 = np.where(np.isfinite(g2), g2, 0.0) * z2
             var = design_variance(part1, psu, present[0]) + design_variance(part2, psu, present[1])
             se = np.sqrt(var)
         else:
