@@ -196,3 +196,12 @@ def test_the_engine_reads_no_files() -> None:
     ]
     assert offenders == []
     assert not hasattr(humsec.deprivation, "scan_microdata")
+
+
+def test_a_lazy_scan_of_a_bad_file_is_a_data_error(tmp_path: Path) -> None:
+    # A scan the user opened without humsec.data.scan_microdata (which runs check_table) fails
+    # only when the engine first reads it: a DataError naming the engine, not a NarwhalsError.
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError, match="polars engine cannot read the data"):
+        estimate(pl.scan_csv(empty), SPEC)

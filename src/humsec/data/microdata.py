@@ -30,7 +30,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from humsec.data.readers import check_table
-from humsec.errors import SpecError
+from humsec.errors import DataError, HumsecError, SpecError
 
 __all__ = ["BACKENDS", "CSV_MISSING", "Backend", "scan_microdata"]
 
@@ -78,12 +78,30 @@ def scan_microdata(
     is_parquet = suffix in (".parquet", ".pq")
     if backend == "auto":
         backend = "duckdb" if is_parquet else "polars"
-    sep = layout.delimiter or ","
+    try:
+        return _open(target, backend, is_parquet, layout.delimiter or ",", memory_limit, threads)
+    except (HumsecError, MemoryError):
+        raise
+    except Exception as error:  # the engine's own reader refused the file
+        raise DataError(
+            f"the {backend} engine cannot open the file: {error}",
+            location=str(target),
+            hint="check that the file is complete; humsec data import FILE runs the reader checks",
+        ) from None
+
+
+def _open(
+    target: Path, backend: str, is_parquet: bool, sep: str, memory_limit: str, threads: int | None
+) -> Any:
+    """The backend's lazy (or, for pandas, eager) view of a Parquet or CSV/TSV file (``sep``:
+    the separator sniffed by :func:`check_table`)."""
     if backend == "polars":
         import polars as pl
 
         if is_parquet:
-            return pl.scan_parquet(target)
+            scan = pl.scan_parquet(target)
+            scan.collect_schema()  # reads only the footer: a broken file fails here, not later
+            return scan
         return pl.scan_csv(
             target, separator=sep, null_values=list(CSV_MISSING), infer_schema_length=100_000
         )

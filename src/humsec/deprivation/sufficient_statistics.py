@@ -455,10 +455,17 @@ def sufficient_statistics(
     design = design or SurveyDesign()
     by = list(by or [])
     frame = as_lazy(data)
+    backend = str(frame.implementation).lower()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
-        schema = dict(frame.collect_schema())
-        backend = str(frame.implementation).lower()
+        try:
+            schema = dict(frame.collect_schema())
+        except Exception as exc:  # a lazy scan meets an unreadable file here first
+            raise DataError(
+                f"the {backend} engine cannot read the data: {exc}",
+                location="data",
+                hint="check the file (humsec data import FILE runs the reader checks)",
+            ) from exc
     _check_columns(schema, spec, design, by)
     spec = with_coded_cutoffs(spec, column_labels(data))
     if design.id_columns:
