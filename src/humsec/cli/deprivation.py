@@ -112,7 +112,7 @@ def _inputs(
     nest: bool = False,
     ids: str | None = None,
 ) -> tuple[Any, Any, Any, list[str], dict[str, dict[str, str]]]:
-    from humsec.data import scan_microdata
+    from humsec.data import column_labels, scan_microdata
     from humsec.deprivation import DeprivationSpec, SurveyDesign, bundled_spec, parse_k
 
     if (data is None) == (not demo):
@@ -149,12 +149,7 @@ def _inputs(
     else:
         assert data is not None
         frame = scan_microdata(data, backend.value)
-        value_labels = (
-            getattr(frame, "attrs", {}).get("value_labels", {})
-            if isinstance(frame, pd.DataFrame)
-            else {}
-        )
-        for column, mapping in value_labels.items():
+        for column, mapping in column_labels(frame).items():
             labels[column] = {}
             for code, label in mapping.items():
                 labels[column][str(code)] = str(label)
