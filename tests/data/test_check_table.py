@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from humsec.data import readers
+from humsec.data.microdata import scan_microdata
 from humsec.data.readers import check_table, read_table
-from humsec.deprivation import scan_microdata
 from humsec.errors import DataError
 
 CASES = {
