@@ -260,7 +260,7 @@ def _api_cases() -> list[Case]:
 
     def scan(name: str) -> Callable[[Path], Any]:
         def call(root: Path) -> Any:
-            from humsec.deprivation import scan_microdata
+            from humsec.data import scan_microdata
 
             return scan_microdata(root / name)
 
