@@ -33,43 +33,56 @@ from humsec.index.spec import Treatment
 FloatArray = NDArray[np.float64]
 
 
-def _moment_statistic(values: FloatArray, minimum: int, statistic: str) -> float:
-    """scipy's bias-corrected ``skew`` or ``kurtosis`` of the non-missing values.
+def skew_kurtosis(values: FloatArray, axis: int = -1) -> tuple[FloatArray, FloatArray]:
+    """Sample skewness G1 and excess kurtosis G2 (e1071 type 2 / COINr / Excel SKEW and KURT)
+    along ``axis``, ignoring NaN, in one vectorised pass.
 
-    NaN when fewer than ``minimum`` values remain; 0 when they are all equal (no spread, so
-    nothing to treat), where scipy would return NaN.
+    With n the number of non-missing values, x̄ their mean and m_r = Σ(x − x̄)^r / n:
+
+    * G1 = g1·√(n(n−1))/(n−2) with g1 = m3/m2^1.5 (NaN if n < 3);
+    * G2 = ((n+1)·g2 + 6)·(n−1)/((n−2)(n−3)) with g2 = m4/m2² − 3 (NaN if n < 4).
+
+    These are scipy.stats' ``skew`` and ``kurtosis`` with ``bias=False`` (a test checks them
+    to 1e-12); where all the values are equal (no spread, so nothing to treat) both are 0.
     """
     x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    if x.size < minimum:
-        return float("nan")
-    if np.all(x == x[0]):
-        return 0.0
-    from scipy import stats  # imported here: scipy.stats costs ~1 s to import
-
-    moment = stats.skew if statistic == "skewness" else stats.kurtosis
-    return float(moment(x, bias=False))
+    present = ~np.isnan(x)
+    n = present.sum(axis=axis, keepdims=True).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(present, x, 0.0).sum(axis=axis, keepdims=True) / n
+        deviation = np.where(present, x - mean, 0.0)
+        squared = deviation * deviation
+        m2 = squared.sum(axis=axis, keepdims=True) / n
+        m3 = (squared * deviation).sum(axis=axis, keepdims=True) / n
+        m4 = (squared * squared).sum(axis=axis, keepdims=True) / n
+        g1 = m3 / m2**1.5
+        g2 = m4 / (m2 * m2) - 3.0
+        skew = g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0)
+        kurt = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
+        spread = np.where(present, x, -np.inf).max(axis=axis, keepdims=True) > np.where(
+            present, x, np.inf
+        ).min(axis=axis, keepdims=True)
+    skew = np.where(n < 3, np.nan, np.where(spread, skew, 0.0))
+    kurt = np.where(n < 4, np.nan, np.where(spread, kurt, 0.0))
+    return np.squeeze(skew, axis=axis), np.squeeze(kurt, axis=axis)
 
 
 def skewness(values: FloatArray) -> float:
-    """Sample skewness G1 (e1071 type 2 / Excel SKEW), ignoring NaN; NaN if n < 3.
-
-    G1 = g1·√(n(n−1))/(n−2) with g1 = m3/m2^1.5.
-    """
-    return _moment_statistic(values, 3, "skewness")
+    """Sample skewness G1 of a 1-D array (e1071 type 2 / Excel SKEW), ignoring NaN; NaN if
+    n < 3. G1 = g1·√(n(n−1))/(n−2) with g1 = m3/m2^1.5; see :func:`skew_kurtosis`."""
+    return float(skew_kurtosis(values)[0])
 
 
 def kurtosis(values: FloatArray) -> float:
-    """Sample excess kurtosis G2 (e1071 type 2 / Excel KURT), ignoring NaN; NaN if n < 4.
-
-    G2 = ((n+1)·g2 + 6)·(n−1)/((n−2)(n−3)) with g2 = m4/m2² − 3.
-    """
-    return _moment_statistic(values, 4, "kurtosis")
+    """Sample excess kurtosis G2 of a 1-D array (e1071 type 2 / Excel KURT), ignoring NaN; NaN
+    if n < 4. G2 = ((n+1)·g2 + 6)·(n−1)/((n−2)(n−3)) with g2 = m4/m2² − 3; see
+    :func:`skew_kurtosis`."""
+    return float(skew_kurtosis(values)[1])
 
 
 def passes_skew_kurtosis(values: FloatArray, skew_threshold: float, kurt_threshold: float) -> bool:
     """True unless ``|G1| >= skew_threshold`` and ``G2 >= kurt_threshold`` (COINr's check)."""
-    s, k = skewness(values), kurtosis(values)
+    s, k = (float(v) for v in skew_kurtosis(values))
     if np.isnan(s) or np.isnan(k):
         return True
     return bool(abs(s) < skew_threshold or k < kurt_threshold)
@@ -100,7 +113,7 @@ def log_ct(values: FloatArray) -> FloatArray:
 def treat(values: FloatArray, spec: Treatment) -> TreatmentOutcome:
     """Treat one indicator (1-D over units) as ``spec`` says; see the module docstring."""
     x = np.asarray(values, dtype=float).copy()
-    s0, k0 = skewness(x), kurtosis(x)
+    s0, k0 = (float(v) for v in skew_kurtosis(x))
     points = np.full(x.shape, "", dtype="<U5")
     if spec.method == "none" or np.isnan(x).all():
         return TreatmentOutcome(x, points, "none", 0, s0, k0, s0, k0)
@@ -111,7 +124,7 @@ def treat(values: FloatArray, spec: Treatment) -> TreatmentOutcome:
         x = np.clip(x, lo, hi)
         return TreatmentOutcome(
             x, points, "percentile_caps", int((points != "").sum()), s0, k0,
-            skewness(x), kurtosis(x),
+            *(float(v) for v in skew_kurtosis(x)),
         )
     if passes_skew_kurtosis(x, spec.skew_threshold, spec.kurtosis_threshold):
         return TreatmentOutcome(x, points, "none", 0, s0, k0, s0, k0)
@@ -136,8 +149,10 @@ def treat(values: FloatArray, spec: Treatment) -> TreatmentOutcome:
     n_changed = int(changed.sum())
     if passed or spec.fallback == "none":
         return TreatmentOutcome(
-            treated, points, "winsorise", n_changed, s0, k0, skewness(treated), kurtosis(treated)
+            treated, points, "winsorise", n_changed, s0, k0,
+            *(float(v) for v in skew_kurtosis(treated)),
         )
     logged = log_ct(x)
     points = np.where(np.isnan(x), "", "log").astype("<U5")
-    return TreatmentOutcome(logged, points, "log", 0, s0, k0, skewness(logged), kurtosis(logged))
+    s1, k1 = (float(v) for v in skew_kurtosis(logged))
+    return TreatmentOutcome(logged, points, "log", 0, s0, k0, s1, k1)
