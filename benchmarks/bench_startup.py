@@ -2,9 +2,11 @@
 
 Workloads, each a fresh process, best of ``RUNS``:
 - the reference: a bare Typer app's ``--help``;
-- ``humsec --help`` and ``humsec index presets`` (commands that need no engine);
+- ``humsec --help``, the listing commands (``index presets``, ``framework show``, ``data
+  list``) and each group's ``--help``, which need no engine;
 - ``python -X importtime -c "import humsec.cli"``, summarised per top-level package, so that
-  the cost of each heavy library (scipy, pandas, polars, duckdb, numba, ...) is visible.
+  the cost of each heavy library (scipy, pandas, polars, duckdb, numba, ...) is visible, and
+  the same summary for each of those commands.
 
 Writes benchmarks/results/startup.json with wall seconds, peak RSS (from ``resource``) and the
 ratio to the bare Typer app.
@@ -46,15 +48,40 @@ def _time(command: list[str]) -> dict[str, float]:
     return {"best_seconds": round(min(walls), 3), "peak_mb": round(min(peaks), 1)}
 
 
-def import_time_by_package(module: str) -> dict[str, float]:
+#: Commands timed one by one (listing commands and each group's --help): each pays only for
+#: what it uses.
+COMMANDS = (
+    ("--help",),
+    ("index", "presets"),
+    ("framework", "show"),
+    ("data", "list"),
+    ("index", "--help"),
+    ("deprivation", "--help"),
+    ("shocks", "--help"),
+    ("report", "--help"),
+    ("project", "--help"),
+)
+
+_RUN_COMMAND = """
+import sys
+from humsec.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+"""
+
+
+def import_time_by_package(module: str, argv: tuple[str, ...] | None = None) -> dict[str, float]:
     """Cumulative import seconds per top-level package, from ``python -X importtime``.
 
     ``-X importtime`` prints one line per imported module with its self and cumulative time in
     microseconds; summing the *self* times of every module under a top-level name gives that
     package's share of the import, without double counting nested imports.
     """
+    code = f"import {module}" if argv is None else _RUN_COMMAND
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        [sys.executable, "-X", "importtime", "-c", code, *(argv or ())],
         check=True,
         capture_output=True,
         text=True,
@@ -66,23 +93,24 @@ def import_time_by_package(module: str) -> dict[str, float]:
         self_us, _cumulative, name = (part.strip() for part in line[12:].split("|"))
         totals[name.strip().split(".")[0]] += int(self_us) / 1e6
     ranked = sorted(totals.items(), key=lambda item: -item[1])
-    return {name: round(seconds, 4) for name, seconds in ranked[:25]}
+    return {name: round(seconds, 4) for name, seconds in ranked[:25] if seconds >= 0.001}
 
 
 def main() -> None:
     """Time the CLI start-up; write benchmarks/results/startup.json."""
     humsec = str(Path(sys.executable).with_name("humsec"))
     reference = _time([sys.executable, "-c", _BARE_TYPER, "--help"])
-    workloads = {
-        "humsec --help": _time([humsec, "--help"]),
-        "humsec index presets": _time([humsec, "index", "presets"]),
-    }
+    workloads = {"humsec " + " ".join(argv): _time([humsec, *argv]) for argv in COMMANDS}
     for entry in workloads.values():
         entry["ratio_to_bare_typer"] = round(entry["best_seconds"] / reference["best_seconds"], 2)
     result = {
         "reference": {"command": "bare Typer app --help", **reference},
         "workloads": workloads,
         "import_humsec_cli_seconds_by_package": import_time_by_package("humsec.cli"),
+        "import_seconds_by_package_per_command": {
+            "humsec " + " ".join(argv): import_time_by_package("humsec.cli", argv)
+            for argv in COMMANDS
+        },
         "load_average": os.getloadavg(),
         "python": platform.python_version(),
         "machine": platform.machine(),

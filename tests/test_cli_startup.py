@@ -32,6 +32,34 @@ def test_import_and_help_load_no_heavy_library() -> None:
     assert out.strip().splitlines()[-1] == "loaded:"
 
 
+#: Libraries a listing command or a group's --help must not load (pandas may be needed by the
+#: bundled data the listing reads).
+ENGINE_LIBRARIES = ("scipy", "polars", "duckdb", "numba", "plotly")
+
+_COMMAND_PROBE = """
+import sys
+from humsec.cli import app
+try:
+    app({argv!r})
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print("loaded:" + ",".join(sorted(name for name in {heavy!r} if name in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["index", "presets"], ["framework", "show"], ["data", "list"], ["report", "--help"]],
+    ids=" ".join,
+)
+def test_listing_commands_load_no_engine_library(argv: list[str]) -> None:
+    probe = _COMMAND_PROBE.format(argv=argv, heavy=ENGINE_LIBRARIES)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "loaded:"
+
+
 @pytest.mark.parametrize("entry", COMMANDS, ids=[e.name for e in COMMANDS])
 def test_summary_is_the_real_commands_help(entry: CommandEntry) -> None:
     # The static summary shown by `humsec --help` must equal the first paragraph of the help

@@ -9,9 +9,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from humsec.report import ReportContext, ordered_sections, select_sections, write_report
-from humsec.report.sections import SECTIONS
-
 console = Console(stderr=True)
 
 
@@ -44,6 +41,11 @@ def report(
     if debug:
         # The root group prints HumsecError briefly unless its --debug is set; honour ours too.
         ctx.find_root().params["debug"] = True
+    # Imported here: the report sections load every engine (scipy, polars, plotly), which
+    # `humsec report --help` must not pay for.
+    from humsec.report import ReportContext, ordered_sections, select_sections, write_report
+    from humsec.report.sections import SECTIONS
+
     chosen = select_sections(sections.split(","), SECTIONS) if sections else list(SECTIONS)
     context = ReportContext(country=country, year=year, seed=seed)
     started = time.perf_counter()

@@ -123,7 +123,12 @@ def treat(values: FloatArray, spec: Treatment) -> TreatmentOutcome:
         points[x > hi] = "caphi"
         x = np.clip(x, lo, hi)
         return TreatmentOutcome(
-            x, points, "percentile_caps", int((points != "").sum()), s0, k0,
+            x,
+            points,
+            "percentile_caps",
+            int((points != "").sum()),
+            s0,
+            k0,
             *(float(v) for v in skew_kurtosis(x)),
         )
     if passes_skew_kurtosis(x, spec.skew_threshold, spec.kurtosis_threshold):
@@ -149,7 +154,12 @@ def treat(values: FloatArray, spec: Treatment) -> TreatmentOutcome:
     n_changed = int(changed.sum())
     if passed or spec.fallback == "none":
         return TreatmentOutcome(
-            treated, points, "winsorise", n_changed, s0, k0,
+            treated,
+            points,
+            "winsorise",
+            n_changed,
+            s0,
+            k0,
             *(float(v) for v in skew_kurtosis(treated)),
         )
     logged = log_ct(x)
