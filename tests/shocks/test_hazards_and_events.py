@@ -169,3 +169,15 @@ def test_return_period_tables_are_checked_alike_in_generators_and_event_sets() -
         parse_spec(HazardModel, {"area_hazards": [
             {"hazard": "d", "threat": "disasters", "rates": {"a1": 0.1, "a2": -1.0},
              "intensity": {"kind": "fixed", "value": 1.0}}]}, location="x")
+
+
+def test_poisson_upper_count_is_scipy_poisson_ppf() -> None:
+    # The loop bound of the Poisson quantile: scipy.stats.poisson.ppf's own steps on
+    # scipy.special, so humsec.shocks does not import scipy.stats.
+    from scipy import stats
+
+    from humsec.shocks.hazards import _poisson_upper_count
+
+    for rate in (1e-9, 1e-4, 0.3, 1.0, 2.5, 7.0, 50.0, 1000.0):
+        for q in (0.5, 0.9, 1 - 1e-12):
+            assert _poisson_upper_count(q, rate) == int(stats.poisson.ppf(q, rate))

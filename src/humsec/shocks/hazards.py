@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
-from scipy import special, stats
+from scipy import special
 
 from humsec.errors import SpecError
 from humsec.shocks.events import EventSet, return_period_table
@@ -116,6 +116,8 @@ class Intensity(BaseModel):
             return float(self.median or 1.0) * np.exp(float(self.sigma or 0.0) * special.ndtri(u))
         if self.kind == "beta":
             lo, hi = float(self.low or 0.0), float(self.high or 0.0)
+            from scipy import stats  # only beta intensities need it (~0.4 s to import)
+
             return lo + (hi - lo) * stats.beta.ppf(u, float(self.a or 1.0), float(self.b or 1.0))
         rp, inten = return_period_table(self.table or [], location="intensity.table")
         # Exceedance frequency of the sampled intensity is rate*(1-u) with rate = 1/T_min;
@@ -321,6 +323,15 @@ class Occurrences:
         return conditional, float(h.mean()) if h.size else 0.0
 
 
+def _poisson_upper_count(q: float, rate: float) -> int:
+    """Smallest n with P(N <= n) >= q for N ~ Poisson(rate): scipy.stats.poisson.ppf's own
+    steps on scipy.special (n = ceil(pdtrik(q, rate)), stepped down by one when
+    pdtr(n - 1, rate) >= q), without importing scipy.stats."""
+    n = float(np.ceil(special.pdtrik(q, rate)))
+    below = max(n - 1.0, 0.0)
+    return int(below if special.pdtr(below, rate) >= q else n)
+
+
 def _poisson_quantile(u: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """Poisson quantile ``min{n : F(n; rate) >= u}``, vectorised over broadcast ``u`` and ``rate``.
 
@@ -331,7 +342,7 @@ def _poisson_quantile(u: np.ndarray, rate: np.ndarray) -> np.ndarray:
     max_rate = float(rate.max()) if rate.size else 0.0
     if max_rate <= 0:
         return counts
-    n_max = int(stats.poisson.ppf(1 - 1e-12, max_rate)) + 1
+    n_max = _poisson_upper_count(1 - 1e-12, max_rate) + 1
     pmf = np.exp(-rate)
     cdf = pmf.copy()
     for n in range(n_max):
