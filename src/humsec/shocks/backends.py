@@ -1,7 +1,12 @@
-"""Where the blocks run: serially, on a thread pool or as Dask tasks, results in block order.
+"""Where the blocks run: serially, on a thread pool, as Dask tasks, or on a Dask cluster;
+results in block order.
 
 Every backend yields the block results in the order of the blocks, so sums over them are the
-same bytes whichever backend ran them.
+same bytes whichever backend ran them. ``distributed`` sends the blocks to the Dask cluster
+of the running ``distributed.Client`` (a LocalCluster or a scheduler on other machines): the
+block function, with the simulated shocks and the unit arrays it closes over, is scattered to
+every worker once, each block is one task, and the results come back in block order, so a
+cluster gives the same numbers as one process, seed for seed.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ def map_blocks(run: Callable[[Block], BlockResult], blocks: list[Block], backend
         elif backend == "threads":
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 yield from pool.map(run, blocks)
+        elif backend == "distributed":
+            yield from distributed_map(run, blocks)
         else:
             yield from dask_map(run, blocks, workers)
 
@@ -42,3 +49,30 @@ def dask_map(run: Callable[[Block], BlockResult], blocks: list[Block], workers: 
                         hint="pip install 'humsec[dask]' or use backend='threads'") from error
     tasks = [dask.delayed(run)(b) for b in blocks]
     return list(dask.compute(*tasks, scheduler="threads", num_workers=workers))
+
+
+def _run_block(run: Callable[[Block], BlockResult], block: Block) -> BlockResult:
+    return run(block)
+
+
+def distributed_map(run: Callable[[Block], BlockResult], blocks: list[Block]
+                    ) -> Iterator[BlockResult]:
+    """Block results in block order from the cluster of the running Dask client."""
+    try:
+        from distributed import default_client
+    except ImportError as error:  # pragma: no cover - distributed is an optional extra
+        raise SpecError("backend='distributed' needs dask.distributed",
+                        location="simulate(backend=...)",
+                        hint="pip install 'dask[distributed]' or use backend='threads'") from error
+    try:
+        client = default_client()
+    except ValueError as error:
+        raise SpecError("backend='distributed' needs a running Dask client",
+                        location="simulate(backend=...)",
+                        hint="start one first: distributed.Client(distributed.LocalCluster()) "
+                             "or distributed.Client('tcp://scheduler:8786')") from error
+    [shared] = client.scatter([run], broadcast=True, hash=False)
+    futures = [client.submit(_run_block, shared, block, pure=False) for block in blocks]
+    for future in futures:
+        yield future.result()
+        future.release()

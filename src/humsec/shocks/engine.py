@@ -47,7 +47,7 @@ def simulate(
     seed: int = 1,
     *,
     occurrences: Occurrences | None = None,
-    backend: Literal["numpy", "threads", "dask"] = "numpy",
+    backend: Literal["numpy", "threads", "dask", "distributed"] = "numpy",
     workers: int = 2,
     block_size: int = 262_144,
     detail_year: int | None = None,
@@ -58,9 +58,10 @@ def simulate(
 
     ``occurrences`` lets several scenarios share the same simulated shocks (common random
     numbers; :func:`humsec.shocks.appraise_measures` does this). ``backend`` runs the dense
-    household blocks serially (``numpy``), on a thread pool (numpy releases the GIL) or as Dask
-    delayed tasks when Dask is installed; every backend gives identical numbers because block
-    results are summed in a fixed order. ``detail_year`` keeps every unit's outcome in that
+    household blocks serially (``numpy``), on a thread pool (numpy releases the GIL), as Dask
+    delayed tasks when Dask is installed, or on the cluster of the running
+    ``distributed.Client`` (``distributed``); every backend gives identical numbers because
+    block results are summed in a fixed order. ``detail_year`` keeps every unit's outcome in that
     simulated year (``ShockRisk.detail``). ``kernel`` uses the compiled numba kernel when numba
     is installed (same numbers as the numpy blocks; ``kernel=False`` forces numpy).
     ``counted`` (a boolean mask in exposure order) sums every result over those units only, a
@@ -68,9 +69,9 @@ def simulate(
     draws and the reference consumption are those of the whole exposure) but their weight in
     every sum is 0. Formulas: module docstring.
     """
-    if backend not in ("numpy", "threads", "dask"):
+    if backend not in ("numpy", "threads", "dask", "distributed"):
         raise SpecError(f"unknown backend {backend!r}", location="simulate(backend=...)",
-                        hint="use 'numpy', 'threads' or 'dask'")
+                        hint="use 'numpy', 'threads', 'dask' or 'distributed'")
     exp = scenario.exposure
     areas = exp.areas
     hazards = scenario.hazards.hazard_names
