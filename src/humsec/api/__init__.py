@@ -6,9 +6,29 @@ Public API::
     app = create_app(ServiceSettings(store="team.duckdb"))
 
 ``humsec serve`` runs it with uvicorn; ``/openapi.json`` is the contract.
+
+The web dashboard (:mod:`humsec.web`) is another interface on the same service: it checks
+tokens and roles, queues jobs and renders tables through the names below, so both
+interfaces follow one set of rules.
 """
 
 from humsec.api.app import API_PREFIX, create_app
+from humsec.api.auth import compute, need
+from humsec.api.jobs import JobPlan, plan_analysis
+from humsec.api.problems import ServiceProblem
+from humsec.api.routers.runs import run_table
 from humsec.api.settings import ServiceSettings
+from humsec.api.tokens import digest
 
-__all__ = ["API_PREFIX", "ServiceSettings", "create_app"]
+__all__ = [
+    "API_PREFIX",
+    "JobPlan",
+    "ServiceProblem",
+    "ServiceSettings",
+    "compute",
+    "create_app",
+    "digest",
+    "need",
+    "plan_analysis",
+    "run_table",
+]

@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
-from humsec.api.problems import ServiceProblem
+from humsec.api import ServiceProblem
 
 router = APIRouter(prefix="/assets", include_in_schema=False)
 

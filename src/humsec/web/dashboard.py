@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from humsec.api.problems import ServiceProblem
+from humsec.api import ServiceProblem
 from humsec.errors import HumsecError
 from humsec.web import assets
 from humsec.web.pages import overview, signin

@@ -9,10 +9,9 @@ from typing import Any
 import pandas as pd
 from fastapi import Request
 
-from humsec.api.auth import need
-from humsec.api.tokens import Role, TokenRecord
+from humsec.api import need
 from humsec.project import Project
-from humsec.project.store import RunRecord, Store
+from humsec.project.store import Role, RunRecord, Store, TokenRecord
 
 PAGES = (
     ("overview", "Overview", ""),

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
-from humsec.api.tokens import TokenRecord, digest
+from humsec.api import digest
+from humsec.project.store import TokenRecord
 
 COOKIE = "humsec_session"
 

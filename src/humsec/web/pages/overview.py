@@ -6,11 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from humsec.api.auth import compute, need
-from humsec.api.jobs import plan_analysis
-from humsec.api.problems import ServiceProblem
-from humsec.api.tokens import TokenRecord
+from humsec.api import ServiceProblem, compute, need, plan_analysis
 from humsec.project import ANALYSES, missing_inputs
+from humsec.project.store import TokenRecord
 from humsec.web.project_access import project_page
 from humsec.web.rendering import render
 from humsec.web.session import check_origin, signed_in
