@@ -122,3 +122,15 @@ def screenshot(page: Any, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"dashboard-{name}.png"))
+
+
+@pytest.fixture
+def analysed(live: LiveService) -> LiveService:
+    """The demo project with its analyses in the store (run here unless a test ran them)."""
+    from humsec.project import run_project
+
+    workspace = live.app.state.workspace
+    store = workspace.store("kenya")
+    if "area_index" not in set(store.history()["analysis"]):
+        run_project(workspace.project("kenya"), store)
+    return live

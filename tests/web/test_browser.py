@@ -78,3 +78,87 @@ def test_an_analyst_runs_the_analyses_and_sees_them_finish(page: Any, live: Live
     screenshot(page, "jobs")
     store = live.app.state.workspace.store("kenya")
     assert set(store.history()["analysis"]) >= {"area_index", "deprivation", "shocks", "measures"}
+
+
+def test_map_changes_indicator_by_htmx_swap(page: Any, live: LiveService) -> None:
+    sign_in(page, ADMIN, "/projects/kenya/map")
+    page.locator("#map-figure .main-svg").first.wait_for()  # Plotly drew the map
+    page.get_by_label("Indicator").select_option("indicator:no_electricity")
+    page.locator("#map-figure[data-key='indicator:no_electricity'] .main-svg").first.wait_for()
+    assert "no_electricity" not in page.url  # swapped in place, not a new page
+    caption = page.locator("#map-table caption").inner_text()
+    assert caption.startswith("Households without mains electricity")
+    # the table's top row is the area with the highest value in the project's own data
+    project = live.app.state.workspace.project("kenya")
+    long = project.area_indicators
+    rows = long[(long["indicator"] == "no_electricity") & long["value"].notna()]
+    top = rows.sort_values("value").iloc[-1]
+    first = page.locator("#map-table tbody tr").first.inner_text()
+    assert top["pcode"] in first
+    # 47 county polygons + the colour bar trace
+    traces = page.evaluate("document.getElementById('map-figure').data.length")
+    assert traces == 48
+    screenshot(page, "map")
+    _only_own_requests(page, live)
+
+
+def test_fear_want_profile_groups_and_history_download(page: Any, analysed: LiveService) -> None:
+    sign_in(page, ADMIN, "/projects/kenya/fear-want")
+    page.locator("#fear-want-figure .main-svg").first.wait_for()
+    store = analysed.app.state.workspace.store("kenya")
+    history = store.history()
+    run_id = str(history[history["analysis"] == "area_index"]["run_id"].iloc[-1])
+    scores = store.tables(run_id)["indicators"].set_index("pcode")
+    fear = scores[["conflict_events_5y", "conflict_fatalities_5y"]].mean(axis=1)
+    top = fear.idxmax()
+    first = page.locator("#fear-want-table tbody tr").first
+    assert first.locator("td").nth(1).inner_text() == f"{fear[top]:.3g}"
+    screenshot(page, "fear-want")
+
+    first.get_by_role("link").click()
+    page.wait_for_url(f"**/areas/{top}")
+    assert page.locator("#profile-index").is_visible()
+    assert "KEN national" in page.locator("#profile-index thead").inner_text()
+    screenshot(page, "profile")
+
+    page.get_by_role("link", name="Left behind").click()
+    assert page.locator("#groups-table tbody tr").count() >= 1
+    page.locator("#group-figure .main-svg").first.wait_for()
+
+    page.get_by_role("link", name="Run history").click()
+    link = page.locator(f"#run-{run_id} a", has_text="scores")
+    with page.expect_download() as info:
+        link.click()
+    path = info.value.path()
+    import pandas as pd
+
+    got = pd.read_csv(path)
+    want = store.tables(run_id)["scores"]
+    assert list(got["pcode"]) == list(want["pcode"])
+    assert got["risk"].to_numpy() == pytest.approx(want["risk"].to_numpy())
+    screenshot(page, "history")
+
+
+def test_stress_test_runs_as_a_job_with_progress_and_results(
+    page: Any, analysed: LiveService
+) -> None:
+    analyst = analysed.token("analyst", "kenya")
+    sign_in(page, analyst, "/projects/kenya/stress-test")
+    page.get_by_label("Simulated years").fill("60")
+    page.get_by_label("Seed").fill("5")
+    for box in page.locator("fieldset input[type=checkbox]").all()[1:]:
+        box.uncheck()  # keep only the first measure
+    page.get_by_role("button", name="Run the stress test").click()
+    page.locator("#stress-job").wait_for()
+    page.locator("#stress-job[data-status='done'] #stress-results").wait_for(timeout=60_000)
+    # The page's numbers are the stored run's, which equal the project analysis run in Python
+    store = analysed.app.state.workspace.store("kenya")
+    history = store.history()
+    run_id = str(history[history["analysis"] == "stress_test"]["run_id"].iloc[-1])
+    run = store.run(run_id)
+    assert run.seed == 5 and run.spec["n_years"] == 60 and len(run.spec["measures"]) == 1
+    measures = store.tables(run_id)["measures"]
+    assert set(measures["measure"]) >= set(run.spec["measures"])
+    text = page.locator("#stress-measures").inner_text()
+    assert run.spec["measures"][0] in text
+    screenshot(page, "stress-test")

@@ -17,13 +17,19 @@ from fastapi.responses import RedirectResponse, Response
 from humsec.api import ServiceProblem
 from humsec.errors import HumsecError
 from humsec.web import assets
-from humsec.web.pages import overview, signin
+from humsec.web.pages import fear_want, groups, history, maps, overview, profile, signin, stress
 from humsec.web.rendering import render
 from humsec.web.session import ForeignOrigin, SignInNeeded
 
 ROUTERS = (
     signin.router,
     overview.router,
+    maps.router,
+    fear_want.router,
+    profile.router,
+    groups.router,
+    stress.router,
+    history.router,
 )
 
 
