@@ -3,6 +3,8 @@ project's own data, jobs with progress, downloads, keyboard use and a 900 px win
 
 from __future__ import annotations
 
+import itertools
+import math
 from typing import Any
 
 import pytest
@@ -162,3 +164,59 @@ def test_stress_test_runs_as_a_job_with_progress_and_results(
     text = page.locator("#stress-measures").inner_text()
     assert run.spec["measures"][0] in text
     screenshot(page, "stress-test")
+
+
+def test_appraisal_of_an_uploaded_programme(page: Any, live: LiveService) -> None:
+    from humsec.programme import Programme, appraise, example_path
+
+    sign_in(page, ADMIN, "/projects/kenya/appraisal")
+    path = example_path("integrated")
+    page.get_by_label("Programme or IATI file").set_input_files(str(path))
+    page.get_by_role("button", name="Appraise").click()
+    scores = page.locator("#appraisal-result table.appraisal-scores tbody tr")
+    scores.first.wait_for()
+    project = live.app.state.workspace.project("kenya")
+    expected = appraise(
+        Programme.from_yaml(path, framework=project.framework, areas=project.pcodes),
+        framework=project.framework,
+    )
+    assert scores.count() == len(expected.scores)
+    shown = [int(r.locator("td").nth(1).inner_text()) for r in scores.all()]
+    assert shown == [s.score for s in expected.scores]
+    assert expected.marker in page.locator("#appraisal-result").inner_text()
+    page.locator("#appraisal-result .radar .main-svg").first.wait_for()
+    screenshot(page, "appraisal")
+
+
+def test_planner_budget_slider_frontier_and_alternatives(page: Any, analysed: LiveService) -> None:
+    sign_in(page, ADMIN, "/projects/kenya/planner")
+    store = analysed.app.state.workspace.store("kenya")
+    history = store.history()
+    run_id = str(history[history["analysis"] == "measures"]["run_id"].iloc[-1])
+    table = store.tables(run_id)["measures"]
+    own = table[~table["measure"].str.contains("combined")]
+    step = float(page.locator("#budget").get_attribute("step") or 1)
+    budget = step * math.ceil(float(own["cost_pv"].min()) / step)  # a point on the slider
+    page.locator("#budget").evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
+        budget,
+    )
+    page.locator("#plan-chosen").wait_for()
+    chosen = page.locator("#plan-chosen tbody td:first-child").all_inner_texts()
+    # brute force over every subset of the measures: the best that fits the budget
+    rows = list(zip(own["measure"], own["cost_pv"], own["benefit_wellbeing_npv"], strict=True))
+    best = max(
+        (
+            s
+            for k in range(len(rows) + 1)
+            for s in itertools.combinations(rows, k)
+            if sum(r[1] for r in s) <= budget
+        ),
+        key=lambda s: sum(r[2] for r in s),
+    )
+    assert sorted(chosen) == sorted(r[0] for r in best)
+    # the frontier's last point funds everything: its objective is the sum of all benefits
+    last = page.locator("#plan-frontier tbody tr").last.locator("td").nth(3).inner_text()
+    assert int(last) == len(own)
+    page.locator("#frontier-figure .main-svg").first.wait_for()
+    screenshot(page, "planner")

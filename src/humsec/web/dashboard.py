@@ -17,7 +17,18 @@ from fastapi.responses import RedirectResponse, Response
 from humsec.api import ServiceProblem
 from humsec.errors import HumsecError
 from humsec.web import assets
-from humsec.web.pages import fear_want, groups, history, maps, overview, profile, signin, stress
+from humsec.web.pages import (
+    appraisal,
+    fear_want,
+    groups,
+    history,
+    maps,
+    overview,
+    planner,
+    profile,
+    signin,
+    stress,
+)
 from humsec.web.rendering import render
 from humsec.web.session import ForeignOrigin, SignInNeeded
 
@@ -29,6 +40,8 @@ ROUTERS = (
     profile.router,
     groups.router,
     stress.router,
+    appraisal.router,
+    planner.router,
     history.router,
 )
 

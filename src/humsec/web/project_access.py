@@ -20,6 +20,8 @@ PAGES = (
     ("profile", "Area profile", "/areas"),
     ("groups", "Left behind", "/groups"),
     ("stress", "Stress test", "/stress-test"),
+    ("appraisal", "Appraisal", "/appraisal"),
+    ("planner", "Planner", "/planner"),
     ("history", "Run history", "/history"),
 )
 

@@ -19,3 +19,12 @@
     if (window.htmx) window.htmx.onLoad(drawAll);
   });
 })();
+// Show error pages (4xx/5xx) in the swapped area too, so a refused form says why.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.htmx) {
+    window.htmx.config.responseHandling = [
+      {code: "204", swap: false},
+      {code: "[2345]..", swap: true}
+    ];
+  }
+});
