@@ -4,10 +4,11 @@ the country's national INFORM values as context, and its deprivation and shock r
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
 from humsec.api import ServiceProblem
 from humsec.errors import did_you_mean
@@ -59,9 +60,16 @@ def _indicators(page: ProjectPage, pcode: str) -> list[dict[str, Any]]:
 
 
 @router.get("/projects/{name}/areas")
-def area_list(name: str, request: Request, record: TokenRecord = Depends(signed_in)) -> Response:
-    """Every area of the project, each linking to its profile."""
+def area_list(
+    name: str,
+    request: Request,
+    pcode: str | None = Query(None, max_length=100),
+    record: TokenRecord = Depends(signed_in),
+) -> Response:
+    """Every area of the project, each linking to its profile (``?pcode=`` opens one)."""
     page = project_page(request, name, record)
+    if pcode:
+        return RedirectResponse(f"/projects/{name}/areas/{quote(pcode)}", status_code=303)
     areas = page.project.areas
     areas = areas[areas["level"] == page.project.main_level]
     return render(request, "areas.html", **page.context("profile", areas=areas.to_dict("records")))
