@@ -55,6 +55,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     import uvicorn
 
     from humsec.api import ServiceSettings, create_app
+    from humsec.web import mount_dashboard
 
     root = tmp_path_factory.mktemp("web")
     settings = ServiceSettings(
@@ -63,6 +64,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
         admin_token=ADMIN,
     )
     app = create_app(settings)
+    mount_dashboard(app)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

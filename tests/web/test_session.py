@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from humsec.api import ServiceSettings, create_app
+from humsec.web import mount_dashboard
 
 ADMIN = "session-admin-token"
 BASE = "http://127.0.0.1:8000"
@@ -23,7 +24,9 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = ServiceSettings(
         store=str(root / "s.duckdb"), projects=str(root / "p"), admin_token=ADMIN
     )
-    with TestClient(create_app(settings), base_url=BASE) as c:
+    app = create_app(settings)
+    mount_dashboard(app)
+    with TestClient(app, base_url=BASE) as c:
         assert (
             c.post(
                 "/api/v1/projects",

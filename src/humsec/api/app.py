@@ -78,8 +78,4 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         """Liveness: the service answers and reports its version."""
         return {"status": "ok", "version": __version__}
 
-    # The web dashboard (humsec.web) at /, beside the API; it adds pages, not API routes.
-    from humsec.web import mount_dashboard
-
-    mount_dashboard(app)
     return app

@@ -52,4 +52,8 @@ def serve(
             "the service needs uvicorn and FastAPI",
             hint="install humsec with the service extra: pip install 'humsec[service]'",
         ) from missing
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    from humsec.web import mount_dashboard
+
+    app = create_app(settings)
+    mount_dashboard(app)  # the dashboard at /, beside the API under /api/v1
+    uvicorn.run(app, host=host, port=port, log_level="info")

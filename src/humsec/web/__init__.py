@@ -6,8 +6,12 @@ SameSite=Strict cookie and checked against the same token book and roles as ``/a
 
 Public API::
 
+    from humsec.api import ServiceSettings, create_app
     from humsec.web import mount_dashboard
-    mount_dashboard(app)          # done by humsec.api.create_app
+    app = create_app(ServiceSettings())
+    mount_dashboard(app)          # what `humsec serve` does
+
+The API does not import the dashboard (interfaces build on it, not it on them).
 """
 
 from humsec.web.dashboard import mount_dashboard
