@@ -32,6 +32,12 @@ def _codelists() -> dict[str, Any]:
     return data
 
 
+@cache
+def codelist_keys(name: str) -> frozenset[str]:
+    """The codes of one code list, as a set (cached)."""
+    return frozenset(codelist(name))
+
+
 def codelist(name: str) -> dict[str, str]:
     """One code list as ``{code: name}``: ``sector``, ``sector_category``,
     ``organisation_type``, ``organisation_role``, ``activity_status``, ``transaction_type``,
@@ -83,6 +89,15 @@ class SectorThreats:
 
 def load_sector_threats(path: str | os.PathLike[str] | None = None) -> SectorThreats:
     """The bundled sector-to-threat mapping, or a user's edited copy of it."""
+    return _bundled_sector_threats() if path is None else _sector_threats(path)
+
+
+@cache
+def _bundled_sector_threats() -> SectorThreats:
+    return _sector_threats(None)
+
+
+def _sector_threats(path: str | os.PathLike[str] | None) -> SectorThreats:
     if path is None:
         text = (
             resources.files("humsec.programme").joinpath("sector_threats.yaml").read_text("utf-8")

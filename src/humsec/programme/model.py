@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from humsec.errors import SpecError, did_you_mean
 from humsec.framework import Framework, default_framework
-from humsec.programme.codelists import codelist
+from humsec.programme.codelists import codelist_keys
 from humsec.specs import check_spec, decode_spec_bytes, format_problems, load_yaml
 
 Mode = Literal["protection", "empowerment", "both"]
@@ -272,16 +273,12 @@ def programme_problems(
     over areas not above the total; by-area keys among the programme's areas; known threat,
     group and DAC sector ids; unique component ids.
     """
-    from humsec.data import countries
-
     problems: list[tuple[str, str]] = []
     info = programme.programme
-    table = countries()
-    iso3 = set(table["iso3"])
-    iso2 = dict(zip(table["iso3"], table["iso2"], strict=False))
+    iso3, iso2 = _country_codes()
     if info.country.upper() not in iso3:
         problems.append(("programme.country", _unknown(info.country, sorted(iso3), "ISO3 country")))
-    currencies = codelist("currency")
+    currencies = codelist_keys("currency")
     if info.currency.upper() not in currencies:
         problems.append(("programme.currency", _unknown(info.currency, currencies, "currency")))
     if info.start and info.end and info.end < info.start:
@@ -306,7 +303,7 @@ def programme_problems(
                 )
             )
     threat_ids, group_ids = framework.threat_ids, framework.group_ids
-    sectors = codelist("sector")
+    sectors = codelist_keys("sector")
     seen: dict[str, int] = {}
     total_cost = 0.0
     for c, comp in enumerate(programme.components):
@@ -344,6 +341,17 @@ def programme_problems(
             )
         )
     return problems
+
+
+@cache
+def _country_codes() -> tuple[frozenset[str], dict[str, str]]:
+    """ISO3 codes and ISO3 -> ISO2 from the bundled country table (read once)."""
+    from humsec.data import countries
+
+    table = countries()
+    iso3 = [str(c) for c in table["iso3"].tolist()]
+    iso2 = [str(c) if isinstance(c, str) else "" for c in table["iso2"].tolist()]
+    return frozenset(iso3), dict(zip(iso3, iso2, strict=True))
 
 
 def _beneficiary_problems(

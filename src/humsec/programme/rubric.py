@@ -12,6 +12,7 @@ import operator
 import os
 import re
 from collections.abc import Callable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -186,23 +187,35 @@ def criterion_sections(framework: Framework) -> dict[str, str]:
 def load_rubric(path: str | os.PathLike[str] | None = None,
                 framework: Framework | None = None) -> Rubric:
     """The bundled rubric, or a user's copy; checked against ``framework`` when given."""
-    if path is None:
-        text = resources.files("humsec.programme").joinpath("rubric.yaml").read_text("utf-8")
-        source = "humsec/programme/rubric.yaml"
-    else:
-        file = Path(path)
+    rubric = _bundled_rubric() if path is None else _read_rubric(Path(path))
+    if framework is not None:
+        rubric.check(framework)
+    return rubric
+
+
+@cache
+def _bundled_rubric() -> Rubric:
+    # parsed once: rubrics are frozen models
+    text = resources.files("humsec.programme").joinpath("rubric.yaml").read_text("utf-8")
+    return _parse_rubric(text, "humsec/programme/rubric.yaml")
+
+
+def _read_rubric(file: Path) -> Rubric:
+    if True:
         if not file.is_file():
             raise SpecError("rubric file not found", location=str(file),
                             hint="copy humsec/programme/rubric.yaml and edit it")
         text, source = decode_spec_bytes(file.read_bytes(), source=str(file)), str(file)
+    return _parse_rubric(text, source)
+
+
+def _parse_rubric(text: str, source: str) -> Rubric:
     data = load_yaml(text, source=source)
     if not isinstance(data, dict):
         raise SpecError("a rubric must be a mapping", location=source,
                         hint="keys: rubric, version, scale, marker, criteria")
     rubric = validate_spec(Rubric, {**data, "source": source}, kind="rubric", location=source,
                            hint="compare with humsec/programme/rubric.yaml")
-    if framework is not None:
-        rubric.check(framework)
     return rubric
 
 
