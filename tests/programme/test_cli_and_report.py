@@ -66,3 +66,14 @@ def test_report_section_radar_and_matrix() -> None:
     assert 'id="programme-radar"' in html and 'id="programme-coverage"' in html
     assert "Maize value chain productivity: not targeted" in html
     assert "Resilient drylands - human security in northern Kenya: principal" in html
+
+
+def test_project_report_maps_where_the_portfolio_works() -> None:
+    from humsec.project import Project, demo_project_dir
+    from humsec.report.sections import project_sections
+
+    assert PROGRAMMES in project_sections()
+    html = PROGRAMMES.render(ReportContext(project=Project.load(demo_project_dir()))).html
+    assert 'id="programme-coverage-map"' in html
+    # the two examples work in 4 + 3 of Kenya's 47 counties
+    assert "40 of 47 areas have none" in html

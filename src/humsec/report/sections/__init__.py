@@ -40,4 +40,4 @@ def project_sections() -> list[Section]:
     shocks from its own data, then the project's framework (attribution closes it). The
     national country profile is left out (it shows bundled national data, not the
     project's); the areas section carries the national INFORM values as context."""
-    return [AREAS, CONFLICT, DEPRIVATION, SHOCKS, FRAMEWORK, ATTRIBUTION]
+    return [AREAS, CONFLICT, DEPRIVATION, SHOCKS, FRAMEWORK, PROGRAMMES, ATTRIBUTION]

@@ -55,6 +55,21 @@ def recommendations_frame(appraisal: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def coverage_map_html(project: Any, portfolio: Any) -> str:
+    """Map of the project's areas: threats the portfolio addresses in each (0 = a gap)."""
+    from humsec.report.area_maps import area_map
+
+    pcodes = project.level_pcodes(project.main_level)
+    counts = portfolio.coverage.groupby("area")["threat"].nunique().reindex(pcodes).fillna(0)
+    names = project.areas.set_index("pcode")["name"].reindex(counts.index)
+    return ("<h3>Where the portfolio works</h3><p>Distinct threats the programmes address in "
+            f"each area; {int((counts == 0).sum())} of {len(counts)} areas have none (a "
+            "coverage gap). Actor presence needs the project's 3W table.</p>"
+            + area_map(counts.index, counts, names=names, title="threats addressed",
+                       div_id="programme-coverage-map", colorscale="Blues",
+                       hover_format=".0f"))
+
+
 @dataclass(frozen=True)
 class ProgrammeSection:
     """Programme appraisal: radar per programme, recommendations, coverage matrix."""
@@ -66,6 +81,9 @@ class ProgrammeSection:
         """Appraise the example programmes and their portfolio (design alone)."""
         from humsec.programme import EXAMPLES, appraise_portfolio, example_programme, load_rubric
 
+        # the examples are on Kenya's counties: mapped on a Kenyan project's areas
+        project = context.project if context.project is not None and str(
+            context.project.country) == "KEN" else None
         programmes = [example_programme(name) for name in EXAMPLES]
         portfolio = appraise_portfolio(programmes)
         rubric = load_rubric()
@@ -97,6 +115,8 @@ class ProgrammeSection:
                   "addressed in any of the portfolio's areas: "
                   + escape(", ".join(t.replace("_", " ") for t in portfolio.gaps["threat"]))
                   + ".</p>"]
+        if project is not None:
+            parts.append(coverage_map_html(project, portfolio))
         return RenderedSection(
             id=self.id, title=self.title, html="".join(parts),
             attributions=["OECD DAC purpose codes via the IATI Standard codelists "
