@@ -101,7 +101,10 @@ def test_cli_errors_exit_2_and_list_problems(indexed: Path) -> None:
     assert "no column 'county'" in result.output
 
 
-def test_init_demo_never_writes_into_the_package(tmp_path: Path) -> None:
+def test_init_demo_never_writes_into_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no folder called demo here: "demo" is the bundled project
     result = runner.invoke(app, ["project", "run", "demo"])
     assert result.exit_code == 2 and "read-only" in result.output
     result = runner.invoke(app, ["project", "init", str(tmp_path / "d"), "--demo"])
