@@ -129,3 +129,29 @@ def test_serve_refuses_a_public_address_without_a_token(monkeypatch: pytest.Monk
     assert result.exit_code == 2
     assert "refusing to listen on 0.0.0.0" in result.output
     assert "Traceback" not in result.output
+
+
+def test_token_create_prints_the_token_once_and_stores_its_digest(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from humsec.api.tokens import digest
+    from humsec.cli import app
+    from humsec.project.store import open_store
+
+    store = str(tmp_path / "s.duckdb")
+    made = CliRunner().invoke(
+        app, ["token", "create", "--role", "analyst", "--project", "kenya", "--store", store]
+    )
+    assert made.exit_code == 0, made.output
+    token = made.output.split()[0]
+    with open_store(store) as opened:
+        (record,) = opened.tokens.list_tokens()
+    assert record.digest == digest(token) and record.role == "analyst"
+    listed = CliRunner().invoke(app, ["token", "list", "--store", store])
+    assert record.token_id in listed.output and token not in listed.output
+    bad = CliRunner().invoke(app, ["token", "create", "--role", "analist", "--store", store])
+    assert bad.exit_code == 2 and "'analyst'" in bad.output
+    # With an admin token in the store, serve accepts a public address (checked, not started).
+    CliRunner().invoke(app, ["token", "create", "--role", "admin", "--store", store])
+    with open_store(store) as opened:
+        assert any(t.role == "admin" for t in opened.tokens.list_tokens())

@@ -20,6 +20,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -153,6 +154,7 @@ class JobRunner:
         self._cluster: Any = None
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
+        self._recorder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="humsec-recorder")
 
     # -- Dask --------------------------------------------------------------------------
     @property
@@ -176,7 +178,8 @@ class JobRunner:
             return self._client
 
     def close(self) -> None:
-        """Stop the client and the local cluster."""
+        """Stop the client and the local cluster (after recording finished jobs)."""
+        self._recorder.shutdown(wait=True)
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:
@@ -234,7 +237,11 @@ class JobRunner:
                 pure=False,
             )
             job = _Job(view, plan, future)
-            future.add_done_callback(lambda f, j=job: self._finish(j, actor))
+            # The callback runs on Dask's event loop: hand the blocking part (decoding the
+            # tables, the store transaction) to the recorder thread, never block the loop.
+            future.add_done_callback(
+                lambda f, j=job: self._recorder.submit(self._finish, j, actor)
+            )
         with self._lock:
             self._jobs[job_id] = job
         store.audit(actor, "job.submit", {"job": job_id, "kind": plan.kind, "key": plan.key})

@@ -53,6 +53,7 @@ class Workspace:
     def __init__(self, root: Path):
         self.root = root
         self._stores: dict[str, Store] = {}
+        self._loaded: dict[str, tuple[tuple[int, int], Project]] = {}
         self._lock = threading.Lock()
 
     def names(self) -> list[str]:
@@ -76,14 +77,28 @@ class Workspace:
         return folder
 
     def project(self, name: str) -> Project:
-        """The loaded, validated project ``name``."""
-        return Project.load(self.folder(name))
+        """The loaded, validated project ``name``.
+
+        Loading validates every dataset, so the result is kept until ``humsec.yaml`` changes
+        (adding a dataset rewrites it; data files are only added through it)."""
+        file = self.folder(name) / PROJECT_FILE
+        stat = file.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            cached = self._loaded.get(name)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        project = Project.load(file.parent)
+        with self._lock:
+            self._loaded[name] = (stamp, project)
+        return project
 
     def store(self, name: str) -> Store:
         """The project's store, opened once and kept open by the service."""
+        project = self.project(name)
         with self._lock:
             if name not in self._stores:
-                self._stores[name] = open_project_store(self.project(name))
+                self._stores[name] = open_project_store(project)
             return self._stores[name]
 
     def create_demo(self, name: str) -> Project:

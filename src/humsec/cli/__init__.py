@@ -119,6 +119,12 @@ COMMANDS: tuple[CommandEntry, ...] = (
         PANEL_SERVICE,
         "Run the humsec service: a REST API and dashboard for a team (OpenAPI at /openapi.json).",
     ),
+    CommandEntry(
+        "token",
+        "humsec.cli.token:app",
+        PANEL_SERVICE,
+        "API tokens of the humsec service: make one (shown once) or list them.",
+    ),
 )
 
 

@@ -17,6 +17,9 @@ def serve(
         "--store",
         help="Store URL: a DuckDB file path (default) or postgresql://user@host/db.",
     ),
+    projects: str = typer.Option(
+        "humsec-projects", "--projects", help="Folder holding the projects the service serves."
+    ),
     max_upload_mb: float = typer.Option(
         100.0, "--max-upload-mb", min=0.001, help="Largest request body accepted, in MB."
     ),
@@ -39,12 +42,20 @@ def serve(
         host=host,
         port=port,
         store=store,
+        projects=projects,
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
         compute_per_minute=compute_per_minute,
         cors_origins=tuple(cors_origin),
         scheduler=scheduler,
     )
-    settings.check_exposure()
+    from humsec.project.store import open_store
+
+    with open_store(settings.store) as opened:
+        store_has_admin = any(
+            t.role == "admin" and t.project is None and not t.revoked
+            for t in opened.tokens.list_tokens()
+        )
+    settings.check_exposure(store_has_admin=store_has_admin)
     try:
         import uvicorn
     except ImportError as missing:  # pragma: no cover - the service extra is in the lock

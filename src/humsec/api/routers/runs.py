@@ -7,9 +7,11 @@ The same three views serve a project's runs under ``/api/v1/projects/{project}/r
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from typing import Any
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
@@ -41,11 +43,17 @@ def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     return {**detail, "tables": list(store.tables(run_id))}
 
 
+@functools.lru_cache(maxsize=64)
+def _run_tables(store: Store, run_id: str) -> dict[str, pd.DataFrame]:
+    # A run's tables never change (the store only inserts), so decoded tables can be kept.
+    return store.tables(run_id)
+
+
 def run_table(
     store: Store, run_id: str, name: str, fmt: str, fields: str | None, filters: list[str] | None
 ) -> Response:
     """One table of a run, selected and rendered."""
-    tables = store.tables(run_id)
+    tables = _run_tables(store, run_id)
     if name not in tables:
         raise ServiceProblem(
             404,
