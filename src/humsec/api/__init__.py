@@ -18,7 +18,7 @@ from humsec.api.jobs import JobPlan, plan_analysis
 from humsec.api.problems import ServiceProblem
 from humsec.api.routers.runs import run_table
 from humsec.api.settings import ServiceSettings
-from humsec.api.tokens import digest
+from humsec.api.tokens import create_token, digest
 
 __all__ = [
     "API_PREFIX",
@@ -27,6 +27,7 @@ __all__ = [
     "ServiceSettings",
     "compute",
     "create_app",
+    "create_token",
     "digest",
     "need",
     "plan_analysis",

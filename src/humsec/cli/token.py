@@ -32,7 +32,7 @@ def create(
     """Make a token and print it once: the store keeps only its SHA-256 digest."""
     from datetime import UTC, datetime, timedelta
 
-    from humsec.api.tokens import create_token
+    from humsec.api import create_token
     from humsec.project.store import open_store
 
     expires = datetime.now(UTC) + timedelta(days=days) if days else None
