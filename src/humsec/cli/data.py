@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 
 from humsec.cli.terminal import Table, Text, console, literal, print_written
-from humsec.data import write_table
+from humsec.data import check_table_target, companion_path, write_table
 from humsec.data.catalog import catalog, dataset, load
 from humsec.data.countries import match_countries
 from humsec.data.geo import world_geojson
@@ -112,8 +112,12 @@ def _frame_table(frame: pd.DataFrame, *, title: str) -> Table:
 def indicators(
     threat: str | None = typer.Option(None, "--threat", help="Only indicators of this threat."),
     pillar: Pillar | None = typer.Option(None, "--pillar", help="Only fear or want."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write the listed indicators (.csv/.parquet/.xlsx/.json); "
+        "FILE_coverage (threat, indicators) goes next to it."),
 ) -> None:
     """The indicator registry (code, unit, source, direction, threats) and coverage gaps."""
+    check_table_target(out)
     registry = indicator_registry()
     coverage = registry.coverage()
     chosen = registry.indicators
@@ -142,6 +146,21 @@ def indicators(
     console.print(cover)
     if coverage.gaps:
         console.print(f"[red]Coverage gaps:[/] {literal(', '.join(coverage.gaps))}")
+    if out is not None:
+        listed = pd.DataFrame(
+            [(i.code, i.name, i.unit, i.source, i.direction, ", ".join(i.threats), i.pillar)
+             for i in chosen],
+            columns=["code", "name", "unit", "source", "direction", "threats", "pillar"],
+        )  # fmt: skip
+        covered = pd.DataFrame(
+            [(name, len(codes), ", ".join(codes)) for name, codes in coverage.covered.items()]
+            + [(name, 0, "") for name in coverage.gaps],
+            columns=["threat", "n_indicators", "indicators"],
+        )
+        write_table(listed, out, index=False)
+        print_written(out)
+        write_table(covered, companion_path(out, "coverage"), index=False)
+        print_written(companion_path(out, "coverage"))
 
 
 def _guess_country_column(frame: pd.DataFrame) -> str | None:
@@ -175,6 +194,7 @@ def import_table(
 
     Unmatched country names are printed (never dropped); with --strict they are an error.
     """
+    check_table_target(out)  # before reading the file
     frame = read_table(file, sheet=sheet)
     column = country_column or _guess_country_column(frame)
     if country_column is not None and country_column not in frame.columns:
@@ -246,6 +266,7 @@ def panel(
     ),
 ) -> None:
     """The country panel of registered indicators, indexed by (iso3, year)."""
+    check_table_target(out)  # a bad --out fails before the panel is built
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
     places = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
     frame = country_panel(codes, _parse_years(years), countries=places)

@@ -229,8 +229,13 @@ def estimate(
     households: int = HOUSEHOLDS_OPTION,
     seed: int = SEED_OPTION,
 ) -> None:
-    """M0, H, A, headcounts and contributions with design-based SEs and CIs."""
+    """M0, H, A, headcounts and contributions with design-based SEs and CIs.
+
+    --out writes every row of the printed tables (each k, total and every --by level)."""
+    from humsec.data import check_table_target
     from humsec.deprivation import estimate as af_estimate
+
+    check_table_target(out)  # a bad --out fails before the estimation
 
     frame, spec_obj, design, by_list, labels = _inputs(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, missing, backend, households,
@@ -302,7 +307,10 @@ def change(
     seed: int = SEED_OPTION,
 ) -> None:
     """Absolute, relative and annualised change of M0, H, A between rounds."""
+    from humsec.data import check_table_target
     from humsec.deprivation import change_over_time
+
+    check_table_target(out)
 
     frame, spec_obj, design, by_list, labels = _inputs(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
@@ -358,8 +366,14 @@ def compound(
     households: int = HOUSEHOLDS_OPTION,
     seed: int = SEED_OPTION,
 ) -> None:
-    """Fear x want compound insecurity, co-deprivation and who is left behind."""
+    """Fear x want compound insecurity, co-deprivation and who is left behind.
+
+    --out FILE writes the full table; FILE_overlap (the printed fear x want shares) and, with
+    groups, FILE_left_behind go next to it in the same format."""
+    from humsec.data import check_table_target, companion_path
     from humsec.deprivation import compound_insecurity, left_behind, vulnerable_groups
+
+    check_table_target(out)
 
     frame, spec_obj, design, by_list, labels = _inputs(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
@@ -367,7 +381,8 @@ def compound(
     )  # fmt: skip
     result = compound_insecurity(frame, spec_obj, design, by_list)
     console.print("[bold]Fear x want overlap (population shares, first k)[/]")
-    console.print(literal(result.overlap().round(4).to_string()))
+    overlap = result.overlap()
+    console.print(literal(overlap.round(4).to_string()))
     table = _label_levels(result.table, labels)
     ranking = None
     if demo:
@@ -389,7 +404,9 @@ def compound(
             )  # fmt: skip
         console.print(view)
         if out is not None:
-            _write(ranking, out.with_name(f"{out.stem}_left_behind{out.suffix}"))
+            _write(ranking, companion_path(out, "left_behind"))
+    if out is not None:
+        _write(overlap.rename_axis(columns=None).reset_index(), companion_path(out, "overlap"))
     _write(table, out)
 
 
@@ -403,9 +420,14 @@ def severity(
     group: str | None = typer.Option(None, "--group", help="Population group column."),
     out: Path | None = OUT_OPTION,
 ) -> None:
-    """Sector severity (1-5): in need, severe, needs profiles, people in need per area x group."""
+    """Sector severity (1-5): in need, severe, needs profiles, people in need per area x group.
+
+    --out FILE writes people in need; FILE_profiles (every needs profile) goes next to it."""
+    from humsec.data import check_table_target, companion_path
     from humsec.data.readers import read_table
     from humsec.deprivation import sector_severity
+
+    check_table_target(out)
 
     frame = read_table(data)
     result = sector_severity(
@@ -416,6 +438,8 @@ def severity(
     console.print("[bold]Needs profiles[/]")
     console.print(literal(result.profiles.head(10).round(3).to_string(index=False)))
     _write(result.people_in_need, out)
+    if out is not None:
+        _write(result.profiles, companion_path(out, "profiles"))
 
 
 @app.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from humsec.cli.terminal import Table, Text, console, literal, print_written
-from humsec.data import write_text
+from humsec.data import check_table_target, write_table, write_text
 from humsec.framework import Framework, load_framework
 
 app = typer.Typer(
@@ -180,8 +180,12 @@ def cascade(
         None, "--steps", min=1, help="Follow at most this many links (default: all)."
     ),
     file: Path | None = FILE_OPTION,
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write the cascade table (.csv/.parquet/.xlsx/.json)."
+    ),
 ) -> None:
     """Show how a shock to one threat spreads along the interlinkages."""
+    check_table_target(out)
     fw = load_framework(file)
     table_data = fw.cascade(threat, max_steps=steps)
     table = Table(
@@ -202,6 +206,9 @@ def cascade(
     console.print(table)
     if table_data.empty:
         console.print("no interlinkage leaves this threat", highlight=False)
+    if out is not None:
+        write_table(table_data, out, index=False)
+        print_written(out)
 
 
 @app.command("validate")

@@ -13,7 +13,7 @@ import typer
 from rich import box
 
 from humsec.cli.terminal import Table, console, literal, print_note, print_written
-from humsec.data import WORKBOOK_SUFFIXES, write_table, write_tables
+from humsec.data import WORKBOOK_SUFFIXES, check_table_target, write_table, write_tables
 from humsec.errors import SpecError
 from humsec.index import (
     FACTORS,
@@ -246,6 +246,7 @@ def build_command(
     coverage, the normalised indicators and the audit of imputed and treated cells.
     --out FILE.xlsx|.json writes every stage (raw, denominated, imputed, treated,
     normalised, aggregated, scores, ranks, classes, coverage, audit, treatment, missing)."""
+    check_table_target(out)  # a bad --out fails before the build
     spec, frame, chosen = _prepare(index, data, year)
     result = build(spec, frame, year=chosen)
     table = _result_frame(result)
@@ -293,6 +294,7 @@ def explain_command(
 
     Per indicator: its raw data value, the value after denominator, transform, imputation
     and outlier treatment ("treated"), the normalised score, and its share of the root."""
+    check_table_target(out)
     spec, frame, chosen = _prepare(index, data, year)
     result = build(spec, frame, year=chosen)
     e = explain(result, unit)
@@ -365,6 +367,11 @@ def uncertainty_command(
 
     --out FILE.csv|.parquet writes the per-unit score and rank intervals; FILE.xlsx|.json
     also the Sobol indices and the default alternatives left out (and why)."""
+    check_table_target(out)  # both targets fail before the replications
+    check_table_target(sobol_out)
+    if sobol_out and not sobol:
+        raise SpecError("there are no Sobol indices to write", location="--sobol-out",
+                        hint="drop --no-sobol, or drop --sobol-out")
     spec, frame, chosen = _prepare(index, data, year)
     options: dict[str, object] = {"weights": weights, "sobol_n": sobol_n}
     for key, value in (("normalisations", normalisations), ("aggregations", aggregations),

@@ -100,10 +100,14 @@ def simulate_command(
     framework: Path | None = FRAMEWORK,
     ignore_columns: str = IGNORE_COLUMNS,
     out: Path | None = typer.Option(None, "--out",
-                                    help="Write the year-loss table (.csv/.parquet/.json/.xlsx)"),
+                                    help="Write the year-loss table (.csv/.parquet/.json/.xlsx);"
+                                    " with --by also FILE_by_<by> next to it"),
 ) -> None:
     """Monte Carlo of compound shocks: EAI, return-period losses, resilience, poverty."""
+    from humsec.data import check_table_target, companion_path
     from humsec.shocks import simulate
+
+    check_table_target(out)  # a bad --out fails before the simulation
 
     rps = _return_periods(return_periods)
     if by not in ("", "area", "group", "hazard"):
@@ -130,6 +134,8 @@ def simulate_command(
     if by:
         frame = {"area": risk.by_area, "group": risk.by_group, "hazard": risk.by_hazard}[by]()
         console.print(literal(frame.to_string(float_format=lambda v: f"{v:,.3g}")))
+        if out is not None:
+            _write(frame, companion_path(out, f"by_{by}"))
     for note in risk.notes:
         console.print(f"[dim]note: {literal(note)}[/]")
     _write(risk.to_frame(), out)
@@ -153,7 +159,10 @@ def appraise_command(
     out: Path | None = typer.Option(None, "--out", help="Write the measures table"),
 ) -> None:
     """Appraise measures one by one and combined: avoided losses, NPV, BCRs."""
+    from humsec.data import check_table_target
     from humsec.shocks import appraise_measures, load_measures
+
+    check_table_target(out)
 
     scenario = _scenario(exposure, events, households, seed, missing_areas, framework,
                          ignore_columns)
@@ -205,7 +214,10 @@ def erosion_command(
 ) -> None:
     """How much of a programme's gain shocks take away from its target group (expected and
     1-in-RP year). Gains in consumption and income are taken separately."""
+    from humsec.data import check_table_target
     from humsec.shocks import ProgrammeGains, erosion_of_gains, load_programme_gains, parse_spec
+
+    check_table_target(out)
 
     given = {"consumption_gain": consumption_gain, "income_gain": income_gain,
              "asset_gain": asset_gain, "savings_gain": savings_gain}

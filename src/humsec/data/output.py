@@ -180,8 +180,12 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     return Path(path)
 
 
-def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = True) -> Path:
-    """Write a table atomically; the format follows the suffix (csv, parquet, xlsx, json)."""
+def check_table_target(path: str | os.PathLike[str] | None) -> Path | None:
+    """Check a table's ``--out`` target before any work: :func:`check_output_target` plus a
+    suffix :func:`write_table` can write (csv, parquet, xlsx, json). ``None`` passes through,
+    so commands call it first thing with their optional ``--out``."""
+    if path is None:
+        return None
     target = check_output_target(path)
     suffix = target.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
@@ -190,6 +194,21 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: boo
             location=str(target),
             hint=f"use one of {', '.join(TABLE_SUFFIXES)}",
         )
+    return target
+
+
+def companion_path(path: str | os.PathLike[str], part: str) -> Path:
+    """The file next to ``path`` for a second table of the same result:
+    ``out.csv`` + ``overlap`` -> ``out_overlap.csv`` (same folder, same format)."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}_{part}{target.suffix}")
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = True) -> Path:
+    """Write a table atomically; the format follows the suffix (csv, parquet, xlsx, json)."""
+    target = check_table_target(path)
+    assert target is not None
+    suffix = target.suffix.lower()
     with atomic_path(target) as tmp:
         if suffix == ".csv":
             frame.to_csv(tmp, index=index)
