@@ -49,13 +49,19 @@ def test_data_indicators_out_lists_the_indicators_and_the_coverage(tmp_path: Pat
 def test_shocks_simulate_by_group_is_written_next_to_the_year_losses(tmp_path: Path) -> None:
     out = tmp_path / "losses.csv"
     result = runner.invoke(app, ["shocks", "simulate", "--years", "30", "--households", "300",
-                                 "--by", "group", "--out", str(out)], env=WIDE)  # fmt: skip
+                                 "--by", "group", "--out", str(out)],
+                           env={"COLUMNS": "80"})  # fmt: skip
     assert result.exit_code == 0, result.output
+    # readable at 80 columns: no line longer, no scientific notation (the old view wrapped
+    # 9 columns of "2.61e+08" across lines)
+    shown = [line for line in result.output.splitlines() if not line.startswith("wrote ")]
+    assert max(len(line) for line in shown) <= 80  # (a written path prints unbroken)
+    assert "e+0" not in result.output
     groups = pd.read_csv(tmp_path / "losses_by_group.csv", index_col="group")
     assert len(groups) > 0 and "people" in groups.columns
     for name, row in groups.iterrows():
         assert str(name) in result.output
-        assert f"{row['people']:,.3g}" in result.output  # the console shows 3 digits
+        assert f"{row['people']:,.0f}" in result.output  # the console's plain numbers
     assert len(pd.read_csv(out)) == 30  # one row per simulated year
 
 

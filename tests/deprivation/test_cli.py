@@ -88,7 +88,7 @@ def test_compound_change_severity_specs(tmp_path: Path) -> None:
               "--area", "area"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "pin_max_sector" in result.output
+    assert "People in need" in result.output and "Needs profiles" in result.output
     result = runner.invoke(app, ["deprivation", "specs"])
     assert "global_mpi" in result.output
 

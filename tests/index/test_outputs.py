@@ -163,7 +163,7 @@ def test_console_tables_fit_80_columns_with_the_spec_decimals(
 
 
 def test_plain_numbers_never_use_scientific_notation() -> None:
-    from humsec.cli.index import _plain
+    from humsec.cli.frame_view import plain_number as _plain
 
     assert _plain(1.5e12) == "1,500,000,000,000"
     assert _plain(0.000123456) == "0.000123"

@@ -10,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 import typer
+from rich.console import RenderableType
 
+from humsec.cli.frame_view import frame_table
 from humsec.cli.terminal import Table, console, literal, print_warning, print_written
 from humsec.errors import HumsecWarning, SpecError
 
@@ -203,6 +205,18 @@ def _write(frame: pd.DataFrame, out: Path | None) -> None:
 
     path = write_table(frame, out, index=False)
     print_written(path)
+
+
+def _frame_view(frame: pd.DataFrame, title: str, digits: int) -> RenderableType:
+    """``frame`` at 80 columns with ``digits`` decimals; its leading text columns (area,
+    group, profile) label the rows."""
+    keys = []
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            break
+        keys.append(column)
+    labelled = frame.set_index(keys) if keys else frame.set_axis(["all"] * len(frame))
+    return frame_table(labelled, title, index_name=" ".join(map(str, keys)), default=digits)
 
 
 def _fmt(value: Any, digits: int = 4) -> str:
@@ -434,9 +448,8 @@ def severity(
         frame, _split(sectors), household=household, weight=weight, area=area, group=group
     )
     console.print(f"{result.dropped:,} unit(s) without any sector score dropped")
-    console.print(literal(result.people_in_need.round(2).to_string(index=False)))
-    console.print("[bold]Needs profiles[/]")
-    console.print(literal(result.profiles.head(10).round(3).to_string(index=False)))
+    console.print(_frame_view(result.people_in_need, "People in need", 2))
+    console.print(_frame_view(result.profiles.head(10), "Needs profiles", 3))
     _write(result.people_in_need, out)
     if out is not None:
         _write(result.profiles, companion_path(out, "profiles"))

@@ -3,15 +3,13 @@ analyse their uncertainty."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import typer
-from rich import box
 
+from humsec.cli.frame_view import frame_table
 from humsec.cli.terminal import Table, console, literal, print_note, print_written
 from humsec.data import WORKBOOK_SUFFIXES, check_table_target, write_table, write_tables
 from humsec.errors import SpecError
@@ -95,97 +93,6 @@ def _prepare(index: str, data: Path | None, year: int | None) -> tuple[IndexSpec
     return spec, frame, _year(spec, frame, year)
 
 
-def _plain(value: float) -> str:
-    """A number without scientific notation: thousands with separators and no decimals,
-    ordinary values with 2 decimals, small ones with 3 significant digits (at most 8)."""
-    size = abs(value)
-    if size == 0 or not math.isfinite(value):
-        return "0" if size == 0 else str(value)
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 1:
-        return f"{value:.2f}"
-    return f"{value:.{min(8, 2 - math.floor(math.log10(size)))}f}"
-
-
-def _cell(value: object, decimals: int | None) -> str:
-    """One table cell: missing is empty; numbers with ``decimals`` (None: :func:`_plain`)."""
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else ""
-    if isinstance(value, int | np.integer):
-        return str(value)
-    if isinstance(value, float | np.floating):
-        if value != value:  # NaN
-            return ""
-        return _plain(float(value)) if decimals is None else f"{value:.{decimals}f}"
-    return str(value)
-
-
-def _fit_widths(natural: list[int], minimum: list[int], budget: int) -> list[int]:
-    """Column widths: each column's natural width, the widest narrowed first (never below
-    its minimum) until the widths add up to ``budget`` or nothing can narrow further."""
-    widths = list(natural)
-    while sum(widths) > budget:
-        narrowable = [j for j, w in enumerate(widths) if w > minimum[j]]
-        if not narrowable:
-            break
-        widest = max(narrowable, key=lambda j: widths[j])
-        widths[widest] -= 1
-    return widths
-
-
-def _table(
-    frame: pd.DataFrame,
-    title: str,
-    *,
-    index_name: str = "unit",
-    decimals: Mapping[str, int | None] | None = None,
-    default: int | None = None,
-) -> Table:
-    """A console table that stays readable at 80 columns: numbers never wrap (a column is
-    at least as wide as its longest number), headers wrap between the words of codes
-    (``lack_of_coping`` prints as "lack of coping"), text cells between words, and numbers
-    have the decimals the spec gives for the measure (``decimals`` per column, ``default``
-    otherwise; None = plain formatting, never scientific notation)."""
-    decimals = decimals or {}
-    labels = [" ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in frame.index]
-    cells = [labels] + [
-        [_cell(v, decimals.get(str(column), default)) for v in frame[column].tolist()]
-        for column in frame.columns
-    ]
-    headers = [index_name] + [str(c).replace("_", " ") for c in frame.columns]
-    numeric = [False] + [
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        for c in frame.columns
-    ]
-
-    def longest(texts: list[str], words: bool) -> int:
-        parts = [w for t in texts for w in (t.split() if words else [t])]
-        return max([len(p) for p in parts] + [1])
-
-    natural = [max(longest(col, False), len(h)) for col, h in zip(cells, headers, strict=True)]
-    minimum = [
-        max(longest(col, not is_number), longest([h], True))
-        for col, h, is_number in zip(cells, headers, numeric, strict=True)
-    ]
-    widths = _fit_widths(natural, minimum, console.width - 2 * (len(headers) - 1) - 1)
-    # numbers written as text (intervals "1-3") are right-aligned like numbers
-    right = [
-        is_number or (j > 0 and all(c == "" or c[0].isdigit() for c in col))
-        for j, (col, is_number) in enumerate(zip(cells, numeric, strict=True))
-    ]
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD,
-                  pad_edge=False, show_edge=False, padding=(0, 1), collapse_padding=True)
-    for header, width, is_right in zip(headers, widths, right, strict=True):
-        table.add_column(header, justify="right" if is_right else "left",
-                         width=width, overflow="fold")
-    for row in zip(*cells, strict=True):
-        table.add_row(*row)  # string cells print literally (cli.terminal.Table)
-    return table
-
-
 def _score_decimals(spec: IndexSpec) -> Mapping[str, int | None]:
     """Decimals for every node and indicator score (the spec's ``decimals``), ranks as
     whole numbers and coverage as a share with 2 decimals."""
@@ -255,7 +162,7 @@ def build_command(
     pillars = [n.code for n in spec.top_down() if spec.level_of(n.code) == 1]
     extra = [c for c in table.columns if c.endswith("_class") or c in ("coverage", "quadrant")]
     columns = [spec.root, "rank", *pillars, *extra]
-    console.print(_table(table[columns].head(top), f"{title}: top {top} of {built} units",
+    console.print(frame_table(table[columns].head(top), f"{title}: top {top} of {built} units",
                          decimals=_score_decimals(spec)))
     for note in result.notes:
         print_note(note)
@@ -306,7 +213,7 @@ def explain_command(
     nodes = e.nodes.set_index("node").drop(columns=["name"])
     nodes[["share_in_parent", "share"]] *= 100
     nodes = nodes.rename(columns={"share_in_parent": "% of parent", "share": "% of root"})
-    console.print(_table(nodes, "Nodes", index_name="node",
+    console.print(frame_table(nodes, "Nodes", index_name="node",
                          decimals={"level": 0, "score": spec.decimals, "rank": 0,
                                    "% of parent": 1, "% of root": 1}))
     shown = e.indicators.set_index("indicator")[["raw", "treated", "normalised", "share",
@@ -315,7 +222,7 @@ def explain_command(
     shown = shown.rename(columns={"share": "% of root"})
     imputed = e.indicators.set_index("indicator")["imputed"]
     shown.index = [f"{code} *" if imputed[code] else code for code in shown.index]
-    console.print(_table(shown, "Indicator contributions (share of the root score)",
+    console.print(frame_table(shown, "Indicator contributions (share of the root score)",
                          index_name="indicator",
                          decimals={"raw": None, "treated": None,
                                    "normalised": spec.decimals, "% of root": 1,
@@ -390,7 +297,7 @@ def uncertainty_command(
     if record:
         summary["p_compound"] = compound_probability(result)
     root_decimals = spec.display_decimals(spec.root)
-    console.print(_table(_interval_view(summary.head(top), root_decimals),
+    console.print(frame_table(_interval_view(summary.head(top), root_decimals),
                          f"{spec.name or spec.code}: {n} replications, varying "
                          f"{', '.join(result.vary) or 'nothing'} (seed {seed})",
                          decimals={"score": root_decimals, "rank": 0, "shift": 1,
@@ -398,7 +305,7 @@ def uncertainty_command(
     for note in result.notes:
         print_note(note)
     if result.sensitivity is not None:
-        console.print(_table(result.sensitivity,
+        console.print(frame_table(result.sensitivity,
                              f"Sobol indices of the mean absolute rank shift "
                              f"({result.sobol_runs} runs)", index_name="factor", default=2))
     sobol_table = (

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import pandas as pd
 import typer
 
+from humsec.cli.frame_view import frame_table
 from humsec.cli.terminal import Table, console, literal, print_written
 from humsec.errors import SpecError
 
@@ -133,7 +134,7 @@ def simulate_command(
     console.print(table)
     if by:
         frame = {"area": risk.by_area, "group": risk.by_group, "hazard": risk.by_hazard}[by]()
-        console.print(literal(frame.to_string(float_format=lambda v: f"{v:,.3g}")))
+        console.print(frame_table(frame, f"by {by}", index_name=by))
         if out is not None:
             _write(frame, companion_path(out, f"by_{by}"))
     for note in risk.notes:
@@ -248,5 +249,6 @@ def erosion_command(
         f"savings {programme.savings_gain:+.1%}"))
     result = erosion_of_gains(scenario, programme, n_years=years, seed=seed,
                               return_period=return_period)
-    console.print(literal(result.table.T.to_string(float_format=lambda v: f"{v:,.4g}")))
+    console.print(frame_table(result.table.T, "erosion of the programme's gains",
+                              index_name="measure"))
     _write(result.to_frame(), out)
