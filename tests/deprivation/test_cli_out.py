@@ -38,7 +38,8 @@ def test_severity_writes_people_in_need_and_every_needs_profile(tmp_path: Path) 
 def test_compound_writes_the_overlap_it_printed(tmp_path: Path) -> None:
     out = tmp_path / "compound.json"
     result = runner.invoke(
-        app, ["deprivation", "compound", "--demo", "--households", "500", "--out", str(out)]
+        app, ["deprivation", "compound", "--demo", "--households", "500", "--out", str(out)],
+        env={"COLUMNS": "80"},
     )
     assert result.exit_code == 0, result.output
     overlap = pd.read_json(tmp_path / "compound_overlap.json", orient="records")
@@ -51,6 +52,11 @@ def test_compound_writes_the_overlap_it_printed(tmp_path: Path) -> None:
     total = table[(table["subgroup"] == "total") & (table["measure"] == "compound")]
     assert float(total["value"].iloc[0]) == pytest.approx(overlap.loc["want-poor",
                                                                       "fear-deprived"])
+    ranking = pd.read_json(tmp_path / "compound_left_behind.json", orient="records")
+    for row in ranking.to_dict("records"):  # each group's M0 and gap as the console showed
+        assert f"{row['M0']:.4f}" in result.output and str(row["group"]) in result.output
+    shown = [line for line in result.output.splitlines() if not line.startswith("wrote ")]
+    assert max(len(line) for line in shown) <= 80  # readable at 80 columns, names unbroken
 
 
 @pytest.mark.parametrize("command", ["estimate", "change", "compound"])

@@ -270,20 +270,22 @@ def estimate(
         if count:
             console.print(f"  {count:,} used rows have no value of subgroup {literal(repr(name))}")
     for k_value in spec_obj.k:
-        view = Table(title=f"k = {k_value:g}", title_justify="left")
-        for col in ("subgroup", "level", "M0", "se", "95% CI", "H", "A", "pop. share"):
-            view.add_column(col, justify="right" if col not in ("subgroup", "level") else "left")
         sel = table[(table["k"] - k_value).abs() < 1e-12]
         m0 = sel[sel["measure"] == "M0"]
+        rows = []
         for r in m0.to_dict("records"):
             here = sel[(sel["subgroup"] == r["subgroup"]) & (sel["level"] == r["level"])]
             value = dict(zip(here["measure"], here["value"], strict=False))
-            view.add_row(
-                str(r["subgroup"]), str(r["level"]), _fmt(r["value"]), _fmt(r["se"]),
-                f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]", _fmt(value.get("H")),
-                _fmt(value.get("A")), _fmt(value.get("popshare"), 3),
-            )  # fmt: skip
-        console.print(view)
+            rows.append({
+                "subgroup": str(r["subgroup"]), "level": str(r["level"]), "M0": r["value"],
+                "se": r["se"], "95% CI": f"{_fmt(r['ci_low'])}-{_fmt(r['ci_high'])}",
+                "H": value.get("H"), "A": value.get("A"), "pop. share": value.get("popshare"),
+            })  # fmt: skip
+        view = pd.DataFrame(rows).set_index(["subgroup", "level"])
+        for column in ("M0", "se", "H", "A", "pop. share"):
+            view[column] = pd.to_numeric(view[column])
+        console.print(frame_table(view, f"k = {k_value:g}", index_name="subgroup level",
+                                  default=4, decimals={"pop. share": 3}))
         contrib = sel[(sel["subgroup"] == "total") & (sel["measure"] == "pctb")]
         console.print(
             "  contributions (%): "
@@ -407,16 +409,17 @@ def compound(
     elif groups_option:
         ranking = left_behind(frame, spec_obj, _group_rules(groups_option), design)
     if ranking is not None:
-        view = Table(title="Who is left behind (ranked by M0)", title_justify="left")
-        for col in ("rank", "group", "M0", "95% CI", "gap to rest", "compound", "left behind"):
-            view.add_column(col, overflow="fold")
-        for r in ranking.to_dict("records"):
-            view.add_row(
-                str(r["rank_M0"]), str(r["group"]), _fmt(r["M0"]),
-                f"[{_fmt(r['M0_ci_low'])}, {_fmt(r['M0_ci_high'])}]",
-                _fmt(r["M0_gap_to_rest"]), _fmt(r["compound"]), "yes" if r["left_behind"] else "",
-            )  # fmt: skip
-        console.print(view)
+        view = pd.DataFrame({
+            "rank": ranking["rank_M0"].astype(int).to_numpy(),
+            "M0": ranking["M0"].to_numpy(),
+            "95% CI": [f"{_fmt(lo, 3)}-{_fmt(hi, 3)}" for lo, hi in
+                       zip(ranking["M0_ci_low"], ranking["M0_ci_high"], strict=True)],
+            "gap to rest": ranking["M0_gap_to_rest"].to_numpy(),
+            "compound": ranking["compound"].to_numpy(),
+            "left behind": ["yes" if v else "" for v in ranking["left_behind"]],
+        }, index=pd.Index(ranking["group"].astype(str), name="group"))  # fmt: skip
+        console.print(frame_table(view, "Who is left behind (ranked by M0)",
+                                  index_name="group", default=4))
         if out is not None:
             _write(ranking, companion_path(out, "left_behind"))
     if out is not None:
