@@ -41,7 +41,8 @@ def _run(folder: Path, threads: int, hash_seed: int) -> dict[str, bytes]:
 def test_two_runs_write_the_same_bytes(tmp_path: Path) -> None:
     first = _run(tmp_path / "a", threads=1, hash_seed=1)
     second = _run(tmp_path / "b", threads=2, hash_seed=2)
-    assert sorted(first) == ["compound.csv", "compound_left_behind.csv", "deprivation.html"]
+    assert sorted(first) == ["compound.csv", "compound_left_behind.csv", "compound_overlap.csv",
+                             "deprivation.html"]
     assert b"Plotly.newPlot" in first["deprivation.html"]  # the embedded arrays are there
     for name, content in first.items():
         assert second[name] == content, f"{name} differs between runs"
