@@ -174,7 +174,10 @@ def _load(base: str, token: str, run_id: str) -> dict[str, Any]:
 def _stress(base: str, token: str) -> dict[str, Any]:
     client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600)
     # Let the load phase's queued jobs drain first: the stress job must not wait behind them.
-    while any(j["status"] in ("queued", "running") for j in client.get("/api/v1/jobs").json()):
+    drain_until = time.monotonic() + 120
+    while time.monotonic() < drain_until and any(
+        j["status"] in ("queued", "running") for j in client.get("/api/v1/jobs").json()
+    ):
         time.sleep(0.5)
     start = time.perf_counter()
     job = client.post(

@@ -239,9 +239,7 @@ class JobRunner:
             job = _Job(view, plan, future)
             # The callback runs on Dask's event loop: hand the blocking part (decoding the
             # tables, the store transaction) to the recorder thread, never block the loop.
-            future.add_done_callback(
-                lambda f, j=job: self._recorder.submit(self._finish, j, actor)
-            )
+            future.add_done_callback(lambda f, j=job: self._recorder.submit(self._finish, j, actor))
         with self._lock:
             self._jobs[job_id] = job
         store.audit(actor, "job.submit", {"job": job_id, "kind": plan.kind, "key": plan.key})
@@ -262,9 +260,10 @@ class JobRunner:
                 update={"status": "failed", "message": "failed", "error": text, "finished": now}
             )
             return
-        tables = {name: pd.read_parquet(io.BytesIO(blob)) for name, blob in future.result().items()}
         plan = job.plan
         try:
+            blobs = future.result().items()
+            tables = {name: pd.read_parquet(io.BytesIO(blob)) for name, blob in blobs}
             store = self.stores(job.view.project)
             record = store.record(
                 analysis=plan.analysis,
@@ -278,11 +277,14 @@ class JobRunner:
                 humsec_version=__version__,
             )
             store.audit(actor, "job.done", {"job": job.view.job_id, "run": record.run_id})
-        except HumsecError as refused:  # e.g. the store became unreachable: keep nothing
+        except Exception as refused:  # e.g. the store became unreachable: keep nothing
+            # Any failure here must end the job, or a client polling it would wait forever.
             update = {
                 "status": "failed",
                 "message": "failed",
-                "error": str(refused),
+                "error": str(refused)
+                if isinstance(refused, HumsecError)
+                else _failure_text(refused),
                 "finished": now,
             }
             job.view = job.view.model_copy(update=update)
