@@ -17,35 +17,19 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
+
+try:
+    from benchmarks.process_timing import import_seconds_by_package, time_process
+except ImportError:  # run as a script: benchmarks/ is on sys.path
+    from process_timing import import_seconds_by_package, time_process  # type: ignore[no-redef]
 
 RESULT = Path(__file__).parent / "results" / "startup.json"
 RUNS = 5
 
 _BARE_TYPER = "import typer; app = typer.Typer(); app.command()(lambda: None); app()"
-_MEASURE = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-subprocess.run(sys.argv[1:], check=True, capture_output=True)
-wall = time.perf_counter() - start
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(wall, peak_kb)
-"""
-
-
-def _time(command: list[str]) -> dict[str, float]:
-    walls, peaks = [], []
-    for _ in range(RUNS):
-        out = subprocess.run(
-            [sys.executable, "-c", _MEASURE, *command], check=True, capture_output=True, text=True
-        ).stdout.split()
-        walls.append(float(out[0]))
-        peaks.append(int(out[1]) / 1024)
-    return {"best_seconds": round(min(walls), 3), "peak_mb": round(min(peaks), 1)}
 
 
 #: Commands timed one by one (listing commands and each group's --help): each pays only for
@@ -73,34 +57,19 @@ except SystemExit:
 
 
 def import_time_by_package(module: str, argv: tuple[str, ...] | None = None) -> dict[str, float]:
-    """Cumulative import seconds per top-level package, from ``python -X importtime``.
-
-    ``-X importtime`` prints one line per imported module with its self and cumulative time in
-    microseconds; summing the *self* times of every module under a top-level name gives that
-    package's share of the import, without double counting nested imports.
-    """
+    """Import seconds per top-level package of ``import module`` (or of running the CLI with
+    ``argv``), from ``python -X importtime`` (:func:`import_seconds_by_package`)."""
     code = f"import {module}" if argv is None else _RUN_COMMAND
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code, *(argv or ())],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    totals: dict[str, float] = defaultdict(float)
-    for line in proc.stderr.splitlines():
-        if not line.startswith("import time:") or "self [us]" in line:
-            continue
-        self_us, _cumulative, name = (part.strip() for part in line[12:].split("|"))
-        totals[name.strip().split(".")[0]] += int(self_us) / 1e6
-    ranked = sorted(totals.items(), key=lambda item: -item[1])
-    return {name: round(seconds, 4) for name, seconds in ranked[:25] if seconds >= 0.001}
+    return import_seconds_by_package(["-c", code, *(argv or ())])
 
 
 def main() -> None:
     """Time the CLI start-up; write benchmarks/results/startup.json."""
     humsec = str(Path(sys.executable).with_name("humsec"))
-    reference = _time([sys.executable, "-c", _BARE_TYPER, "--help"])
-    workloads = {"humsec " + " ".join(argv): _time([humsec, *argv]) for argv in COMMANDS}
+    reference = time_process([sys.executable, "-c", _BARE_TYPER, "--help"], RUNS)
+    workloads = {
+        "humsec " + " ".join(argv): time_process([humsec, *argv], RUNS) for argv in COMMANDS
+    }
     for entry in workloads.values():
         entry["ratio_to_bare_typer"] = round(entry["best_seconds"] / reference["best_seconds"], 2)
     result = {

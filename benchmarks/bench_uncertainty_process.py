@@ -4,7 +4,8 @@ Workload: benchmarks/bench_index.py's 200 units x 40 indicators index; ``uncerta
 its default Sobol step, at 1,000 and 10,000 replications. Each run is a fresh
 ``python -c`` process, timed from outside (wall seconds, peak RSS of the child); the
 reference in the same run is a process that only imports numpy and pandas and builds the same
-data, so the ratio shows what the analysis adds to a bare start. Best of ``RUNS``.
+data, so the ratio shows what the analysis adds to a bare start. Best of ``RUNS``. The
+imports of the largest run are summarised per top-level package (``python -X importtime``).
 
 Writes benchmarks/results/uncertainty_process.json.
 """
@@ -14,10 +15,14 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+try:
+    from benchmarks.process_timing import import_seconds_by_package, time_process
+except ImportError:  # run as a script: benchmarks/ is on sys.path
+    from process_timing import import_seconds_by_package, time_process  # type: ignore[no-redef]
 
 RESULT = Path(__file__).parent / "results" / "uncertainty_process.json"
 RUNS = 3
@@ -29,41 +34,24 @@ _ANALYSIS = (
     "uncertainty(spec, data, n={n}, seed=1, sobol=True)"
 )
 _REFERENCE = "spec, data = workload()"
-_MEASURE = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-subprocess.run(sys.argv[1:], check=True, capture_output=True)
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
-
-
-def _time(code: str) -> dict[str, float]:
-    walls, peaks = [], []
-    for _ in range(RUNS):
-        out = subprocess.run(
-            [sys.executable, "-c", _MEASURE, sys.executable, "-c", code],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
-        walls.append(float(out[0]))
-        peaks.append(int(out[1]) / 1024)
-    return {"best_seconds": round(min(walls), 3), "peak_mb": round(min(peaks), 1)}
 
 
 def main() -> None:
     """Time the whole-process uncertainty runs; write the JSON result."""
     setup = _SETUP.format(bench=str(Path(__file__).parent))
     load_before = os.getloadavg()
-    reference = _time(setup + _REFERENCE)
+    reference = time_process([sys.executable, "-c", setup + _REFERENCE], RUNS)
     workloads = {}
     for n in SIZES:
-        entry = _time(setup + _ANALYSIS.format(n=n))
+        entry = time_process([sys.executable, "-c", setup + _ANALYSIS.format(n=n)], RUNS)
         entry["ratio_to_reference"] = round(entry["best_seconds"] / reference["best_seconds"], 2)
         workloads[f"uncertainty n={n} with Sobol"] = entry
     result = {
         "reference": {"command": "import numpy, pandas; build the data", **reference},
         "workloads": workloads,
+        "import_seconds_by_package_at_largest_n": import_seconds_by_package(
+            ["-c", setup + _ANALYSIS.format(n=SIZES[-1])]
+        ),
         "load_average_before": load_before,
         "load_average_after": os.getloadavg(),
         "python": platform.python_version(),

@@ -36,6 +36,26 @@ from humsec.index.spec import Clip, Normalisation, Transform
 FloatArray = NDArray[np.float64]
 
 
+def average_ranks(values: FloatArray) -> FloatArray:
+    """Ranks 1..n of ``values`` with ties given the mean of the ranks they span.
+
+    For a run of ``t`` tied values whose first sorted position is ``s`` (0-based) the rank is
+    ``s + (t + 1) / 2`` (the "average" method of ``scipy.stats.rankdata``, R's
+    ``rank(ties.method = "average")``), computed with one stable sort so that normalising does
+    not import ``scipy.stats`` (about a second).
+    """
+    n = values.size
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, n))
+    ranks = np.empty(n)
+    ranks[order] = np.repeat(starts + (counts + 1) / 2.0, counts)
+    return ranks
+
+
 def apply_transform(values: FloatArray, transform: Transform, *, location: str) -> FloatArray:
     """Apply ``log`` (natural log, needs x > 0) or ``log1p`` (ln(1 + x), needs x > -1)."""
     if transform == "none":
@@ -119,9 +139,7 @@ def normalise(
     if method in ("rank", "percentile"):
         ranks = np.full_like(x, np.nan)
         keep = ~np.isnan(x)
-        from scipy.stats import rankdata  # imported here: scipy.stats costs ~1 s to import
-
-        ranks[keep] = rankdata(-x[keep] if reverse else x[keep], method="average")
+        ranks[keep] = average_ranks(-x[keep] if reverse else x[keep])
         if method == "rank":
             return ranks
         n = observed.size

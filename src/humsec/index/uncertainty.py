@@ -25,9 +25,10 @@ brings in a unit the nominal index leaves out for lack of data.
 
 Every choice is driven by one uniform factor in [0, 1) (a *trigger*: the factor picks the level
 of a discrete choice, or the draw from a bank of weight vectors), so the same model serves a
-plain Monte Carlo sample (``n`` replications) and a Sobol design from SALib (Saltelli's
-scheme, ``N (D + 2)`` runs). The output analysed by Sobol is the mean absolute shift of the
-units' ranks from the nominal ranking (Saisana et al. 2005, R_S).
+plain Monte Carlo sample (``n`` replications) and a Sobol design (Saltelli's scheme,
+``N (D + 2)`` runs; :mod:`humsec.index.sensitivity` gives SALib's numbers in numpy). The
+output analysed by Sobol is the mean absolute shift of the units' ranks from the nominal
+ranking (Saisana et al. 2005, R_S).
 
 Vectorisation: normalised indicator matrices are computed once per (imputation,
 normalisation) combination. Replications are sorted so that those sharing a combination and
@@ -63,6 +64,7 @@ from humsec.index.aggregation import (
 )
 from humsec.index.build import IndexResult, _panel_values, build, prepare_indicators
 from humsec.index.expression import parse_expression
+from humsec.index.sensitivity import saltelli_design, sobol_indices
 from humsec.index.spec import IndexSpec, NodeSpec, Normalisation
 from humsec.specs import check_seed
 from humsec.workload import check_workload
@@ -541,7 +543,7 @@ def uncertainty(
     ``normalisation``, ``aggregation``, ``imputation``, ``drop_one``); ``seed`` makes the run
     reproducible. Returns per-unit score and rank distributions (median and the
     ``settings.interval`` quantiles, 5-95 % by default) and, with ``sobol``, first-order and
-    total Sobol indices of the mean absolute rank shift computed with SALib from
+    total Sobol indices of the mean absolute rank shift (:mod:`humsec.index.sensitivity`) from
     ``settings.sobol_n * (D + 2)`` further runs. See the module docstring for the method.
     ``nominal`` reuses ``build(spec, data, year=year)`` when the caller already has it.
     ``record`` names nodes (e.g. ``("fear", "want")``) whose scores are kept for every
@@ -816,13 +818,10 @@ def _sobol(
     settings: UncertaintySettings,
     seed: int,
 ) -> tuple[pd.DataFrame, int]:
-    """First-order and total Sobol indices of the mean absolute rank shift (SALib)."""
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
-    problem = {"num_vars": len(factors), "names": factors, "bounds": [[0.0, 1.0]] * len(factors)}
+    """First-order and total Sobol indices of the mean absolute rank shift (Saltelli's
+    design and estimators, :mod:`humsec.index.sensitivity`; SALib's numbers)."""
     base = 1 << max(3, int(np.ceil(np.log2(settings.sobol_n))))  # Sobol' wants a power of 2
-    design = sobol_sample.sample(problem, base, calc_second_order=False, seed=seed)
+    design = saltelli_design(len(factors), base, seed)
     design = np.clip(design, 0.0, np.nextafter(1.0, 0.0))
     scores = _evaluate(model, {f: design[:, j] for j, f in enumerate(factors)}, settings.chunk)[
         model.spec.root
@@ -836,16 +835,10 @@ def _sobol(
             {"S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0}, index=pd.Index(factors)
         )
     else:
-        indices = sobol_analyze.analyze(
-            problem, np.nan_to_num(shift), calc_second_order=False, seed=seed
-        )
+        indices = sobol_indices(np.nan_to_num(shift), len(factors), seed)
         table = pd.DataFrame(
-            {
-                "S1": indices["S1"],
-                "S1_conf": indices["S1_conf"],
-                "ST": indices["ST"],
-                "ST_conf": indices["ST_conf"],
-            },
+            {"S1": indices.s1, "S1_conf": indices.s1_conf, "ST": indices.st,
+             "ST_conf": indices.st_conf},
             index=pd.Index(factors),
         )
     table.index.name = "factor"
