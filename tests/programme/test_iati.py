@@ -30,12 +30,15 @@ def test_columns_and_values(result) -> None:
         "2024-02-15", "2027-12-31", "2")  # actual start beats planned
     assert {o["role"] for o in drought["participating_orgs"]} == {
         "funding", "accountable", "implementing"}
-    # 1,000,000 EUR (2024: nearest rate 2023, 0.9248) + 1,500,000 EUR (2023)
-    assert drought["budget_total_usd"] == pytest.approx(2_500_000 / 0.9248)
+    # ECB annual means (tests/programme/test_exchange_rates.py): EUR 2023 1.0812686 and
+    # 2024 1.0823805 USD per EUR, GBP 2023 1.2433758 USD per GBP
+    # 1,000,000 EUR (2024) + 1,500,000 EUR (2023)
+    assert drought["budget_total_usd"] == pytest.approx(1_082_380.5 + 1_621_902.9)
     # disbursement 924,800 EUR in 2023 + expenditure 50,000 USD
-    assert drought["disbursed_usd"] == pytest.approx(1_050_000)
-    # revised budgets replace the original: 160,840 GBP at 0.8042 GBP per USD
-    assert act.loc["XM-EXAMPLE-2-UG-EDU", "budget_total_usd"] == pytest.approx(200_000)
+    assert drought["disbursed_usd"] == pytest.approx(924_800 * 1.0812686 + 50_000)
+    # revised budgets replace the original: 160,840 GBP in 2023
+    assert act.loc["XM-EXAMPLE-2-UG-EDU", "budget_total_usd"] == pytest.approx(199_984.56,
+                                                                               rel=1e-7)
     assert pd.isna(act.loc["XM-EXAMPLE-2-UG-EDU", "disbursed_usd"])  # none reported
     assert bool(act.loc["XM-EXAMPLE-1-KE-SUPPORT", "humanitarian"])
 
@@ -72,7 +75,7 @@ def test_programmes_carry_xpath_provenance_and_appraise(result) -> None:
     prog = {p.id: p for p in result.programmes}["XM-EXAMPLE-1-KE-DROUGHT"]
     assert prog.programme.areas == ("KE010", "KE023")
     assert [c.sector for c in prog.components] == ["31163", "12240"]
-    assert prog.components[0].cost == pytest.approx(0.6 * 2_500_000 / 0.9248)
+    assert prog.components[0].cost == pytest.approx(0.6 * (1_082_380.5 + 1_621_902.9))
     assert prog.components[0].target_groups == ("women",)  # gender marker, significance 1
     assert prog.components[0].risk_measures == ("disaster_risk_reduction",)
     assert prog.components[0].indicators[0].actual == 24
@@ -88,7 +91,10 @@ def test_user_exchange_rates(tmp_path: Path) -> None:
     rates = exchange_rates(pd.DataFrame({"currency": ["EUR", "GBP"], "year": [2023, 2023],
                                          "lcu_per_usd": [0.5, 1.0]}))
     act = read_iati(FIXTURE, rates=rates, programmes=False).activities
-    assert act["budget_total_usd"][0] == pytest.approx(5_000_000)
+    assert act["budget_total_usd"][0] == pytest.approx(5_000_000)  # 2024 at the 2023 rate
+    per_unit = exchange_rates(pd.DataFrame({"currency": ["EUR"], "year": [2024],
+                                            "usd_per_unit": [1.25]}))
+    assert per_unit.convert(100, "EUR", 2024).usd == pytest.approx(125)
     with pytest.raises(DataError, match="not positive"):
         exchange_rates(pd.DataFrame({"currency": ["EUR"], "year": [2023], "lcu_per_usd": [0]}))
 

@@ -157,6 +157,15 @@ def import_iati_command(
         for row in counts.head(15).itertuples(index=False):
             table.add_row(literal(row.field), row.severity, f"{row.activities:,}")
         console.print(table)
+    gaps = result.conversion_gaps
+    if len(gaps):
+        table = Table(title="values not converted to USD, or at a nearby year's rate")
+        for column in ("currency", "reason", "values", "activities", "years"):
+            table.add_column(column)
+        for row in gaps.itertuples(index=False):
+            table.add_row(literal(row.currency), row.reason, f"{row.values:,}",
+                          f"{row.activities:,}", literal(row.years))
+        console.print(table)
     for note in result.notes:
         print_note(note)
     if out is not None:

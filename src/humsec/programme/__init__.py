@@ -28,12 +28,20 @@ from humsec.programme.codelists import (
     sector_name,
 )
 from humsec.programme.context import ALL_PEOPLE, CONTEXT_PARTS, AppraisalContext
-from humsec.programme.currency import Conversion, ExchangeRates, exchange_rates
+from humsec.programme.currency import (
+    GAP_CURRENCY,
+    GAP_YEAR,
+    Conversion,
+    ExchangeRates,
+    annual_means,
+    exchange_rates,
+)
 from humsec.programme.evidence import EVIDENCE_FIELDS, Evidence, EvidenceField
 from humsec.programme.examples import EXAMPLES, example_path, example_programme
 from humsec.programme.excel import excel_template, read_excel
 from humsec.programme.iati import (
     ACTIVITY_COLUMNS,
+    GAP_COLUMNS,
     ISSUE_COLUMNS,
     SUPPORTED_VERSIONS,
     IatiImport,
@@ -65,6 +73,9 @@ __all__ = [
     "CONTEXT_PARTS",
     "EVIDENCE_FIELDS",
     "EXAMPLES",
+    "GAP_COLUMNS",
+    "GAP_CURRENCY",
+    "GAP_YEAR",
     "ISSUE_COLUMNS",
     "LEVELS",
     "MARKERS",
@@ -93,6 +104,7 @@ __all__ = [
     "Rubric",
     "ScaleLevel",
     "SectorThreats",
+    "annual_means",
     "appraise",
     "appraise_portfolio",
     "atkinson",

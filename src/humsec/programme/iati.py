@@ -6,8 +6,13 @@ at a time plus the output rows. One row per activity goes to :attr:`IatiImport.a
 every element the importer does not map to a column is kept, with its attributes and text, in
 the ``extra`` column (JSON), never dropped.
 
-Values are converted to US dollars at annual average rates (:mod:`humsec.programme.currency`)
-for the year of each value's ``value-date`` (else the period start or transaction date).
+Values are converted to US dollars at annual average rates (:mod:`humsec.programme.currency`:
+by default the ECB reference rates' calendar-year means) for the year of each value's
+``value-date`` (else the period start or transaction date). A value in a currency the rates do
+not cover (the ECB quotes no KES or MZN, for instance), or in a year outside their coverage,
+is left missing, flagged in :attr:`IatiImport.issues` and counted in
+:attr:`IatiImport.conversion_gaps`; one converted at the nearest year's rate is flagged and
+counted too.
 ``budget_total_usd`` sums the revised budgets (``type="2"``) when an activity gives any, else
 the original ones; ``disbursed_usd`` sums disbursement and expenditure transactions (types 3
 and 4), as IATI's own dashboards count spending.
@@ -37,7 +42,7 @@ import pandas as pd
 from humsec.errors import DataError, HumsecError
 from humsec.framework import Framework, default_framework
 from humsec.programme.codelists import codelist, load_sector_threats
-from humsec.programme.currency import ExchangeRates, exchange_rates
+from humsec.programme.currency import GAP_CURRENCY, ExchangeRates, exchange_rates
 from humsec.programme.model import Programme
 
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
@@ -49,6 +54,7 @@ ACTIVITY_COLUMNS = (
     "budget_total_usd", "disbursed_usd", "currency",
 )
 ISSUE_COLUMNS = ("iati_identifier", "field", "severity", "message")
+GAP_COLUMNS = ("currency", "reason", "values", "activities", "years")
 _MAPPED = {
     "iati-identifier", "reporting-org", "title", "description", "participating-org",
     "activity-status", "activity-date", "recipient-country", "location", "sector",
@@ -78,6 +84,11 @@ class IatiImport:
     version: str
     exchange_rate_source: str
     notes: tuple[str, ...] = field(default=())
+    conversion_gaps: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(GAP_COLUMNS)))
+    """Values not converted (``reason`` "currency not covered" or "year not covered") or
+    converted at the nearest year's rate ("nearest year"), counted per currency: ``values``,
+    ``activities`` and the ``years`` asked for."""
 
     def to_frame(self) -> pd.DataFrame:
         """The activities table."""
@@ -139,9 +150,16 @@ def read_iati(
     issues = pd.DataFrame(reader.issues, columns=list(ISSUE_COLUMNS))
     notes = []
     if not fx.verified:
-        notes.append(f"exchange rates: {fx.source} (approximate; see exchange_rates.yaml)")
+        notes.append(f"exchange rates: {fx.source} (not verified against its source)")
+    gaps = reader.gap_table()
+    for reason, part in gaps.groupby("reason", sort=False):
+        listed = ", ".join(f"{c} {n}" for c, n in zip(part["currency"], part["values"],
+                                                      strict=True))
+        verb = "converted at the nearest year's rate" if reason == "nearest year" else \
+            f"not converted ({reason})"
+        notes.append(f"{int(part['values'].sum())} value(s) {verb}: {listed}")
     return IatiImport(frame, reader.programmes, issues, str(file), version, fx.source,
-                      tuple(notes))
+                      tuple(notes), gaps)
 
 
 def _check_root(element: Any, file: Path) -> str:
@@ -225,6 +243,8 @@ class _ActivityReader:
         self.issues: list[tuple[str, str, str, str]] = []
         self.programmes: list[Programme] = []
         self.count = 0
+        # (currency, reason) -> [values, activity ids, years asked for]
+        self.gaps: dict[tuple[str, str], tuple[list[int], set[str], set[str]]] = {}
         self.sectors = codelist("sector")
         self.types = codelist("organisation_type")
         self.statuses = codelist("activity_status")
@@ -241,13 +261,20 @@ class _ActivityReader:
 
     def usd(self, ident: str, where: str, value: float, currency: str, date: str | None,
             iso3: list[str]) -> float | None:
-        conv = self.fx.convert(value, currency, _year(date))
+        year = _year(date)
+        conv = self.fx.convert(value, currency, year)
+        if conv.gap:
+            code = (currency or "").upper() or "(none)"
+            count, idents, years = self.gaps.setdefault((code, conv.gap), ([0], set(), set()))
+            count[0] += 1
+            idents.add(ident)
+            years.add(str(year) if year is not None else "no date")
         if conv.usd is None:
             self.flag(ident, where, "warning", f"{conv.note}: value {value:,.0f} not converted "
                                                "(left missing)")
             return None
         if conv.note:
-            self.flag(ident, where, "info", conv.note)
+            self.flag(ident, where, "warning" if conv.gap else "info", conv.note)
         if value < 0:
             self.flag(ident, where, "warning", f"negative value {value:,.0f} {currency}")
         if conv.usd > VALUE_CEILING_USD:
@@ -260,6 +287,13 @@ class _ActivityReader:
                                                  f"{country}'s GDP ({gdp:,.0f} USD): a wrong "
                                                  "currency or units?")
         return conv.usd
+
+    def gap_table(self) -> pd.DataFrame:
+        rows = [(c, r, n[0], len(ids), ", ".join(sorted(ys)))
+                for (c, r), (n, ids, ys) in sorted(self.gaps.items(),
+                                                   key=lambda kv: (kv[0][1] != GAP_CURRENCY,
+                                                                   kv[0]))]
+        return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
 
     def _gdp(self, iso3: str, year: int | None) -> float | None:
         series = self.gdp.get(iso3)
@@ -566,6 +600,7 @@ def iati_issue_counts(issues: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = [
     "ACTIVITY_COLUMNS",
+    "GAP_COLUMNS",
     "ISSUE_COLUMNS",
     "SUPPORTED_VERSIONS",
     "VALUE_CEILING_USD",
