@@ -17,6 +17,24 @@ on the same data, including their small-sample corrections:
 Observations are dropped for missing values first, then singletons (a fixed-effect level seen
 once, removed iteratively as reghdfe does, Correia 2015) — both are counted and listed in
 :attr:`PanelResult.dropped`, never dropped silently.
+
+Two conventions (``convention=``) differ only in how many parameters ``K`` the small-sample
+factor charges and whether singletons go:
+
+- ``"reghdfe"`` (default; Stata ``reghdfe`` 6, ``reghdfe_common.mata``): singletons dropped;
+  ``K = rank(X̃) + df_a`` with ``df_a`` the absorbed degrees of freedom: the first absorbed
+  term counts all its levels (it carries the intercept), the second its levels less the
+  connected components of its bipartite graph with the first (exact "pairwise" redundancy),
+  any later one its levels less one; a term nested within a cluster variable counts 0. The
+  clustered factor is ``(n−1)/(n−K−[df_a = 0]) · G/(G−1)`` (the ``[df_a = 0]`` term matches
+  ``xtreg, fe`` when every absorbed term is nested), ``G = min`` over two-way clusters applied
+  to ``V_A + V_B − V_{A∩B}``, and the t degrees of freedom are ``min(n − K, G − 1)``; HC1 is
+  ``n/(n−K)`` and iid ``σ̂² = RSS/(n−K)``.
+- ``"fixest"`` (R ``fixest`` / pyfixest defaults, ``ssc(fixef.K = "nested")``): singletons
+  kept, ``K = k + 1 + Σ (levels − 1)`` over the absorbed terms not nested in a cluster.
+
+With an entity fixed effect nested in the entity clusters and a second absorbed term, the two
+differ by one degree of freedom in ``K``; everywhere else they agree.
 """
 
 from __future__ import annotations
@@ -33,6 +51,8 @@ import pandas as pd
 from humsec.errors import ColumnError, DataError, did_you_mean
 
 VcovType = Literal["cluster", "hetero", "iid"]
+Convention = Literal["reghdfe", "fixest"]
+CONVENTIONS: tuple[str, ...] = ("reghdfe", "fixest")
 _TREND = re.compile(r"^\s*([^\[\]^]+)\[([^\[\]^]+)\]\s*$")
 
 
@@ -69,6 +89,11 @@ class PanelResult:
     vcov_matrix: pd.DataFrame
     level: float = 0.95
     notes: tuple[str, ...] = field(default=())
+    convention: str = "reghdfe"
+    dof_k: int = 0
+    """``K``, the parameters the small-sample factor charges (see the module docstring)."""
+    df_absorbed: int = 0
+    """Absorbed degrees of freedom counted in ``K`` (reghdfe's ``e(df_a)``)."""
 
     @property
     def n_missing(self) -> int:
@@ -204,6 +229,41 @@ def _group_codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     return np.asarray(codes, dtype=np.int64)
 
 
+def _components(first: np.ndarray, second: np.ndarray) -> int:
+    """Connected components of the bipartite graph linking the levels of two fixed effects
+    (reghdfe's "mobility groups"): the levels of ``second`` made redundant by ``first``."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n1 = int(first.max()) + 1
+    n2 = int(second.max()) + 1
+    edges = coo_matrix((np.ones(len(first)), (first, second + n1)), shape=(n1 + n2, n1 + n2))
+    return int(connected_components(edges, directed=False)[0])
+
+
+def _nested(codes: np.ndarray, cluster: np.ndarray) -> bool:
+    """Whether every level of a fixed effect lies within one cluster."""
+    pairs = pd.DataFrame({"fe": codes, "cl": cluster}).drop_duplicates()
+    return bool(pairs["fe"].is_unique)
+
+
+def _absorbed_dof(sample: pd.DataFrame, absorbed: list[_Absorbed], clusters: list[str]
+                  ) -> int:
+    """reghdfe's ``df_a`` (module docstring): levels less redundant ones, nested terms 0."""
+    terms = [a for a in absorbed if a.slope is None]
+    codes = [_group_codes(sample, a.columns) for a in terms]
+    cluster_codes = [_group_codes(sample, (c,)) for c in clusters]
+    total = 0
+    for k, code in enumerate(codes):
+        if any(_nested(code, c) for c in cluster_codes):
+            continue
+        levels = int(code.max()) + 1
+        redundant = 0 if k == 0 else _components(codes[0], code) if k == 1 else 1
+        total += levels - redundant
+    # a trend term adds one slope per level, counted with the regressors (its i(fe, t) terms)
+    return total
+
+
 def _absorbed_by(frame: pd.DataFrame, name: str, absorbed: list[_Absorbed]) -> str | None:
     """The absorbed term that leaves ``name`` without variation within its groups, if any."""
     values = frame[name].to_numpy(np.float64)
@@ -229,8 +289,9 @@ def panel_regression(
     lags: int | Mapping[str, int | Sequence[int]] | None = None,
     *,
     vcov: VcovType = "cluster",
-    drop_singletons: bool = True,
+    drop_singletons: bool | None = None,
     level: float = 0.95,
+    convention: Convention = "reghdfe",
 ) -> PanelResult:
     """Regress ``y`` on ``x`` with absorbed fixed effects (reghdfe / fixest ``feols``).
 
@@ -246,10 +307,21 @@ def panel_regression(
     by its value at t−k (exact periods within entity; a gap gives a missing lag), a mapping
     ``{"col": [1, 2]}`` adds those lags of ``col`` as regressors.
 
+    ``convention`` is ``"reghdfe"`` (Stata reghdfe's degrees of freedom; singletons dropped)
+    or ``"fixest"`` (R fixest's; singletons kept), as the module docstring states;
+    ``drop_singletons`` overrides the convention's choice.
+
     Raises :class:`EstimationError` naming the regressor when the fixed effects absorb it or
     it is collinear with the others, and when too few observations remain.
     """
     import pyfixest as pf
+
+    if convention not in CONVENTIONS:
+        raise DataError(f"convention must be 'reghdfe' or 'fixest', got {convention!r}",
+                        location="panel_regression(convention=...)",
+                        hint="'reghdfe' for Stata reghdfe's small-sample rules, 'fixest' for R's")
+    if drop_singletons is None:
+        drop_singletons = convention == "reghdfe"
 
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -348,9 +420,11 @@ def panel_regression(
     vcov_arg: str | dict[str, str] = (
         {"CRV1": "+".join(safe[c] for c in clusters)} if vcov == "cluster" else vcov
     )
+    raw = convention == "reghdfe"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = pf.feols(formula, renamed, vcov=vcov_arg, fixef_rm="none")
+        fit = pf.feols(formula, renamed, vcov=vcov_arg, fixef_rm="none",
+                       ssc=pf.ssc(k_adj=False, G_adj=False) if raw else None)
     kept = list(fit._coefnames)
     lost = [r for r in regressors if safe[r] not in kept]
     if lost:
@@ -361,31 +435,40 @@ def panel_regression(
         )
     names = pd.Index(regressors, name="term")
     order = [safe[r] for r in regressors]
-    confint = fit.confint(alpha=1 - level).loc[order]
-
-    def series(values: pd.Series) -> pd.Series:
-        return pd.Series(values.loc[order].to_numpy(np.float64), index=names)
-
     positions = [kept.index(name) for name in order]
-    vcov_full = np.asarray(fit._vcov, dtype=np.float64)
     inverse = {v: k for k, v in safe.items()}
     cluster_sizes = {inverse[c]: int(renamed[c].nunique()) for c in (safe[c] for c in clusters)}
-    ci = pd.DataFrame(
-        {"lower": confint.iloc[:, 0].to_numpy(), "upper": confint.iloc[:, 1].to_numpy()},
-        index=names,
-    )
+    n = int(fit._N)
+    if raw:
+        df_a = _absorbed_dof(sample, absorbed, clusters)
+        dof_k = len(kept) + df_a
+        factor, df_t = _reghdfe_factor(vcov, n, dof_k, df_a, cluster_sizes)
+        vcov_full = np.asarray(fit._vcov, dtype=np.float64) * factor
+    else:
+        dof_k = int(getattr(fit, "_df_k", len(kept)))
+        df_a = dof_k - len(kept)
+        df_t = float(fit._df_t)
+        vcov_full = np.asarray(fit._vcov, dtype=np.float64)
+    from scipy import stats
+
+    coef = pd.Series(np.asarray(fit.coef().loc[order], np.float64), index=names)
+    se = pd.Series(np.sqrt(np.diag(vcov_full)[positions]), index=names)
+    tstat = coef / se
+    pvalue = pd.Series(2 * stats.t.sf(np.abs(tstat.to_numpy()), df_t), index=names)
+    crit = float(stats.t.ppf(0.5 + level / 2, df_t))
+    ci = pd.DataFrame({"lower": coef - crit * se, "upper": coef + crit * se}, index=names)
     return PanelResult(
         y=y,
-        coef=series(fit.coef()),
-        se=series(fit.se()),
-        tstat=series(fit.tstat()),
-        pvalue=series(fit.pvalue()),
+        coef=coef,
+        se=se,
+        tstat=tstat,
+        pvalue=pvalue,
         ci=ci,
-        nobs=int(fit._N),
+        nobs=n,
         absorb=tuple(a.text for a in absorbed),
         vcov="CRV1" if vcov == "cluster" else ("HC1" if vcov == "hetero" else "iid"),
         clusters=cluster_sizes,
-        df_t=float(fit._df_t),
+        df_t=float(df_t),
         r2_within=float(getattr(fit, "_r2_within", np.nan) or np.nan),
         dropped=dropped,
         entities=int(sample[entity].nunique()),
@@ -394,4 +477,33 @@ def panel_regression(
             vcov_full[np.ix_(positions, positions)], index=names, columns=names
         ),
         level=level,
+        convention=convention,
+        dof_k=int(dof_k),
+        df_absorbed=int(df_a),
     )
+
+
+def _reghdfe_factor(vcov: str, n: int, dof_k: int, df_a: int,
+                    clusters: dict[str, int]) -> tuple[float, float]:
+    """reghdfe's small-sample factor on pyfixest's unadjusted sandwich, and the t df.
+
+    iid: pyfixest's unadjusted iid matrix is ``RSS/(n−1)·(X̃'X̃)⁻¹``, so ``(n−1)/(n−K)``
+    gives ``RSS/(n−K)``; HC1: ``n/(n−K)``; CRV1: ``(n−1)/(n−K−[df_a=0]) · G/(G−1)`` with
+    ``G`` the smallest cluster count, t df ``min(n−K, G−1)`` (reghdfe_common.mata).
+    """
+    if n - dof_k <= 0:
+        raise EstimationError(
+            f"no residual degrees of freedom: {n} observations for {dof_k} parameters",
+            location="panel_regression", hint="use fewer fixed effects or a larger panel")
+    if vcov == "iid":
+        return (n - 1) / (n - dof_k), float(n - dof_k)
+    if vcov == "hetero":
+        return n / (n - dof_k), float(n - dof_k)
+    g = min(clusters.values())
+    if g < 2:
+        raise EstimationError(f"one cluster only ({', '.join(clusters)}): no clustered errors",
+                              location="panel_regression(cluster=...)",
+                              hint="cluster on a variable with at least two values")
+    nested_adj = 1 if df_a == 0 else 0
+    factor = (n - 1) / (n - nested_adj - dof_k) * g / (g - 1)
+    return factor, float(min(n - dof_k, g - 1))
