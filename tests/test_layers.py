@@ -13,6 +13,7 @@ LAYER = {
     "errors": 0,
     "specs": 0,
     "workload": 0,
+    "categories": 0,
     "framework": 1,
     "data": 1,
     "index": 2,

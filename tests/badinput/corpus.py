@@ -182,6 +182,24 @@ OUT_COMMANDS: dict[str, tuple[str, ...]] = {
     "index-build": ("index", "build", "hdi", "--out", "{f}"),
     "report": ("report", "--sections", "attribution", "--out", "{f}"),
 }
+# Commands whose --out was only checked when the result was written: now before any work.
+# "unwritable" is a folder nobody may create files in (even root: /sys).
+EARLY_OUT_TARGETS = {"device": "null", "symlink": "link.csv", "folder": "outdir",
+                     "unwritable": "/sys/humsec-out.csv"}
+EARLY_OUT_COMMANDS: dict[str, tuple[str, ...]] = {
+    "threats": ("threats", "estimate", "--bootstrap", "0", "--out", "{f}"),
+    "threats-edges": ("threats", "estimate", "--bootstrap", "0", "--out", "net.json",
+                      "--edges", "{f}"),
+    "actors-read": ("actors", "read", "keep.csv", "--out", "{f}"),
+    "actors-coverage": ("actors", "coverage", "keep.csv", "--needs", "table.csv",
+                        "--out", "{f}"),
+    "programme-appraise": ("programme", "appraise", "keep.csv", "--out", "{f}"),
+    "programme-iati": ("programme", "import-iati", "keep.csv", "--out", "{f}"),
+    "plan": ("programme", "plan", "table.csv", "--budget", "5e6", "--out", "{f}"),
+    "project-report": ("project", "report", "demo", "--out", "{f}"),
+    "project-history": ("project", "history", "demo", "--out", "{f}"),
+    "project-compare": ("project", "compare", "demo", "a", "b", "--out", "{f}"),
+}
 OPTION_CASES: list[Case] = [
     Case("by-markup", "[/]", ("deprivation", "estimate", "--demo", "--households", "200",
                               "--by", "[/]")),
@@ -343,6 +361,10 @@ def cases() -> list[Case]:
             if command != "framework-export" and kind not in ("device", "symlink", "folder"):
                 continue
             found.append(Case(f"out-{command}-{kind}", target.split("/")[0],
+                              tuple(a.replace("{f}", target) for a in args)))  # fmt: skip
+    for kind, target in EARLY_OUT_TARGETS.items():
+        for command, args in EARLY_OUT_COMMANDS.items():
+            found.append(Case(f"early-out-{command}-{kind}", target,
                               tuple(a.replace("{f}", target) for a in args)))  # fmt: skip
     found += OPTION_CASES
     found += _api_cases()

@@ -26,8 +26,9 @@ def read_command(
 ) -> None:
     """Read a 3W table: organisations, roles, sectors and areas, with names normalised."""
     from humsec.actors import presence, read_3w
-    from humsec.data.output import write_table
+    from humsec.data.output import check_table_target, write_table
 
+    check_table_target(out)  # a bad --out fails before the table is read
     threew = read_3w(file)
     c = threew.counts
     console.print(f"{c['input_rows']:,} rows -> {c['rows']:,} organisation rows, "
@@ -66,8 +67,9 @@ def coverage_command(
     """Compare presence with need: gaps, duplications and the localisation share."""
     from humsec.actors import coverage, read_3w
     from humsec.data import read_table
-    from humsec.data.output import write_table
+    from humsec.data.output import check_table_target, write_table
 
+    check_table_target(out)  # a bad --out fails before the tables are read
     threew = read_3w(file)
     if needs is None:
         if project is None:

@@ -435,11 +435,15 @@ def severity(
     weight: str | None = WEIGHT_OPTION,
     area: str | None = typer.Option(None, "--area", help="Area column (e.g. admin p-code)."),
     group: str | None = typer.Option(None, "--group", help="Population group column."),
+    household_size: str | None = typer.Option(
+        None, "--household-size", help="Members per row (one row per household): people in "
+        "need in persons, with households alongside."),
     out: Path | None = OUT_OPTION,
 ) -> None:
     """Sector severity (1-5): in need, severe, needs profiles, people in need per area x group.
 
-    --out FILE writes people in need; FILE_profiles (every needs profile) goes next to it."""
+    --out FILE writes people in need; FILE_profiles (every needs profile) goes next to it.
+    The unit of every column (persons, households, share) is printed under the table."""
     from humsec.data import check_table_target, companion_path
     from humsec.data.readers import read_table
     from humsec.deprivation import sector_severity
@@ -447,15 +451,28 @@ def severity(
     check_table_target(out)
 
     frame = read_table(data)
-    result = sector_severity(
-        frame, _split(sectors), household=household, weight=weight, area=area, group=group
-    )
+    result = sector_severity(frame, _split(sectors), household=household, weight=weight,
+                             area=area, group=group, household_size=household_size)
     console.print(f"{result.dropped:,} unit(s) without any sector score dropped")
+    if any(result.missing.values()):
+        console.print("rows with a missing sector score (not counted as 1): " + ", ".join(
+            f"{literal(s)} {n:,}" for s, n in result.missing.items()))
     console.print(_frame_view(result.people_in_need, "People in need", 2))
+    console.print(_units_line(result.column_units or {}))
     console.print(_frame_view(result.profiles.head(10), "Needs profiles", 3))
     _write(result.people_in_need, out)
     if out is not None:
         _write(result.profiles, companion_path(out, "profiles"))
+
+
+def _units_line(column_units: dict[str, str]) -> str:
+    """``units: persons = people, pin_food, ...; households = households``: the unit of every
+    value column of the people-in-need table, grouped by unit."""
+    by_unit: dict[str, list[str]] = {}
+    for column, unit in column_units.items():
+        if unit != "key":
+            by_unit.setdefault(unit, []).append(column)
+    return "units: " + "; ".join(f"{unit} = {', '.join(cols)}" for unit, cols in by_unit.items())
 
 
 @app.command()

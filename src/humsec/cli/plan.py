@@ -73,9 +73,10 @@ def plan_command(
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the chosen portfolio."),
 ) -> None:
     """Choose the portfolio that does the most under the budgets (MILP, HiGHS)."""
-    from humsec.data import read_table, write_table
+    from humsec.data import check_table_target, read_table, write_table
     from humsec.programme import plan
 
+    check_table_target(out)  # a bad --out fails before the portfolio is solved
     frame = read_table(candidates)
     areas = None
     if project is not None:

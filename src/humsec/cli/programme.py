@@ -91,8 +91,10 @@ def appraise_command(
                                     help="Write the criterion table (CSV, Excel, Parquet)."),
 ) -> None:
     """Appraise programmes against the practice policies, key approaches and UN principles."""
+    from humsec.data.output import check_table_target
     from humsec.programme import appraise, appraise_portfolio
 
+    check_table_target(out)  # a bad --out fails before the appraisal
     framework, areas, context, notes = _project_context(project)
     programmes = [p for f in files for p in _load(f, framework, areas)]
     if not programmes:
@@ -139,8 +141,11 @@ def import_iati_command(
     """Import an IATI activity file: activities, programmes and data-quality flags."""
     from rich.progress import Progress
 
-    from humsec.data.output import write_table
+    from humsec.data.output import check_table_target, write_table
     from humsec.programme import iati_issue_counts, read_iati
+
+    check_table_target(out)  # bad targets fail before the file is read
+    check_table_target(issues)
 
     with Progress(transient=True, console=console) as bar:
         task = bar.add_task("reading activities", total=None)
@@ -188,14 +193,15 @@ def template_command(
     project: Path | None = PROJECT,
 ) -> None:
     """Write the Excel template of the programme format, with dropdowns for ids."""
-    from humsec.data.output import atomic_path
+    from humsec.data.output import atomic_path, check_output_target
     from humsec.programme import Programme, excel_template
 
-    framework, areas, _, _ = _project_context(project)
-    prog = Programme.from_yaml(source, framework=framework, areas=areas) if source else None
     if out.suffix.lower() != ".xlsx":
         raise DataError("the template is an .xlsx workbook", location=str(out),
                         hint="name the output file something.xlsx")
+    check_output_target(out, probe=True)  # a bad target fails before the workbook is built
+    framework, areas, _, _ = _project_context(project)
+    prog = Programme.from_yaml(source, framework=framework, areas=areas) if source else None
     book = excel_template(prog, framework=framework, areas=areas)
     with atomic_path(out) as tmp:
         book.save(tmp)

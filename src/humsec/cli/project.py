@@ -180,9 +180,12 @@ def report(
     ),
 ) -> None:
     """Build the project's report (runs or reuses its analyses first) and print its path."""
+    from humsec.data import check_output_target
     from humsec.project.run import open_project_store, run_project
     from humsec.report import ReportContext, write_report
 
+    if out is not None:
+        check_output_target(out, probe=True)  # a bad --out fails before the analyses run
     project = _load(folder)
     target = out or project.root / "reports" / f"report-{date.today().isoformat()}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -201,8 +204,10 @@ def history(
     out: Path | None = typer.Option(None, "--out", help="Write the table (.csv/.parquet/.xlsx)."),
 ) -> None:
     """The runs in the project store: id, analysis, started, input hash, new or reused."""
+    from humsec.data import check_table_target
     from humsec.project.run import open_project_store
 
+    check_table_target(out)  # a bad --out fails before the store is opened
     project = _load(folder)
     with open_project_store(project, read_only=True) as store:
         frame = store.history()
@@ -226,8 +231,10 @@ def compare(
     out: Path | None = typer.Option(None, "--out", help="Write the differences table."),
 ) -> None:
     """The differences between two runs' result tables, cell by cell."""
+    from humsec.data import check_table_target
     from humsec.project.run import open_project_store
 
+    check_table_target(out)  # a bad --out fails before the runs are compared
     project = _load(folder)
     with open_project_store(project, read_only=True) as store:
         frame = store.compare(run_a, run_b)

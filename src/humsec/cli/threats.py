@@ -73,8 +73,17 @@ def estimate_command(
 ) -> None:
     """Estimate the network between threats: each threat regressed on the others' lags with
     unit and year fixed effects, country-block bootstrap intervals, multiplier and leverage."""
-    from humsec.data import country_panel, write_table, write_text
+    from humsec.data import (
+        check_output_target,
+        check_table_target,
+        country_panel,
+        write_table,
+        write_text,
+    )
     from humsec.threats import estimate_network
+
+    check_output_target(out, probe=True)  # bad targets fail before the estimation
+    check_table_target(edges_out)
 
     with err_console.status("estimating the threat network…"):
         if project is not None:

@@ -6,6 +6,7 @@ the country panel, loaders for user-downloaded sources, and atomic output.
 ['iso3', 'year', 'variable', 'value']
 """
 
+from humsec.categories import column_labels, resolve_categories
 from humsec.data.catalog import (
     Catalog,
     DatasetEntry,
@@ -61,7 +62,6 @@ from humsec.data.validation import (
     require_numeric,
     require_unique,
 )
-from humsec.data.value_labels import column_labels, resolve_categories
 
 __all__ = [
     "HASHTAG_ROW_SEARCH",

@@ -51,12 +51,15 @@ _OS_REASONS: dict[int, tuple[str, str]] = {
 }
 
 
-def check_output_target(path: str | os.PathLike[str]) -> Path:
+def check_output_target(path: str | os.PathLike[str], *, probe: bool = False) -> Path:
     """Return ``path`` as a :class:`~pathlib.Path` if a result may be written there.
 
     Raises :class:`~humsec.errors.OutputError` for an existing directory, symbolic link, device
     node, FIFO or socket (the atomic rename would replace it), an empty name, and a parent that
-    exists but is not a folder.
+    exists but is not a folder. With ``probe`` (the check commands make before any work) it
+    also creates and removes an empty file in the nearest existing folder, so that a folder
+    without write permission, a read-only file system or a pseudo file system such as ``/sys``
+    fail now rather than after the computation.
     """
     target = Path(path)
     where = str(target)
@@ -92,8 +95,22 @@ def check_output_target(path: str | os.PathLike[str]) -> Path:
                     f"{str(parent)!r} is a file, not a folder", location=where,
                     hint="check the path",
                 )  # fmt: skip
+            if probe:
+                _probe_folder(parent, target)
             break
     return target
+
+
+def _probe_folder(folder: Path, target: Path) -> None:
+    """Create and remove an empty file in ``folder``; an OS error names ``target``."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name[:200]}.", suffix=".probe",
+                                    dir=folder)
+    except OSError as error:
+        raise _os_error(error, target) from None
+    os.close(fd)
+    with suppress(OSError):
+        os.unlink(name)
 
 
 def _os_error(error: OSError, target: Path) -> OutputError:
@@ -181,12 +198,13 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def check_table_target(path: str | os.PathLike[str] | None) -> Path | None:
-    """Check a table's ``--out`` target before any work: :func:`check_output_target` plus a
+    """Check a table's ``--out`` target before any work: :func:`check_output_target` (with
+    ``probe``, so an unwritable folder fails too) plus a
     suffix :func:`write_table` can write (csv, parquet, xlsx, json). ``None`` passes through,
     so commands call it first thing with their optional ``--out``."""
     if path is None:
         return None
-    target = check_output_target(path)
+    target = check_output_target(path, probe=True)
     suffix = target.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise OutputError(

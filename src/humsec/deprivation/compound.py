@@ -29,7 +29,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from humsec.data.value_labels import column_labels, resolve_categories
+from humsec.categories import column_labels, resolve_categories
 from humsec.deprivation.alkire_foster import af_measures
 from humsec.deprivation.linearisation import (
     PSUDesign,
@@ -214,8 +214,8 @@ def group_members(
 
     A rule is a 0/1 column name, or ``(column, categories)``: members are the rows whose
     ``column`` is one of ``categories``, written as value labels or codes on Stata/SPSS columns
-    (:func:`humsec.data.resolve_categories`; a category that is neither is an error listing the
-    labels). A missing value gives missing membership. The new column is named
+    (:func:`humsec.categories.resolve_categories`; a category that is neither is an error
+    listing the labels). A missing value gives missing membership. The new column is named
     ``column=cat1|cat2`` as the user wrote it.
     """
     labels = column_labels(data)

@@ -25,7 +25,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from humsec.data.value_labels import column_labels, resolve_categories
+from humsec.categories import column_labels, resolve_categories
 from humsec.deprivation.backends import as_lazy
 from humsec.deprivation.linearisation import PSUDesign
 from humsec.deprivation.spec import TOLERANCE, Cutoff, DeprivationSpec, Indicator, SurveyDesign
@@ -351,8 +351,9 @@ def _warn_unmatched_categories(table: pd.DataFrame, spec: DeprivationSpec) -> No
 
 def with_coded_cutoffs(spec: DeprivationSpec, labels: dict[str, dict[Any, str]]) -> DeprivationSpec:
     """The spec with every category cutoff written in stored codes: on a Stata/SPSS column
-    ``cutoff: [river, pond]`` may name labels or codes (:func:`humsec.data.resolve_categories`;
-    a category that is neither is an error listing the valid labels)."""
+    ``cutoff: [river, pond]`` may name labels or codes
+    (:func:`humsec.categories.resolve_categories`; a category that is neither is an error
+    listing the valid labels)."""
     if not labels:
         return spec
     indicators = []

@@ -18,7 +18,6 @@ from humsec.framework.group_rules import (
     GroupMembership,
     GroupRule,
     group_membership,
-    match_values,
 )
 from humsec.framework.model import (
     HDR_SECURITIES,
@@ -58,6 +57,5 @@ __all__ = [
     "framework_from_dict",
     "group_membership",
     "load_framework",
-    "match_values",
     "read_framework_file",
 ]

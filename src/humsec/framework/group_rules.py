@@ -18,7 +18,8 @@ missing membership (never silently 0 or 1).
 
 Values may be value labels or codes. On a Stata/SPSS table (``frame.attrs["value_labels"]``,
 as :func:`humsec.data.read_table` keeps them) a value matches the label (case-insensitive) or the
-code; text matches case-insensitively. When none of a condition's values can match (labels the
+code, resolved by :func:`humsec.categories.match_categories` exactly as deprivation cutoffs are;
+text matches case-insensitively. When none of a condition's values can match (labels the
 column does not have, or text against a numeric column without labels) it is an error listing
 the valid labels, so a rule never gives a silent 0 % (``sex`` coded 1/2 against ``female``); a
 group that nobody in the data matches is named in the notes.
@@ -26,7 +27,7 @@ group that nobody in the data matches is named in the notes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -34,14 +35,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from humsec.errors import ColumnError, did_you_mean
+from humsec.categories import match_categories
+from humsec.errors import ColumnError
 
 __all__ = [
     "AgeScope",
     "GroupMembership",
     "GroupRule",
     "group_membership",
-    "match_values",
 ]
 
 RuleValue = str | int | float | bool
@@ -145,105 +146,6 @@ class GroupMembership:
         return out
 
 
-def match_values(column: pd.Series, values: Sequence[RuleValue], *,
-                 labels: Mapping[Any, str] | None = None, location: str) -> np.ndarray:
-    """Boolean mask: cells of ``column`` equal to one of ``values`` (labels or codes).
-
-    ``labels`` are the column's value labels ``{code: label}`` (Stata/SPSS). A value matches a
-    code, a label (case-insensitive, then its code) or text (case-insensitive). A value that
-    cannot match anything is skipped (the values are alternative spellings, e.g. ``female, f``),
-    but when none of them can match, :class:`ColumnError` names the valid labels or codes; a
-    value that is valid but absent from the data matches nobody. Missing cells are ``False``
-    here; callers mark them missing.
-    """
-    labels = dict(labels or {})
-    numeric = pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(
-        column.dtype)
-    categorical = isinstance(column.dtype, pd.CategoricalDtype)
-    text = None if numeric else column.astype("string").str.strip().str.casefold()
-    cells = column.to_numpy(dtype=float, na_value=np.nan) if numeric else None
-    mask = np.zeros(len(column), dtype=bool)
-    unmatched: list[RuleValue] = []
-    for value in values:
-        codes = _codes_meant(value, labels) if labels else [value]
-        if numeric:
-            assert cells is not None
-            numbers = [n for n in (_number(c) for c in codes) if n is not None]
-            if not numbers:
-                unmatched.append(value)
-                continue
-            mask |= np.isin(cells, numbers)
-        else:
-            assert text is not None
-            if labels and not codes:
-                unmatched.append(value)
-                continue
-            # a label-converted column (read_table(labels="labels")) holds the labels as text
-            wanted = {str(value).strip().casefold()}
-            wanted |= {str(c).strip().casefold() for c in codes}
-            wanted |= {str(labels[c]).strip().casefold() for c in codes if c in labels}
-            if categorical and not wanted & {str(c).strip().casefold()
-                                             for c in column.cat.categories}:
-                unmatched.append(value)
-                continue
-            mask |= text.isin(wanted).fillna(False).to_numpy(dtype=bool)
-    if len(unmatched) == len(values):
-        raise ColumnError(_unmatched_message(column, unmatched, labels, numeric),
-                          location=location,
-                          hint="write the value labels or codes the data uses in the group "
-                          "rule (override it in your framework file: groups: - id: ... rule:)")
-    return mask
-
-
-def _codes_meant(value: RuleValue, labels: Mapping[Any, str]) -> list[Any]:
-    """The codes a rule value stands for on a labelled column: the code itself (equal as a
-    number or as text), else every code whose label equals it (exactly, then ignoring case and
-    spaces); ``[]`` when it is neither. This is the resolution of the value-label helper under
-    review for deprivation cutoffs (``resolve_categories``), without its ambiguity error; the
-    two are meant to become one function."""
-    same = [code for code in labels if _same_code(value, code)]
-    if same:
-        return same
-    exact = [code for code, label in labels.items() if str(label) == str(value)]
-    if exact:
-        return exact
-    folded = str(value).strip().casefold()
-    return [code for code, label in labels.items() if str(label).strip().casefold() == folded]
-
-
-def _same_code(value: RuleValue, code: Any) -> bool:
-    left, right = _number(value), _number(code)
-    if left is not None and right is not None:
-        return left == right
-    return str(value).strip() == str(code).strip()
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(str(value))
-    except ValueError:
-        return None
-
-
-def _unmatched_message(column: pd.Series, values: Sequence[RuleValue],
-                       labels: Mapping[Any, str], numeric: bool) -> str:
-    name = str(column.name)
-    if labels:
-        valid = ", ".join(f"{c} = {lab!r}" for c, lab in labels.items())
-        guess = did_you_mean(str(values[0]), [str(v) for v in labels.values()])
-        return (f"column {name!r}: {list(values)} match no value label or code; valid: {valid}"
-                + (f" ({guess})" if guess else ""))
-    observed = sorted(map(str, pd.unique(column.dropna())))[:12]
-    if numeric:
-        return (f"column {name!r} holds numeric codes {observed} without value labels, so "
-                f"{list(values)} can match nothing")
-    return f"column {name!r}: {list(values)} are not among its categories {observed}"
-
-
 def group_membership(frame: pd.DataFrame, rules: Mapping[str, GroupRule | None], *,
                      poverty_line: float | None = None, required: Iterable[str] = (),
                      location: str = "data") -> GroupMembership:
@@ -299,8 +201,11 @@ def _evaluate(frame: pd.DataFrame, rule: GroupRule, labels_of: Mapping[str, Mapp
     for attribute, values in rule.where.items():
         column = frame[attribute]
         unknown |= column.isna().to_numpy()
-        member &= match_values(column, values, labels=labels_of.get(attribute),
-                               location=f"{location}, column {attribute!r}")
+        member &= match_categories(column, values, labels=labels_of.get(attribute),
+                                   location=f"{location}, column {attribute!r}",
+                                   hint="write the value labels or codes the data uses in the "
+                                   "group rule (override it in your framework file: groups: - "
+                                   "id: ... rule:)")
     if rule.below_poverty_line:
         if poverty_line is None:
             raise ColumnError("the rule compares with the poverty line, but none was given",
