@@ -13,17 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from threadpoolctl import threadpool_limits
 
 from humsec.errors import SpecError
-from humsec.shocks.blocks import Block, BlockResult
 
 __all__ = ["map_blocks"]
 
+Task = TypeVar("Task")
+Result = TypeVar("Result")
 
-def map_blocks(run: Callable[[Block], BlockResult], blocks: list[Block], backend: str,
-                workers: int) -> Iterator[BlockResult]:
+
+def map_blocks(run: Callable[[Task], Result], blocks: list[Task], backend: str,
+                workers: int) -> Iterator[Result]:
     """Block results, in block order, from the chosen backend."""
     # The block products are skinny (pairs x households times households x groups): BLAS
     # threads only contend with the block workers, so BLAS runs single-threaded here.
@@ -40,8 +43,8 @@ def map_blocks(run: Callable[[Block], BlockResult], blocks: list[Block], backend
 
 
 
-def dask_map(run: Callable[[Block], BlockResult], blocks: list[Block], workers: int
-              ) -> list[BlockResult]:
+def dask_map(run: Callable[[Task], Result], blocks: list[Task], workers: int
+              ) -> list[Result]:
     try:
         import dask
     except ImportError as error:  # pragma: no cover - dask is an optional extra
@@ -51,12 +54,12 @@ def dask_map(run: Callable[[Block], BlockResult], blocks: list[Block], workers: 
     return list(dask.compute(*tasks, scheduler="threads", num_workers=workers))
 
 
-def _run_block(run: Callable[[Block], BlockResult], block: Block) -> BlockResult:
+def _run_block(run: Callable[[Task], Result], block: Task) -> Result:
     return run(block)
 
 
-def distributed_map(run: Callable[[Block], BlockResult], blocks: list[Block]
-                    ) -> Iterator[BlockResult]:
+def distributed_map(run: Callable[[Task], Result], blocks: list[Task]
+                    ) -> Iterator[Result]:
     """Block results in block order from the cluster of the running Dask client."""
     try:
         from distributed import default_client

@@ -6,6 +6,17 @@ shares per area-year pair (:mod:`humsec.shocks.pairs`), prepares the per-unit ar
 (:mod:`humsec.shocks.blocks`, whose docstring gives the formulas) on the chosen backend
 (:mod:`humsec.shocks.backends`) and sums the block results in a fixed order into a
 :class:`~humsec.shocks.risk.ShockRisk`.
+
+**Streaming.** The work streams in chunks: each area's pairs are cut into chunks of at most
+:data:`CHUNK_CELLS` household x pair cells (whole pairs; an area larger than that is one pair
+per chunk), and ``block_size`` only groups consecutive chunks into one task. The chunks, and
+the order in which their sums are added, therefore do not depend on ``block_size``, the
+backend or the number of workers: every choice gives the same bytes, seed for seed. Group and
+hazard results are added straight into ``years x group`` and ``years x hazard`` arrays (a
+chunk holds one area, so each of its pairs is a different year), never kept per area-year
+pair. Before any of it, :func:`humsec.workload.check_workload` refuses a simulation whose
+result arrays would not fit (``years x areas`` per metric, the per-pair loss shares and the
+chunk arrays).
 """
 
 from __future__ import annotations
@@ -37,6 +48,10 @@ from humsec.shocks.pairs import pair_log_survival
 from humsec.shocks.risk import ShockRisk
 from humsec.shocks.units import Units, unit_arrays
 from humsec.shocks.wellbeing import PhiTable
+from humsec.workload import check_workload
+
+#: Household x pair cells of one chunk: the unit of work whose sums are added in a fixed order.
+CHUNK_CELLS = 262_144
 
 __all__ = ["simulate"]
 
@@ -64,6 +79,8 @@ def simulate(
     block results are summed in a fixed order. ``detail_year`` keeps every unit's outcome in that
     simulated year (``ShockRisk.detail``). ``kernel`` uses the compiled numba kernel when numba
     is installed (same numbers as the numpy blocks; ``kernel=False`` forces numpy).
+    ``block_size`` (cells) groups the fixed chunks into tasks: it sets how work is shared
+    between workers, never the numbers (streaming: module docstring).
     ``counted`` (a boolean mask in exposure order) sums every result over those units only, a
     sub-population such as a programme's target group: the other units still exist (enrolment
     draws and the reference consumption are those of the whole exposure) but their weight in
@@ -76,6 +93,8 @@ def simulate(
     areas = exp.areas
     hazards = scenario.hazards.hazard_names
     if occurrences is None:
+        if isinstance(n_years, int | np.integer) and n_years >= 1:  # else a SpecError below
+            _check_result_size(scenario, int(n_years), _expected_pairs(scenario, n_years), 0)
         occurrences = simulate_occurrences(scenario.hazards, areas, n_years, seed)
     elif occurrences.areas != tuple(areas) or occurrences.hazards != tuple(hazards):
         raise SpecError("the occurrences were simulated for other areas or hazards",
@@ -87,6 +106,9 @@ def simulate(
                         location="simulate(detail_year=...)")
     livelihoods = exp.livelihoods
     cop = scenario.coping
+    key = occurrences.year * len(areas) + occurrences.area  # sorted by year, then area
+    _check_result_size(scenario, n_years, int(np.count_nonzero(np.diff(key))) + int(len(key) > 0),
+                       len(key))
     pair_key, la, li = pair_log_survival(scenario, occurrences, livelihoods)
     pair_year = pair_key // len(areas)
     pair_area = pair_key % len(areas)
@@ -127,22 +149,80 @@ def simulate(
         return evaluate_block(block, la, li, units, cop, table, ins_hazards, deprivations,
                                af_people, row)
 
-    blocks = list(area_blocks(pair_area, starts, stops, block_size))
-    sums = _Sums.empty(len(pair_key), len(exp), len(group_names), len(hazards))
+    chunks = list(area_blocks(pair_area, starts, stops, CHUNK_CELLS))
+    sums = _Sums.empty(len(pair_key), len(exp), n_years, len(group_names), len(hazards))
     detail = None
     if detail_year is not None:
         detail = exp.units[["unit_id", "area", "livelihood", "weight", "population"]].copy()
         for col in DETAIL_COLUMNS:
             detail[col] = 0.0
-    for res in map_blocks(run, blocks, backend, workers):
-        sums.add(res)
-        if detail is not None and res.detail is not None:
-            for col, values in res.detail.items():
-                detail.loc[res.start:res.stop - 1, col] = values
+    def run_task(task: list[Block]) -> list[BlockResult]:
+        return [run(chunk) for chunk in task]
+
+    for results in map_blocks(run_task, _tasks(chunks, block_size), backend, workers):
+        for res in results:
+            sums.add(res, pair_year[res.pairs])
+            if detail is not None and res.detail is not None:
+                for col, values in res.detail.items():
+                    detail.loc[res.start:res.stop - 1, col] = values
 
     return _risk(scenario, sums, units, group_names, c_ref, pair_year, pair_area, n_years,
                  seed, detail, counted_note)
 
+
+
+def _tasks(chunks: list[Block], block_size: int) -> list[list[Block]]:
+    """Consecutive chunks grouped into tasks of at most ``block_size`` cells (at least one
+    chunk each); the grouping changes how work is shared, never the sums."""
+    tasks: list[list[Block]] = []
+    cells = 0
+    for chunk in chunks:
+        size = len(chunk.pairs) * (chunk.stop - chunk.start)
+        if tasks and cells + size <= block_size:
+            tasks[-1].append(chunk)
+            cells += size
+        else:
+            tasks.append([chunk])
+            cells = size
+    return tasks
+
+
+def _expected_pairs(scenario: Scenario, n_years: int) -> float:
+    """Expected area-years hit: ``years x min(areas, sum of area rates + sum_e f_e |fp_e|)``
+    (every occurrence hits at most one new area-year; an event hits its footprint)."""
+    model = scenario.hazards
+    areas = scenario.exposure.areas
+    hits = sum(float(np.sum(hz.rate_by_area(areas))) for hz in model.area_hazards)
+    for es in model.event_sets:
+        sizes = np.diff(es.footprint_matrix(areas).indptr)
+        hits += float(np.sum(es.frequencies * sizes))
+    return n_years * min(float(len(areas)), hits)
+
+
+def _check_result_size(scenario: Scenario, n_years: int, n_pairs: float,
+                       n_occurrences: float) -> None:
+    """Refuse a simulation whose arrays would not fit, before they are allocated: per metric a
+    ``years x areas`` array (:data:`~humsec.shocks.blocks.YEAR_METRICS`), per area-year pair
+    its loss shares (2 x hazards x livelihoods) and year sums, per occurrence its loss shares,
+    ``years x (groups, hazards)`` results, per unit its sums, and about 30 chunk arrays."""
+    exp = scenario.exposure
+    n_areas = len(exp.areas)
+    n_hazards = len(scenario.hazards.hazard_names)
+    n_livelihoods = len(exp.livelihoods)
+    n_groups = 16  # an upper bound of the framework's vulnerable groups, known later
+    cells = (n_years * n_areas * len(YEAR_METRICS)
+             + n_pairs * (2 * n_hazards * n_livelihoods + len(YEAR_METRICS) + 2)
+             + n_occurrences * 2 * n_livelihoods
+             + n_years * (len(GROUP_METRICS) * n_groups + len(HAZARD_METRICS) * n_hazards)
+             + len(exp) * (len(UNIT_METRICS) + 40) + 30 * CHUNK_CELLS)
+    check_workload(
+        f"the results of {n_years:,} simulated years x {n_areas:,} areas (about "
+        f"{n_pairs:,.0f} area-years hit)",
+        cells,
+        location="n_years",
+        fix="simulate fewer years, or group the exposure into fewer areas (the results keep "
+        "one value per year and area)",
+    )
 
 
 def _risk(scenario: Scenario, sums: _Sums, units: Units, group_names: list[str], c_ref: float,
@@ -154,6 +234,7 @@ def _risk(scenario: Scenario, sums: _Sums, units: Units, group_names: list[str],
     area_codes = np.searchsorted(np.asarray(areas), exp.units["area"].to_numpy())
 
     def by_year(values: np.ndarray) -> np.ndarray:
+        # bincount adds each year's pairs in pair order (areas ascending), as _Sums.add does
         return np.stack([np.bincount(pair_year, values[:, j], minlength=n_years)
                          for j in range(values.shape[1])], axis=1).astype(float)
 
@@ -182,8 +263,8 @@ def _risk(scenario: Scenario, sums: _Sums, units: Units, group_names: list[str],
         threats=dict(scenario.hazards.threats),
         year=year,
         area_year=area_year,
-        group_year={m: by_year(sums.group[i]) for i, m in enumerate(GROUP_METRICS)},
-        hazard_year={m: by_year(sums.hazard[i]) for i, m in enumerate(HAZARD_METRICS)},
+        group_year={m: sums.group[i] for i, m in enumerate(GROUP_METRICS)},
+        hazard_year={m: sums.hazard[i] for i, m in enumerate(HAZARD_METRICS)},
         units=per_unit,
         group_people=pd.Series((units.groups * units.weight[:, None]).sum(axis=0),
                                index=group_names, name="people"),
@@ -201,25 +282,27 @@ def _risk(scenario: Scenario, sums: _Sums, units: Units, group_names: list[str],
 
 @dataclass
 class _Sums:
-    """Block results gathered in pair and unit order (so every backend sums alike)."""
+    """Chunk results gathered in chunk order (so every backend and block size sums alike)."""
 
     year: np.ndarray  # (pairs, len(YEAR_METRICS))
     unit: np.ndarray  # (len(UNIT_METRICS), units)
-    group: np.ndarray  # (len(GROUP_METRICS), pairs, groups)
-    hazard: np.ndarray  # (len(HAZARD_METRICS), pairs, hazards)
+    group: np.ndarray  # (len(GROUP_METRICS), years, groups)
+    hazard: np.ndarray  # (len(HAZARD_METRICS), years, hazards)
 
     @classmethod
-    def empty(cls, n_pairs: int, n_units: int, n_groups: int, n_hazards: int) -> _Sums:
+    def empty(cls, n_pairs: int, n_units: int, n_years: int, n_groups: int,
+              n_hazards: int) -> _Sums:
         return cls(np.zeros((n_pairs, len(YEAR_METRICS))),
                    np.zeros((len(UNIT_METRICS), n_units)),
-                   np.zeros((len(GROUP_METRICS), n_pairs, n_groups)),
-                   np.zeros((len(HAZARD_METRICS), n_pairs, n_hazards)))
+                   np.zeros((len(GROUP_METRICS), n_years, n_groups)),
+                   np.zeros((len(HAZARD_METRICS), n_years, n_hazards)))
 
-    def add(self, res: BlockResult) -> None:
+    def add(self, res: BlockResult, years: np.ndarray) -> None:
+        """Add one chunk; ``years`` of its pairs are distinct (one area's pairs)."""
         self.year[res.pairs] = res.year_sums
         self.unit[:, res.start:res.stop] += res.unit_sums
-        self.group[:, res.pairs] = res.group_sums
-        self.hazard[:, res.pairs] = res.hazard_sums
+        self.group[:, years] += res.group_sums
+        self.hazard[:, years] += res.hazard_sums
 
 
 
