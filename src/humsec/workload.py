@@ -10,7 +10,8 @@ estimates are
 
 and a task over :data:`MAX_MEMORY_BYTES` or :data:`MAX_SECONDS` raises
 :class:`~humsec.errors.WorkloadError` stating both estimates and what to change. Work below the
-limits runs (streaming in chunks where the engine supports it).
+limits runs (streaming in chunks where the engine supports it). :func:`check_breakdown` is the
+cost model of a table broken down into many subgroups (PSUs x subgroups x sums).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 
 from humsec.errors import WorkloadError
 
-__all__ = ["MAX_MEMORY_BYTES", "MAX_SECONDS", "check_workload"]
+__all__ = ["MAX_MEMORY_BYTES", "MAX_SECONDS", "check_breakdown", "check_workload"]
 
 
 def _limit(name: str, default: float) -> float:
@@ -47,7 +48,7 @@ def _duration(seconds: float) -> str:
                        ("minutes", 60.0)):  # fmt: skip
         if seconds >= size:
             return f"{seconds / size:,.1f} {unit}"
-    return f"{seconds:,.0f} s"
+    return f"{seconds:,.0f} s" if seconds >= 1 else f"{seconds:.2g} s"
 
 
 def check_workload(
@@ -66,8 +67,42 @@ def check_workload(
     argument that sets the size (``n_years``) and ``fix`` says what to change.
     """
     cells = float(cells)
-    memory = cells * bytes_per_cell
-    seconds = cells / cells_per_second
+    _refuse(task, cells * bytes_per_cell, cells / cells_per_second, location, fix)
+
+
+def check_breakdown(
+    task: str,
+    *,
+    units: float,
+    groups: float,
+    values: float,
+    table_rows: float,
+    location: str,
+    fix: str,
+    cells_per_second: float = 3e6,
+    bytes_per_row: float = 150.0,
+    stream_bytes: float = 5.12e8,
+) -> None:
+    """Refuse a breakdown into ``groups`` subgroups (a ``--by`` table) whose cost is absurd.
+
+    Every subgroup's estimates and their design-based standard errors read, for each of its
+    ``values`` sums, one total per ``units`` (PSU); the work is streamed in blocks of
+    subgroups, so memory is the result table plus the blocks::
+
+        seconds = units x groups x values / cells_per_second
+        memory  = table_rows x bytes_per_row + stream_bytes
+
+    (``cells_per_second`` measured on the Alkire-Foster estimator, a 2-core machine under load
+    giving 1-3e6; ``stream_bytes``: a block of 8e6 numbers and its temporaries, or what a
+    dense path keeps.) Over :data:`MAX_MEMORY_BYTES` or :data:`MAX_SECONDS` it raises
+    :class:`~humsec.errors.WorkloadError` with both estimates and ``fix``.
+    """
+    cells = float(units) * float(groups) * float(values)
+    memory = float(table_rows) * bytes_per_row + stream_bytes
+    _refuse(task, memory, cells / cells_per_second, location, fix)
+
+
+def _refuse(task: str, memory: float, seconds: float, location: str, fix: str) -> None:
     if memory <= MAX_MEMORY_BYTES and seconds <= MAX_SECONDS:
         return
     raise WorkloadError(

@@ -33,12 +33,16 @@ OUTCOMES = ("traceback", "file clobbered", "wrong exit", "unclear message", "ok"
 @dataclass(frozen=True)
 class Case:
     """One bad input: ``args`` for ``humsec`` (``{name}`` placeholders are workspace files) or
-    ``call`` (a Python API call on the workspace), and the token the message must show."""
+    ``call`` (a Python API call on the workspace), and the token the message must show.
+    ``limits`` lowers :mod:`humsec.workload` limits for the case (a user who sets
+    ``HUMSEC_MAX_MEMORY_BYTES`` / ``HUMSEC_MAX_SECONDS`` for a small machine), so that a
+    request absurd for that machine is tried without building one absurd for this one."""
 
     id: str
     where: str
     args: tuple[str, ...] = ()
     call: Callable[[Path], Any] | None = None
+    limits: tuple[tuple[str, float], ...] = ()
 
 
 # --- the workspace of bad files ---------------------------------------------------------------
@@ -234,6 +238,14 @@ OPTION_CASES: list[Case] = [
     Case("hazard-rate-1e9", "scenario_rate.yaml", ("shocks", "simulate", "--events",
                                                    "scenario_rate.yaml", "--years", "100",
                                                    "--households", "100")),
+    # a small machine (limits lowered): --by on an id column; years x areas results
+    Case("by-person-id", "--by", ("deprivation", "estimate", "--demo", "--households", "200",
+                                  "--by", "person_id"), limits=(("MAX_SECONDS", 0.02),)),
+    Case("by-two-ids", "--by", ("deprivation", "estimate", "--demo", "--households", "200",
+                                "--by", "hh_id,person_id"), limits=(("MAX_SECONDS", 0.02),)),
+    Case("shocks-years-by-areas", "--years", ("shocks", "simulate", "--years", "5000000",
+                                              "--households", "100"),
+         limits=(("MAX_MEMORY_BYTES", 1.5e9),)),
     Case("k-150", "--k", ("deprivation", "estimate", "--demo", "--households", "200",
                           "--k", "150")),
     Case("k-text", "--k", ("deprivation", "estimate", "--demo", "--households", "200",
@@ -382,6 +394,20 @@ def _inside(root: Path) -> Iterator[None]:
         os.chdir(previous)
 
 
+@contextlib.contextmanager
+def _limits(limits: tuple[tuple[str, float], ...]) -> Iterator[None]:
+    from humsec import workload
+
+    previous = {name: getattr(workload, name) for name, _ in limits}
+    for name, value in limits:
+        setattr(workload, name, value)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            setattr(workload, name, value)
+
+
 def _clear_message(text: str, where: str) -> bool:
     flat = " ".join(text.replace("│", " ").split())
     if where not in text and where not in flat:
@@ -392,7 +418,7 @@ def _clear_message(text: str, where: str) -> bool:
 def run(case: Case, root: Path) -> tuple[str, str]:
     """Run one case in workspace ``root``; return ``(outcome, what was printed or raised)``."""
     before = snapshot(root)
-    with _inside(root):
+    with _inside(root), _limits(case.limits):
         if case.call is None:
             from typer.testing import CliRunner
 

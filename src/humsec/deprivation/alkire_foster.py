@@ -33,6 +33,7 @@ import pandas as pd
 
 from humsec.deprivation.linearisation import PSUDesign, logit_ci, ratio_estimate, t_ci
 from humsec.deprivation.spec import DeprivationSpec, SurveyDesign
+from humsec.deprivation.subgroup_cost import check_subgroup_cost
 from humsec.deprivation.sufficient_statistics import SufficientStatistics, sufficient_statistics
 from humsec.errors import DataError, HumsecWarning, SpecError
 
@@ -345,6 +346,7 @@ def estimate(
     by_list = [by] if isinstance(by, str) else list(by if by is not None else spec.by)
     stats = sufficient_statistics(data, spec, design, by_list)
     stats.validate(design)
+    check_subgroup_cost(stats, len(spec.k), len(spec.indicators))
     table, psu, missing_by, sizes = af_measures(stats, spec, design, level)
     _warn_undefined_se(table, design)
     n_used = int(stats.complete_table["_n"].sum())

@@ -31,6 +31,7 @@ import pandas as pd
 from humsec.deprivation.backends import as_lazy
 from humsec.deprivation.linearisation import design_variance, ratio_scores, t_ci
 from humsec.deprivation.spec import DeprivationSpec, SurveyDesign
+from humsec.deprivation.subgroup_cost import check_subgroup_cost
 from humsec.deprivation.sufficient_statistics import sufficient_statistics
 from humsec.errors import ColumnError, DataError, SpecError
 
@@ -155,6 +156,7 @@ def change_over_time(
         )
     stats = sufficient_statistics(frame, spec, design, [round, *by_list])
     stats.validate(design)
+    check_subgroup_cost(stats, len(spec.k), len(spec.indicators), by_round=True)
     psu, psu_index = stats.psu_design(
         design.lonely_psu, within=["_by0"] if independent_rounds else None
     )

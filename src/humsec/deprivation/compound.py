@@ -39,6 +39,7 @@ from humsec.deprivation.linearisation import (
     t_ci,
 )
 from humsec.deprivation.spec import DeprivationSpec, SurveyDesign
+from humsec.deprivation.subgroup_cost import check_subgroup_cost
 from humsec.deprivation.sufficient_statistics import SufficientStatistics, sufficient_statistics
 from humsec.errors import ColumnError, SpecError, did_you_mean
 
@@ -174,6 +175,7 @@ def compound_insecurity(
     by_list = [by] if isinstance(by, str) else list(by if by is not None else spec.by)
     stats = sufficient_statistics(data, spec, design, by_list, compound=True)
     stats.validate(design)
+    check_subgroup_cost(stats, 1, len(spec.indicators))
     psu, psu_index = stats.psu_design(design.lonely_psu)
     table = _compound_table(stats, spec, psu, psu_index, level)
     return CompoundResult(table=table, dropped=stats.n_dropped, df=psu.df)
