@@ -240,9 +240,11 @@ OPTION_CASES: list[Case] = [
                                                    "--households", "100")),
     # a small machine (limits lowered): --by on an id column; years x areas results
     Case("by-person-id", "--by", ("deprivation", "estimate", "--demo", "--households", "200",
-                                  "--by", "person_id"), limits=(("MAX_SECONDS", 0.02),)),
+                                  "--lonely-psu", "adjust", "--by", "person_id"),
+         limits=(("MAX_SECONDS", 0.02),)),
     Case("by-two-ids", "--by", ("deprivation", "estimate", "--demo", "--households", "200",
-                                "--by", "hh_id,person_id"), limits=(("MAX_SECONDS", 0.02),)),
+                                "--lonely-psu", "adjust", "--by", "hh_id,person_id"),
+         limits=(("MAX_SECONDS", 0.02),)),
     Case("shocks-years-by-areas", "--years", ("shocks", "simulate", "--years", "5000000",
                                               "--households", "100"),
          limits=(("MAX_MEMORY_BYTES", 1.5e9),)),
