@@ -181,3 +181,31 @@ def test_poisson_upper_count_is_scipy_poisson_ppf() -> None:
     for rate in (1e-9, 1e-4, 0.3, 1.0, 2.5, 7.0, 50.0, 1000.0):
         for q in (0.5, 0.9, 1 - 1e-12):
             assert _poisson_upper_count(q, rate) == int(stats.poisson.ppf(q, rate))
+
+
+def test_beta_intensities_are_scipy_beta_ppf() -> None:
+    # Beta intensities come from scipy.special.betaincinv, which gives the bytes of
+    # scipy.stats.beta.ppf (both are Boost's ibeta_inv), without importing scipy.stats.
+    from scipy import stats
+
+    from humsec.shocks.hazards import Intensity
+
+    u = np.concatenate([np.random.default_rng(3).random(20_000), [0.0, 1e-12, 0.5, 1.0]])
+    for a, b, lo, hi in ((2.0, 4.0, 0.1, 0.8), (2.0, 6.0, 0.0, 1.0), (0.5, 0.5, 0.0, 3.0),
+                         (7.5, 1.2, 1.0, 2.0)):
+        intensity = Intensity(kind="beta", a=a, b=b, low=lo, high=hi)
+        np.testing.assert_array_equal(intensity.quantile(u),
+                                      lo + (hi - lo) * stats.beta.ppf(u, a, b))
+
+
+def test_simulating_the_demo_imports_no_scipy_stats() -> None:
+    # The demo's drought and epidemic intensities are beta distributions.
+    import subprocess
+    import sys
+
+    probe = ("import sys; from humsec.shocks import demo_scenario, simulate; "
+             "simulate(demo_scenario(300), 20, seed=1); "
+             "print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.strip().splitlines()[-1] == "False"

@@ -167,7 +167,9 @@ def evaluate_block_fused(block: Block, la: np.ndarray, li: np.ndarray, u: Units,
                           cop: Coping, table: PhiTable, ins_hazards: np.ndarray,
                           deprivations: ShockDeprivations | None, total_af_people: float
                           ) -> BlockResult:
-    """The same block through the compiled kernel (:mod:`humsec.shocks.kernel`)."""
+    """The same block through the compiled kernel (:mod:`humsec.shocks.kernel`), which also
+    sums the group and livelihood totals (:func:`_group_and_hazard_sums` for the numpy
+    block)."""
     sl = slice(block.start, block.stop)
     liv = u.liv[sl]
     la_h = la[block.pairs]
@@ -178,7 +180,7 @@ def evaluate_block_fused(block: Block, la: np.ndarray, li: np.ndarray, u: Units,
     fix_a, fix_i = _factor_fixes(la_h, li_h, u, sl, liv)
     has_fix = fix_a is not None or fix_i is not None
     shape = (n_pairs, block.stop - block.start)
-    dummy = np.zeros((1, 1))
+    dummy = np.zeros((1, 1))  # the fixes are read only when has_fix
     fa = np.ascontiguousarray(fix_a if fix_a is not None else np.zeros(shape)) if has_fix \
         else dummy
     fi = np.ascontiguousarray(fix_i if fix_i is not None else np.zeros(shape)) if has_fix \
@@ -189,12 +191,12 @@ def evaluate_block_fused(block: Block, la: np.ndarray, li: np.ndarray, u: Units,
     ins_li = li_pl if ins_all else np.ascontiguousarray(li_h[:, covered, :].sum(axis=1))
     lam = u.lam[sl]
     af_on, af_args = _kernel_deprivation_args(deprivations, u, sl, total_af_people)
+    n_units = block.stop - block.start
+    members = u.groups[sl]
     year_sums = np.zeros((n_pairs, len(YEAR_METRICS)))
-    unit_sums = np.zeros((len(UNIT_METRICS), shape[1]))
-    dk_w = np.zeros(shape)
-    wb_w = np.zeros(shape)
-    pushed_w = np.zeros(shape)
-    years_w = np.zeros(shape)
+    unit_sums = np.zeros((len(UNIT_METRICS), n_units))
+    group_sums = np.zeros((len(GROUP_METRICS), n_pairs, members.shape[1]))
+    livelihood_sums = np.zeros((2, n_pairs, la_h.shape[2]))
     fused_block(
         la_pl, li_pl, ins_la, ins_li, liv, u.assets_exposed[sl], u.assets[sl], u.income[sl],
         lam, u.pop[sl], u.cons[sl], u.wb_coef[sl], u.savings[sl] + u.remit[sl],
@@ -204,11 +206,11 @@ def evaluate_block_fused(block: Block, la: np.ndarray, li: np.ndarray, u: Units,
         cop.productivity_of_capital, cop.poverty_line,
         bool(np.any(u.sp_share[sl] > 0) or np.any(u.sp_pc[sl] > 0)),
         bool(np.any(u.cover[sl] > 0)), ins_all, has_fix, fa, fi,
-        af_on, *af_args,
-        year_sums, unit_sums, dk_w, wb_w, pushed_w, years_w,
+        af_on, *af_args, np.ascontiguousarray(members),
+        np.ascontiguousarray(members / u.pop[sl, None]),
+        year_sums, unit_sums, group_sums, livelihood_sums,
     )
-    group_sums, hazard_sums = _group_and_hazard_sums(u, sl, la_h, li_h, dk_w, wb_w, pushed_w,
-                                                     years_w)
+    hazard_sums = _hazard_attribution(la_h, li_h, livelihood_sums[0], livelihood_sums[1])
     return BlockResult(block.pairs, block.start, block.stop, year_sums, unit_sums,
                         group_sums, hazard_sums)
 

@@ -42,7 +42,7 @@ from humsec.shocks.blocks import (
     evaluate_block_fused,
 )
 from humsec.shocks.hazards import Occurrences, simulate_occurrences
-from humsec.shocks.kernel import HAVE_NUMBA
+from humsec.shocks.kernel import HAVE_NUMBA, MAX_KERNEL_INDICATORS
 from humsec.shocks.model import Scenario
 from humsec.shocks.pairs import pair_log_survival
 from humsec.shocks.risk import ShockRisk
@@ -136,7 +136,10 @@ def simulate(
     af_people = max(float(np.sum(units.weight * units.pop * (
         units.af_valid if units.af_valid is not None else 1.0))), 1e-300)
     deprivations = scenario.deprivations
-    fused = HAVE_NUMBA and kernel and detail_year is None
+    n_indicators = (len({r.indicator for r in deprivations.rules})
+                    if deprivations is not None else 0)
+    fused = (HAVE_NUMBA and kernel and detail_year is None
+             and n_indicators <= MAX_KERNEL_INDICATORS)
 
     def run(block: Block) -> BlockResult:
         if fused:

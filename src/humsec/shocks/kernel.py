@@ -5,6 +5,21 @@ The numpy block in :mod:`humsec.shocks.blocks` makes some forty passes over a de
 formulas in one pass per household-year with no temporaries, and releases the GIL so that
 blocks run in parallel threads. When numba is not installed the engine uses the numpy block;
 tests check that both give the same numbers (to floating-point summation order).
+
+What keeps the pass short (each change gives the same numbers as the straightforward loop):
+
+* the loss shares ``1 - e^(log S)`` depend on the pair and the livelihood only, unless a
+  measure scales a hazard for some households, so they are computed once per (pair,
+  livelihood) before the household loop, not once per household-year;
+* the deprivation rules fire rarely: the indicators a shock deprives are a bit mask, and a
+  household-year whose mask is empty (and whose poverty status is unchanged) adds exactly
+  zero to the M0 and H changes, so it is skipped;
+* the group and livelihood totals (for the group tables and the hazard attribution) are
+  accumulated in the same pass instead of being written to four dense ``pairs x households``
+  arrays and multiplied out afterwards.
+
+``numba`` compiles the kernel once and caches it on disk (``cache=True``), so later processes
+load it instead of compiling it.
 """
 
 from __future__ import annotations
@@ -21,7 +36,10 @@ try:  # numba is optional: the numpy block is the reference implementation.
 except ImportError:  # pragma: no cover - exercised only without numba
     HAVE_NUMBA = False
 
-__all__ = ["HAVE_NUMBA", "fused_block"]
+__all__ = ["HAVE_NUMBA", "MAX_KERNEL_INDICATORS", "fused_block"]
+
+#: Deprivation indicators the kernel's bit mask can hold (more fall back to the numpy block).
+MAX_KERNEL_INDICATORS = 62
 
 
 def _fused_block_py(
@@ -35,22 +53,28 @@ def _fused_block_py(
     has_fix: bool, fix_a: np.ndarray, fix_i: np.ndarray,
     af_on: bool, af_base: np.ndarray, af_poor: np.ndarray, af_valid_w: np.ndarray,
     af_k: float, af_gain: np.ndarray, rule_indicator: np.ndarray, rule_trigger: np.ndarray,
-    rule_threshold: np.ndarray,
-    year_sums: np.ndarray, unit_sums: np.ndarray, dk_w: np.ndarray, wb_w: np.ndarray,
-    pushed_w: np.ndarray, years_w: np.ndarray,
+    rule_threshold: np.ndarray, members: np.ndarray, member_share: np.ndarray,
+    year_sums: np.ndarray, unit_sums: np.ndarray, group_sums: np.ndarray,
+    livelihood_sums: np.ndarray,
 ) -> None:
     """Add one block's outcomes into the output arrays (formulas: :mod:`humsec.shocks.blocks`).
 
     ``year_sums`` columns follow ``blocks.YEAR_METRICS`` (0 asset, 1 income, 2 consumption,
     3 well-being loss, 4 people affected, 5 pushed into poverty, 6 poverty person-years, 7 capped
     units, 8 transfers, 9 payouts, 10-11 M0/H change); ``unit_sums`` rows follow
-    ``blocks.UNIT_METRICS``. The engine's kernel-versus-numpy test guards this layout.
+    ``blocks.UNIT_METRICS``; ``group_sums`` rows follow ``blocks.GROUP_METRICS`` per (pair,
+    group), from the weighted outcomes times ``member_share`` (members / household size: losses
+    are shared equally) or ``members`` (people pushed into poverty); ``livelihood_sums`` holds
+    the weighted asset and well-being losses per (pair, livelihood). The engine's
+    kernel-versus-numpy test guards this layout.
     """
     n_pairs = la_pl.shape[0]
+    n_liv = la_pl.shape[1]
     n_units = liv.shape[0]
     n_points = table_values.shape[1]
     n_ind = af_gain.shape[0]
-    fired = np.zeros(max(n_ind, 1), dtype=np.bool_)
+    n_rules = rule_indicator.shape[0]
+    n_groups = members.shape[1]
     # Per-household constants, hoisted out of the pair loop (no divisions in the hot path
     # except support / total).
     k_total = np.empty(n_units)
@@ -64,18 +88,32 @@ def _fused_block_py(
         inv_pc[j] = 1.0 / lam[j]
         wb_scale[j] = pop[j] * wb_coef[j]
         gap_line[j] = cons[j] - poverty_line
+    # Loss shares per (pair, livelihood): the same expm1 the household loop would compute.
+    share_a = np.empty((n_pairs, n_liv))
+    share_i = np.empty((n_pairs, n_liv))
+    ins_share_a = np.empty((n_pairs, n_liv))
+    ins_share_i = np.empty((n_pairs, n_liv))
+    for p in range(n_pairs):
+        for v in range(n_liv):
+            share_a[p, v] = -math.expm1(la_pl[p, v])
+            share_i[p, v] = -math.expm1(li_pl[p, v])
+            ins_share_a[p, v] = -math.expm1(ins_la[p, v])
+            ins_share_i[p, v] = -math.expm1(ins_li[p, v])
     inv_step = 1.0 / step
     for p in range(n_pairs):
+        # this pair's year sums, in registers (added in the same order as in year_sums)
+        s_dk = s_dy = s_cons = s_wb = s_people = s_pushed = s_years = s_capped = 0.0
+        s_transfer = s_payout = s_m0 = s_h = 0.0
         for j in range(n_units):
             lv = liv[j]
-            log_a = la_pl[p, lv]
-            log_i = li_pl[p, lv]
             if has_fix:
-                log_a += fix_a[p, j]
-                log_i += fix_i[p, j]
-            asset_share = -math.expm1(log_a)
+                asset_share = -math.expm1(la_pl[p, lv] + fix_a[p, j])
+                income_share = -math.expm1(li_pl[p, lv] + fix_i[p, j])
+            else:
+                asset_share = share_a[p, lv]
+                income_share = share_i[p, lv]
             dk = asset_share * assets_exposed[j]
-            dy = -math.expm1(log_i) * income[j]
+            dy = income_share * income[j]
             lj = lam[j]
             total = dk * k_total[j] + dy
             if total <= 0.0:
@@ -90,8 +128,8 @@ def _fused_block_py(
                 if ins_all:
                     insured = dk + dy
                 else:
-                    insured = (-math.expm1(ins_la[p, lv]) * assets_exposed[j]
-                               - math.expm1(ins_li[p, lv]) * income[j])
+                    insured = (ins_share_a[p, lv] * assets_exposed[j]
+                               + ins_share_i[p, lv] * income[j])
                 payout = min(cover[j] * assets[j], max(0.0, insured - attach[j] * assets[j]))
                 support += payout
             scale = 1.0 - support / total
@@ -119,50 +157,62 @@ def _fused_block_py(
             years_below = math.log(drop / gap) * inv_pc[j] if pushed else 0.0
             w = weight[j]
             wn = w * pop[j]
-            year_sums[p, 0] += dk * w
-            year_sums[p, 1] += dy * w
-            year_sums[p, 2] += cons_loss * w
-            year_sums[p, 3] += wb * w
-            year_sums[p, 4] += wn
+            dk_w = dk * w
+            wb_w = wb * w
+            s_dk += dk_w
+            s_dy += dy * w
+            s_cons += cons_loss * w
+            s_wb += wb_w
+            s_people += wn
             if pushed:
-                year_sums[p, 5] += wn
-                year_sums[p, 6] += years_below * wn
+                s_pushed += wn
+                s_years += years_below * wn
             if capped:
-                year_sums[p, 7] += w
-            year_sums[p, 8] += transfer * w
-            year_sums[p, 9] += payout * w
+                s_capped += w
+            s_transfer += transfer * w
+            s_payout += payout * w
             unit_sums[0, j] += dk
             unit_sums[1, j] += dy
             unit_sums[2, j] += cons_loss
             unit_sums[3, j] += wb
+            for g in range(n_groups):
+                share = member_share[j, g]
+                group_sums[0, p, g] += dk_w * share
+                group_sums[1, p, g] += wb_w * share
+            livelihood_sums[0, p, lv] += dk_w
+            livelihood_sums[1, p, lv] += wb_w
             if pushed:
                 unit_sums[4, j] += 1.0
                 unit_sums[5, j] += years_below
-            dk_w[p, j] = dk * w
-            wb_w[p, j] = wb * w
-            if pushed:
-                pushed_w[p, j] = w
-                years_w[p, j] = years_below * w
+                years_w = years_below * w
+                for g in range(n_groups):
+                    group_sums[2, p, g] += w * members[j, g]
+                    group_sums[3, p, g] += years_w * members[j, g]
             if af_on:
-                for k in range(n_ind):
-                    fired[k] = False
-                for q in range(rule_indicator.shape[0]):
+                # the indicators this shock deprives, as a bit mask
+                mask = 0
+                for q in range(n_rules):
                     trig = rule_trigger[q]
                     value = asset_share if trig == 0 else (z if trig == 1 else years_below)
                     if value >= rule_threshold[q]:
-                        fired[rule_indicator[q]] = True
+                        mask |= 1 << rule_indicator[q]
+                base = af_base[j]
+                poor0 = af_poor[j]
+                if mask == 0 and (base >= af_k - 1e-9) == poor0:
+                    continue  # nothing changes: both differences below are exactly zero
                 added = 0.0
                 for k in range(n_ind):
-                    if fired[k]:
+                    if (mask >> k) & 1:
                         added += af_gain[k, j]
-                base = af_base[j]
                 new = base + added
                 poor1 = new >= af_k - 1e-9
-                poor0 = af_poor[j]
-                year_sums[p, 10] += ((new if poor1 else 0.0) - (base if poor0 else 0.0)) \
+                s_m0 += ((new if poor1 else 0.0) - (base if poor0 else 0.0)) \
                     * af_valid_w[j]
-                year_sums[p, 11] += ((1.0 if poor1 else 0.0) - (1.0 if poor0 else 0.0)) \
+                s_h += ((1.0 if poor1 else 0.0) - (1.0 if poor0 else 0.0)) \
                     * af_valid_w[j]
+        for col, value in enumerate((s_dk, s_dy, s_cons, s_wb, s_people, s_pushed, s_years,
+                                     s_capped, s_transfer, s_payout, s_m0, s_h)):
+            year_sums[p, col] += value
 
 
 fused_block: Any = (njit(nogil=True, cache=True, fastmath=False)(_fused_block_py)
