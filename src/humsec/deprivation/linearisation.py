@@ -30,6 +30,7 @@ from functools import cached_property
 
 import numpy as np
 
+from humsec.deprivation.student_t import t_quantile
 from humsec.errors import SpecError
 
 __all__ = [
@@ -237,11 +238,3 @@ def logit_ci(
         lo = 1 / (1 + np.exp(-(logit - q * se_l)))
         hi = 1 / (1 + np.exp(-(logit + q * se_l)))
     return np.where(inside, lo, theta), np.where(inside, hi, theta)
-
-
-def t_quantile(p: float, df: float) -> float:
-    """Student t quantile t_{p, df} (scipy's ``stdtrit``), as ``qt(p, df)`` in R's survey."""
-    # scipy.special alone: scipy.stats would add ~1 s of imports to every estimate.
-    from scipy.special import stdtrit
-
-    return float(stdtrit(df, p))
