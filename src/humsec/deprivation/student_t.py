@@ -22,6 +22,7 @@ df and p).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -124,11 +125,13 @@ def _start(q: float, df: float) -> float:
     return z + z * (z2 + 1.0) / (4.0 * df) + z * ((5.0 * z2 + 16.0) * z2 + 3.0) / (96.0 * df * df)
 
 
+@functools.lru_cache(maxsize=256)
 def t_quantile(p: float, df: float) -> float:
     """Student t quantile t_{p, df} (R ``qt(p, df)``, scipy ``stdtrit(df, p)``).
 
     Solves Q(t) = min(p, 1 - p) for t >= 0 by Newton's method, t <- t + (Q(t) - q) / f(t),
-    with f the t density, and returns -t for p < 1/2 (see the module docstring).
+    with f the t density, and returns -t for p < 1/2 (see the module docstring). Results are
+    memoised: every interval of an estimate asks for the same quantile.
     """
     if not 0.0 < p < 1.0:
         if p in (0.0, 1.0):
@@ -156,12 +159,15 @@ def _newton(
     tail: Callable[[float], float], density: Callable[[float], float], q: float, start: float
 ) -> float:
     """Root t >= 0 of tail(t) = q for a decreasing tail, convex on t > 0 (density = -tail')."""
-    t = start
+    t, last = start, math.inf
     for _ in range(400):
         new = max(t + (tail(t) - q) / density(t), 0.0)
-        if abs(new - t) <= 2e-16 * new:
+        step = abs(new - t)
+        # Converged, or the steps stopped shrinking once they are tiny: tail(t) is at its
+        # rounding noise (far in a heavy tail the first steps grow: t doubles per step).
+        if step <= 1e-15 * new or (step >= last and step <= 1e-12 * new):
             return new
-        t = new
+        t, last = new, step
     return t
 
 
