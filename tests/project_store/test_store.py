@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humsec.errors import RunNotFoundError, StoreError
+from humsec.errors import DataError, RunNotFoundError, StoreError
 from humsec.project.store import RunRecord, Store, content_hash, input_hash, open_store
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
@@ -107,6 +107,23 @@ def test_a_rerun_with_the_same_inputs_reuses_and_a_changed_input_is_new(store: S
     assert history["started"].iloc[0] == pd.Timestamp(T0)
     # Nothing was overwritten: the first run's tables are unchanged.
     pd.testing.assert_frame_equal(store.tables(first.run_id)["summary"], _tables()["summary"])
+
+
+def test_history_after_reads_only_the_newer_runs(store: Store) -> None:
+    assert store.run_count() == 0 and store.history(after=0).empty
+    first = _record(store)
+    reuse = store.find("deprivation", first.input_hash)
+    assert reuse is not None
+    second = _record(store, sha=SHA_S2)
+    assert store.run_count() == 3
+    full = store.history()
+    newer = store.history(after=1)
+    assert list(newer["run_id"]) == [reuse.run_id, second.run_id]
+    assert list(newer["status"]) == ["reused", "new"]
+    pd.testing.assert_frame_equal(newer.reset_index(drop=True), full.iloc[1:].reset_index(drop=True))
+    assert store.history(after=3).empty and list(store.history(after=3).columns) == list(full)
+    with pytest.raises(DataError, match="negative"):
+        store.history(after=-1)
 
 
 def test_recording_the_same_inputs_again_makes_a_new_version(store: Store) -> None:

@@ -239,11 +239,24 @@ class JobRunner:
             job = _Job(view, plan, future)
             # The callback runs on Dask's event loop: hand the blocking part (decoding the
             # tables, the store transaction) to the recorder thread, never block the loop.
-            future.add_done_callback(lambda f, j=job: self._recorder.submit(self._finish, j, actor))
+            future.add_done_callback(lambda f, j=job: self._finished(j, actor))
         with self._lock:
             self._jobs[job_id] = job
         store.audit(actor, "job.submit", {"job": job_id, "kind": plan.kind, "key": plan.key})
         return job.view
+
+    def _finished(self, job: _Job, actor: str) -> None:
+        """Hand a finished job to the recorder thread (or, when the service is stopping and
+        the recorder has shut down, end it as cancelled: nothing is recorded)."""
+        try:
+            self._recorder.submit(self._finish, job, actor)
+        except RuntimeError:  # the recorder was shut down: the service is stopping
+            update = {
+                "status": "cancelled",
+                "message": "the service stopped before the job finished",
+                "finished": datetime.now(UTC),
+            }
+            job.view = job.view.model_copy(update=update)
 
     def _finish(self, job: _Job, actor: str) -> None:
         future = job.future

@@ -17,6 +17,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -34,6 +38,8 @@ class TokenBook(Protocol):
     def token_by_digest(self, digest: str) -> TokenRecord | None: ...
 
     def list_tokens(self) -> list[TokenRecord]: ...
+
+    def revoke(self, token_id: str, *, by: str) -> None: ...
 
 
 def digest(token: str) -> str:
@@ -83,19 +89,63 @@ def create_token(
 
 class ServiceTokens:
     """The service's token book: the store's tokens, plus the first admin token from
-    ``HUMSEC_ADMIN_TOKEN`` (held in memory as its digest, never written)."""
+    ``HUMSEC_ADMIN_TOKEN`` (held in memory as its digest, never written).
 
-    def __init__(self, book: TokenBook, admin_token: str | None = None):
+    Every request presents a token, so the records found are kept for ``ttl`` seconds, keyed
+    by the token's digest (never the token), at most ``capacity`` of them (least recently
+    used dropped first). Creating or revoking a token through this book empties the cache at
+    once; a token revoked by another process on a shared PostgreSQL store stops working within
+    ``ttl`` seconds. Unknown digests are not kept, so a wrong token is always looked up.
+    """
+
+    def __init__(
+        self,
+        book: TokenBook,
+        admin_token: str | None = None,
+        *,
+        ttl: float = 5.0,
+        capacity: int = 4096,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.book = book
+        self.ttl = ttl
+        self.capacity = capacity
+        self._clock = clock
         self._bootstrap = bootstrap_record(admin_token) if admin_token else None
+        self._found: OrderedDict[str, tuple[float, TokenRecord]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def forget(self) -> None:
+        """Drop every cached record (after a token is created or revoked)."""
+        with self._lock:
+            self._found.clear()
 
     def add_token(self, record: TokenRecord) -> None:
         self.book.add_token(record)
+        self.forget()
+
+    def revoke(self, token_id: str, *, by: str) -> None:
+        """Revoke a token in the store; it stops working with the next request."""
+        self.book.revoke(token_id, by=by)
+        self.forget()
 
     def token_by_digest(self, digest: str) -> TokenRecord | None:
         if self._bootstrap is not None and same_digest(digest, self._bootstrap.digest):
             return self._bootstrap
-        return self.book.token_by_digest(digest)
+        now = self._clock()
+        with self._lock:
+            kept = self._found.get(digest)
+            if kept is not None and now - kept[0] < self.ttl:
+                self._found.move_to_end(digest)
+                return kept[1]
+        record = self.book.token_by_digest(digest)
+        if record is not None:
+            with self._lock:
+                self._found[digest] = (now, record)
+                self._found.move_to_end(digest)
+                while len(self._found) > self.capacity:
+                    self._found.popitem(last=False)
+        return record
 
     def list_tokens(self) -> list[TokenRecord]:
         listed = self.book.list_tokens()

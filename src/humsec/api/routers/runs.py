@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from humsec.api.auth import caller, need
 from humsec.api.problems import ServiceProblem
+from humsec.api.run_history import history_rows
 from humsec.api.tables import render, select
 from humsec.api.tokens import TokenRecord
 from humsec.errors import did_you_mean
@@ -31,9 +32,7 @@ FILTERS = Query(None, description="column:operator:value (repeatable; all must h
 
 def history(store: Store) -> list[dict[str, Any]]:
     """The store's runs, as JSON-ready rows: id, analysis, started, input hash, new/reused."""
-    frame = store.history()
-    rows: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
-    return rows
+    return history_rows(store)
 
 
 def run_detail(store: Store, run_id: str) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def _aware(moment: Any) -> datetime | None:
 
 _SELECT = (
     "SELECT t.token_id, t.digest, t.role, t.project, t.label, t.created, t.expires, "
-    "(SELECT COUNT(*) FROM token_revocations r WHERE r.token_id = t.token_id) AS revoked "
+    "EXISTS (SELECT 1 FROM token_revocations r WHERE r.token_id = t.token_id) AS revoked "
     "FROM tokens t"
 )
 

@@ -372,12 +372,25 @@ class Store:
         )
         return {name: decode_table(bytes(data)) for name, data in rows}
 
-    def history(self) -> pd.DataFrame:
+    def run_count(self) -> int:
+        """How many runs (new and reused) the history holds.
+
+        Runs are only ever added, each at the end of the history, so the history has changed
+        exactly when this number has: a reader may keep what it has read until then."""
+        return int(self._db.query("SELECT COUNT(*) FROM runs")[0][0])
+
+    def history(self, *, after: int = 0) -> pd.DataFrame:
         """All runs, oldest first: run_id, analysis, started, ended, input_hash, status
-        (``new`` or ``reused``), reused_from, seed, humsec_version."""
+        (``new`` or ``reused``), reused_from, seed, humsec_version.
+
+        ``after`` skips the first ``after`` runs (a reader that holds them already asks only
+        for the newer ones; see :meth:`run_count`)."""
+        if after < 0:
+            raise DataError(f"after={after} is negative", location="history(after=…)")
         rows = self._db.query(
             "SELECT run_id, analysis, started, ended, input_hash, reused_from, seed,"
-            " humsec_version FROM runs ORDER BY seq"
+            " humsec_version FROM runs ORDER BY seq OFFSET :after",
+            {"after": int(after)},
         )
         frame = pd.DataFrame(
             rows,
