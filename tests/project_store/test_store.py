@@ -120,7 +120,8 @@ def test_history_after_reads_only_the_newer_runs(store: Store) -> None:
     newer = store.history(after=1)
     assert list(newer["run_id"]) == [reuse.run_id, second.run_id]
     assert list(newer["status"]) == ["reused", "new"]
-    pd.testing.assert_frame_equal(newer.reset_index(drop=True), full.iloc[1:].reset_index(drop=True))
+    expected = full.iloc[1:].reset_index(drop=True)
+    pd.testing.assert_frame_equal(newer.reset_index(drop=True), expected)
     assert store.history(after=3).empty and list(store.history(after=3).columns) == list(full)
     with pytest.raises(DataError, match="negative"):
         store.history(after=-1)
