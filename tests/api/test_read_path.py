@@ -6,9 +6,12 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import anyio
 import pandas as pd
 import pytest
 
+from humsec.api.job_kinds import JOB_KINDS
+from humsec.api.jobs import JobRunner, JobView, _Job, plan_kind
 from humsec.api.run_history import history_rows
 from humsec.api.tokens import ServiceTokens, create_token, digest
 from humsec.project.store import Store, TokenRecord, open_store
@@ -119,3 +122,88 @@ def test_history_rows_read_only_new_runs_and_match_the_whole_history(
     # No run added since: the history is not read again at all.
     monkeypatch.setattr(store, "history", lambda **_: pytest.fail("history read again"))
     assert history_rows(store) == rows
+
+
+class _Future:
+    """What the runner needs of a Dask future for a job still running."""
+
+    def cancelled(self) -> bool:
+        return False
+
+
+class _Client:
+    """A Dask client whose progress read is slow enough for the job to end meanwhile."""
+
+    def __init__(self, runner: JobRunner, job_id: str):
+        self.runner, self.job_id = runner, job_id
+
+    def get_events(self, topic: str) -> list[tuple[float, dict[str, object]]]:
+        # The job ends while its progress is being read (the recorder thread's update).
+        self.runner._jobs[self.job_id].update(status="done", progress=1.0, run_id="r-1")
+        return [(0.0, {"progress": 0.9, "message": "summarising"})]
+
+
+def _running_job(store: Store) -> tuple[JobRunner, str]:
+    runner = JobRunner(lambda _project: store)
+    plan = plan_kind(JOB_KINDS["shocks"], {"n_households": 100, "n_years": 10})
+    view = JobView(
+        job_id="j1",
+        kind="shocks",
+        status="running",
+        progress=0.5,
+        message="simulating",
+        key=plan.key,
+        submitted=datetime.now(UTC),
+    )
+    runner._jobs["j1"] = _Job(view, plan, _Future())
+    runner._client = _Client(runner, "j1")
+    return runner, "j1"
+
+
+def test_progress_read_as_a_job_ends_does_not_make_it_run_again(store: Store) -> None:
+    runner, job_id = _running_job(store)
+    view = runner.view(job_id)
+    # Before the fix the stale progress was written over the ended job ("running", 0.9)
+    # and a client waiting for the end waited forever.
+    assert (view.status, view.progress, view.run_id) == ("done", 1.0, "r-1")
+    assert runner.view(job_id).status == "done"
+
+
+def test_the_event_stream_sends_each_change_then_ends() -> None:
+    class Runner(JobRunner):
+        def __init__(self, views: list[JobView]):
+            super().__init__(lambda _project: None)  # type: ignore[arg-type,return-value]
+            self.views_left = views
+            self._jobs["j1"] = _Job(views[0], None)  # type: ignore[arg-type]
+
+        def view(self, job_id: str) -> JobView:
+            return self.views_left.pop(0) if len(self.views_left) > 1 else self.views_left[0]
+
+    base = JobView(
+        job_id="j1",
+        kind="shocks",
+        status="running",
+        progress=0.1,
+        message="started",
+        key="k",
+        submitted=datetime(2026, 5, 1, tzinfo=UTC),
+    )
+    views = [
+        base,
+        base,  # no change: nothing sent
+        base.model_copy(update={"progress": 0.5, "message": "simulating"}),
+        base.model_copy(update={"status": "done", "progress": 1.0, "message": "done"}),
+    ]
+
+    async def collect() -> list[str]:
+        return [m async for m in Runner(views).stream("j1", poll=0.0)]
+
+    messages = anyio.run(collect)
+    assert messages[0] == "retry: 2000\n\n"
+    events = [json.loads(m.split("data: ", 1)[1]) for m in messages[1:]]
+    assert all(m.startswith("event: job\n") for m in messages[1:])
+    assert [(e["status"], e["progress"]) for e in events] == [
+        ("running", 0.1),
+        ("running", 0.5),
+        ("done", 1.0),
+    ]

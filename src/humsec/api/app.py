@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -32,6 +33,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Blocking handlers run on this many threads; writers queue for the store's single
+        # writer on theirs, so reads must not run out of threads behind them.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         store = open_store(settings.store)
         workspace = Workspace(Path(settings.projects))
         app.state.store = store

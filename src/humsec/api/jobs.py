@@ -19,12 +19,13 @@ import io
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import anyio
 import pandas as pd
 from pydantic import BaseModel
 
@@ -36,6 +37,8 @@ from humsec.project import Project, analysis, missing_inputs, run_identity
 from humsec.project.store import Store, input_hash
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+#: How long a browser waits before reconnecting to a dropped event stream (ms).
+RECONNECT_MS = 2000
 
 
 class JobView(BaseModel):
@@ -130,11 +133,26 @@ def _failure_text(error: BaseException) -> str:
     return f"the computation failed ({type(error).__name__}); no partial result was kept"
 
 
+ENDED = ("done", "failed", "cancelled")
+
+
 class _Job:
+    """A job's plan, its Dask future and its view, which only :meth:`update` changes."""
+
     def __init__(self, view: JobView, plan: JobPlan, future: Any = None):
         self.view = view
         self.plan = plan
         self.future = future
+        self._lock = threading.Lock()
+
+    def update(self, **changes: Any) -> JobView:
+        """Apply ``changes`` to the view, atomically; an ended job never changes again (so
+        progress read from Dask just before the job ended cannot turn it back into a running
+        one, which left clients waiting forever)."""
+        with self._lock:
+            if self.view.status not in ENDED:
+                self.view = self.view.model_copy(update=changes)
+            return self.view
 
 
 class JobRunner:
@@ -213,7 +231,10 @@ class JobRunner:
             submitted=datetime.now(UTC),
             project=project,
         )
-        cached = store.find(plan.analysis, plan.key)
+        # A stored result is handed out with one write: the reuse and its audit entry (naming
+        # the job) in one transaction; a queued job writes its submission instead.
+        note = {"job": job_id, "kind": plan.kind}
+        cached = store.find(plan.analysis, plan.key, actor=actor, note=note)
         if cached is not None:
             view = view.model_copy(
                 update={
@@ -227,6 +248,8 @@ class JobRunner:
             )
             job = _Job(view, plan)
         else:
+            # Recorded before it is queued: a job the store cannot note is not started.
+            store.audit(actor, "job.submit", {**note, "key": plan.key})
             future = self.client.submit(
                 _worker_task,
                 f"humsec-job-{job_id}",
@@ -242,7 +265,6 @@ class JobRunner:
             future.add_done_callback(lambda f, j=job: self._finished(j, actor))
         with self._lock:
             self._jobs[job_id] = job
-        store.audit(actor, "job.submit", {"job": job_id, "kind": plan.kind, "key": plan.key})
         return job.view
 
     def _finished(self, job: _Job, actor: str) -> None:
@@ -251,27 +273,22 @@ class JobRunner:
         try:
             self._recorder.submit(self._finish, job, actor)
         except RuntimeError:  # the recorder was shut down: the service is stopping
-            update = {
-                "status": "cancelled",
-                "message": "the service stopped before the job finished",
-                "finished": datetime.now(UTC),
-            }
-            job.view = job.view.model_copy(update=update)
+            job.update(
+                status="cancelled",
+                message="the service stopped before the job finished",
+                finished=datetime.now(UTC),
+            )
 
     def _finish(self, job: _Job, actor: str) -> None:
         future = job.future
         now = datetime.now(UTC)
         if future.cancelled():
-            job.view = job.view.model_copy(
-                update={"status": "cancelled", "message": "cancelled", "finished": now}
-            )
+            job.update(status="cancelled", message="cancelled", finished=now)
             return
         error = future.exception()
         if error is not None:
             text = _failure_text(error)
-            job.view = job.view.model_copy(
-                update={"status": "failed", "message": "failed", "error": text, "finished": now}
-            )
+            job.update(status="failed", message="failed", error=text, finished=now)
             return
         plan = job.plan
         try:
@@ -288,8 +305,8 @@ class JobRunner:
                 ended=now,
                 tables=tables,
                 humsec_version=__version__,
+                actor=actor,
             )
-            store.audit(actor, "job.done", {"job": job.view.job_id, "run": record.run_id})
         except Exception as refused:  # e.g. the store became unreachable: keep nothing
             # Any failure here must end the job, or a client polling it would wait forever.
             update = {
@@ -300,17 +317,13 @@ class JobRunner:
                 else _failure_text(refused),
                 "finished": now,
             }
-            job.view = job.view.model_copy(update=update)
+            job.update(**update)
             return
-        job.view = job.view.model_copy(
-            update={
-                "status": "done",
-                "progress": 1.0,
-                "message": "done",
-                "run_id": record.run_id,
-                "finished": now,
-            }
-        )
+        job.update(status="done", progress=1.0, message="done", run_id=record.run_id, finished=now)
+        # The run is stored (with its own audit entry): a failure to add this one must not
+        # report a stored result as failed.
+        with contextlib.suppress(Exception):
+            store.audit(actor, "job.done", {"job": job.view.job_id, "run": record.run_id})
 
     # -- reading -------------------------------------------------------------------------
     def _job(self, job_id: str) -> _Job:
@@ -332,12 +345,10 @@ class JobRunner:
             events = self.client.get_events(f"humsec-job-{job_id}")
             if events:
                 latest = events[-1][1]
-                job.view = job.view.model_copy(
-                    update={
-                        "status": "running",
-                        "progress": float(latest["progress"]),
-                        "message": str(latest["message"]),
-                    }
+                job.update(
+                    status="running",
+                    progress=float(latest["progress"]),
+                    message=str(latest["message"]),
                 )
         return job.view
 
@@ -355,23 +366,40 @@ class JobRunner:
         job = self._job(job_id)
         if job.future is not None and job.view.status in ("queued", "running"):
             job.future.cancel()
-            update = {"status": "cancelled", "message": "cancelled", "finished": datetime.now(UTC)}
-            job.view = job.view.model_copy(update=update)
+            job.update(status="cancelled", message="cancelled", finished=datetime.now(UTC))
         return job.view
 
-    def events(self, job_id: str, *, poll: float = 0.2, timeout: float = 3600.0) -> Iterator[str]:
-        """Server-sent events: one ``data:`` line of JSON per change, until the job ends."""
+    async def stream(
+        self,
+        job_id: str,
+        *,
+        poll: float = 0.25,
+        heartbeat: float = 15.0,
+        timeout: float = 3600.0,
+    ) -> AsyncIterator[str]:
+        """Server-sent events (``text/event-stream``): an ``event: job`` with the job's JSON
+        view at each change, until the job ends; a comment line every ``heartbeat`` seconds
+        keeps proxies from closing a quiet stream.
+
+        Asynchronous on purpose: a client watching a long job holds no worker thread (the
+        service's threads serve requests), only a pause on the event loop between looks; each
+        look asks Dask for the job's progress in a thread."""
+        self._job(job_id)  # 404 before the stream starts
         last = None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            view = self.view(job_id)
+        yield f"retry: {RECONNECT_MS}\n\n"
+        start = quiet = time.monotonic()
+        while time.monotonic() - start < timeout:
+            view = await anyio.to_thread.run_sync(self.view, job_id)
             text = view.model_dump_json()
             if text != last:
                 yield f"event: job\ndata: {text}\n\n"
-                last = text
-            if view.status in ("done", "failed", "cancelled"):
+                last, quiet = text, time.monotonic()
+            elif time.monotonic() - quiet >= heartbeat:
+                yield ": still running\n\n"
+                quiet = time.monotonic()
+            if view.status in ENDED:
                 return
-            time.sleep(poll)
+            await anyio.sleep(poll)
 
 
 __all__ = ["JobRunner", "JobView"]

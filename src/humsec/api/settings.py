@@ -30,6 +30,13 @@ class ServiceSettings(BaseModel):
     cors_origins: tuple[str, ...] = ()
     admin_token: str | None = Field(None, repr=False)
     scheduler: str | None = Field(None, description="Dask scheduler address; None = LocalCluster")
+    threads: int = Field(
+        100,
+        ge=4,
+        le=1000,
+        description="threads serving blocking requests at once (a request waiting for the "
+        "store's writer holds one, so there are more than clients a team runs at once)",
+    )
 
     @classmethod
     def from_environment(cls, **overrides: object) -> ServiceSettings:

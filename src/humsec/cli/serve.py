@@ -34,6 +34,9 @@ def serve(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Dask scheduler address for jobs (default: a local cluster)."
     ),
+    threads: int = typer.Option(
+        100, "--threads", min=4, max=1000, help="Threads serving blocking requests at once."
+    ),
 ) -> None:
     """Run the humsec service: a REST API and dashboard for a team (OpenAPI at /openapi.json)."""
     from humsec.api import ServiceSettings, create_app
@@ -47,6 +50,7 @@ def serve(
         compute_per_minute=compute_per_minute,
         cors_origins=tuple(cors_origin),
         scheduler=scheduler,
+        threads=threads,
     )
     from humsec.project.store import open_store
 

@@ -70,7 +70,11 @@ def job_events(
 ) -> StreamingResponse:
     """Progress as server-sent events (``text/event-stream``) until the job ends."""
     _visible(request, record, job_id)
-    return StreamingResponse(request.app.state.jobs.events(job_id), media_type="text/event-stream")
+    return StreamingResponse(
+        request.app.state.jobs.stream(job_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache"},
+    )
 
 
 @router.delete("/{job_id}")

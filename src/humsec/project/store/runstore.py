@@ -200,6 +200,7 @@ class Store:
         *,
         note_reuse: bool = True,
         actor: str | None = None,
+        note: Mapping[str, Any] | None = None,
     ) -> RunRecord | None:
         """The stored result of ``analysis`` for these inputs, or None when there is none.
 
@@ -207,7 +208,8 @@ class Store:
         store, with ``note_reuse`` (the default), handing it out is recorded in the history
         as a reuse, and the reuse's record is returned (``reused`` true, ``reused_from`` the
         matching run, same tables), together with an audit entry ``reuse`` by ``actor``
-        (default ``user@host``). Otherwise the matching run's own record is returned.
+        (default ``user@host``); ``note`` adds to that entry's detail (say, the job that asked),
+        in the same transaction. Otherwise the matching run's own record is returned.
         """
         rows = self._db.query(
             _RUN_SELECT + " WHERE analysis = :a AND input_hash = :h AND reused_from IS NULL"
@@ -248,6 +250,7 @@ class Store:
                 actor,
                 "reuse",
                 {
+                    **(note or {}),
                     "run_id": run_id,
                     "reused_from": original.run_id,
                     "analysis": analysis,
