@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 from humsec.api.problems import ServiceProblem
 from humsec.errors import did_you_mean
-from humsec.project import PROJECT_FILE, Project, init_demo, open_project_store
-from humsec.project.store import Store
+from humsec.project import PROJECT_FILE, Project, add_dataset, init_demo, open_project_store
+from humsec.project.store import DatasetVersion, Store
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
@@ -54,6 +55,7 @@ class Workspace:
         self.root = root
         self._stores: dict[str, Store] = {}
         self._loaded: dict[str, tuple[tuple[int, int], Project]] = {}
+        self._writers: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def names(self) -> list[str]:
@@ -92,6 +94,23 @@ class Workspace:
         with self._lock:
             self._loaded[name] = (stamp, project)
         return project
+
+    def add_dataset(
+        self, name: str, file: Path, role: str | None = None
+    ) -> tuple[Project, dict[str, Any], DatasetVersion]:
+        """Add ``file`` to project ``name`` (:func:`humsec.project.add_dataset`) and keep its
+        bytes as a new version in the project's store; return the reloaded project, the
+        dataset entry and the stored version.
+
+        Adding a dataset rewrites the project's ``humsec.yaml``: two uploads to one project
+        at once are taken one after the other, so neither entry is lost."""
+        folder = self.folder(name)
+        with self._lock:
+            writer = self._writers.setdefault(name, threading.Lock())
+        with writer:
+            loaded, entry = add_dataset(folder, file, role=role)
+            version = self.store(name).put_dataset(entry["name"], file.read_bytes())
+        return loaded, entry, version
 
     def store(self, name: str) -> Store:
         """The project's store, opened once and kept open by the service."""

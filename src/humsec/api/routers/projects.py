@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from humsec.api.auth import caller, compute, need
 from humsec.api.jobs import JobView, plan_analysis
@@ -17,7 +18,7 @@ from humsec.api.routers.runs import FIELDS, FILTERS, FORMAT, history, run_detail
 from humsec.api.tables import render, select
 from humsec.api.tokens import TokenRecord
 from humsec.api.workspace import check_name, safe_file_name
-from humsec.project import ANALYSES, ROLES, add_dataset, display_geojson, missing_inputs
+from humsec.project import ANALYSES, ROLES, display_geojson, missing_inputs
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -146,7 +147,7 @@ async def upload_dataset(
     """Add a data file to the project (an analyst's action): its role and columns are inferred,
     the project is revalidated, and the bytes are versioned by content hash in its store."""
     need(record, "analyst", project)
-    folder = request.app.state.workspace.folder(project)
+    request.app.state.workspace.folder(project)  # 404 for an unknown project
     name = safe_file_name(file.filename or "")
     if role is not None and role not in ROLES:
         raise ServiceProblem(
@@ -162,10 +163,12 @@ async def upload_dataset(
                 out.write(chunk)
         if target.stat().st_size == 0:
             raise ServiceProblem(422, f"the file {name!r} is empty", location="form: file")
-        loaded, entry = add_dataset(folder, target, role=role)
-        data = target.read_bytes()
-    version = request.app.state.workspace.store(project).put_dataset(entry["name"], data)
-    request.app.state.store.audit(
+        # Validating the project and storing the bytes block: off the event loop.
+        loaded, entry, version = await run_in_threadpool(
+            request.app.state.workspace.add_dataset, project, target, role
+        )
+    await run_in_threadpool(
+        request.app.state.store.audit,
         record.token_id,
         "dataset.upload",
         {"project": project, "dataset": entry["name"], "sha256": version.sha256},

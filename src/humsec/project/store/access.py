@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from humsec.project.store.database import Database
+from humsec.errors import StoreError
+from humsec.project.store.database import Database, Executor
 
 Role = Literal["viewer", "analyst", "admin"]
 ACCESS_ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
@@ -90,20 +91,36 @@ class TokenTable:
 
     def add_token(self, record: TokenRecord) -> None:
         """Keep a new token's digest and role."""
-        with self._db.transaction() as tx:
+        values = {
+            "id": record.token_id,
+            "digest": record.digest,
+            "role": record.role,
+            "project": record.project,
+            "label": record.label,
+            "created": _naive(record.created),
+            "expires": _naive(record.expires),
+        }
+
+        def insert(tx: Executor) -> None:
+            # Through write(): a token made while a PostgreSQL server restarts is written once
+            # the connection is back; a rerun after a commit whose answer was lost finds its
+            # own row and stops there.
+            held = tx.query("SELECT digest FROM tokens WHERE token_id = :id", {"id": values["id"]})
+            if held and held[0][0] == record.digest:
+                return
+            if held:
+                raise StoreError(
+                    f"the store already holds a token {record.token_id!r}",
+                    location=self._db.location,
+                    hint="make the token again (a new id is drawn each time)",
+                )
             tx.execute(
                 "INSERT INTO tokens (token_id, digest, role, project, label, created, expires) "
                 "VALUES (:id, :digest, :role, :project, :label, :created, :expires)",
-                {
-                    "id": record.token_id,
-                    "digest": record.digest,
-                    "role": record.role,
-                    "project": record.project,
-                    "label": record.label,
-                    "created": _naive(record.created),
-                    "expires": _naive(record.expires),
-                },
+                values,
             )
+
+        self._db.write(insert)
 
     def token_by_digest(self, digest: str) -> TokenRecord | None:
         """The token with this digest, or ``None``."""
@@ -116,9 +133,11 @@ class TokenTable:
 
     def revoke(self, token_id: str, *, by: str) -> None:
         """Revoke a token from now on (an INSERT: the token's history is kept)."""
-        with self._db.transaction() as tx:
-            tx.execute(
+        values = {"id": token_id, "at": _naive(datetime.now(UTC)), "by": by}
+        self._db.write(
+            lambda tx: tx.execute(
                 "INSERT INTO token_revocations (token_id, revoked_at, revoked_by) "
                 "VALUES (:id, :at, :by)",
-                {"id": token_id, "at": _naive(datetime.now(UTC)), "by": by},
+                values,
             )
+        )
