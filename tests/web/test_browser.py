@@ -153,6 +153,13 @@ def test_stress_test_runs_as_a_job_with_progress_and_results(
     page.get_by_role("button", name="Run the stress test").click()
     page.locator("#stress-job").wait_for()
     page.locator("#stress-job[data-status='done'] #stress-results").wait_for(timeout=60_000)
+    # The progress came from the job's event stream, and the results fragment was fetched
+    # once, when the stream said the job had ended (no polling).
+    job_id = page.locator("#stress-job").get_attribute("data-job-id")
+    fragment = f"{analysed.url}/projects/kenya/stress-test/jobs/{job_id}"
+    assert page.evaluate("document.body.dataset.jobProgress") == "events"
+    assert page.requests.count(fragment + "/events") == 1
+    assert page.requests.count(fragment) == 1
     # The page's numbers are the stored run's, which equal the project analysis run in Python
     store = analysed.app.state.workspace.store("kenya")
     history = store.history()
@@ -164,6 +171,31 @@ def test_stress_test_runs_as_a_job_with_progress_and_results(
     text = page.locator("#stress-measures").inner_text()
     assert run.spec["measures"][0] in text
     screenshot(page, "stress-test")
+
+
+def test_stress_test_progress_is_polled_where_there_is_no_event_stream(
+    page: Any, analysed: LiveService
+) -> None:
+    page.add_init_script("delete window.EventSource;")  # a browser without server-sent events
+    analyst = analysed.token("analyst", "kenya")
+    sign_in(page, analyst, "/projects/kenya/stress-test")
+    page.get_by_label("Simulated years").fill("40")
+    page.get_by_label("Seed").fill("6")
+    for box in page.locator("fieldset input[type=checkbox]").all():
+        box.uncheck()
+    page.get_by_role("button", name="Run the stress test").click()
+    page.locator("#stress-job[data-status='done'] #stress-results").wait_for(timeout=60_000)
+    job_id = page.locator("#stress-job").get_attribute("data-job-id")
+    fragment = f"{analysed.url}/projects/kenya/stress-test/jobs/{job_id}"
+    assert page.evaluate("document.body.dataset.jobProgress") == "polling"
+    assert page.requests.count(fragment + "/events") == 0
+    assert page.requests.count(fragment) >= 1
+    store = analysed.app.state.workspace.store("kenya")
+    run = store.run(str(store.history()["run_id"].iloc[-1]))
+    assert (run.analysis, run.seed, run.spec["n_years"]) == ("stress_test", 6, 40)
+    # without measures the page shows the impacts and no appraisal (this used to be a 500)
+    assert page.locator("#stress-summary tr").count() >= 3
+    assert page.locator("#stress-measures").count() == 0
 
 
 def test_appraisal_of_an_uploaded_programme(page: Any, live: LiveService) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from humsec.api import ServiceProblem, compute, need
 from humsec.project.store import TokenRecord
@@ -47,6 +47,9 @@ def results(page: ProjectPage, run_id: str) -> dict[str, Any]:
         "run": run,
         "summary": summary[summary["metric"].isin(SUMMARY)].to_dict("records"),
         "tables": list(tables),
+        "measures": None,  # a stress test run without measures has no appraisal to show
+        "measure_figure": None,
+        "curve_figure": None,
     }
     if "measures" in tables:
         m = tables["measures"]
@@ -125,10 +128,27 @@ def _progress(request: Request, name: str, record: TokenRecord, job_id: str) -> 
     return render(request, "stress_progress.html", name=name, job=view, shown=shown)
 
 
+@router.get("/projects/{name}/stress-test/jobs/{job_id}/events")
+def stress_events(
+    name: str, job_id: str, request: Request, record: TokenRecord = Depends(signed_in)
+) -> StreamingResponse:
+    """The job's progress as server-sent events (the page's EventSource), until it ends."""
+    need(record, "viewer", name)
+    view = request.app.state.jobs.view(job_id)
+    if view.project != name:
+        raise ServiceProblem(404, f"project {name!r} has no job {job_id!r}")
+    return StreamingResponse(
+        request.app.state.jobs.stream(job_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 @router.get("/projects/{name}/stress-test/jobs/{job_id}")
 def stress_progress(
     name: str, job_id: str, request: Request, record: TokenRecord = Depends(signed_in)
 ) -> Response:
-    """The job's progress (polled), then its results."""
+    """The job's progress, then its results (fetched when the event stream says the job
+    ended, or polled where the browser has no event streams)."""
     need(record, "viewer", name)
     return _progress(request, name, record, job_id)
