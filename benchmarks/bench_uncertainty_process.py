@@ -45,6 +45,9 @@ def main() -> None:
     for n in SIZES:
         entry = time_process([sys.executable, "-c", setup + _ANALYSIS.format(n=n)], RUNS)
         entry["ratio_to_reference"] = round(entry["best_seconds"] / reference["best_seconds"], 2)
+        entry["cpu_ratio_to_reference"] = round(
+            entry["best_cpu_seconds"] / reference["best_cpu_seconds"], 2
+        )
         workloads[f"uncertainty n={n} with Sobol"] = entry
     result = {
         "reference": {"command": "import numpy, pandas; build the data", **reference},
