@@ -14,6 +14,9 @@ result says which. The output has one row per organisation and role of each inpu
 ``sector``, ``adm1``, ``adm2`` (p-codes), ``activity``, ``date``, ``targeted``, ``reached``
 ``level``      ``adm2`` when the row names an admin-2 code, else ``adm1`` (kept and counted)
 ``chain``      donor -> programme partner -> implementer of the input row
+``org_iati_ref``, ``org_iati_confidence``, ``org_iati_matched_by``
+               the organisation's IATI identifier, when a list of IATI organisations is
+               given (:func:`link_iati`; missing otherwise or when not linked)
 
 Cells naming several organisations ("A + B", "A / B", "A, B") are split into one row each;
 their targeted and reached figures stay on every split row and are flagged in ``shared``
@@ -24,20 +27,23 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from humsec.actors.iati_orgs import link_iati_orgs
 from humsec.actors.names import normalise_names
 from humsec.errors import ColumnError, DataError
 
 ROLES = ("donor", "programme partner", "implementing")
 THREEW_COLUMNS = ("row", "org", "org_raw", "org_type", "local", "org_role", "sector", "adm1",
                   "adm2", "activity", "date", "targeted", "reached", "level", "chain",
-                  "shared")
+                  "shared", "org_iati_ref", "org_iati_confidence", "org_iati_matched_by")
+IATI_LINK_COLUMNS = ("org", "iati_ref", "iati_name", "matched_by", "confidence", "via",
+                     "candidates")
 # HXL patterns for each field, in order of preference.
 _PATTERNS: dict[str, tuple[str, ...]] = {
     "donor": ("#org+funder", "#org+donor"),
@@ -116,6 +122,9 @@ class ThreeW:
     names: pd.DataFrame
     counts: dict[str, int]
     notes: tuple[str, ...] = field(default=())
+    iati: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=list(IATI_LINK_COLUMNS)))
+    """One row per organisation linked (or not) to an IATI ref by :func:`link_iati`."""
 
     def to_frame(self) -> pd.DataFrame:
         """The long table."""
@@ -144,12 +153,15 @@ def _norm_header(text: str) -> str:
     return " ".join(text.split())
 
 
-def read_3w(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> ThreeW:
+def read_3w(path: str | os.PathLike[str], *, sheet: str | int | None = None,
+            iati_orgs: pd.DataFrame | None = None) -> ThreeW:
     """Read a 3W/4W/5W table (CSV, Excel) with or without an HXL hashtag row.
 
     Without hashtags, tags are inferred from the headers (:data:`HEADER_TAGS`) and listed in
     ``inferred``. A table with neither a hashtag row nor a recognisable organisation header is
-    an error naming the rows searched for hashtags.
+    an error naming the rows searched for hashtags. ``iati_orgs`` (``ref, name``: see
+    :func:`humsec.actors.iati_org_list`) links the organisations to IATI identifiers
+    (:func:`link_iati`).
     """
     from humsec.data import HASHTAG_ROW_SEARCH, HxlPattern, HxlTag, read_table
 
@@ -203,7 +215,60 @@ def read_3w(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> 
     if all(chosen[r] is None for r in ("donor", "partner", "implementing")):
         raise ColumnError("no organisation column (#org) in the 3W table", location=str(file),
                           hint=f"tags found: {', '.join(sorted(set(tags.values())))}")
-    return _long(frame, chosen, file, tags, inferred, notes)
+    threew = _long(frame, chosen, file, tags, inferred, notes)
+    return threew if iati_orgs is None else link_iati(threew, iati_orgs)
+
+
+def link_iati(threew: ThreeW, registry: pd.DataFrame) -> ThreeW:
+    """Link each organisation of ``threew`` to an IATI ref of ``registry`` (``ref, name``).
+
+    Every name an organisation goes by (its canonical name and each spelling merged into it)
+    is matched with :func:`humsec.actors.link_iati_orgs`; the organisation takes the link of
+    highest confidence (``via`` names the spelling that matched). Two different refs at the
+    same best confidence, or an ambiguous best match, leave it unlinked with the candidates
+    listed. The long table gains ``org_iati_ref``, ``org_iati_confidence`` and
+    ``org_iati_matched_by``; ``counts`` gains ``iati_linked`` and ``iati_not_linked``.
+    """
+    members: dict[str, set[str]] = {}
+    for raw, name in zip(threew.names["raw"], threew.names["name"], strict=True):
+        members.setdefault(str(name), {str(name)}).add(str(raw))
+    for org in threew.table["org"].dropna().unique():
+        members.setdefault(str(org), {str(org)})
+    links = link_iati_orgs({n for names in members.values() for n in names}, registry)
+    by_name = links.set_index("raw")
+    rows = []
+    for org in sorted(members):
+        found = by_name.loc[sorted(members[org])]
+        linked = found[found["iati_ref"].notna()]
+        row: dict[str, Any] = {"org": org, "iati_ref": None, "iati_name": None,
+                               "matched_by": "no match", "confidence": np.nan, "via": None,
+                               "candidates": ""}
+        if len(linked):
+            top = linked[linked["confidence"] == linked["confidence"].max()]
+            if top["iati_ref"].nunique() == 1:
+                best = top.iloc[0]
+                row.update(iati_ref=best["iati_ref"], iati_name=best["iati_name"],
+                           matched_by=best["matched_by"], confidence=best["confidence"],
+                           via=top.index[0])
+            else:
+                row.update(matched_by="ambiguous",
+                           candidates=", ".join(sorted(set(top["iati_ref"]))))
+        elif (found["matched_by"] == "ambiguous").any():
+            refs = ", ".join(found.loc[found["matched_by"] == "ambiguous", "candidates"])
+            row.update(matched_by="ambiguous",
+                       candidates=", ".join(sorted(set(refs.split(", ")))))
+        rows.append(row)
+    iati = pd.DataFrame(rows, columns=list(IATI_LINK_COLUMNS)).astype({"confidence": "float64"})
+    by_org = iati.set_index("org")
+    table = threew.table.copy()
+    table["org_iati_ref"] = table["org"].map(by_org["iati_ref"])
+    table["org_iati_confidence"] = table["org"].map(by_org["confidence"]).astype("float64")
+    table["org_iati_matched_by"] = table["org"].map(by_org["matched_by"])
+    linked_n = int(iati["iati_ref"].notna().sum())
+    counts = {**threew.counts, "iati_linked": linked_n, "iati_not_linked": len(iati) - linked_n}
+    notes = (*threew.notes, f"IATI identifiers: {linked_n} of {len(iati)} organisations linked "
+             f"({len(registry)} listed refs and names)")
+    return replace(threew, table=table, counts=counts, notes=notes, iati=iati)
 
 
 def _cells(frame: pd.DataFrame, col: str | None) -> list[Any]:
@@ -253,8 +318,12 @@ def _long(frame: pd.DataFrame, chosen: dict[str, str | None], file: Path,
             notes.append(f"row {first + i}: no organisation named (row skipped)")
     names = normalise_names(r["org_raw"] for r in rows)
     canonical = dict(zip(names["raw"], names["name"], strict=True))
-    table = pd.DataFrame(rows, columns=[c for c in THREEW_COLUMNS if c != "org"])
+    table = pd.DataFrame(rows, columns=[c for c in THREEW_COLUMNS
+                                        if c != "org" and not c.startswith("org_iati")])
     table.insert(1, "org", [canonical.get(str(r).strip(), r) for r in table["org_raw"]])
+    table["org_iati_ref"] = None
+    table["org_iati_confidence"] = np.nan
+    table["org_iati_matched_by"] = None
     table = table[list(THREEW_COLUMNS)]
     for col in ("targeted", "reached"):
         table[col] = table[col].astype("float64")
@@ -267,5 +336,5 @@ def _long(frame: pd.DataFrame, chosen: dict[str, str | None], file: Path,
     return ThreeW(table, str(file), tags, inferred, names, counts, tuple(notes))
 
 
-__all__ = ["HEADER_TAGS", "LEGACY_TAGS", "ROLES", "THREEW_COLUMNS", "ThreeW", "org_type",
-           "read_3w"]
+__all__ = ["HEADER_TAGS", "IATI_LINK_COLUMNS", "LEGACY_TAGS", "ROLES", "THREEW_COLUMNS",
+           "ThreeW", "link_iati", "org_type", "read_3w"]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from humsec.cli.terminal import Table, console, literal, print_note, print_written
 from humsec.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(help="Who does what where: 3W tables, presence, coverage of need.",
                   no_args_is_help=True)
@@ -23,13 +27,18 @@ def read_command(
     file: Path = typer.Argument(..., help="A 3W/4W/5W table (CSV, Excel), HXL-tagged or not."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the long table."),
     level: str = typer.Option("adm2", "--level", help="Presence by adm1 or adm2."),
+    iati: Path | None = typer.Option(
+        None, "--iati",
+        help="Link organisations to IATI identifiers: an IATI activity file (XML; its "
+        "reporting and participating organisations) or a table with ref and name columns."),
 ) -> None:
     """Read a 3W table: organisations, roles, sectors and areas, with names normalised."""
     from humsec.actors import presence, read_3w
     from humsec.data.output import check_table_target, write_table
 
     check_table_target(out)  # a bad --out fails before the table is read
-    threew = read_3w(file)
+    registry = _iati_registry(iati) if iati is not None else None
+    threew = read_3w(file, iati_orgs=registry)
     c = threew.counts
     console.print(f"{c['input_rows']:,} rows -> {c['rows']:,} organisation rows, "
                   f"{c['organisations']} organisations ({c['names_merged']} names merged), "
@@ -45,6 +54,18 @@ def read_command(
             table.add_row(literal(row.raw), literal(row.name), row.matched_by,
                           f"{row.confidence:.2f}")
         console.print(table)
+    if registry is not None:
+        table = Table(title="IATI organisation identifiers")
+        for column in ("organisation", "IATI ref", "by", "confidence", "IATI name"):
+            table.add_column(column)
+        for row in threew.iati.itertuples(index=False):
+            linked = isinstance(row.iati_ref, str)
+            table.add_row(literal(row.org), literal(row.iati_ref) if linked else "-",
+                          str(row.matched_by)
+                          + (f" ({row.candidates!s})" if row.candidates else ""),
+                          f"{row.confidence:.2f}" if linked else "-",
+                          literal(row.iati_name) if linked else "")
+        console.print(table)
     pres = presence(threew, "adm1" if level == "adm1" else "adm2")
     counts = pres.groupby("area")["org"].nunique().sort_values(ascending=False)
     console.print("organisations per area: " + ", ".join(
@@ -52,6 +73,27 @@ def read_command(
     if out is not None:
         write_table(threew.table, out)
         print_written(out)
+
+
+def _iati_registry(path: Path) -> pd.DataFrame:
+    """IATI refs and names from an activity file (XML) or a ref/name table."""
+    from rich.progress import Progress
+
+    from humsec.actors import iati_org_list, iati_orgs_from_activities
+    from humsec.data import read_table
+
+    if not path.is_file():
+        raise DataError("IATI organisation source not found", location=str(path),
+                        hint="give an IATI activity XML file or a table with ref and name")
+    if path.suffix.lower() == ".xml":
+        from humsec.programme import read_iati
+
+        with Progress(transient=True, console=console) as bar:
+            task = bar.add_task("reading IATI organisations", total=None)
+            result = read_iati(path, programmes=False,
+                               progress=lambda n: bar.update(task, completed=n))
+        return iati_orgs_from_activities(result.activities, source=path.name)
+    return iati_org_list(read_table(path), where=str(path))
 
 
 @app.command("coverage")

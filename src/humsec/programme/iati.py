@@ -51,7 +51,7 @@ VALUE_CEILING_USD = 1e10
 ACTIVITY_COLUMNS = (
     "iati_identifier", "reporting_org_ref", "title", "recipient_countries", "sectors", "start",
     "end", "status", "participating_orgs", "locations", "policy_markers", "humanitarian",
-    "budget_total_usd", "disbursed_usd", "currency",
+    "budget_total_usd", "disbursed_usd", "currency", "reporting_org_name",
 )
 ISSUE_COLUMNS = ("iati_identifier", "field", "severity", "message")
 GAP_COLUMNS = ("currency", "reason", "values", "activities", "years")
@@ -320,6 +320,7 @@ class _ActivityReader:
             self.flag(ident, "description", "warning", "no description")
         reporting = act.find("reporting-org")
         reporting_ref = reporting.get("ref", "") if reporting is not None else ""
+        reporting_name = _narrative(reporting) if reporting is not None else ""
         countries, iso3 = self._countries(act, ident)
         extra: dict[str, list[Any]] = {}
         sectors = self._sectors(act, ident, extra)
@@ -353,8 +354,8 @@ class _ActivityReader:
             extra["@attributes"] = [unmapped_attrs]
         self.rows.append((ident, reporting_ref, title, countries, sectors, start, end, status,
                           orgs, locations, markers, humanitarian, budget, spent,
-                          currency or None, json.dumps(extra, ensure_ascii=False)
-                          if extra else None))
+                          currency or None, reporting_name or None,
+                          json.dumps(extra, ensure_ascii=False) if extra else None))
         if self.build:
             self._programme(act, n, ident, title, iso3, sectors, start, end, orgs, locations,
                             markers, budget)
