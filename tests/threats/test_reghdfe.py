@@ -132,9 +132,10 @@ def _lsdv_se(frame: pd.DataFrame, clusters: list[str] | None, k_params: int) -> 
 def test_absorbed_degrees_of_freedom_by_hand() -> None:
     frame = _panel()  # 10 units x 6 years, connected
     cases = [
-        # (cluster, df_a, K): unit nested in unit clusters counts 0, year 6 - 1
-        ("unit", 5, 1 + 5),
-        # year nested in year clusters counts 0, unit (the first term) all 10 levels
+        # (cluster, df_a, K): unit nested in unit clusters counts 0, so year is the first
+        # remaining term and counts all its 6 levels (as fixest's 1 + (6 - 1))
+        ("unit", 6, 1 + 6),
+        # year nested in year clusters counts 0, unit all its 10 levels
         ("year", 10, 1 + 10),
     ]
     for cluster, df_a, k in cases:
@@ -144,6 +145,18 @@ def test_absorbed_degrees_of_freedom_by_hand() -> None:
     het = panel_regression(frame, "y", "x", "unit", "year", vcov="hetero")
     assert (het.df_absorbed, het.dof_k) == (10 + 6 - 1, 16)
     assert het.se["x"] == pytest.approx(_lsdv_se(frame, None, 16), rel=1e-9)
+    # the unit effects alone, clustered by unit: df_a = 0, so reghdfe charges the intercept
+    # (n - 1 - k), as xtreg, fe does
+    alone = panel_regression(frame, "y", "x", "unit", "year", absorb=["unit"], cluster="unit")
+    assert (alone.df_absorbed, alone.dof_k) == (0, 1)
+    demeaned = frame.assign(x=frame["x"] - frame.groupby("unit")["x"].transform("mean"),
+                            y=frame["y"] - frame.groupby("unit")["y"].transform("mean"))
+    beta = (demeaned["x"] @ demeaned["y"]) / (demeaned["x"] @ demeaned["x"])
+    scores = (demeaned["x"] * (demeaned["y"] - beta * demeaned["x"])).groupby(frame["unit"])
+    n, g = len(frame), 10
+    v = (scores.sum() ** 2).sum() / (demeaned["x"] @ demeaned["x"]) ** 2
+    assert alone.se["x"] == pytest.approx(np.sqrt(v * (n - 1) / (n - 1 - 1) * g / (g - 1)),
+                                          rel=1e-9)
 
 
 def test_disconnected_fixed_effects_count_exact_redundancy() -> None:

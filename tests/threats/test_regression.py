@@ -88,8 +88,8 @@ def _lsdv(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Least squares with explicit dummies and the sandwich formulas of fixest's
     "On standard errors" vignette: K = k + 1 + Σ(levels − 1) over fixed effects not nested
     in a cluster variable; CRV1 factor G/(G−1)·(n−1)/(n−K), two-way with min(G). reghdfe
-    (reghdfe_common.mata) charges K = k + df_a, df_a = 0 for the nested iso3 and
-    levels − 1 for year, plus 1 when df_a = 0."""
+    charges the same here: K = k + df_a with df_a = 0 for the nested iso3 and all the year
+    levels (year is then the first non-nested term), plus 1 when df_a = 0."""
     dummies = [
         pd.get_dummies(frame["iso3"]).to_numpy(float),
         pd.get_dummies(frame["year"]).to_numpy(float)[:, 1:],
@@ -111,7 +111,6 @@ def _lsdv(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     v_t, g_t = meat(frame["year"])
     v_it, _ = meat(frame["iso3"] + frame["year"].astype(str))
     k_entity = 2 + 1 + (frame["year"].nunique() - 1)  # iso3 FE nested in the cluster
-    k_entity_reghdfe = 2 + (frame["year"].nunique() - 1)
     k_two = 2 + 1  # both FE nested
     k_all = design.shape[1]
     g = min(g_i, g_t)
@@ -119,9 +118,6 @@ def _lsdv(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return {
         "coef": beta[:2],
         "crv_entity": np.sqrt(np.diag(v_i)[:2] * g_i / (g_i - 1) * (n - 1) / (n - k_entity)),
-        "crv_entity_reghdfe": np.sqrt(
-            np.diag(v_i)[:2] * g_i / (g_i - 1) * (n - 1) / (n - k_entity_reghdfe)
-        ),
         "crv_two": np.sqrt(np.diag(v_i + v_t - v_it)[:2] * g / (g - 1) * (n - 1) / (n - k_two)),
         "hetero": np.sqrt(np.diag(hc)[:2] * n / (n - k_all)),
     }
@@ -132,8 +128,8 @@ def test_two_way_fe_and_clustering_equal_lsdv_reference() -> None:
     ref = _lsdv(frame)
     one = panel_regression(frame, "y", ["x1", "x2"], "iso3", "year")
     np.testing.assert_allclose(one.coef.to_numpy(), ref["coef"], rtol=1e-8)
-    np.testing.assert_allclose(one.se.to_numpy(), ref["crv_entity_reghdfe"], rtol=1e-8)
-    assert (one.convention, one.dof_k, one.df_absorbed) == ("reghdfe", 2 + 7, 7)
+    np.testing.assert_allclose(one.se.to_numpy(), ref["crv_entity"], rtol=1e-8)
+    assert (one.convention, one.dof_k, one.df_absorbed) == ("reghdfe", 2 + 8, 8)
     assert one.clusters == {"iso3": 12}
     fixest = panel_regression(frame, "y", ["x1", "x2"], "iso3", "year", convention="fixest")
     np.testing.assert_allclose(fixest.coef.to_numpy(), ref["coef"], rtol=1e-8)

@@ -18,23 +18,25 @@ Observations are dropped for missing values first, then singletons (a fixed-effe
 once, removed iteratively as reghdfe does, Correia 2015) — both are counted and listed in
 :attr:`PanelResult.dropped`, never dropped silently.
 
-Two conventions (``convention=``) differ only in how many parameters ``K`` the small-sample
-factor charges and whether singletons go:
+Two conventions (``convention=``) differ in how singletons are treated and, on some designs,
+in how many parameters ``K`` the small-sample factor charges:
 
-- ``"reghdfe"`` (default; Stata ``reghdfe`` 6, ``reghdfe_common.mata``): singletons dropped;
-  ``K = rank(X̃) + df_a`` with ``df_a`` the absorbed degrees of freedom: the first absorbed
-  term counts all its levels (it carries the intercept), the second its levels less the
-  connected components of its bipartite graph with the first (exact "pairwise" redundancy),
-  any later one its levels less one; a term nested within a cluster variable counts 0. The
-  clustered factor is ``(n−1)/(n−K−[df_a = 0]) · G/(G−1)`` (the ``[df_a = 0]`` term matches
-  ``xtreg, fe`` when every absorbed term is nested), ``G = min`` over two-way clusters applied
-  to ``V_A + V_B − V_{A∩B}``, and the t degrees of freedom are ``min(n − K, G − 1)``; HC1 is
+- ``"reghdfe"`` (default; Stata ``reghdfe`` 6: its ``estimate_dof`` and
+  ``reghdfe_common.mata``): singletons dropped; ``K = rank(X̃) + df_a`` with ``df_a`` the
+  absorbed degrees of freedom: an absorbed term nested within a cluster variable counts 0; of
+  the others, in order, the first counts all its levels (it carries the intercept) and each
+  later one its levels less ``max(1, connected components of its bipartite graph with each
+  earlier one)`` (exact for the first pair). The clustered factor is
+  ``(n−1)/(n−K−[df_a = 0]) · G/(G−1)`` (the ``[df_a = 0]`` term matches ``xtreg, fe`` when
+  everything absorbed is nested), ``G = min`` over two-way clusters applied once to
+  ``V_A + V_B − V_{A∩B}``, and the t degrees of freedom are ``min(n − K, G − 1)``; HC1 is
   ``n/(n−K)`` and iid ``σ̂² = RSS/(n−K)``.
 - ``"fixest"`` (R ``fixest`` / pyfixest defaults, ``ssc(fixef.K = "nested")``): singletons
   kept, ``K = k + 1 + Σ (levels − 1)`` over the absorbed terms not nested in a cluster.
 
-With an entity fixed effect nested in the entity clusters and a second absorbed term, the two
-differ by one degree of freedom in ``K``; everywhere else they agree.
+On a connected design the two give the same K; they differ when the fixed effects split the
+sample into disconnected groups (reghdfe counts the exact redundancy, fixest one level per
+extra fixed effect), and wherever singletons are present.
 """
 
 from __future__ import annotations
@@ -249,17 +251,19 @@ def _nested(codes: np.ndarray, cluster: np.ndarray) -> bool:
 
 def _absorbed_dof(sample: pd.DataFrame, absorbed: list[_Absorbed], clusters: list[str]
                   ) -> int:
-    """reghdfe's ``df_a`` (module docstring): levels less redundant ones, nested terms 0."""
+    """reghdfe's ``df_a`` (its ``estimate_dof``, adjustments "pairwise clusters"): an
+    absorbed term nested within a cluster variable counts 0; of the others, in order, the
+    first counts all its levels and each later one its levels less
+    ``max(1, components with each earlier one)``."""
     terms = [a for a in absorbed if a.slope is None]
     codes = [_group_codes(sample, a.columns) for a in terms]
     cluster_codes = [_group_codes(sample, (c,)) for c in clusters]
+    remaining = [code for code in codes if not any(_nested(code, c) for c in cluster_codes)]
     total = 0
-    for k, code in enumerate(codes):
-        if any(_nested(code, c) for c in cluster_codes):
-            continue
-        levels = int(code.max()) + 1
-        redundant = 0 if k == 0 else _components(codes[0], code) if k == 1 else 1
-        total += levels - redundant
+    for k, code in enumerate(remaining):
+        redundant = 0 if k == 0 else max(
+            [1, *(_components(earlier, code) for earlier in remaining[:k])])
+        total += int(code.max()) + 1 - redundant
     # a trend term adds one slope per level, counted with the regressors (its i(fe, t) terms)
     return total
 
