@@ -130,3 +130,8 @@ def test_cli_reads_with_iati_list(tmp_path: Path) -> None:
                               "--iati", str(FIX / "iati/kenya_activities_203.xml")])
     assert xml.exit_code == 0, xml.output
     assert "IATI identifiers: 0 of 13 organisations linked" in xml.output
+    both = runner.invoke(app, ["actors", "read", str(FIX / "threew/kenya_3w_hxl.csv"),
+                               "--iati", str(FIX / "iati/kenya_activities_203.xml"),
+                               "--iati", str(orgs)])
+    assert both.exit_code == 0, both.output
+    assert "4 of 13 organisations linked" in both.output

@@ -27,17 +27,22 @@ def read_command(
     file: Path = typer.Argument(..., help="A 3W/4W/5W table (CSV, Excel), HXL-tagged or not."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the long table."),
     level: str = typer.Option("adm2", "--level", help="Presence by adm1 or adm2."),
-    iati: Path | None = typer.Option(
+    iati: list[Path] | None = typer.Option(
         None, "--iati",
         help="Link organisations to IATI identifiers: an IATI activity file (XML; its "
-        "reporting and participating organisations) or a table with ref and name columns."),
+        "reporting and participating organisations) or a table with ref and name columns. "
+        "Repeat to combine sources."),
 ) -> None:
     """Read a 3W table: organisations, roles, sectors and areas, with names normalised."""
     from humsec.actors import presence, read_3w
     from humsec.data.output import check_table_target, write_table
 
     check_table_target(out)  # a bad --out fails before the table is read
-    registry = _iati_registry(iati) if iati is not None else None
+    registry = None
+    if iati:
+        import pandas as pd
+
+        registry = pd.concat([_iati_registry(path) for path in iati], ignore_index=True)
     threew = read_3w(file, iati_orgs=registry)
     c = threew.counts
     console.print(f"{c['input_rows']:,} rows -> {c['rows']:,} organisation rows, "
