@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from humsec.api.auth import caller, compute, need
 from humsec.api.jobs import JobView, plan_analysis
 from humsec.api.problems import ServiceProblem
-from humsec.api.routers.runs import FIELDS, FILTERS, FORMAT, history, run_detail, run_table
+from humsec.api.routers.runs import FIELDS, FILTERS, FORMAT, project_store, run_router
 from humsec.api.tables import render, select
 from humsec.api.tokens import TokenRecord
 from humsec.api.workspace import check_name, safe_file_name
@@ -195,36 +195,4 @@ def run_analyses(
     return [runner.submit(p, actor=record.token_id, project=project) for p in plans]
 
 
-@router.get("/{project}/runs")
-def project_runs(
-    project: str, request: Request, record: TokenRecord = Depends(caller)
-) -> list[dict[str, Any]]:
-    """The project's run history."""
-    need(record, "viewer", project)
-    return history(request.app.state.workspace.store(project))
-
-
-@router.get("/{project}/runs/{run_id}")
-def project_run(
-    project: str, run_id: str, request: Request, record: TokenRecord = Depends(caller)
-) -> Any:
-    """One of the project's runs."""
-    need(record, "viewer", project)
-    return run_detail(request.app.state.workspace.store(project), run_id)
-
-
-@router.get("/{project}/runs/{run_id}/tables/{name}")
-def project_run_table(
-    project: str,
-    run_id: str,
-    name: str,
-    request: Request,
-    format: str = FORMAT,
-    fields: str | None = FIELDS,
-    filter: list[str] | None = FILTERS,
-    record: TokenRecord = Depends(caller),
-) -> Response:
-    """One result table of one of the project's runs."""
-    need(record, "viewer", project)
-    store = request.app.state.workspace.store(project)
-    return run_table(store, run_id, name, format, fields, filter)
+router.include_router(run_router("/{project}/runs", project_store, whose="the project's store"))

@@ -1,7 +1,11 @@
-"""``/api/v1/runs``: the service store's runs, their provenance and their result tables.
+"""Runs, their provenance and their result tables, as one router shape over any store.
 
-The same three views serve a project's runs under ``/api/v1/projects/{project}/runs``
-(:mod:`humsec.api.routers.projects`), on that project's own store.
+:func:`run_router` builds the three read views (history, one run, one table) over a store
+dependency that also checks the caller may read it. Two routers are made from it:
+
+* ``/api/v1/runs`` over the service store (service-wide viewers);
+* ``/api/v1/projects/{project}/runs`` over that project's own store (its viewers), mounted by
+  :mod:`humsec.api.routers.projects`.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -22,8 +27,6 @@ from humsec.api.tables import render, select
 from humsec.api.tokens import TokenRecord
 from humsec.errors import did_you_mean
 from humsec.project.store import Store
-
-router = APIRouter(prefix="/runs", tags=["runs"])
 
 FORMAT = Query("json", description="json, csv, parquet or hxl")
 FIELDS = Query(None, description="comma-separated columns to keep, in order")
@@ -66,30 +69,54 @@ def run_table(
     return render(select(frame, fields, filters), fmt, name)
 
 
-@router.get("")
-def list_runs(request: Request, record: TokenRecord = Depends(caller)) -> list[dict[str, Any]]:
-    """Every run of the service store (service-wide viewers)."""
+def run_router(prefix: str, readable_store: Callable[..., Store], *, whose: str) -> APIRouter:
+    """The run views under ``prefix`` over the store ``readable_store`` gives (a FastAPI
+    dependency that raises 401/403/404 when the caller may not read it); ``whose`` names the
+    store in the operations' descriptions."""
+    router = APIRouter(prefix=prefix, tags=["runs"])
+
+    @router.get("", description=f"The run history of {whose}, oldest first.")
+    def list_runs(store: Store = Depends(readable_store)) -> list[dict[str, Any]]:
+        return history(store)
+
+    @router.get(
+        "/{run_id}",
+        description=f"One run of {whose}: its provenance (inputs' hashes, spec, seed, humsec "
+        "version, times) and the names of its result tables.",
+    )
+    def get_run(run_id: str, store: Store = Depends(readable_store)) -> Any:
+        return run_detail(store, run_id)
+
+    @router.get(
+        "/{run_id}/tables/{name}",
+        description=f"One result table of a run of {whose}, with DHIS2-style ``fields`` and "
+        "``filter`` parameters, as JSON, CSV, Parquet or HXL.",
+    )
+    def get_table(
+        run_id: str,
+        name: str,
+        format: str = FORMAT,
+        fields: str | None = FIELDS,
+        filter: list[str] | None = FILTERS,
+        store: Store = Depends(readable_store),
+    ) -> Response:
+        return run_table(store, run_id, name, format, fields, filter)
+
+    return router
+
+
+def service_store(request: Request, record: TokenRecord = Depends(caller)) -> Store:
+    """The service store, for a service-wide viewer."""
     need(record, "viewer")
-    return history(request.app.state.store)
+    store: Store = request.app.state.store
+    return store
 
 
-@router.get("/{run_id}")
-def get_run(run_id: str, request: Request, record: TokenRecord = Depends(caller)) -> Any:
-    """One run's provenance and the names of its result tables."""
-    need(record, "viewer")
-    return run_detail(request.app.state.store, run_id)
+def project_store(project: str, request: Request, record: TokenRecord = Depends(caller)) -> Store:
+    """Project ``project``'s store, for a viewer of that project (404 for an unknown one)."""
+    need(record, "viewer", project)
+    store: Store = request.app.state.workspace.store(project)
+    return store
 
 
-@router.get("/{run_id}/tables/{name}")
-def get_table(
-    run_id: str,
-    name: str,
-    request: Request,
-    format: str = FORMAT,
-    fields: str | None = FIELDS,
-    filter: list[str] | None = FILTERS,
-    record: TokenRecord = Depends(caller),
-) -> Response:
-    """One result table, with DHIS2-style ``fields`` and ``filter`` parameters."""
-    need(record, "viewer")
-    return run_table(request.app.state.store, run_id, name, format, fields, filter)
+router = run_router("/runs", service_store, whose="the service store")
