@@ -110,7 +110,9 @@ def coverage(threew: ThreeW, needs: pd.DataFrame, *, level: Literal["adm1", "adm
     else:
         local["area"] = local["adm1"]
     orgs = local.drop_duplicates(["area", "org"])
-    known = orgs[orgs["local"].notna()]
+    # ``local`` holds True/False/missing as objects: counted as booleans, an area with one
+    # organisation gets 1, not True, and the share is a float (the table stores as Parquet).
+    known = orgs[orgs["local"].notna()].astype({"local": bool})
     loc = known.groupby("area").agg(organisations=("org", "size"),
                                     national_or_local=("local", "sum")).reset_index()
     loc["localisation_share"] = loc["national_or_local"] / loc["organisations"]

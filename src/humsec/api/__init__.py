@@ -18,10 +18,12 @@ from humsec.api.jobs import JobPlan, plan_analysis
 from humsec.api.problems import ServiceProblem
 from humsec.api.routers.runs import run_table
 from humsec.api.settings import ServiceSettings
+from humsec.api.stress_test import STRESS_TEST, measure_names, stress_plan
 from humsec.api.tokens import create_token, digest
 
 __all__ = [
     "API_PREFIX",
+    "STRESS_TEST",
     "JobPlan",
     "ServiceProblem",
     "ServiceSettings",
@@ -29,7 +31,9 @@ __all__ = [
     "create_app",
     "create_token",
     "digest",
+    "measure_names",
     "need",
     "plan_analysis",
     "run_table",
+    "stress_plan",
 ]

@@ -18,7 +18,7 @@ from humsec import __version__
 from humsec.api.jobs import JobRunner
 from humsec.api.limits import BodySizeLimit, ComputeRateLimit
 from humsec.api.problems import install_problem_handlers
-from humsec.api.routers import framework, jobs, projects, runs, tokens
+from humsec.api.routers import ENGINE_ROUTERS, framework, jobs, projects, runs, tokens
 from humsec.api.settings import ServiceSettings
 from humsec.api.tokens import ServiceTokens
 from humsec.api.workspace import Workspace
@@ -74,7 +74,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
-    for router in (framework.router, projects.router, jobs.router, runs.router, tokens.router):
+    for router in (
+        framework.router,
+        projects.router,
+        jobs.router,
+        runs.router,
+        tokens.router,
+        *ENGINE_ROUTERS,
+    ):
         app.include_router(router, prefix=API_PREFIX)
 
     @app.get(f"{API_PREFIX}/health", tags=["service"])

@@ -17,10 +17,10 @@ import pandas as pd
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from humsec.api import ServiceProblem, compute
+from humsec.api import ServiceProblem, compute, measure_names
 from humsec.programme import PlanInfeasibleError, plan
 from humsec.project.store import TokenRecord
-from humsec.web import figures, stress_test
+from humsec.web import figures
 from humsec.web.project_access import ProjectPage, project_page
 from humsec.web.rendering import render
 from humsec.web.session import check_origin, signed_in
@@ -37,7 +37,7 @@ def measure_candidates(page: ProjectPage) -> pd.DataFrame | None:
         return None
     names: list[str] = []
     for d in page.project.datasets("measures"):
-        names += stress_test.measure_names(page.project, d.name)
+        names += measure_names(page.project, d.name)
     own = table[table["measure"].isin(names)]  # not the combined package: it would count twice
     frame = pd.DataFrame(
         {

@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response, StreamingResponse
 
-from humsec.api import ServiceProblem, compute, need
+from humsec.api import STRESS_TEST, ServiceProblem, compute, measure_names, need, stress_plan
 from humsec.project.store import TokenRecord
-from humsec.web import figures, stress_test
+from humsec.web import figures
 from humsec.web.project_access import ProjectPage, project_page
 from humsec.web.rendering import render
 from humsec.web.session import check_origin, signed_in
@@ -28,7 +28,7 @@ SUMMARY = (
 def _options(page: ProjectPage) -> dict[str, Any]:
     measures = []
     for d in page.project.datasets("measures"):
-        measures += stress_test.measure_names(page.project, d.name)
+        measures += measure_names(page.project, d.name)
     settings = page.project.config.settings
     return {
         "scenarios": [d.name for d in page.project.datasets("scenario")],
@@ -90,7 +90,7 @@ def results(page: ProjectPage, run_id: str) -> dict[str, Any]:
 def stress_page(name: str, request: Request, record: TokenRecord = Depends(signed_in)) -> Response:
     """The form, and the latest stress test's results if there is one."""
     page = project_page(request, name, record)
-    latest, _ = page.latest(stress_test.ANALYSIS)
+    latest, _ = page.latest(STRESS_TEST)
     shown = results(page, latest.run_id) if latest is not None else None
     return render(
         request,
@@ -113,7 +113,7 @@ def start_stress_test(
     check_origin(request)
     compute(request, record, name)
     project = request.app.state.workspace.project(name)
-    plan = stress_test.stress_plan(project, scenario, measures, n_years, seed)
+    plan = stress_plan(project, scenario, measures, n_years, seed)
     view = request.app.state.jobs.submit(plan, actor=record.token_id, project=name)
     return _progress(request, name, record, view.job_id)
 

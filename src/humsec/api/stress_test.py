@@ -22,12 +22,13 @@ import pandas as pd
 import yaml
 
 from humsec import __version__
-from humsec.api import JobPlan
+from humsec.api.jobs import JobPlan
 from humsec.errors import SpecError, did_you_mean
 from humsec.project import Project, analysis, resolve_measures
 from humsec.project.store import input_hash
 
-ANALYSIS = "stress_test"
+STRESS_TEST = "stress_test"
+"""The analysis name of a stress test's runs in the project store."""
 
 
 def measure_names(project: Project, dataset: str) -> list[str]:
@@ -115,7 +116,7 @@ def stress_plan(
     names = [survey.name, scenario, *sorted({available[m] for m in measures})]
     inputs = project.input_hashes(names)
     spec: dict[str, Any] = {
-        "analysis": ANALYSIS,
+        "analysis": STRESS_TEST,
         "areas": project.pcodes,
         "scenario": scenario,
         "measures": sorted(measures),
@@ -124,4 +125,4 @@ def stress_plan(
     }
     key = input_hash(inputs, spec, __version__, seed)
     args = (str(project.root), scenario, sorted(measures), n_years, seed)
-    return JobPlan("stress_test", ANALYSIS, key, inputs, spec, seed, run_stress_test, args)
+    return JobPlan("stress_test", STRESS_TEST, key, inputs, spec, seed, run_stress_test, args)

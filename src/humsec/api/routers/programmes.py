@@ -1,0 +1,137 @@
+"""``/api/v1/projects/{project}``: programmes, their appraisal, and IATI import.
+
+* ``POST /programmes`` uploads a programme (humsec YAML or the Excel template), checked
+  against the project's framework and areas and kept in the project's store as canonical YAML
+  under its id (a new version when it changes); ``GET /programmes`` lists them and
+  ``GET /programmes/{id}`` gives one.
+* ``POST /programmes/{id}/appraisal`` scores it on the rubric at once, with actor presence
+  from an uploaded 3W table when one is named; its ``checks`` table says which checks could
+  not be made without the project's context.
+* ``POST /iati-imports`` reads an IATI activity file as a job: activities, programmes, issues.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+
+from humsec.api.auth import caller, compute, need
+from humsec.api.computations import (
+    RunView,
+    answer_later,
+    answer_now,
+    project_inputs,
+    project_of,
+    project_plan,
+)
+from humsec.api.jobs import JobView
+from humsec.api.problems import ServiceProblem
+from humsec.api.project_kinds import AppraisalParams, programmes_table, read_programme
+from humsec.api.tokens import TokenRecord
+from humsec.api.uploads import check_id, keep, listing, read_upload, stored
+from humsec.programme import Programme
+from humsec.project import Project
+
+router = APIRouter(prefix="/projects/{project}", tags=["programmes"])
+
+PROGRAMMES = "programme"
+SOURCES = "programme-source"
+IATI = "iati"
+THREEW = "threew"
+PROGRAMME_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
+
+
+def _stored_programme(request: Request, loaded: Project, programme_id: str) -> tuple[bytes, Any]:
+    store = request.app.state.workspace.store(loaded.root.name)
+    data = stored(store, PROGRAMMES, check_id(programme_id, "programme id"), "programme")
+    return data, read_programme(loaded, "programme.yaml", data)
+
+
+@router.post("/programmes", status_code=201)
+async def upload_programme(
+    project: str,
+    request: Request,
+    file: UploadFile = File(description="a programme: humsec YAML or the Excel template"),
+    record: TokenRecord = Depends(caller),
+) -> dict[str, Any]:
+    """Add (or version) a programme; an analyst's action. The file is validated first: a
+    programme that does not fit the framework or the project's areas is a 422 naming the
+    nodes to fix."""
+    need(record, "analyst", project)
+    loaded = project_of(request, project)
+    name, data = await read_upload(file, PROGRAMME_SUFFIXES, "a programme")
+    programme: Programme = read_programme(loaded, name, data)
+    programme_id = check_id(programme.id, "programme id")
+    store = request.app.state.workspace.store(project)
+    if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
+        keep(store, SOURCES, name, data, record.token_id)
+    version = keep(store, PROGRAMMES, programme_id, programme.to_yaml().encode(), record.token_id)
+    return {**version, "id": programme_id, "programme": programme.programme.name}
+
+
+@router.get("/programmes")
+def list_programmes(
+    project: str, request: Request, record: TokenRecord = Depends(caller)
+) -> list[dict[str, Any]]:
+    """The project's programmes (latest version of each): id, version, hash, name."""
+    need(record, "viewer", project)
+    store = request.app.state.workspace.store(project)
+    return listing(store, PROGRAMMES)
+
+
+@router.get("/programmes/{programme_id}")
+def get_programme(
+    project: str, programme_id: str, request: Request, record: TokenRecord = Depends(caller)
+) -> dict[str, Any]:
+    """One programme (latest version) in the programme format, as JSON."""
+    need(record, "viewer", project)
+    _, programme = _stored_programme(request, project_of(request, project), programme_id)
+    row = programmes_table([programme]).iloc[0].to_dict()
+    return {"summary": row, "programme": programme.to_dict()}
+
+
+@router.post("/programmes/{programme_id}/appraisal", status_code=201)
+def appraise_programme(
+    project: str,
+    programme_id: str,
+    body: AppraisalParams,
+    request: Request,
+    record: TokenRecord = Depends(caller),
+) -> RunView:
+    """Appraise the programme on the rubric, at once; an analyst's compute action."""
+    compute(request, record, project)
+    loaded = project_of(request, project)
+    data, _ = _stored_programme(request, loaded, programme_id)
+    uploads = {"programme.yaml": data}
+    if body.threew is not None:
+        store = request.app.state.workspace.store(project)
+        blob = stored(store, THREEW, body.threew, "3W table", location="body: threew")
+        uploads[f"threew{Path(body.threew).suffix.lower()}"] = blob
+    params = body.model_dump(mode="json")
+    plan = project_plan(loaded, "programme_appraisal", params, project_inputs(loaded), uploads)
+    return answer_now(request, record, loaded, plan)
+
+
+@router.post("/iati-imports", status_code=202)
+async def import_iati(
+    project: str,
+    request: Request,
+    file: UploadFile = File(description="an IATI activity file (XML, versions 2.01-2.03)"),
+    record: TokenRecord = Depends(caller),
+) -> JobView:
+    """Import an IATI activity file as a job; the file is kept in the project's store."""
+    compute(request, record, project)
+    loaded = project_of(request, project)
+    name, data = await read_upload(file, (".xml",), "an IATI activity file")
+    if not data.lstrip().startswith(b"<"):
+        raise ServiceProblem(
+            422,
+            f"{name!r} is not XML",
+            hint="upload the IATI activity file itself (it starts with '<?xml' or '<iati')",
+            location="form: file",
+        )
+    keep(request.app.state.workspace.store(project), IATI, name, data, record.token_id)
+    plan = project_plan(loaded, "iati_import", {}, project_inputs(loaded), {"iati.xml": data})
+    return answer_later(request, record, loaded, plan)
