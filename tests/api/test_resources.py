@@ -95,16 +95,16 @@ def jobs(service: TestClient, analyst: str) -> dict[str, dict[str, Any]]:
     queued = {
         "uncertainty": service.post(
             f"{API}/index-builds/uncertainty",
-            json={"n": 20, "seed": 3, "sobol": False},
+            json={"n": 10, "seed": 3, "sobol": False},
             headers=headers,
         ),
         "network": service.post(
             f"{API}/threat-networks",
-            json={"threats": ["armed_conflict", "lack_of_health_care"], "bootstrap": 20},
+            json={"threats": ["armed_conflict", "lack_of_health_care"], "bootstrap": 10},
             headers=headers,
         ),
         "shocks": service.post(
-            f"{API}/shock-simulations", json={"n_years": 20, "seed": 5}, headers=headers
+            f"{API}/shock-simulations", json={"n_years": 10, "seed": 5}, headers=headers
         ),
         "iati": service.post(
             f"{API}/iati-imports", files={"file": (IATI.name, IATI.read_bytes())}, headers=headers
@@ -163,7 +163,7 @@ def test_index_uncertainty_job_equals_python(
 
     run_id = _done(service, analyst, jobs["uncertainty"])
     want = uncertainty(
-        project.index_spec(), project.indicator_wide(), n=20, seed=3, year=2023, sobol=False
+        project.index_spec(), project.indicator_wide(), n=10, seed=3, year=2023, sobol=False
     ).summary()
     _same(_table(service, analyst, run_id, "summary"), want.reset_index())
 
@@ -192,13 +192,35 @@ def test_deprivation_estimates_with_design_ses_equal_python(
     assert "'sex'" in body["hint"]
 
 
+def test_large_microdata_is_estimated_as_a_job(
+    service: TestClient, analyst: str, project: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from humsec.api.routers import deprivation
+    from humsec.deprivation import SurveyDesign, estimate
+    from humsec.project import survey_frame
+
+    monkeypatch.setattr(deprivation, "AT_ONCE_ROWS", 1_000)  # the demo survey: 26,779 rows
+    refused = service.post(
+        f"{API}/deprivation-estimates", json={"mode": "now"}, headers=_auth(analyst)
+    )
+    assert "mode: job" in _problem(refused, 422)["hint"]
+    queued = service.post(
+        f"{API}/deprivation-estimates", json={"by": ["urban"]}, headers=_auth(analyst)
+    )
+    assert queued.status_code == 202, queued.text
+    got = _table(service, analyst, _done(service, analyst, queued.json()), "estimates")
+    design = SurveyDesign(weight="weight", psu="psu", strata="stratum")
+    spec = project.deprivation_spec().with_k(project.config.settings.k)
+    _same(got, estimate(survey_frame(project), spec, design, by=["urban"]).table)
+
+
 def test_shock_simulation_job_equals_the_stress_test_in_python(
     service: TestClient, analyst: str, project: Any, jobs: dict[str, Any]
 ) -> None:
     from humsec.api.stress_test import run_stress_test
 
     run_id = _done(service, analyst, jobs["shocks"])
-    blobs = run_stress_test(str(project.root), "scenario", [], 20, 5, lambda f, m: None)
+    blobs = run_stress_test(str(project.root), "scenario", [], 10, 5, lambda f, m: None)
     want = pd.read_parquet(io.BytesIO(blobs["summary"]))
     _same(_table(service, analyst, run_id, "summary"), want)
     options = service.get(f"{API}/shock-options", headers=_auth(analyst)).json()
@@ -244,6 +266,19 @@ def test_programme_upload_list_and_appraisal_equal_python(
     checks = _table(service, analyst, run_id, "checks")
     assert set(want.not_checked) <= set(checks.loc[checks["kind"] == "not_checked", "detail"])
     assert checks["detail"].str.contains("not taken from the project's runs").any()
+
+    # The same programme through the Excel template is the same canonical YAML: no new version.
+    from humsec.programme import excel_template
+
+    book = io.BytesIO()
+    excel_template(programme).save(book)
+    excel = service.post(
+        f"{API}/programmes",
+        files={"file": ("drylands.xlsx", book.getvalue())},
+        headers=_auth(analyst),
+    )
+    assert excel.status_code == 201, excel.text
+    assert (excel.json()["id"], excel.json()["version"]) == ("KE-DRYLANDS-HS", 1)
 
     missing = service.post(f"{API}/programmes/NOPE/appraisal", json={}, headers=_auth(analyst))
     assert "KE-DRYLANDS-HS" in _problem(missing, 404)["hint"]
@@ -318,7 +353,7 @@ def test_threat_network_job_equals_python(
     want = estimate_network(
         project.indicator_wide(),
         threats=["armed_conflict", "lack_of_health_care"],
-        bootstrap=20,
+        bootstrap=10,
         seed=1,
         framework=project.framework,
         registry=registry_from_table(project.area_indicators),
