@@ -377,6 +377,12 @@ def test_portfolio_plan_is_the_best_affordable_set(service: TestClient, analyst:
         headers=_auth(analyst),
     )
     assert up.status_code == 201 and up.json()["rows"] == 4
+    lacking = service.post(
+        f"{API}/candidates",
+        files={"file": ("bad.csv", b"area,package\nKE001,wash\n")},
+        headers=_auth(analyst),
+    )
+    assert "cost, benefit" in _problem(lacking, 422)["detail"]
     body = {"candidates": "candidates.csv", "budgets": [{"amount": 90}], "alternatives": 2}
     job = service.post(f"{API}/portfolio-plans", json=body, headers=_auth(analyst))
     assert job.status_code == 202, job.text

@@ -97,7 +97,7 @@ def stored(
             404,
             f"no {what} {name!r} in this project",
             hint=did_you_mean(name, names)
-            or (f"uploaded: {', '.join(names)}" if names else f"upload {what} first"),
+            or (f"uploaded: {', '.join(names)}" if names else f"upload a {what} first"),
             location=location or f"path: {what.replace(' ', '_')}",
         )
     return store.dataset(f"{collection}/{name}")

@@ -23,6 +23,7 @@ from humsec.api.computations import (
     role_datasets,
 )
 from humsec.api.jobs import JobView
+from humsec.api.problems import ServiceProblem
 from humsec.api.project_kinds import NetworkParams, PlanParams
 from humsec.api.tokens import TokenRecord
 from humsec.api.uploads import keep, listing, read_upload, stored
@@ -30,6 +31,8 @@ from humsec.api.uploads import keep, listing, read_upload, stored
 router = APIRouter(prefix="/projects/{project}", tags=["planning"])
 
 CANDIDATES = "candidates"
+CANDIDATE_COLUMNS = ("area", "package", "cost", "benefit")
+"""The columns ``humsec.programme.plan`` requires of a candidate table."""
 
 
 @router.post("/threat-networks", status_code=202)
@@ -63,6 +66,16 @@ async def upload_candidates(
         path = Path(tmp) / name
         path.write_bytes(data)
         frame = read_table(path)
+    lacking = [c for c in CANDIDATE_COLUMNS if c not in frame.columns]
+    if lacking:
+        raise ServiceProblem(
+            422,
+            f"the candidate table {name!r} lacks column(s) {', '.join(lacking)}",
+            hint=f"a candidate table has columns {', '.join(CANDIDATE_COLUMNS)} (optional: "
+            "threats, groups, mode, risk_reduction, weight); it has "
+            f"{', '.join(map(str, frame.columns))}",
+            location="form: file",
+        )
     store = request.app.state.workspace.store(project)
     return {**keep(store, CANDIDATES, name, data, record.token_id), "rows": len(frame)}
 

@@ -45,7 +45,8 @@ PROGRAMME_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
 
 def _stored_programme(request: Request, loaded: Project, programme_id: str) -> tuple[bytes, Any]:
     store = request.app.state.workspace.store(loaded.root.name)
-    data = stored(store, PROGRAMMES, check_id(programme_id, "programme id"), "programme")
+    checked = check_id(programme_id, "programme id")
+    data = stored(store, PROGRAMMES, checked, "programme", location="path: programme_id")
     return data, read_programme(loaded, "programme.yaml", data)
 
 

@@ -70,7 +70,8 @@ def list_threew(
 
 
 def _uploads(request: Request, project: str, name: str) -> dict[str, bytes]:
-    data = stored(request.app.state.workspace.store(project), THREEW, name, "3W table")
+    store = request.app.state.workspace.store(project)
+    data = stored(store, THREEW, name, "3W table", location="path: name")
     return {f"threew{Path(name).suffix.lower()}": data}
 
 
