@@ -26,7 +26,7 @@ from humsec.api.jobs import JobView
 from humsec.api.problems import ServiceProblem
 from humsec.api.project_kinds import NetworkParams, PlanParams
 from humsec.api.tokens import TokenRecord
-from humsec.api.uploads import keep, listing, read_upload, stored
+from humsec.api.uploads import keep, listing, project_files, read_upload, stored
 
 router = APIRouter(prefix="/projects/{project}", tags=["planning"])
 
@@ -84,9 +84,10 @@ async def upload_candidates(
 def list_candidates(
     project: str, request: Request, record: TokenRecord = Depends(caller)
 ) -> list[dict[str, Any]]:
-    """The project's candidate tables (latest version of each)."""
+    """The project's candidate tables: uploads (latest version of each), then its own."""
     need(record, "viewer", project)
-    return listing(request.app.state.workspace.store(project), CANDIDATES)
+    files = project_files(project_of(request, project), "candidates")
+    return listing(request.app.state.workspace.store(project), CANDIDATES, files)
 
 
 @router.post("/portfolio-plans", status_code=202)

@@ -30,7 +30,7 @@ from humsec.api.jobs import JobView
 from humsec.api.problems import ServiceProblem
 from humsec.api.project_kinds import AppraisalParams, programmes_table, read_programme
 from humsec.api.tokens import TokenRecord
-from humsec.api.uploads import check_id, keep, listing, read_upload, stored
+from humsec.api.uploads import check_id, keep, listing, project_files, read_upload, stored
 from humsec.programme import Programme
 from humsec.project import Project
 
@@ -43,10 +43,25 @@ THREEW = "threew"
 PROGRAMME_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
 
 
+def project_programmes(loaded: Project) -> dict[str, Path]:
+    """The project's own programme files (role ``programme`` in humsec.yaml), by programme id."""
+    out = {}
+    for path in project_files(loaded, "programme").values():
+        out[read_programme(loaded, path.name, path.read_bytes()).id] = path
+    return out
+
+
 def _stored_programme(request: Request, loaded: Project, programme_id: str) -> tuple[bytes, Any]:
     store = request.app.state.workspace.store(loaded.root.name)
     checked = check_id(programme_id, "programme id")
-    data = stored(store, PROGRAMMES, checked, "programme", location="path: programme_id")
+    data = stored(
+        store,
+        PROGRAMMES,
+        checked,
+        "programme",
+        location="path: programme_id",
+        files=project_programmes(loaded),
+    )
     return data, read_programme(loaded, "programme.yaml", data)
 
 
@@ -76,10 +91,11 @@ async def upload_programme(
 def list_programmes(
     project: str, request: Request, record: TokenRecord = Depends(caller)
 ) -> list[dict[str, Any]]:
-    """The project's programmes (latest version of each): id, version, hash, name."""
+    """The project's programmes: uploads by id (latest version of each), then the project's
+    own programme datasets."""
     need(record, "viewer", project)
     store = request.app.state.workspace.store(project)
-    return listing(store, PROGRAMMES)
+    return listing(store, PROGRAMMES, project_programmes(project_of(request, project)))
 
 
 @router.get("/programmes/{programme_id}")
@@ -108,7 +124,8 @@ def appraise_programme(
     uploads = {"programme.yaml": data}
     if body.threew is not None:
         store = request.app.state.workspace.store(project)
-        blob = stored(store, THREEW, body.threew, "3W table", location="body: threew")
+        files = project_files(loaded, "3w")
+        blob = stored(store, THREEW, body.threew, "3W table", location="body: threew", files=files)
         uploads[f"threew{Path(body.threew).suffix.lower()}"] = blob
     params = body.model_dump(mode="json")
     plan = project_plan(loaded, "programme_appraisal", params, project_inputs(loaded), uploads)

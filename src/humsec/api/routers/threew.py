@@ -25,7 +25,7 @@ from humsec.api.computations import (
 )
 from humsec.api.project_kinds import CoverageParams, PresenceParams
 from humsec.api.tokens import TokenRecord
-from humsec.api.uploads import keep, listing, read_upload, stored
+from humsec.api.uploads import keep, listing, project_files, read_upload, stored
 
 router = APIRouter(prefix="/projects/{project}/threew", tags=["3w"])
 
@@ -64,14 +64,16 @@ async def upload_threew(
 def list_threew(
     project: str, request: Request, record: TokenRecord = Depends(caller)
 ) -> list[dict[str, Any]]:
-    """The project's 3W tables (latest version of each)."""
+    """The project's 3W tables: uploads (latest version of each), then its own 3W datasets."""
     need(record, "viewer", project)
-    return listing(request.app.state.workspace.store(project), THREEW)
+    files = project_files(project_of(request, project), "3w")
+    return listing(request.app.state.workspace.store(project), THREEW, files)
 
 
 def _uploads(request: Request, project: str, name: str) -> dict[str, bytes]:
     store = request.app.state.workspace.store(project)
-    data = stored(store, THREEW, name, "3W table", location="path: name")
+    files = project_files(project_of(request, project), "3w")
+    data = stored(store, THREEW, name, "3W table", location="path: name", files=files)
     return {f"threew{Path(name).suffix.lower()}": data}
 
 
