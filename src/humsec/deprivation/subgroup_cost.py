@@ -27,8 +27,10 @@ def check_subgroup_cost(stats: SufficientStatistics, n_k: int, n_indicators: int
     """Refuse the subgroup breakdown of ``stats`` when its cost is absurd (module docstring).
 
     With ``by_round`` the first subgroup variable is the survey round and every other level is
-    estimated in every round, from dense ``PSUs x rounds x levels x S`` totals (change over
-    time does not stream them): groups = rounds x (1 + levels), all of it in memory."""
+    estimated in every round, from dense ``PSUs x rounds x levels`` arrays (change over time
+    does not stream them): the ``S`` totals, and per poverty cutoff the numerators,
+    denominators, scores and domain masks of its ``M = 3 + 2J`` measures, so
+    memory = 8 x PSUs x rounds x levels x (S + 4M); groups = rounds x (1 + levels)."""
     if not stats.by:
         return
     table = stats.complete_table
@@ -41,7 +43,8 @@ def check_subgroup_cost(stats: SufficientStatistics, n_k: int, n_indicators: int
         if not levels:
             return
         groups = rounds * (1 + sum(levels.values()))
-        dense = 8.0 * units * rounds * max(levels.values()) * values
+        measures = 3 + 2 * n_indicators
+        dense = 8.0 * units * rounds * max(levels.values()) * (values + 4 * measures)
     else:
         groups, dense = 1 + sum(levels.values()), 5.12e8
     named = ", ".join(f"{name!r} {n:,}" for name, n in levels.items())
