@@ -288,7 +288,7 @@ def _indicator_expr(
     dtype = dtype or nw.Float64
     col = nw.col(ind.source)
     cut = ind.cutoff
-    missing = col.is_null() | col.is_nan() if is_float else col.is_null()
+    missing = col.is_null() | _not_finite(col) if is_float else col.is_null()
     if cut is None:
         if dtype == nw.Int64 and is_float:
             # A NaN cannot be cast to an integer (the engine may cast before it masks); 0/1
@@ -677,9 +677,11 @@ def _validation_counts(
         exprs.append(nw.col(design.weight).min().alias("_loweight"))
         exprs.append(nw.col(design.weight).max().alias("_topweight"))
     # Float columns: NaN is missing (as pandas reads it), +-inf an error. Where the engine's
-    # min/max settle it (DuckDB: max is NaN when a NaN is present, answered from the Parquet
-    # statistics; pandas/Dask: NaN is null already) only the bounds are asked for, and exact
-    # counts only when they show a non-finite value; Polars' min/max skip NaN, so it counts.
+    # min/max settle it (pandas/Dask: NaN is null already) only the bounds are asked for, and
+    # exact counts only when they show a non-finite value; Polars' min/max skip NaN, so it
+    # counts. DuckDB answers min/max from Parquet statistics, which can leave NaN out (files
+    # written by pyarrow): its float columns are counted exactly in the second aggregate,
+    # which reads only those columns.
     floats = _float_columns(frame.collect_schema())
     checked = [(f"{j}", i.source) for j, i in enumerate(inds) if i.source in floats]
     checked += [(f"d{d}", c) for d, c in enumerate(design.columns) if c in floats]
@@ -702,14 +704,16 @@ def _validation_counts(
     if by_bounds:
         for key, column in checked:
             lo, hi = bounds[f"_flo{key}"], bounds[f"_fhi{key}"]
-            if lo is not None and not (np.isfinite(float(lo)) and np.isfinite(float(hi))):
+            finite = lo is None or (np.isfinite(float(lo)) and np.isfinite(float(hi)))
+            # DuckDB's min/max come from Parquet statistics that may leave NaN out: count.
+            if impl.is_duckdb() or not finite:
                 exact += _nonfinite_counts(key, column, not nan_is_null)
         high = bounds.get("_hiweight")
         if high is not None and not float(high) <= MAX_WEIGHT:  # also NaN
             exact.append(_huge_weight_count(str(design.weight)))
     if _isnan(bounds.get("_topweight")):  # DuckDB: the maximum of a column holding NaN is NaN
         w = nw.col(str(design.weight))
-        exact.append(nw.when(~w.is_nan()).then(w).max().alias("_topweight"))
+        exact.append(nw.when(~_not_finite(w)).then(w).max().alias("_topweight"))
     if exact:
         bounds.update(_one_row(frame.select(*exact)))
     rows = int(bounds["_rows"])
@@ -735,7 +739,7 @@ def _validation_counts(
         if integral and float(lo) >= 0.0 and float(hi) <= 1.0:
             continue  # integers within [0, 1] are 0/1
         x = nw.col(inds[j].source).cast(nw.Float64)
-        bad = ((~x.is_in([0.0, 1.0])) & (~x.is_null()) & (~x.is_nan())).fill_null(False)
+        bad = ((~x.is_in([0.0, 1.0])) & (~x.is_null()) & (~_not_finite(x))).fill_null(False)
         exact.append(bad.cast(nw.Int64).sum().alias(f"_bad{j}"))
     low_weight = bounds.get("_loweight")
     if design.weight is not None and low_weight is not None and float(low_weight) < 0:
@@ -801,15 +805,24 @@ def _count(flag: nw.Expr) -> nw.Expr:
 def _nonfinite_counts(key: str, column: str, count_nan: bool) -> list[nw.Expr]:
     # Rows that are NaN (when NaN is not the engine's null) and rows that are +-inf.
     x = nw.col(column)
-    out = [_count(~x.is_finite() & ~x.is_nan()).alias(f"_inf{key}")]
+    infinite = x.abs() == float("inf")
+    out = [_count(infinite).alias(f"_inf{key}")]
     if count_nan:
-        out.append(_count(x.is_nan()).alias(f"_nan{key}"))
+        out.append(_count(_not_finite(x) & ~infinite).alias(f"_nan{key}"))
     return out
+
+
+def _not_finite(x: nw.Expr) -> nw.Expr:
+    """NaN or +-inf, as x * 0 != 0 (NaN exactly for those). Not ``is_nan``: DuckDB takes a
+    Parquet file's column statistics as proof that no NaN is present and folds ``isnan`` to
+    false, but writers such as pyarrow leave NaN out of those statistics (its min/max also
+    skip NaN), so NaN values went unseen."""
+    return (x * 0.0) != 0.0
 
 
 def _huge_weight_count(column: str) -> nw.Expr:
     w = nw.col(column)  # Polars orders NaN above every number: leave it out
-    return _count((w > MAX_WEIGHT) & ~w.is_nan()).alias("_hugeweight")
+    return _count((w > MAX_WEIGHT) & ~_not_finite(w)).alias("_hugeweight")
 
 
 def _float_columns(schema: Any) -> set[str]:
@@ -820,7 +833,7 @@ def _present(column: str, schema: Any) -> nw.Expr:
     # Not missing: not null and, in a float column, not NaN.
     x = nw.col(column)
     if column in _float_columns(schema):
-        return ~x.is_null() & ~x.is_nan()
+        return ~x.is_null() & ~_not_finite(x)
     return ~x.is_null()
 
 
@@ -920,7 +933,7 @@ def _products(
             g = g.fill_null(zero)
         g_exprs.append(g.alias(f"_g{j}"))
     if plan.guard_weight and design.weight:
-        weight = nw.when(~nw.col(design.weight).is_nan()).then(weight)
+        weight = nw.when(~_not_finite(nw.col(design.weight))).then(weight)
     first = [*key_exprs, *g_exprs, weight.alias("_s")]
     if plan.complete_key:
         first.append(complete.alias(COMPLETE))
@@ -1030,12 +1043,19 @@ def _keys(
 def _in_memory(data: Any) -> bool:
     """True for data already in memory (pandas or Polars DataFrames), not a lazy scan."""
     native = data.to_native() if isinstance(data, (nw.DataFrame, nw.LazyFrame)) else data
-    return bool(nw.dependencies.is_pandas_dataframe(native)
-                or nw.dependencies.is_polars_dataframe(native))
+    return bool(
+        nw.dependencies.is_pandas_dataframe(native) or nw.dependencies.is_polars_dataframe(native)
+    )
 
 
-def _collect_sums(products: nw.LazyFrame[Any], keys: list[str], sums: list[str], *,
-                  in_memory: bool = True, scale: int | None = None) -> pd.DataFrame:
+def _collect_sums(
+    products: nw.LazyFrame[Any],
+    keys: list[str],
+    sums: list[str],
+    *,
+    in_memory: bool = True,
+    scale: int | None = None,
+) -> pd.DataFrame:
     """Group sums on the data's engine, in key order.
 
     Float sums depend on the order their terms are added. Polars' streaming engine merges
@@ -1063,8 +1083,9 @@ def _collect_sums(products: nw.LazyFrame[Any], keys: list[str], sums: list[str],
     return in_key_order(agg.collect().to_pandas(), keys)
 
 
-def _duckdb_integer_sums(products: nw.LazyFrame[Any], keys: list[str], sums: list[str]
-                         ) -> pd.DataFrame:
+def _duckdb_integer_sums(
+    products: nw.LazyFrame[Any], keys: list[str], sums: list[str]
+) -> pd.DataFrame:
     """The group sums of 64-bit integer products on DuckDB, as float64.
 
     ``sum_no_overflow`` adds in a 64-bit accumulator (as fast as a float sum; the plain
@@ -1093,7 +1114,6 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-
 def in_key_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The group-sum table sorted by its keys (missing keys last), with a fresh index.
 
@@ -1107,8 +1127,9 @@ def in_key_order(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     try:
         ordered = table.sort_values(keys, na_position="last", kind="stable")
     except TypeError:  # a key column mixing types (e.g. numbers and text): order by its text
-        ordered = table.sort_values(keys, na_position="last", kind="stable",
-                                    key=lambda column: column.astype(str))
+        ordered = table.sort_values(
+            keys, na_position="last", kind="stable", key=lambda column: column.astype(str)
+        )
     return ordered.reset_index(drop=True)
 
 
