@@ -51,3 +51,21 @@ def map_styles(html: str, div_id: str = "threat-map") -> dict[str, Any]:
     assert match, "no map styles in the report"
     styles: dict[str, Any] = json.loads(match.group(1))
     return styles
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> BuiltReport:
+    """The bundled demo project's report with every section, as `make demo` builds it."""
+    folder = tmp_path_factory.mktemp("demo-project") / "demo"
+    out = folder / "reports" / "humsec-demo-report.html"
+    runner = CliRunner()
+    output = ""
+    for args in (
+        ["project", "init", str(folder), "--demo"],
+        ["project", "run", str(folder)],
+        ["project", "report", str(folder), "--out", str(out)],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        output = result.output
+    return BuiltReport(out, out.read_text(encoding="utf-8"), output)

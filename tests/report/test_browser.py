@@ -87,3 +87,63 @@ def test_report_renders_offline_in_chromium(built_report: BuiltReport, tmp_path:
     assert n_figures == built_report.html.count("Plotly.newPlot(")
     assert "Human Development Index" in title
     assert shot.stat().st_size > 10_000
+
+
+# Every figure drew: its traces are the types it asked for (a type outside humsec's partial
+# plotly.js bundle falls back or is dropped) and each has SVG or image marks on the page.
+_FIGURES_DRAWN = """() => Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => ({
+    id: d.id,
+    svg: !!d.querySelector('.main-svg'),
+    asked: (d.data || []).map(t => t.type || 'scatter'),
+    drawn: (d._fullData || []).map(t => t.type),
+    marks: d.querySelectorAll('g.trace, g.hm, path.choroplethlocation').length,
+}))"""
+
+
+def test_demo_project_report_draws_every_figure_offline(
+    demo_report: BuiltReport, tmp_path: Path
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    external: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(120_000)
+
+            def guard(route: sync_api.Route) -> None:
+                if route.request.url.startswith("file:"):
+                    route.continue_()
+                else:
+                    external.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", guard)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on(
+                "console",
+                lambda message: errors.append(message.text) if message.type == "error" else None,
+            )
+            page.goto(demo_report.path.as_uri(), wait_until="load")
+            page.wait_for_function(
+                "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+                ".every(d => d.querySelector('.main-svg') && d._fullData)",
+                timeout=120_000,
+            )
+            figures = page.evaluate(_FIGURES_DRAWN)
+            # wide tables scroll inside their card instead of running past its right edge
+            overflow = page.evaluate(
+                """() => Array.from(document.querySelectorAll('section.report-section'))
+                .filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.id)"""
+            )
+        finally:
+            browser.close()
+    assert external == []
+    assert errors == []
+    assert overflow == []
+    assert len(figures) == demo_report.html.count("Plotly.newPlot(") >= 8
+    for figure in figures:
+        assert figure["svg"], figure["id"]
+        assert figure["drawn"] == figure["asked"], figure["id"]
+        assert figure["marks"] >= len(figure["asked"]) > 0, figure["id"]

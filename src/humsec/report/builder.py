@@ -31,7 +31,7 @@ ProgressCallback = Callable[[int, int, str], None]
 
 REPORT_TITLE = "Human security report"
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-# plotly.js figures call Plotly.newPlot; a page without any can skip the 4.8 MB bundle.
+# plotly.js figures call Plotly.newPlot; a page without any can skip the 1.5 MB bundle.
 _PLOTLY_MARKER = "Plotly.newPlot"
 # Reference tables without a data year of their own.
 _NOT_DATED = frozenset({"countries", "world", "hdr_aggregates"})

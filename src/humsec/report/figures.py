@@ -1,11 +1,13 @@
 """Plotly figures as offline HTML fragments.
 
 The report embeds Plotly's JavaScript once, inline, in the page head (see
-:func:`plotly_js`); every figure is then a plain ``<div>`` plus a short inline script. Nothing is
-fetched from the network: no CDN script, no Mapbox or MapLibre tiles, no TopoJSON basemap. Maps
-therefore draw their own country outlines from the bundled GeoJSON
-(see :func:`with_geojson`), because Plotly's built-in geo basemap would download
-TopoJSON from a CDN.
+:func:`plotly_js`): humsec's own partial plotly.js bundle (``report/assets/``, built by
+``scripts/build_plotly_bundle.py``), which registers only the trace types the report and the
+dashboard draw (:data:`PLOTLY_TRACES`), about a third of the full bundle. Every figure is then
+a plain ``<div>`` plus a short inline script. Nothing is fetched from the network: no CDN
+script, no Mapbox or MapLibre tiles, no TopoJSON basemap. Maps therefore draw their own
+country outlines from the bundled GeoJSON (see :func:`with_geojson`), because Plotly's built-in
+geo basemap would download TopoJSON from a CDN.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io
-import plotly.offline
 
 from humsec.errors import HumsecError
 
@@ -77,14 +80,31 @@ def figure_html(fig: go.Figure | dict[str, Any], *, div_id: str | None = None) -
     return html
 
 
+PLOTLY_TRACES = ("scatter", "bar", "heatmap", "scatterpolar", "choropleth", "scattergeo")
+"""The plotly.js trace types in humsec's bundle; a figure with any other type would not draw
+(``scripts/build_plotly_bundle.py`` lists the same, and rebuilds the bundle)."""
+
+PLOTLY_BUNDLE = "plotly-humsec.min.js"
+"""File name of humsec's partial plotly.js bundle in ``humsec/report/assets/``."""
+
+
+def plotly_bundle_path() -> Path:
+    """The path of humsec's partial plotly.js bundle (MIT licence and provenance beside it).
+
+    Read through ``humsec``'s own resources, so that the dashboard can serve the file without
+    importing the report's sections.
+    """
+    return Path(str(resources.files("humsec") / "report" / "assets" / PLOTLY_BUNDLE))
+
+
 @lru_cache(maxsize=1)
 def plotly_js() -> str:
-    """The full plotly.js bundle shipped with the installed plotly package (for inline use).
+    """humsec's partial plotly.js bundle as text, for inline use in the report's head.
 
     Any ``</script`` inside the bundle is escaped so that it cannot close the surrounding
     inline ``<script>`` element early.
     """
-    js: str = plotly.offline.get_plotlyjs()
+    js = plotly_bundle_path().read_text(encoding="utf-8")
     return js.replace("</script", "<\\/script")
 
 

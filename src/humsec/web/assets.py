@@ -1,20 +1,19 @@
 """The dashboard's browser assets, all served by the service (no CDN: it works offline).
 
-htmx is vendored in ``static/`` (see ``static/PROVENANCE.md``); Plotly's JavaScript is served
-straight from the installed ``plotly`` Python package, so it is never duplicated in git and its
-version is the locked one.
+htmx is vendored in ``static/`` (see ``static/PROVENANCE.md``); Plotly's JavaScript is the
+report's partial bundle (``humsec/report/assets/``, the plotly.js version the locked ``plotly``
+package embeds, with only the trace types humsec draws), served under ``/assets/plotly.min.js``.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
 from humsec.api import ServiceProblem
+from humsec.report import plotly_bundle_path
 
 router = APIRouter(prefix="/assets", include_in_schema=False)
 
@@ -28,17 +27,10 @@ STATIC = {
 CACHE = {"Cache-Control": "public, max-age=3600"}
 
 
-@cache
-def plotly_js() -> Path:
-    """The path of ``plotly.min.js`` inside the installed plotly package."""
-    root = resources.files("plotly") / "package_data" / "plotly.min.js"
-    return Path(str(root))
-
-
 @router.get("/plotly.min.js")
 def plotly() -> FileResponse:
-    """Plotly's JavaScript bundle, from the installed plotly package."""
-    return FileResponse(plotly_js(), media_type="text/javascript", headers=CACHE)
+    """humsec's partial plotly.js bundle (the same file the report embeds)."""
+    return FileResponse(plotly_bundle_path(), media_type="text/javascript", headers=CACHE)
 
 
 @router.get("/{name}")
