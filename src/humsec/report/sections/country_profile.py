@@ -417,7 +417,8 @@ class CountryProfileSection:
             + table_html(
                 table,
                 html_columns=["pillar", "trend"],
-                formatters={"year": str, "rank": str, "of": str},
+                # one row per indicator, each in its own unit: 3 significant digits per value
+                formatters={"year": str, "rank": str, "of": str, "value": format_number},
                 table_id="profile-indicators",
                 download=standing.assign(
                     iso3=iso3,

@@ -210,7 +210,7 @@ class DeprivationSection:
                 ],
                 "gap to everyone else": ranking["M0_gap_to_rest"],
                 "in fear and want (%)": 100 * ranking["compound"],
-                "left behind": np.where(ranking["left_behind"], "yes", ""),
+                "left behind": np.where(ranking["left_behind"], "yes", "no"),
             }
         )
         behind = [g.replace("_", " ") for g in ranking.loc[ranking["left_behind"], "group"]]

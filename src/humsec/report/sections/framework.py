@@ -127,7 +127,7 @@ def threat_table(framework: Framework) -> pd.DataFrame:
                 "threat": threat.name,
                 "pillar": f'<span class="pill {threat.pillar}">{threat.pillar}</span>',
                 "HDR security": threat.hdr_security,
-                "cross-border": "yes" if threat.cross_border else "",
+                "cross-border": "yes" if threat.cross_border else "no",
                 "links out": len(framework.interlinkages_from(threat.id)),
                 "links in": len(framework.interlinkages_to(threat.id)),
                 "reach in 1 step": sum(1 for steps in reach.values() if steps == 1),

@@ -381,7 +381,11 @@ class IndexSection:
             "interval of each country's rank; the table also gives the share of runs in which "
             "the country is in compound insecurity.</p>"
             + figure_html(rank_interval_figure(summary, names), div_id="hsi-rank-intervals")
-            + table_html(rank_table, table_id="hsi-ranking")
+            + table_html(
+                rank_table,
+                decimals={"HSI": spec.display_decimals(spec.root)},
+                table_id="hsi-ranking",
+            )
             + sensitivity
             + f"<h3>What drives the score: {escape(focus_name)}</h3>"
             + f"<p>{escape(focus_name)}: HSI {e.score:.2f}, rank {e.rank:.0f} of "
@@ -391,7 +395,14 @@ class IndexSection:
             "multiply down the tree. Bars: red fear, orange want, teal dignity. The pillars "
             "have equal weights and dignity has only two indicators, so each of them carries "
             "a large share.</p>"
-            + table_html(node_table, table_id="hsi-pillars")
+            + table_html(
+                node_table,
+                decimals={
+                    "score (0-10)": spec.display_decimals(spec.root),
+                    "share of the HSI (%)": 1,
+                },
+                table_id="hsi-pillars",
+            )
             + figure_html(driver_figure(e.indicators), div_id="hsi-drivers")
         )
         wanted = {d.name: d.title for d in catalog() if d.name in DATASETS}
@@ -418,7 +429,9 @@ def _sensitivity_html(unc: UncertaintyResult) -> str:
         "<p>Which choice moves the ranks most: Sobol sensitivity indices of the mean "
         f"absolute rank shift ({unc.sobol_runs} runs; SALib). ST is the share of the "
         "variance a choice explains alone and with others.</p>"
-        + table_html(table, table_id="hsi-sensitivity")
+        + table_html(
+            table, decimals={"first-order S1": 2, "total ST": 2}, table_id="hsi-sensitivity"
+        )
     )
 
 

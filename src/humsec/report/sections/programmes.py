@@ -50,7 +50,7 @@ def matrix_figure(matrix: pd.DataFrame) -> go.Figure:
 def recommendations_frame(appraisal: Any) -> pd.DataFrame:
     """Criteria below 4 with what is missing and what would raise them."""
     rows = [{"criterion": s.criterion.replace("_", " "), "score": s.score, "level": s.label,
-             "missing": "; ".join(s.missing), "to raise the score": "; ".join(s.to_raise)}
+             "missing": "; ".join(s.missing) or "none", "to raise the score": "; ".join(s.to_raise)}
             for s in appraisal.scores if s.score < 4]
     return pd.DataFrame(rows)
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from humsec.report.area_maps import area_map
 from humsec.report.section import RenderedSection, ReportContext
-from humsec.report.tables import table_html
+from humsec.report.tables import index_decimals, table_html
 
 if TYPE_CHECKING:
     from humsec.project import Project
@@ -135,6 +135,7 @@ class AreasSection:
             )
             + table_html(
                 scores.drop(columns=["year"]),
+                decimals=index_decimals(spec, scores.columns) if spec is not None else None,
                 caption=f"Area index scores, {year}",
                 table_id="areas-index-table",
                 download=scores,
@@ -179,7 +180,7 @@ def project_deprivation(context: ReportContext, section_id: str, title: str) -> 
         "—" if pd.isna(lo) else f"{lo:.3f}–{hi:.3f}"
         for lo, hi in zip(by_area["M0_ci_low"], by_area["M0_ci_high"], strict=True)
     ]
-    shown["few_psus"] = np.where(shown["few_psus"], "too few PSUs", "")
+    shown["few_psus"] = np.where(shown["few_psus"], "too few PSUs", "no")
     body = (
         synthetic + f"<p>Alkire–Foster adjusted headcount ratio M0 by area at k = {s.k:.0%} on the "
         f"{d.year} survey ({int(national['n_people']):,} people in {int(national['n_psu'])} "
