@@ -62,11 +62,8 @@ def column_decimals(values: Iterable[Any], digits: int = 3) -> int:
     1 decimal keeps 1). Whole numbers get 0. E.g. INFORM-like scores rounded to 1 decimal keep
     1 (0.5, 3.0, 2.1), M0 around 0.15 gets 3 (0.098, 0.189), losses in the millions get 0.
     """
-    finite = sorted(
-        abs(float(v))
-        for v in values
-        if isinstance(v, Number) and not isinstance(v, bool) and math.isfinite(float(v))  # type: ignore[arg-type]
-    )
+    numbers = [float(v) for v in values if isinstance(v, Number) and not isinstance(v, bool)]  # type: ignore[arg-type]
+    finite = sorted(abs(v) for v in numbers if math.isfinite(v))
     if not finite or all(v.is_integer() for v in finite):
         return 0
     nonzero = [v for v in finite if v > 0]

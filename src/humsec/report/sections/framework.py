@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -47,40 +48,66 @@ def node_positions(framework: Framework) -> dict[str, tuple[float, float]]:
     return positions
 
 
-def interlinkage_figure(framework: Framework) -> go.Figure:
-    """Directed network of the interlinkages: arrows coloured by sign, nodes by pillar."""
+@dataclass(frozen=True)
+class ThreatNode:
+    """A threat drawn in a threat graph: its id, label, marker diameter (px) and hover lines."""
+
+    id: str
+    label: str
+    size: float
+    customdata: list[Any]
+
+
+@dataclass(frozen=True)
+class ThreatArrow:
+    """A directed link drawn in a threat graph."""
+
+    source: str
+    target: str
+    colour: str
+    width: float
+    hover: str
+
+
+def threat_graph_figure(
+    framework: Framework,
+    nodes: dict[str, list[ThreatNode]],
+    arrows: list[ThreatArrow],
+    *,
+    hovertemplate: str,
+    height: int,
+    title: str | None = None,
+) -> go.Figure:
+    """Threats as markers on :func:`node_positions` (one trace per pillar in ``nodes``, coloured
+    fear/want) joined by ``arrows``; each arrow ends at the rim of its markers (standoff =
+    diameter / 2, plus 2 px at the head), so its head stays visible.
+
+    The framework section draws its literature interlinkages with it, the threat-network
+    section the links estimated from data.
+    """
     pos = node_positions(framework)
-    degree = {t: 0 for t in framework.threat_ids}
-    for link in framework.interlinkages:
-        degree[link.source] += 1
-        degree[link.target] += 1
+    size = {n.id: n.size for pillar in nodes.values() for n in pillar}
     fig = go.Figure()
-    for pillar in ("fear", "want"):
-        threats = framework.threats_by_pillar(pillar)
+    for pillar, threats in nodes.items():
         fig.add_trace(
             go.Scatter(
                 x=[pos[t.id][0] for t in threats],
                 y=[pos[t.id][1] for t in threats],
                 mode="markers+text",
                 name=f"threat of {pillar}",
-                text=[t.name for t in threats],
+                text=[t.label for t in threats],
                 textposition="middle left" if pillar == "fear" else "middle right",
                 marker={
-                    "size": [12 + 3 * degree[t.id] for t in threats],  # diameter, px
+                    "size": [t.size for t in threats],  # diameter, px
                     "color": PILLAR_COLOURS[pillar],
                     "line": {"width": 1, "color": "white"},
                 },
-                customdata=[
-                    [t.hdr_security, degree[t.id], "yes" if t.cross_border else "no"]
-                    for t in threats
-                ],
-                hovertemplate="<b>%{text}</b><br>HDR security: %{customdata[0]}<br>"
-                "links: %{customdata[1]}<br>cross-border: %{customdata[2]}<extra></extra>",
+                customdata=[t.customdata for t in threats],
+                hovertemplate=hovertemplate,
             )
         )
-    size = {t: 12 + 3 * degree[t] for t in degree}
-    for link in framework.interlinkages:
-        (x0, y0), (x1, y1) = pos[link.source], pos[link.target]
+    for arrow in arrows:
+        (x0, y0), (x1, y1) = pos[arrow.source], pos[arrow.target]
         fig.add_annotation(
             x=x1,
             y=y1,
@@ -93,28 +120,65 @@ def interlinkage_figure(framework: Framework) -> go.Figure:
             showarrow=True,
             arrowhead=2,
             arrowsize=1.1,
-            arrowwidth=1.4,
-            arrowcolor=SIGN_COLOURS[link.sign],
-            # end the arrow at the rim of each marker (pixels), so heads stay visible
-            standoff=size[link.target] / 2 + 2,
-            startstandoff=size[link.source] / 2,
-            hovertext=f"{link.source} → {link.target} ({link.sign:+d}): {link.rationale}",
+            arrowwidth=arrow.width,
+            arrowcolor=arrow.colour,
+            standoff=size[arrow.target] / 2 + 2,
+            startstandoff=size[arrow.source] / 2,
+            hovertext=arrow.hover,
             text="",
         )
-    fig.update_layout(
-        height=560,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"visible": False, "range": [-2.1, 2.1]},
-        yaxis={"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": 1.04, "x": 0.5, "xanchor": "center"},
-        title={
-            "text": "grey arrow: raises the target · green arrow: lowers it",
-            "font": {"size": 12},
-            "x": 0.5,
-        },
-    )
+    layout: dict[str, Any] = {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "xaxis": {"visible": False, "range": [-2.1, 2.1]},
+        "yaxis": {"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "y": 1.04, "x": 0.5, "xanchor": "center"},
+    }
+    if title is not None:
+        layout["title"] = {"text": title, "font": {"size": 12}, "x": 0.5}
+    fig.update_layout(**layout)
     return fig
+
+
+def interlinkage_figure(framework: Framework) -> go.Figure:
+    """Directed network of the interlinkages: arrows coloured by sign, nodes by pillar (marker
+    diameter 12 + 3 px per link)."""
+    degree = {t: 0 for t in framework.threat_ids}
+    for link in framework.interlinkages:
+        degree[link.source] += 1
+        degree[link.target] += 1
+    nodes = {
+        pillar: [
+            ThreatNode(
+                t.id,
+                t.name,
+                12 + 3 * degree[t.id],
+                [t.hdr_security, degree[t.id], "yes" if t.cross_border else "no"],
+            )
+            for t in framework.threats_by_pillar(pillar)
+        ]
+        for pillar in ("fear", "want")
+    }
+    arrows = [
+        ThreatArrow(
+            link.source,
+            link.target,
+            SIGN_COLOURS[link.sign],
+            1.4,
+            f"{link.source} → {link.target} ({link.sign:+d}): {link.rationale}",
+        )
+        for link in framework.interlinkages
+    ]
+    return threat_graph_figure(
+        framework,
+        nodes,
+        arrows,
+        hovertemplate="<b>%{text}</b><br>HDR security: %{customdata[0]}<br>"
+        "links: %{customdata[1]}<br>cross-border: %{customdata[2]}<extra></extra>",
+        height=560,
+        title="grey arrow: raises the target · green arrow: lowers it",
+    )
 
 
 def threat_table(framework: Framework) -> pd.DataFrame:

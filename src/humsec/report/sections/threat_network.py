@@ -25,7 +25,7 @@ from humsec.framework import default_framework
 from humsec.programme import Plan
 from humsec.report.figures import figure_html
 from humsec.report.section import RenderedSection, ReportContext
-from humsec.report.sections.framework import PILLAR_COLOURS, node_positions
+from humsec.report.sections.framework import ThreatArrow, ThreatNode, threat_graph_figure
 from humsec.report.tables import table_html
 from humsec.threats import ThreatNetwork, estimate_network, registry_from_table
 
@@ -37,58 +37,37 @@ def network_figure(network: ThreatNetwork) -> go.Figure:
     """Estimated edges whose interval excludes zero as arrows (width ∝ |estimate|; red: more of
     the source goes with more of the target, green: with less), nodes coloured fear/want."""
     framework = default_framework()
-    pos = node_positions(framework)
-    fig = go.Figure()
-    for pillar in ("fear", "want"):
-        threats = [t for t in network.threats if network.pillars[t] == pillar]
-        fig.add_trace(
-            go.Scatter(
-                x=[pos[t][0] for t in threats],
-                y=[pos[t][1] for t in threats],
-                mode="markers+text",
-                name=f"threat of {pillar}",
-                text=[framework.threat(t).name for t in threats],
-                textposition="middle left" if pillar == "fear" else "middle right",
-                marker={"size": 18, "color": PILLAR_COLOURS[pillar]},
-                customdata=[[network.indicators[t]] for t in threats],
-                hovertemplate="<b>%{text}</b><br>indicator: %{customdata[0]}<extra></extra>",
-            )
-        )
+    nodes = {
+        pillar: [
+            ThreatNode(t, framework.threat(t).name, 18, [network.indicators[t]])
+            for t in network.threats
+            if network.pillars[t] == pillar
+        ]
+        for pillar in ("fear", "want")
+    }
     edges = network.edges
     clear = edges[(edges["ci_lower"] > 0) | (edges["ci_upper"] < 0)]
     largest = float(clear["estimate"].abs().max()) if len(clear) else 1.0
+    arrows = []
     for row in clear.to_dict("records"):
-        (x0, y0), (x1, y1) = pos[str(row["source"])], pos[str(row["target"])]
         estimate, low, high = float(row["estimate"]), float(row["ci_lower"]), float(row["ci_upper"])
-        sign = 1 if estimate > 0 else -1
-        fig.add_annotation(
-            x=x1,
-            y=y1,
-            ax=x0,
-            ay=y0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            standoff=11,
-            startstandoff=9,
-            arrowwidth=1.0 + 5.0 * abs(estimate) / largest,
-            arrowcolor=EDGE_COLOURS[sign],
-            hovertext=f"{row['source']} → {row['target']}: {estimate:+.3f} "
-            f"[{low:+.3f}, {high:+.3f}], N = {row['nobs']}",
-            text="",
+        arrows.append(
+            ThreatArrow(
+                str(row["source"]),
+                str(row["target"]),
+                EDGE_COLOURS[1 if estimate > 0 else -1],
+                1.0 + 5.0 * abs(estimate) / largest,
+                f"{row['source']} → {row['target']}: {estimate:+.3f} "
+                f"[{low:+.3f}, {high:+.3f}], N = {row['nobs']}",
+            )
         )
-    fig.update_layout(
+    return threat_graph_figure(
+        framework,
+        nodes,
+        arrows,
+        hovertemplate="<b>%{text}</b><br>indicator: %{customdata[0]}<extra></extra>",
         height=520,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"visible": False, "range": [-2.1, 2.1]},
-        yaxis={"visible": False, "range": [-1.2, 1.2], "scaleanchor": "x"},
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": 1.04, "x": 0.5, "xanchor": "center"},
     )
-    return fig
 
 
 def _network_for(context: ReportContext) -> ThreatNetwork:
