@@ -145,10 +145,20 @@ def run(
     only: str | None = typer.Option(None, "--only", help="Comma-separated analyses to run."),
 ) -> None:
     """Run every analysis the project has the inputs for; results go into the project store."""
+    started = time.perf_counter()
+    if only is None:
+        warm = _warm_run(folder, note_reuse=True)
+        if warm is not None:  # nothing changed: every analysis is reused from the store
+            for row in warm.rows:
+                if row["status"] != "skipped":
+                    err.print(f"{row['analysis']}: reused")
+            _print_summary([{**r, "status": _reused(r["status"])} for r in warm.rows])
+            console.print(f"store: {warm.store} ({time.perf_counter() - started:.1f} s)")
+            return
     from humsec.project.run import open_project_store, run_project
 
     project = _load(folder)
-    started = time.perf_counter()
+    fingerprint = _fingerprint(project)
     chosen = [s.strip() for s in only.split(",")] if only else None
     with open_project_store(project) as store, err.status("running…") as status:
 
@@ -159,17 +169,71 @@ def run(
                 err.print(f"{name}: {state}")
 
         result = run_project(project, store, only=chosen, progress=progress)
-    _print_summary(result.summary())
+    rows = _rows(result.summary())
+    if chosen is None:
+        _remember(project, fingerprint, rows, result)
+    _print_summary(rows)
     console.print(f"store: {project.store_path()} ({time.perf_counter() - started:.1f} s)")
 
 
-def _print_summary(frame) -> None:  # type: ignore[no-untyped-def]
+def _reused(status: str) -> str:
+    return "reused" if status in ("new", "reused") else status
+
+
+def _warm_run(folder: Path, *, note_reuse: bool):  # type: ignore[no-untyped-def]
+    """The warm path's answer for an unchanged project folder (see humsec.project.warm), or
+    None: the full path then loads and validates the project."""
+    from humsec.project import store_of, warm_run
+
+    root = Path(folder)
+    if not (root / "humsec.yaml").is_file() or store_of(root) is None:
+        return None
+    return warm_run(root, note_reuse=note_reuse)
+
+
+def _fingerprint(project) -> str | None:  # type: ignore[no-untyped-def]
+    """The project's fingerprint before a full run (None for a store outside the folder)."""
+    from humsec.project import project_fingerprint
+
+    if "://" in project.config.store:
+        return None
+    return project_fingerprint(project.root)
+
+
+def _remember(project, fingerprint, rows, result) -> None:  # type: ignore[no-untyped-def]
+    """Keep what a warm run of this project needs (a complete run on a DuckDB store only)."""
+    from humsec.project import remember_run
+
+    if fingerprint is None or project.root.resolve() == _demo_root():
+        return
+    hashes = {name: record.input_hash for name, record in result.records.items()}
+    remember_run(project.root, fingerprint, project.store_path(), rows, hashes)
+
+
+def _demo_root() -> Path:
+    from humsec.project import demo_project_dir
+
+    return Path(demo_project_dir()).resolve()
+
+
+def _rows(frame) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    return [{str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+SUMMARY_COLUMNS = ["analysis", "run_id", "status", "needs"]
+
+
+def _print_summary(rows: list[dict[str, str]], columns: list[str] = SUMMARY_COLUMNS) -> None:
     table = Table(title="analyses")
-    for column in frame.columns:
+    for column in columns:
         table.add_column(column)
-    for row in frame.itertuples(index=False):
-        table.add_row(*[str(v) for v in row])
+    for row in rows:
+        table.add_row(*[row.get(c, "") for c in columns])
     console.print(table)
+
+
+REPORT_OPTIONS = {"command": "project report", "sections": "all"}
+"""What a kept project report depends on besides the runs (see humsec.project.warm)."""
 
 
 @app.command("report")
@@ -179,14 +243,23 @@ def report(
         None, "--out", "-o", help="Default: DIR/reports/report-YYYY-MM-DD.html."
     ),
 ) -> None:
-    """Build the project's report (runs or reuses its analyses first) and print its path."""
-    from humsec.data import check_output_target
+    """Build the project's report (runs or reuses its analyses first) and print its path.
+
+    When nothing changed since the last report (same files, same stored runs, same humsec),
+    the report kept then is copied instead of rebuilt."""
+    if out is not None:
+        from humsec.data import check_output_target
+
+        check_output_target(out, probe=True)  # a bad --out fails before the analyses run
+    warm = _warm_run(folder, note_reuse=False)
+    if warm is not None and _copy_kept_report(Path(folder), warm, out):
+        return
+    from humsec.project import keep_report, report_key
     from humsec.project.run import open_project_store, run_project
     from humsec.report import ReportContext, write_report
 
-    if out is not None:
-        check_output_target(out, probe=True)  # a bad --out fails before the analyses run
     project = _load(folder)
+    fingerprint = _fingerprint(project)
     target = out or project.root / "reports" / f"report-{date.today().isoformat()}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     with open_project_store(project) as store, err.status("running analyses…"):
@@ -195,7 +268,30 @@ def report(
         path = write_report(
             target, ReportContext(country=project.country, project=project, project_run=result)
         )
+    if fingerprint is not None and project.root.resolve() != _demo_root():
+        rows = _rows(result.summary())
+        _remember(project, fingerprint, rows, result)
+        sources = {name: r.source_run_id for name, r in result.records.items()}
+        key = report_key(fingerprint, sources, REPORT_OPTIONS)
+        keep_report(project.root, key, path)
     typer.echo(str(path))
+
+
+def _copy_kept_report(folder: Path, warm, out: Path | None) -> bool:  # type: ignore[no-untyped-def]
+    """Copy the report kept for these runs to the target; False when there is none."""
+    from humsec.project import cached_report, copy_report, report_key
+
+    kept = cached_report(folder, report_key(warm.fingerprint, warm.source_runs, REPORT_OPTIONS))
+    if kept is None:
+        return False
+    target = out or folder / "reports" / f"report-{date.today().isoformat()}.html"
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    if _warm_run(folder, note_reuse=True) is None or not copy_report(kept, target):
+        return False
+    err.print(f"report unchanged since it was built: copied {kept.name}")
+    typer.echo(str(target))
+    return True
 
 
 @app.command("history")
@@ -215,7 +311,7 @@ def history(
     shown["input_hash"] = shown["input_hash"].str.slice(0, 12)
     shown["reused_from"] = shown["reused_from"].fillna("")
     shown["started"] = shown["started"].dt.strftime("%Y-%m-%d %H:%M:%S")
-    _print_summary(shown.astype(str))
+    _print_summary(_rows(shown.astype(str)), list(shown.columns))
     if out is not None:
         from humsec.data import write_table
 

@@ -8,39 +8,110 @@ The project layer sits between the engines and the interfaces (see DESIGN.md)::
     project.boundaries[1].frame               # GeoDataFrame of the admin-1 areas
 
 The run store lives in :mod:`humsec.project.store`.
+
+The names below are imported on first use (PEP 562), so that a light command (the warm
+``humsec project run``, which answers from :mod:`humsec.project.warm`) does not pay for pandas,
+geopandas and the engines.
 """
 
-from humsec.project.analyses import ANALYSES, Analysis, analysis, missing_inputs, survey_frame
-from humsec.project.boundaries import (
-    BoundaryLayer,
-    check_boundaries,
-    detect_field,
-    display_geojson,
-    list_layers,
-    read_boundaries,
-)
-from humsec.project.datasets import infer_columns, infer_role
-from humsec.project.model import PROJECT_FILE, ROLES, ProjectFile, Settings
-from humsec.project.project import Project, file_sha256, project_file
-from humsec.project.resolve import (
-    PRESETS_DIR,
-    area_preset_names,
-    demo_project_dir,
-    resolve_deprivation_spec,
-    resolve_framework,
-    resolve_index_spec,
-    resolve_measures,
-    resolve_project,
-    resolve_scenario,
-)
-from humsec.project.run import ProjectRun, open_project_store, run_identity, run_project
-from humsec.project.setup import (
-    add_dataset,
-    init_demo,
-    init_project,
-    parse_indicator_options,
-    parse_maps,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from humsec.project.analyses import ANALYSES, Analysis, analysis, missing_inputs, survey_frame
+    from humsec.project.boundaries import (
+        BoundaryLayer,
+        check_boundaries,
+        detect_field,
+        display_geojson,
+        list_layers,
+        read_boundaries,
+    )
+    from humsec.project.datasets import infer_columns, infer_role
+    from humsec.project.model import PROJECT_FILE, ROLES, ProjectFile, Settings
+    from humsec.project.project import Project, file_sha256, project_file
+    from humsec.project.resolve import (
+        PRESETS_DIR,
+        area_preset_names,
+        demo_project_dir,
+        resolve_deprivation_spec,
+        resolve_framework,
+        resolve_index_spec,
+        resolve_measures,
+        resolve_project,
+        resolve_scenario,
+    )
+    from humsec.project.run import ProjectRun, open_project_store, run_identity, run_project
+    from humsec.project.setup import (
+        add_dataset,
+        init_demo,
+        init_project,
+        parse_indicator_options,
+        parse_maps,
+    )
+    from humsec.project.warm import (
+        WarmRun,
+        cached_report,
+        copy_report,
+        keep_report,
+        project_fingerprint,
+        remember_run,
+        report_key,
+        store_of,
+        warm_run,
+    )
+
+_EXPORTS = {
+    "WarmRun": "humsec.project.warm",
+    "cached_report": "humsec.project.warm",
+    "copy_report": "humsec.project.warm",
+    "keep_report": "humsec.project.warm",
+    "project_fingerprint": "humsec.project.warm",
+    "remember_run": "humsec.project.warm",
+    "report_key": "humsec.project.warm",
+    "store_of": "humsec.project.warm",
+    "warm_run": "humsec.project.warm",
+    "ANALYSES": "humsec.project.analyses",
+    "Analysis": "humsec.project.analyses",
+    "analysis": "humsec.project.analyses",
+    "missing_inputs": "humsec.project.analyses",
+    "survey_frame": "humsec.project.analyses",
+    "BoundaryLayer": "humsec.project.boundaries",
+    "check_boundaries": "humsec.project.boundaries",
+    "detect_field": "humsec.project.boundaries",
+    "display_geojson": "humsec.project.boundaries",
+    "list_layers": "humsec.project.boundaries",
+    "read_boundaries": "humsec.project.boundaries",
+    "infer_columns": "humsec.project.datasets",
+    "infer_role": "humsec.project.datasets",
+    "PROJECT_FILE": "humsec.project.model",
+    "ROLES": "humsec.project.model",
+    "ProjectFile": "humsec.project.model",
+    "Settings": "humsec.project.model",
+    "Project": "humsec.project.project",
+    "file_sha256": "humsec.project.project",
+    "project_file": "humsec.project.project",
+    "PRESETS_DIR": "humsec.project.resolve",
+    "area_preset_names": "humsec.project.resolve",
+    "demo_project_dir": "humsec.project.resolve",
+    "resolve_deprivation_spec": "humsec.project.resolve",
+    "resolve_framework": "humsec.project.resolve",
+    "resolve_index_spec": "humsec.project.resolve",
+    "resolve_measures": "humsec.project.resolve",
+    "resolve_project": "humsec.project.resolve",
+    "resolve_scenario": "humsec.project.resolve",
+    "ProjectRun": "humsec.project.run",
+    "open_project_store": "humsec.project.run",
+    "run_identity": "humsec.project.run",
+    "run_project": "humsec.project.run",
+    "add_dataset": "humsec.project.setup",
+    "init_demo": "humsec.project.setup",
+    "init_project": "humsec.project.setup",
+    "parse_indicator_options": "humsec.project.setup",
+    "parse_maps": "humsec.project.setup",
+}
 
 __all__ = [
     "ANALYSES",
@@ -53,10 +124,13 @@ __all__ = [
     "ProjectFile",
     "ProjectRun",
     "Settings",
+    "WarmRun",
     "add_dataset",
     "analysis",
     "area_preset_names",
+    "cached_report",
     "check_boundaries",
+    "copy_report",
     "demo_project_dir",
     "detect_field",
     "display_geojson",
@@ -65,13 +139,17 @@ __all__ = [
     "infer_role",
     "init_demo",
     "init_project",
+    "keep_report",
     "list_layers",
     "missing_inputs",
     "open_project_store",
     "parse_indicator_options",
     "parse_maps",
     "project_file",
+    "project_fingerprint",
     "read_boundaries",
+    "remember_run",
+    "report_key",
     "resolve_deprivation_spec",
     "resolve_framework",
     "resolve_index_spec",
@@ -80,5 +158,21 @@ __all__ = [
     "resolve_scenario",
     "run_identity",
     "run_project",
+    "store_of",
     "survey_frame",
+    "warm_run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use and cache the name here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'humsec.project' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

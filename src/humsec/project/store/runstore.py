@@ -28,18 +28,17 @@ from datetime import UTC, datetime
 from difflib import get_close_matches
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from humsec.errors import DataError, RunNotFoundError
 from humsec.project.store.access import TokenTable
-from humsec.project.store.comparison import compare_tables
 from humsec.project.store.database import Database, Executor, rows_as_dicts
 from humsec.project.store.hashing import canonical_json, content_hash
 from humsec.project.store.locking import holder_now
 from humsec.project.store.record import DatasetVersion, RunRecord
-from humsec.project.store.tables import decode_table, encode_table
+
+if TYPE_CHECKING:  # pandas, pyarrow and the table codec load on first use
+    import pandas as pd
 
 _RUN_COLUMNS = [
     "run_id",
@@ -74,6 +73,8 @@ def _aware(moment: datetime) -> datetime:
 
 def _utc_column(values: pd.Series) -> pd.Series:
     """Naive-UTC timestamps from the database as a tz-aware UTC column (µs), empty or not."""
+    import pandas as pd
+
     return pd.Series(
         pd.to_datetime(values.to_list()), dtype="datetime64[us]", index=values.index
     ).dt.tz_localize("UTC")
@@ -290,6 +291,8 @@ class Store:
         Times may be aware (converted to UTC) or naive (taken as UTC). The run and an audit
         entry (``actor``, default ``user@host``) are written together or not at all.
         """
+        from humsec.project.store.tables import encode_table
+
         if not analysis:
             raise DataError("a run needs an analysis name", location="record(analysis=…)")
         spec_json = canonical_json(spec)
@@ -368,6 +371,8 @@ class Store:
     def tables(self, run_id: str) -> dict[str, pd.DataFrame]:
         """The result tables of a run (of the run it reused, for a reuse), exactly as
         recorded, in their recorded order."""
+        from humsec.project.store.tables import decode_table
+
         record = self.run(run_id)
         rows = self._db.query(
             "SELECT name, data FROM result_tables WHERE run_id = :r ORDER BY position",
@@ -390,6 +395,8 @@ class Store:
         for the newer ones; see :meth:`run_count`)."""
         if after < 0:
             raise DataError(f"after={after} is negative", location="history(after=…)")
+        import pandas as pd
+
         rows = self._db.query(
             "SELECT run_id, analysis, started, ended, input_hash, reused_from, seed,"
             " humsec_version FROM runs ORDER BY seq OFFSET :after",
@@ -430,6 +437,8 @@ class Store:
     def compare(self, run_a: str, run_b: str) -> pd.DataFrame:
         """The differences between two runs' result tables, cell by cell (see
         :mod:`humsec.project.store.comparison` for the rows)."""
+        from humsec.project.store.comparison import compare_tables
+
         return compare_tables(self.tables(run_a), self.tables(run_b))
 
     # -- datasets ---------------------------------------------------------------------
@@ -535,6 +544,8 @@ class Store:
 
     def datasets(self) -> pd.DataFrame:
         """Every dataset version: name, version, sha256, size, added, source."""
+        import pandas as pd
+
         rows = self._db.query(
             "SELECT name, version, sha256, size, added, source FROM datasets ORDER BY name, version"
         )
@@ -586,6 +597,8 @@ class Store:
     ) -> pd.DataFrame:
         """The audit log, oldest first, optionally filtered: seq, at, actor, action, detail
         (a dict)."""
+        import pandas as pd
+
         sql = "SELECT seq, happened, actor, action, detail_json FROM audit WHERE 1 = 1"
         params: dict[str, Any] = {}
         if actor is not None:
