@@ -29,10 +29,21 @@ def built_report(tmp_path_factory: pytest.TempPathFactory) -> BuiltReport:
     return BuiltReport(out, out.read_text(encoding="utf-8"), result.output)
 
 
+def shared_world(html: str) -> str:
+    """The JSON of the page's one shared copy of the world outlines ("" if none)."""
+    match = re.search(r"<script>window\.humsecWorld = (.*?);</script>", html, re.S)
+    return match.group(1) if match else ""
+
+
 def figure_data(html: str, div_id: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The traces and layout passed to Plotly.newPlot for the figure with this div id."""
+    """The traces and layout passed to Plotly.newPlot for the figure with this div id (the
+    shared world outlines put back where a trace refers to them)."""
     match = re.search(r'Plotly\.newPlot\(\s*"' + re.escape(div_id) + r'",\s*', html)
     assert match, f"no figure {div_id!r} in the report"
+    if "window.humsecWorld" in html[match.end() : match.end() + 5_000_000]:
+        end = html.index("</script>", match.end())
+        call = html[match.end() : end].replace("window.humsecWorld", shared_world(html))
+        html = html[: match.end()] + call + html[end:]
     decoder = json.JSONDecoder()
     data, end = decoder.raw_decode(html, match.end())
     rest = html[end:].lstrip()

@@ -9,7 +9,7 @@ from importlib import resources
 
 from humsec.report import PLOTLY_TRACES, plotly_bundle_path, plotly_js
 
-from .conftest import BuiltReport, figure_data
+from .conftest import BuiltReport, figure_data, shared_world
 
 
 def _banner_version(text: str) -> str:
@@ -51,3 +51,17 @@ def test_every_trace_in_the_national_report_is_in_the_bundle(built_report: Built
     types = report_trace_types(built_report.html)
     assert {"choropleth", "scatter", "bar"} <= types
     assert types <= set(PLOTLY_TRACES), types - set(PLOTLY_TRACES)
+
+
+def test_world_maps_share_one_copy_of_the_outlines(built_report: BuiltReport) -> None:
+    html = built_report.html
+    assert html.count("window.humsecWorld = ") == 1
+    world = shared_world(html)
+    assert len(world) > 1_000_000  # the outlines, once
+    assert html.count('"type":"FeatureCollection"') == world.count('"type":"FeatureCollection"')
+    # both world maps draw from it, and the page stays within issue 13's 4 MB
+    for div in ("threat-map", "hsi-map"):
+        start = re.search(r'Plotly\.newPlot\(\s*"' + div + '"', html)
+        assert start is not None, div
+        assert "window.humsecWorld" in html[start.end() : html.index("</script>", start.end())]
+    assert len(html.encode("utf-8")) <= 4_000_000

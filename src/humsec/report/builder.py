@@ -183,6 +183,7 @@ def build_report(
 
     if context.project is not None and context.project.boundaries:
         rendered = _with_area_geometry(rendered, context)
+    rendered = _with_world_geometry(rendered)
     label, detail = (data_label, data_label) if data_label is not None else data_date()
     attributions = list(dict.fromkeys(a for r in rendered for a in r.attributions))
     needs_plotly = any(_PLOTLY_MARKER in r.html for r in rendered)
@@ -215,6 +216,19 @@ def _with_area_geometry(
     for i, section in enumerate(rendered):
         if AREAS_JS in section.html:
             first = replace(section, html=area_geometry_script(context.project) + section.html)
+            return [*rendered[:i], first, *rendered[i + 1 :]]
+    return rendered
+
+
+def _with_world_geometry(rendered: list[RenderedSection]) -> list[RenderedSection]:
+    """Put the world outlines once, before the first section with a world map."""
+    from humsec.data import world_geojson
+    from humsec.report.figures import WORLD_JS, world_geometry_script
+
+    for i, section in enumerate(rendered):
+        if WORLD_JS in section.html:
+            script = world_geometry_script(world_geojson())
+            first = replace(section, html=script + section.html)
             return [*rendered[:i], first, *rendered[i + 1 :]]
     return rendered
 

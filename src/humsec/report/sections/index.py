@@ -35,7 +35,13 @@ from humsec.index import (
     threat_coverage,
     uncertainty,
 )
-from humsec.report.figures import EMPTY_GEOJSON, figure_html, style_offline_geo, with_geojson
+from humsec.report.figures import (
+    EMPTY_GEOJSON,
+    figure_html,
+    share_world_geometry,
+    style_offline_geo,
+    with_geojson,
+)
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.tables import table_html
 
@@ -83,7 +89,8 @@ def hsi_map_figure(
     )
     style_offline_geo(fig)
     fig.update_layout(height=460, margin={"l": 0, "r": 0, "t": 10, "b": 0})
-    return with_geojson(fig, {0: {"type": "FeatureCollection", "features": features}})
+    # the outlines are the page's one shared copy, not this figure's own
+    return share_world_geometry(with_geojson(fig, {0: EMPTY_GEOJSON}), [0])
 
 
 def quadrant_figure(

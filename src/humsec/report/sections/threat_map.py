@@ -12,7 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from humsec.errors import DataError
-from humsec.report.figures import EMPTY_GEOJSON, figure_html, style_offline_geo, with_geojson
+from humsec.report.figures import (
+    EMPTY_GEOJSON,
+    figure_html,
+    share_world_geometry,
+    style_offline_geo,
+    with_geojson,
+)
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.snapshot import (
     SEVERE_PERCENTILE,
@@ -215,6 +221,7 @@ class ThreatMap:
             if items:
                 groups.append(f'<optgroup label="{escape(pillar.capitalize())}">{items}</optgroup>')
         styles = json.dumps(self.styles, separators=(",", ":")).replace("</", "<\\/")
+        shared = share_world_geometry(self.figure, [0, 1])  # one copy of the outlines per page
         script = (
             "(function () {"
             f"var styles = JSON.parse(document.getElementById('{div_id}-styles').textContent);"
@@ -228,7 +235,7 @@ class ThreatMap:
         return (
             f'<label class="map-menu" for="{div_id}-indicator">Indicator '
             f'<select id="{div_id}-indicator">{"".join(groups)}</select></label>'
-            f'<div class="figure">{figure_html(self.figure, div_id=div_id)}</div>'
+            f'<div class="figure">{figure_html(shared, div_id=div_id)}</div>'
             f'<script type="application/json" id="{div_id}-styles">{styles}</script>'
             f"<script>{script}</script>"
         )
