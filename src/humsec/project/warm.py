@@ -56,6 +56,7 @@ def _named_files(root: Path, config: Path) -> list[Path]:
     count."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
     found: dict[Path, None] = {config: None}
     queue = [config]
     while queue:
@@ -63,18 +64,24 @@ def _named_files(root: Path, config: Path) -> list[Path]:
         if current.suffix.lower() not in (".yaml", ".yml"):
             continue
         try:
-            document = yaml.safe_load(current.read_text(encoding="utf-8"))
+            document = yaml.load(current.read_text(encoding="utf-8"), Loader=loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
-        for text in _strings(document):
-            if "\n" in text or len(text) > 400:
-                continue
+        names = {t for t in _strings(document) if _looks_like_a_file(t)}
+        for text in sorted(names):
             for base in (root, current.parent):
-                candidate = (base / text).resolve()
-                if candidate not in found and candidate.is_file():
-                    found[candidate] = None
-                    queue.append(candidate)
+                joined = os.path.join(base, text)
+                if os.path.isfile(joined):
+                    candidate = Path(joined).resolve()
+                    if candidate not in found:
+                        found[candidate] = None
+                        queue.append(candidate)
     return sorted(found)
+
+
+def _looks_like_a_file(text: str) -> bool:
+    """A string that may name a file: short, one line, with a suffix (``data/x.csv``)."""
+    return len(text) <= 400 and "\n" not in text and "." in text.rsplit("/", 1)[-1]
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -89,25 +96,30 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(value)
 
 
-def _bundled_specs_hash() -> str:
-    """sha256 over humsec's bundled YAML (presets, framework, rubrics): a project may name
-    them instead of holding a copy, so an edit to one changes every fingerprint."""
+def _package_identity() -> str:
+    """sha256 over the path, size and modification time of every file of the installed humsec
+    package (code, templates, bundled specs and data): a project names bundled specs and the
+    report uses bundled data and code, so any change to them (an upgrade, an edit in a
+    development checkout) changes every fingerprint. File stats, not contents, keep this at a
+    few milliseconds."""
     digest = hashlib.sha256()
     package = Path(str(resources.files("humsec")))
-    for path in sorted(package.rglob("*.yaml")):
-        relative = path.relative_to(package).as_posix()
-        if relative.startswith("project/demo/"):
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package)
+        if "__pycache__" in relative.parts or relative.parts[:2] == ("project", "demo"):
             continue
-        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{relative.as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
 def project_fingerprint(root: Path) -> str:
-    """sha256 of the humsec version, the bundled specs and the project's input files (path
-    relative to the project and content; see :func:`_named_files`): equal fingerprints mean
-    equal inputs for every analysis."""
+    """sha256 of the humsec version and package (:func:`_package_identity`) and the project's
+    input files (path relative to the project and content; see :func:`_named_files`): equal
+    fingerprints mean equal inputs for every analysis and the same code to report them."""
     root = root.resolve()
-    digest = hashlib.sha256(f"humsec {__version__}\n{_bundled_specs_hash()}\n".encode())
+    digest = hashlib.sha256(f"humsec {__version__}\n{_package_identity()}\n".encode())
     for path in _named_files(root, root / PROJECT_FILE):
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         digest.update(name.encode() + b"\0")
@@ -200,9 +212,7 @@ def warm_run(root: Path, *, note_reuse: bool = True) -> WarmRun | None:
     return WarmRun(fingerprint, rows, source_runs, store_path)
 
 
-def report_key(
-    fingerprint: str, source_runs: Mapping[str, str], options: Mapping[str, Any]
-) -> str:
+def report_key(fingerprint: str, source_runs: Mapping[str, str], options: Mapping[str, Any]) -> str:
     """sha256 of what a project report shows: the project's fingerprint, the stored runs
     (``{analysis: run id}``), the humsec version and the report options."""
     payload = {
