@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import polars as pl
 
 from humsec.report.figures import figure_html
 from humsec.report.section import RenderedSection, ReportContext
@@ -153,6 +152,8 @@ class DeprivationSection:
             from humsec.report.sections.project import project_deprivation
 
             return project_deprivation(context, self.id, self.title)
+        import polars as pl  # the national section only: a project report does without
+
         from humsec.data import synthetic_survey
         from humsec.deprivation import (
             SurveyDesign,

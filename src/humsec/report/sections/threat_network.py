@@ -15,19 +15,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from humsec.data import country_panel
 from humsec.framework import default_framework
-from humsec.programme import Plan
 from humsec.report.figures import figure_html
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.sections.framework import ThreatArrow, ThreatNode, threat_graph_figure
 from humsec.report.tables import table_html
-from humsec.threats import ThreatNetwork, estimate_network, registry_from_table
+
+if TYPE_CHECKING:  # the engines load when a section renders, not with the report package
+    from humsec.programme import Plan
+    from humsec.threats import ThreatNetwork
 
 REPORT_BOOTSTRAP = 200
 EDGE_COLOURS = {1: "rgba(180, 70, 47, 0.8)", -1: "rgba(40, 140, 70, 0.85)"}
@@ -71,6 +72,9 @@ def network_figure(network: ThreatNetwork) -> go.Figure:
 
 
 def _network_for(context: ReportContext) -> ThreatNetwork:
+    from humsec.data import country_panel
+    from humsec.threats import estimate_network, registry_from_table
+
     if context.project is None:
         years = None if context.year is None else range(1990, context.year + 1)
         return estimate_network(
