@@ -247,17 +247,16 @@ def report(
 
     When nothing changed since the last report (same files, same stored runs, same humsec),
     the report kept then is copied instead of rebuilt."""
-    if out is not None:
-        from humsec.data import check_output_target
-
-        check_output_target(out, probe=True)  # a bad --out fails before the analyses run
     warm = _warm_run(folder, note_reuse=False)
     if warm is not None and _copy_kept_report(Path(folder), warm, out):
-        return
+        return  # (a target the copy refuses takes the full path, whose check names the problem)
+    from humsec.data import check_output_target
     from humsec.project import keep_report, report_key
     from humsec.project.run import open_project_store, run_project
     from humsec.report import ReportContext, write_report
 
+    if out is not None:
+        check_output_target(out, probe=True)  # a bad --out fails before the analyses run
     project = _load(folder)
     fingerprint = _fingerprint(project)
     target = out or project.root / "reports" / f"report-{date.today().isoformat()}.html"
@@ -279,15 +278,17 @@ def report(
 
 def _copy_kept_report(folder: Path, warm, out: Path | None) -> bool:  # type: ignore[no-untyped-def]
     """Copy the report kept for these runs to the target; False when there is none."""
-    from humsec.project import cached_report, copy_report, report_key
+    from humsec.project import cached_report, copy_report, copyable_target, report_key
 
     kept = cached_report(folder, report_key(warm.fingerprint, warm.source_runs, REPORT_OPTIONS))
     if kept is None:
         return False
     target = out or folder / "reports" / f"report-{date.today().isoformat()}.html"
-    if not target.parent.exists():
+    if out is None:
         target.parent.mkdir(parents=True, exist_ok=True)
-    if _warm_run(folder, note_reuse=True) is None or not copy_report(kept, target):
+    if not copyable_target(target) or _warm_run(folder, note_reuse=True) is None:
+        return False
+    if not copy_report(kept, target):
         return False
     err.print(f"report unchanged since it was built: copied {kept.name}")
     typer.echo(str(target))

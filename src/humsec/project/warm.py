@@ -257,12 +257,22 @@ def _copy_atomic(source: Path, target: Path) -> None:
         raise
 
 
-def copy_report(cached: Path, target: Path) -> bool:
-    """Copy a kept report to ``target`` atomically; False (nothing written) when the target is
-    anything but a missing or regular file, so that the full path reports the problem."""
+def copyable_target(target: Path) -> bool:
+    """Whether a kept report may be copied to ``target``: a regular file or a new name in an
+    existing folder (anything else takes the full path, whose output check names the
+    problem)."""
     if target.is_symlink() or (target.exists() and not target.is_file()):
         return False
-    if not target.parent.is_dir():
+    return target.parent.is_dir()
+
+
+def copy_report(cached: Path, target: Path) -> bool:
+    """Copy a kept report to ``target`` atomically; False (nothing written) when the target is
+    not :func:`copyable_target` or the copy fails (a read-only folder, a full disk)."""
+    if not copyable_target(target):
         return False
-    _copy_atomic(cached, target)
+    try:
+        _copy_atomic(cached, target)
+    except OSError:
+        return False
     return True
