@@ -8,10 +8,14 @@ products are summed as 64-bit integers of a fixed unit instead (exact, in any or
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -86,3 +90,33 @@ def test_nan_in_a_pyarrow_parquet_file_is_missing_on_duckdb(tmp_path: Path) -> N
         lazy.value("M0") == in_memory.value("M0")
         or abs(lazy.value("M0") - in_memory.value("M0")) < 1e-15
     )
+
+
+_POLARS_SCAN = """
+import hashlib, sys
+import polars as pl
+from humsec.deprivation import DeprivationSpec, SurveyDesign, estimate
+spec = DeprivationSpec(indicators={"a": 0.25, "b": 0.25, "c": {"weight": 0.5, "cutoff": "< 6"}},
+                       k=0.3)
+frame = pl.scan_csv(sys.argv[1]) if sys.argv[1].endswith(".csv") else pl.scan_parquet(sys.argv[1])
+table = estimate(frame, spec, SurveyDesign(weight="w", strata="st", psu="psu"),
+                 by=["region"]).table
+print(hashlib.sha256(table.to_csv(float_format="%.17g").encode()).hexdigest())
+"""
+
+
+def test_polars_lazy_scans_give_the_same_bytes_on_one_and_two_threads(tmp_path: Path) -> None:
+    # Polars' thread pool is fixed at import: each thread count needs a fresh process.
+    data = _survey(60_000)
+    csv = tmp_path / "survey.csv"
+    data.to_pandas().to_csv(csv, index=False)
+    digests = set()
+    for threads in ("1", "2"):
+        env = {**os.environ, "POLARS_MAX_THREADS": threads}
+        out = subprocess.run([sys.executable, "-c", _POLARS_SCAN, str(csv)], env=env,
+                             capture_output=True, text=True, check=True, timeout=300)  # fmt: skip
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
+    lazy = estimate(pl.scan_csv(csv), SPEC, DESIGN, by=["region"]).table
+    in_memory = estimate(data.to_pandas(), SPEC, DESIGN, by=["region"]).table
+    np.testing.assert_allclose(lazy["se"], in_memory["se"], rtol=1e-13, atol=1e-15)
