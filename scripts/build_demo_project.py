@@ -439,6 +439,111 @@ def measures(arid: list[str]) -> dict[str, Any]:
     }
 
 
+# A SYNTHETIC 3W table: fictional organisations with realistic types, sectors and reach, placed
+# mostly in the arid and semi-arid counties (where IPC analyses are made) and thinly elsewhere.
+THREEW_SEED = 2025
+#: The demo plan's budget (USD, illustrative): about a third of the candidates' total cost.
+PLAN_BUDGET = 40_000_000.0
+THREEW_ORGS = (
+    ("Horizon Relief International", "International NGO", ("Food Security", "Nutrition", "WASH")),
+    ("Global Food Partnership", "UN agency", ("Food Security", "Livelihoods")),
+    ("Child Health Alliance", "International NGO", ("Health", "Nutrition")),
+    ("Kenya Water Trust", "National NGO", ("WASH",)),
+    ("Pastoralist Women's Group Network", "Community-based organisation",
+     ("Livelihoods", "Protection")),
+    ("Peace Dialogue Forum", "National NGO", ("Protection", "Peacebuilding")),
+    ("Savanna Microfinance Ltd", "Private company", ("Livelihoods",)),
+    ("Regional Drylands Institute", "Research institute", ("Food Security",)),
+    ("Ministry of Health", "Government", ("Health",)),
+)
+THREEW_DONORS = ("Bilateral Donor A", "Bilateral Donor B", "Pooled Fund C")
+
+
+# The example programmes' generic risk measures -> the demo project's measures of that kind.
+DEMO_MEASURE_NAMES = {
+    "index-based livestock insurance": "livestock_insurance",
+    "risk_measures: [adaptive_social_protection]": "risk_measures: [safety_net_cash_transfers]",
+    "[early_warning, adaptive_social_protection]": "[drought_early_warning, "
+    "safety_net_cash_transfers]",
+}
+
+
+def threew(pop: pd.DataFrame, arid: list[str], county: dict[str, str]) -> pd.DataFrame:
+    """A SYNTHETIC who-does-what-where table (module docstring of the demo: labelled synthetic
+    in its provenance and in the report). Seeded; one row per org x sector x county activity."""
+    rng = np.random.default_rng(THREEW_SEED)
+    names = dict(zip(pop["pcode"], pop["population"], strict=True))
+    rows = []
+    for pcode in sorted(names):
+        dry = pcode in arid
+        county_gov = f"County Government of {county[pcode]}"
+        n_orgs = int(rng.integers(3, 7)) if dry else int(rng.integers(0, 3))
+        picks = rng.choice(len(THREEW_ORGS), size=min(n_orgs, len(THREEW_ORGS)), replace=False)
+        entries = [THREEW_ORGS[int(k)] for k in sorted(picks)]
+        if dry and rng.random() < 0.6:
+            entries.append((county_gov, "Local government", ("Food Security", "WASH")))
+        for org, kind, sectors in entries:
+            sector = sectors[int(rng.integers(0, len(sectors)))]
+            targeted = int(round(names[pcode] * rng.uniform(0.005, 0.04), -2))
+            rows.append(
+                {
+                    "Organisation": org,
+                    "Organisation type": kind,
+                    "Donor": THREEW_DONORS[int(rng.integers(0, len(THREEW_DONORS)))],
+                    "Sector": sector,
+                    "Admin1 Pcode": pcode,
+                    "Activity": f"{sector} support",
+                    "Targeted": targeted,
+                    "Reached": int(round(targeted * rng.uniform(0.4, 1.0), -2)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# ILLUSTRATIVE candidate packages for the portfolio plan: costs per person and expected threat
+# reductions (standard deviations of each threat's series) are assumptions, not evaluations.
+PACKAGES = (
+    # package, threats, groups, mode, reduces risk, reduction, cost per person (USD), share
+    ("drought_resilience", "disasters,hunger", "people_in_poverty", "empowerment", True, 0.3,
+     60.0, 0.04),
+    ("health_outreach", "lack_of_health_care,infectious_disease", "children,women", "both",
+     False, 0.25, 35.0, 0.05),
+    ("peace_committees", "armed_conflict", "ethnic_minorities", "protection", False, 0.2, 20.0,
+     0.03),
+    ("water_points", "lack_of_basic_infrastructure", "women,children", "empowerment", True, 0.2,
+     45.0, 0.04),
+)
+
+
+def candidates(pop: pd.DataFrame, arid: list[str], conflict: pd.DataFrame) -> pd.DataFrame:
+    """ILLUSTRATIVE candidates: every package in the arid and semi-arid counties, health
+    outreach and water points elsewhere, peace committees where UCDP recorded any event in
+    2019-2023. No benefit column: ``humsec project run`` derives it from the project."""
+    recent = conflict[conflict["year"] >= 2019].groupby("pcode")["conflict_events"].sum()
+    rows = []
+    for pcode, people in zip(pop["pcode"], pop["population"], strict=True):
+        for package, threats, groups, mode, risk, reduction, per_person, share in PACKAGES:
+            if pcode not in arid and package == "drought_resilience":
+                continue
+            if package == "peace_committees" and float(recent.get(pcode, 0)) <= 0:
+                continue
+            reached = int(round(float(people) * share, -2))
+            rows.append(
+                {
+                    "area": pcode,
+                    "package": package,
+                    "cost": round(reached * per_person, -3),
+                    "threats": threats,
+                    "groups": groups,
+                    "mode": mode,
+                    "reduces_risk": "yes" if risk else "no",
+                    "reduction": reduction,
+                    "people": reached,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def _indicator(
     code: str, direction: str | None, pillar: str | None, threats: list[str], name: str, unit: str
 ) -> dict[str, Any]:
@@ -666,6 +771,42 @@ def project_config(raw_hashes: dict[str, str]) -> dict[str, Any]:
                 "role": "measures",
                 "source": "illustrative measures; costs are assumptions",
             },
+            {
+                "name": "threew",
+                "file": "data/threew_synthetic.csv",
+                "role": "3w",
+                "columns": {"area": "Admin1 Pcode", "org": "Organisation", "sector": "Sector",
+                            "reached": "Reached", "targeted": "Targeted",
+                            "activity": "Activity"},
+                "source": "SYNTHETIC (fictional organisations; scripts/build_demo_project.py)",
+                "notes": [
+                    "Synthetic: there is no open Kenya 3W in the shared data; the organisations "
+                    "are fictional. Replace it with your own 3W table (`humsec project add DIR "
+                    "FILE --role 3w`)."
+                ],
+            },
+            {
+                "name": "candidates",
+                "file": "data/candidates_illustrative.csv",
+                "role": "candidates",
+                "source": "ILLUSTRATIVE packages: costs and threat reductions are assumptions",
+                "notes": [
+                    "Illustrative: no benefit column, so the plan derives each benefit from the "
+                    "project (equity weights, network ripples, erosion by shocks)."
+                ],
+            },
+            {
+                "name": "programme_integrated",
+                "file": "programmes/integrated.yaml",
+                "role": "programme",
+                "source": "fictional example programme (multi-sector, multi-actor)",
+            },
+            {
+                "name": "programme_siloed",
+                "file": "programmes/siloed.yaml",
+                "role": "programme",
+                "source": "fictional example programme (sector-siloed)",
+            },
         ],
         "specs": {
             "framework": "default",
@@ -673,6 +814,8 @@ def project_config(raw_hashes: dict[str, str]) -> dict[str, Any]:
             "deprivation": "human_security_demo",
         },
         "settings": {"seed": 1, "n_years": 300, "k": 0.33, "min_psus": 5, "index_year": 2023},
+        "plan": {"budget": PLAN_BUDGET, "one_per_area": True, "alternatives": 3,
+                 "min_difference": 2, "gap": 0.0001},
         "attribution": [
             ATTRIBUTION[k] for k in ("boundaries", "census", "population", "ipc", "ucdp", "gdl")
         ],
@@ -722,6 +865,21 @@ def main(argv: list[str] | None = None) -> int:
         + yaml.safe_dump(measures(arid), sort_keys=False, width=100),
         encoding="utf-8",
     )
+    county = dict(zip(layer.frame["pcode"], layer.frame["name"], strict=True))
+    _csv(threew(pop, arid, county), out / "data" / "threew_synthetic.csv")
+    _csv(candidates(pop, arid, conflict_table), out / "data" / "candidates_illustrative.csv")
+    from humsec.programme import EXAMPLES, example_path
+
+    (out / "programmes").mkdir()
+    for name in EXAMPLES:
+        text = example_path(name).read_text(encoding="utf-8")
+        for generic, measure in DEMO_MEASURE_NAMES.items():
+            text = text.replace(generic, measure)
+        (out / "programmes" / f"{name}.yaml").write_text(
+            "# Demo copy: risk measures named as the project's measures (specs/measures.yaml),\n"
+            "# so that the appraisal simulates them on the project's scenario.\n" + text,
+            encoding="utf-8",
+        )
     files = [
         BOUNDARY,
         BOUNDARY_FULL,
@@ -769,6 +927,13 @@ def main(argv: list[str] | None = None) -> int:
         "county's 2019 population, and weights sum to the 2019 census total.",
         "- The scenario's drought, flood, epidemic and price-shock frequencies are "
         "assumptions; conflict frequencies come from UCDP GED 2004-2023.",
+        "- The 3W table (data/threew_synthetic.csv) is SYNTHETIC: fictional organisations "
+        f"(seed {THREEW_SEED}) placed mostly in the arid and semi-arid counties; no open Kenya "
+        "3W exists in the shared data.",
+        "- The candidate packages (data/candidates_illustrative.csv) are ILLUSTRATIVE: costs "
+        "per person and threat reductions are assumptions; their benefits are derived by "
+        "the project's plan. The plan's budget (humsec.yaml `plan:`) is illustrative too.",
+        "- The two programmes (programmes/) are the fictional examples of humsec.programme.",
         "- Never shipped: OPHI's county MPI (licence not verified).",
     ]
     (out / "PROVENANCE.md").write_text("\n".join(provenance) + "\n", encoding="utf-8")

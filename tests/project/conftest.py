@@ -81,3 +81,21 @@ def write_project(root: Path, **overrides: object) -> Path:
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> Path:
     return write_project(tmp_path / "tiny")
+
+
+@pytest.fixture(scope="session")
+def demo_analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
+    """A copy of the demo project with a short simulation (40 years), one alternative and a
+    two-point frontier, and its context and plan analyses run once in memory:
+    ``(project, run)``, shared by the appraisal-context and planning tests."""
+    from humsec.project import Project, init_demo, run_project
+
+    folder = tmp_path_factory.mktemp("demo-analysed") / "demo"
+    init_demo(folder)
+    config = yaml.safe_load((folder / "humsec.yaml").read_text(encoding="utf-8"))
+    config["settings"]["n_years"] = 40
+    config["plan"].update({"alternatives": 1, "frontier": [2e7, 4e7]})
+    (folder / "humsec.yaml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+    project = Project.load(folder)
+    run = run_project(project, None, only=["appraisal", "plan", "threat_network"])
+    return project, run

@@ -47,7 +47,16 @@ def test_rerun_reuses_and_a_changed_input_makes_a_new_version(indexed: Path) -> 
     assert again.records["area_index"].source_run_id == first.records["area_index"].run_id
     pd.testing.assert_frame_equal(first.tables["area_index"]["scores"],
                                   again.tables["area_index"]["scores"])  # fmt: skip
-    assert set(first.skipped) == {"deprivation", "shocks", "measures", "events"}
+    assert set(first.skipped) == {
+        "deprivation",
+        "deprivation_groups",
+        "shocks",
+        "measures",
+        "events",
+        "appraisal",
+        "plan",
+        "threat_network",
+    }
     assert "--role survey" in " ".join(first.skipped["deprivation"])
     # Change one value: a new run with a new input hash; the old run is kept.
     frame = pd.read_csv(indexed / "data" / "indicators.csv")
@@ -61,7 +70,8 @@ def test_rerun_reuses_and_a_changed_input_makes_a_new_version(indexed: Path) -> 
                              third.records["area_index"].run_id)  # fmt: skip
     assert third.records["area_index"].reused is False
     assert third.records["area_index"].input_hash != first.records["area_index"].input_hash
-    assert list(history["status"]) == ["new", "reused", "new"]
+    index_runs = history[history["analysis"] == "area_index"]
+    assert list(index_runs["status"]) == ["new", "reused", "new"]
     scores = third.tables["area_index"]["scores"].set_index("pcode")["risk"]
     # water 40, 22, 32 -> 10, 0, 5.56; school 91, 81, 71 -> 0, 5, 10; mean.
     assert scores.round(1).tolist() == [5.0, 2.5, 7.8]

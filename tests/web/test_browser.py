@@ -43,7 +43,9 @@ def test_overview_lists_ready_and_missing_analyses(page: Any, live: LiveService)
     sign_in(page, viewer, "/projects/kenya")
     assert page.get_by_role("heading", name="Kenya counties (humsec demo)").is_visible()
     rows = page.locator("table[aria-labelledby=analyses-heading] tbody tr")
-    assert rows.count() == 5
+    # area_index, deprivation, deprivation_groups, shocks, measures, events, appraisal, plan,
+    # threat_network
+    assert rows.count() == 9
     texts = {r.locator("td").nth(0).inner_text(): r.inner_text() for r in rows.all()}
     assert "ready" in texts["Area risk index (area_index)"]
     # the demo has no point-event dataset: the events analysis says what it needs
@@ -73,13 +75,18 @@ def test_an_analyst_runs_the_analyses_and_sees_them_finish(page: Any, live: Live
     page.locator("#run-analyses").click()
     jobs = page.locator("#jobs tr.job")
     jobs.first.wait_for()
-    assert jobs.count() == 4  # the four ready analyses
-    page.locator("#jobs .jobs caption", has_text="finished").wait_for(timeout=60_000)
+    # the eight ready analyses: area_index, deprivation, deprivation_groups, shocks, measures,
+    # appraisal, plan, threat_network
+    assert jobs.count() == 8
+    page.locator("#jobs .jobs caption", has_text="finished").wait_for(timeout=120_000)
     statuses = page.locator("#jobs tr.job").evaluate_all("rs => rs.map(r => r.dataset.status)")
-    assert statuses == ["done"] * 4
+    assert statuses == ["done"] * 8
     screenshot(page, "jobs")
     store = live.app.state.workspace.store("kenya")
-    assert set(store.history()["analysis"]) >= {"area_index", "deprivation", "shocks", "measures"}
+    assert set(store.history()["analysis"]) >= {
+        "area_index", "deprivation", "deprivation_groups", "shocks", "measures", "appraisal",
+        "plan", "threat_network",
+    }
 
 
 def test_map_changes_indicator_by_htmx_swap(page: Any, live: LiveService) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from humsec.cli.terminal import Table, console, literal, print_note, print_written
+from humsec.cli.terminal import Table, console, err_console, literal, print_note, print_written
 from humsec.errors import DataError
 
 if TYPE_CHECKING:
@@ -131,13 +131,22 @@ def coverage_command(
         long = proj.area_indicators  # pcode, year, indicator, value
         names = ("in_need", "people_in_need", "pin")
         rows = long[long["indicator"].isin(names)] if len(long) else long
-        if not len(rows):
-            raise DataError("the project has no people-in-need indicator (in_need)",
-                            location=str(proj.root),
-                            hint="add an indicator table with an in_need column, or give "
-                            "--needs TABLE")
-        latest = rows[rows["year"] == rows["year"].max()]
-        need_frame = latest[["pcode", "value"]].set_axis(["area", "in_need"], axis=1)
+        if len(rows):
+            latest = rows[rows["year"] == rows["year"].max()]
+            need_frame = latest[["pcode", "value"]].set_axis(["area", "in_need"], axis=1)
+        elif proj.dataset("survey") is not None and proj.config.specs.deprivation:
+            # need = deprived people per area from the project's deprivation by group and area
+            from humsec.project import area_needs, context_tables
+
+            with err_console.status("deprivation by area from the project's survey…"):
+                found = context_tables(proj, analyses=("deprivation_groups",))
+            need_frame = area_needs(found["deprivation_groups"]["by_group_area"])
+            print_note("need per area: deprived people (H x people) from the project's survey")
+        else:
+            raise DataError("the project has no people-in-need indicator (in_need) and no "
+                            "survey with a deprivation spec", location=str(proj.root),
+                            hint="add an indicator table with an in_need column, a survey, or "
+                            "give --needs TABLE")
     else:
         need_frame = read_table(needs)
     result = coverage(threew, need_frame)

@@ -35,19 +35,21 @@ def _budgets(texts: list[str]) -> list[Budget]:
 
 
 def plan_command(
-    candidates: Path = typer.Argument(
-        ...,
+    candidates: Path | None = typer.Argument(
+        None,
         help="Candidate table (CSV, Excel, Parquet): area, "
         "package, cost, benefit [, threats, mode, "
-        "risk_reduction, weight].",
+        "risk_reduction, weight]. With --project and no file: the project's candidates "
+        "dataset (benefits derived from the project when it has none).",
     ),
     budget: list[str] = typer.Option(
-        ...,
+        [],
         "--budget",
         "-b",
         help="A budget: 5e6, or "
         "3e6:KE001,KE002 for earmarked areas, or name=3e6:...; "
-        "repeat for several.",
+        "repeat for several. With --project and none given: the budgets of humsec.yaml's "
+        "plan: section.",
     ),
     project: Path | None = typer.Option(
         None, "--project", "-p", help="Project folder: candidate areas must be its areas."
@@ -77,17 +79,51 @@ def plan_command(
     from humsec.programme import plan
 
     check_table_target(out)  # a bad --out fails before the portfolio is solved
-    frame = read_table(candidates)
     areas = None
+    framework = None
+    budgets = _budgets(budget) if budget else []
     if project is not None:
-        from humsec.project import Project, resolve_project
+        from humsec.project import (
+            Project,
+            project_candidates,
+            project_plan_budgets,
+            resolve_project,
+        )
+        from humsec.project import context_tables as project_tables
 
-        areas = Project.load(resolve_project(project)).pcodes
+        proj = Project.load(resolve_project(project))
+        areas, framework = proj.pcodes, proj.framework
+        if not budgets:
+            budgets = project_plan_budgets(proj)
+        if candidates is None:
+            with err_console.status("deriving the candidates' benefits from the project…"):
+                frame, notes = project_candidates(
+                    proj, project_tables(proj, analyses=("deprivation", "shocks"))
+                )
+            for note in notes:
+                print_note(note)
+        else:
+            frame = read_table(candidates)
+    elif candidates is None:
+        raise DataError(
+            "give a candidate table, or --project DIR with a candidates dataset",
+            location="humsec programme plan",
+            hint="humsec programme plan candidates.csv --budget 5e6",
+        )
+    else:
+        frame = read_table(candidates)
+    if not budgets:
+        raise DataError(
+            "no budget given",
+            location="--budget",
+            hint="--budget 5e6 (or, with --project, `plan: {budget: 5000000}` in humsec.yaml)",
+        )
     with err_console.status("solving the portfolio…"):
         result = plan(
             frame,
-            _budgets(budget),
+            budgets,
             areas=areas,
+            framework=framework,
             one_per_area=one_per_area,
             aversion=aversion,
             cover_fear_and_want=cover,

@@ -12,7 +12,14 @@ from typing import Any
 import typer
 
 from humsec.cli.plan import plan_command
-from humsec.cli.terminal import Table, console, literal, print_note, print_written
+from humsec.cli.terminal import (
+    Table,
+    console,
+    err_console,
+    literal,
+    print_note,
+    print_written,
+)
 from humsec.errors import DataError
 
 app = typer.Typer(
@@ -31,39 +38,29 @@ app.command("plan")(plan_command)
 
 PROJECT = typer.Option(
     None, "--project", "-p",
-    help="Project folder (or 'demo'): its framework, areas and who-does-what-where (3W) table "
-    "give the appraisal its context.",
+    help="Project folder (or 'demo'): its framework and areas, and the context of its "
+    "assessment (top threats, deprivation by group and area, 3W presence, shock scenario).",
 )
 
 
-def _project_context(project: Path | None) -> tuple[Any, Any, Any, list[str]]:
-    """``(framework, areas, context, notes)`` from a project folder (all ``None`` without)."""
+def _project_context(project: Path | None, *, with_context: bool = True
+                     ) -> tuple[Any, Any, Any, list[str]]:
+    """``(framework, areas, context, notes)`` from a project folder (all ``None`` without).
+
+    The context is built by the project layer from the project's data and stored results
+    (:func:`humsec.project.appraisal_context`): its areas' top threats, deprivation by group and
+    area, who already works there (3W) and the scenario for the erosion of gains; the notes
+    name the checks the project's data cannot support."""
     if project is None:
         return None, None, None, []
-    try:
-        from humsec.project import Project, resolve_project
-    except ImportError:  # the project layer is not installed with this humsec
-        raise DataError("--project needs the project layer (humsec.project), which this "
-                        "installation lacks", location="--project",
-                        hint="update humsec, or appraise without --project") from None
-    from humsec.actors import presence, read_3w
-    from humsec.programme import AppraisalContext
+    from humsec.project import Project, appraisal_context, context_tables, resolve_project
 
     proj = Project.load(resolve_project(project))
-    notes = []
-    threew = proj.dataset("3w")
-    pres = None
-    sources: dict[str, str] = {}
-    if threew is not None:
-        table = read_3w(proj.path(threew.file))
-        pres = presence(table)
-        sources["presence"] = f"project {proj.name}: {threew.file}"
-    else:
-        notes.append("the project has no 3W table: actor presence is not checked")
-    notes.append("top threats, deprivation by group and hazards come from the project's runs "
-                 "once the project layer builds an AppraisalContext; not checked here")
-    context = AppraisalContext(presence=pres, sources=sources)
-    return proj.framework, proj.pcodes, context, notes
+    if not with_context:
+        return proj.framework, proj.pcodes, None, []
+    with err_console.status("building the appraisal context from the project…"):
+        built = appraisal_context(proj, tables=context_tables(proj))
+    return proj.framework, proj.pcodes, built.context, list(built.notes)
 
 
 def _load(file: Path, framework: Any, areas: Any) -> list[Any]:
@@ -112,9 +109,8 @@ def appraise_command(
             table.add_row(s.criterion, str(s.score), s.label, literal(s.to_raise[0] if
                                                                      s.to_raise else ""))
         console.print(table)
-        if result.not_checked:
-            print_note(f"{len(result.not_checked)} check(s) not made without context, e.g. "
-                       + result.not_checked[0])
+        for line in result.not_checked:
+            print_note(f"not checked: {line}")
     for note in notes:
         print_note(note)
     if len(programmes) > 1:
@@ -200,7 +196,7 @@ def template_command(
         raise DataError("the template is an .xlsx workbook", location=str(out),
                         hint="name the output file something.xlsx")
     check_output_target(out, probe=True)  # a bad target fails before the workbook is built
-    framework, areas, _, _ = _project_context(project)
+    framework, areas, _, _ = _project_context(project, with_context=False)
     prog = Programme.from_yaml(source, framework=framework, areas=areas) if source else None
     book = excel_template(prog, framework=framework, areas=areas)
     with atomic_path(out) as tmp:

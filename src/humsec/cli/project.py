@@ -92,7 +92,8 @@ def add(
     role: str | None = typer.Option(
         None,
         "--role",
-        help="survey|indicators|events|scenario|measures|3w|programme (default: inferred).",
+        help="survey|indicators|events|scenario|measures|3w|programme|candidates "
+        "(default: inferred).",
     ),
     maps: list[str] = typer.Option([], "--map", help="field=column, e.g. --map psu=cluster."),
     indicators: list[str] = typer.Option(

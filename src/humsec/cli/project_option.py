@@ -24,6 +24,8 @@ err = Console(stderr=True)
 PROJECT_COMMANDS = (
     "deprivation estimate",
     "deprivation compound",
+    "deprivation change",
+    "deprivation severity",
     "shocks simulate",
     "shocks appraise",
     "shocks erosion",
@@ -78,6 +80,51 @@ def _deprivation(project: Any) -> tuple[dict[str, Any], list[str]]:
     return fill, [d.name, *(["deprivation_spec"] if spec else [])]
 
 
+def _change(project: Any, kwargs: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Every survey round of the project, stacked with ``round`` = the survey's year."""
+    from humsec.project import survey_rounds
+
+    path = _scratch(project) / "survey_rounds.parquet"
+    rounds = survey_rounds(project)
+    rounds.to_parquet(path, index=False)
+    fill: dict[str, Any] = {
+        "data": path,
+        "round_column": "round",
+        "by": "area",
+        "k": str(project.config.settings.k),
+        "weight": "weight",
+        "psu": "psu",
+    }
+    if "stratum" in rounds.columns:
+        fill["strata"] = "stratum"
+    spec = project.config.specs.deprivation
+    if spec:
+        spec_path = project.path(spec)
+        fill["spec"] = spec_path if spec_path.is_file() else Path(spec)
+    used = [d.name for d in project.datasets("survey")]
+    return fill, [*used, *(["deprivation_spec"] if spec else [])]
+
+
+def _severity(project: Any, kwargs: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The sector-score table stays the user's (``--data``); its area column (``--area``, or
+    the column holding the project's p-codes) must hold project p-codes."""
+    from humsec.data import read_table
+
+    data = Path(kwargs["data"])
+    frame = read_table(data)
+    column = kwargs.get("area") or project.find_area_column(frame)
+    if column is None:
+        from humsec.errors import DataError
+
+        raise DataError(
+            "no column of the table holds the project's p-codes",
+            location=str(data),
+            hint="name it with --area COLUMN",
+        )
+    project.check_area_column(frame, column, str(data))
+    return {"area": column}, [f"file:{data}"]
+
+
 def _shocks(project: Any) -> tuple[dict[str, Any], list[str]]:
     scenario = project.dataset("scenario")
     if scenario is None or project.dataset("survey") is None:
@@ -121,6 +168,11 @@ FILLERS: dict[str, Callable[[Any], tuple[dict[str, Any], list[str]]]] = {
     "shocks": _shocks,
     "index": _index,
 }
+# Commands whose inputs depend on the options the user gave (by their full key).
+COMMAND_FILLERS: dict[str, Callable[[Any, dict[str, Any]], tuple[dict[str, Any], list[str]]]] = {
+    "deprivation change": _change,
+    "deprivation severity": _severity,
+}
 
 
 def _defaulted(ctx: Context, name: str) -> bool:
@@ -137,6 +189,9 @@ def _record(project: Any, key: str, used: list[str], options: dict[str, Any], ou
 
     files = {d.name: d.file for d in project.config.datasets}
     inputs = {name: file_sha256(project.path(files[name])) for name in used if name in files}
+    for name in used:  # a file of the user's, outside the project's datasets
+        if name.startswith("file:"):
+            inputs[name] = file_sha256(Path(name.removeprefix("file:")))
     spec = {
         k: str(v)
         for k, v in sorted(options.items())
@@ -225,7 +280,10 @@ def _run_with_project(
     project = Project.load(resolve_project(folder))
     if key == "report":
         return _report(project, kwargs)
-    fill, used = FILLERS[key.split()[0]](project)
+    if key in COMMAND_FILLERS:
+        fill, used = COMMAND_FILLERS[key](project, kwargs)
+    else:
+        fill, used = FILLERS[key.split()[0]](project)
     for name, value in fill.items():
         if name in kwargs and _defaulted(ctx, name):
             kwargs[name] = value

@@ -534,14 +534,16 @@ class _Collector:
                              consumption_gain=g, income_gain=g, asset_gain=g)
         rp = ctx.return_period
         base = erosion_of_gains(scenario, gain, n_years=ctx.n_years, seed=ctx.seed,
-                                return_period=rp).table.loc["consumption"]
+                                return_period=rp, metrics=["consumption"]
+                                ).table.loc["consumption"]
         chosen = [m for m in ctx.measures
                   if m.name in {x for c in self.comps for x in c.risk_measures}]
         if chosen:
             measured = apply_measures(scenario, list(chosen), ctx.seed)
             world = programme_scenario(measured, gain, ctx.seed)
             withm = erosion_of_gains(measured, world, n_years=ctx.n_years, seed=ctx.seed,
-                                     return_period=rp).table.loc["consumption"]
+                                     return_period=rp, metrics=["consumption"]
+                                     ).table.loc["consumption"]
         else:
             withm = base
         b0: dict[Any, Any] = base.to_dict()

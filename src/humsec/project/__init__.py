@@ -20,7 +20,22 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from humsec.project.analyses import ANALYSES, Analysis, analysis, missing_inputs, survey_frame
+    from humsec.project.analyses import (
+        ANALYSES,
+        CONTEXT_ANALYSES,
+        Analysis,
+        analysis,
+        missing_inputs,
+        survey_frame,
+    )
+    from humsec.project.appraisal_context import (
+        ProjectContext,
+        appraisal_context,
+        dominant_hazards,
+        project_programmes,
+        run_appraisal,
+        top_threats,
+    )
     from humsec.project.boundaries import (
         BoundaryLayer,
         check_boundaries,
@@ -30,7 +45,27 @@ if TYPE_CHECKING:
         read_boundaries,
     )
     from humsec.project.datasets import infer_columns, infer_role
+    from humsec.project.inputs import (
+        build_project_scenario,
+        dataset_names,
+        survey_rounds,
+    )
     from humsec.project.model import PROJECT_FILE, ROLES, ProjectFile, Settings
+    from humsec.project.planning import (
+        candidate_table,
+        plan_needs,
+        project_candidates,
+        project_plan_budgets,
+        run_plan,
+    )
+    from humsec.project.presence import (
+        actor_coverage,
+        area_needs,
+        is_synthetic,
+        presence_level,
+        project_presence,
+        project_threew,
+    )
     from humsec.project.project import Project, file_sha256, project_file
     from humsec.project.resolve import (
         PRESETS_DIR,
@@ -43,13 +78,24 @@ if TYPE_CHECKING:
         resolve_project,
         resolve_scenario,
     )
-    from humsec.project.run import ProjectRun, open_project_store, run_identity, run_project
+    from humsec.project.run import (
+        ProjectRun,
+        context_tables,
+        open_project_store,
+        run_identity,
+        run_project,
+    )
     from humsec.project.setup import (
         add_dataset,
         init_demo,
         init_project,
         parse_indicator_options,
         parse_maps,
+    )
+    from humsec.project.threat_network import (
+        NETWORK_BOOTSTRAP,
+        run_threat_network,
+        stored_network,
     )
     from humsec.project.warm import (
         WarmRun,
@@ -65,6 +111,31 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "CONTEXT_ANALYSES": "humsec.project.analyses",
+    "build_project_scenario": "humsec.project.inputs",
+    "dataset_names": "humsec.project.inputs",
+    "survey_rounds": "humsec.project.inputs",
+    "ProjectContext": "humsec.project.appraisal_context",
+    "appraisal_context": "humsec.project.appraisal_context",
+    "dominant_hazards": "humsec.project.appraisal_context",
+    "project_programmes": "humsec.project.appraisal_context",
+    "run_appraisal": "humsec.project.appraisal_context",
+    "top_threats": "humsec.project.appraisal_context",
+    "candidate_table": "humsec.project.planning",
+    "plan_needs": "humsec.project.planning",
+    "project_candidates": "humsec.project.planning",
+    "project_plan_budgets": "humsec.project.planning",
+    "run_plan": "humsec.project.planning",
+    "actor_coverage": "humsec.project.presence",
+    "area_needs": "humsec.project.presence",
+    "is_synthetic": "humsec.project.presence",
+    "presence_level": "humsec.project.presence",
+    "project_presence": "humsec.project.presence",
+    "project_threew": "humsec.project.presence",
+    "NETWORK_BOOTSTRAP": "humsec.project.threat_network",
+    "run_threat_network": "humsec.project.threat_network",
+    "stored_network": "humsec.project.threat_network",
+    "context_tables": "humsec.project.run",
     "WarmRun": "humsec.project.warm",
     "cached_report": "humsec.project.warm",
     "copy_report": "humsec.project.warm",
@@ -117,39 +188,58 @@ _EXPORTS = {
 
 __all__ = [
     "ANALYSES",
+    "CONTEXT_ANALYSES",
+    "NETWORK_BOOTSTRAP",
     "PRESETS_DIR",
     "PROJECT_FILE",
     "ROLES",
     "Analysis",
     "BoundaryLayer",
     "Project",
+    "ProjectContext",
     "ProjectFile",
     "ProjectRun",
     "Settings",
     "WarmRun",
+    "actor_coverage",
     "add_dataset",
     "analysis",
+    "appraisal_context",
+    "area_needs",
     "area_preset_names",
+    "build_project_scenario",
     "cached_report",
+    "candidate_table",
     "check_boundaries",
+    "context_tables",
     "copy_report",
     "copyable_target",
+    "dataset_names",
     "demo_project_dir",
     "detect_field",
     "display_geojson",
+    "dominant_hazards",
     "file_sha256",
     "infer_columns",
     "infer_role",
     "init_demo",
     "init_project",
+    "is_synthetic",
     "keep_report",
     "list_layers",
     "missing_inputs",
     "open_project_store",
     "parse_indicator_options",
     "parse_maps",
+    "plan_needs",
+    "presence_level",
+    "project_candidates",
     "project_file",
     "project_fingerprint",
+    "project_plan_budgets",
+    "project_presence",
+    "project_programmes",
+    "project_threew",
     "read_boundaries",
     "remember_run",
     "report_key",
@@ -159,10 +249,16 @@ __all__ = [
     "resolve_measures",
     "resolve_project",
     "resolve_scenario",
+    "run_appraisal",
     "run_identity",
+    "run_plan",
     "run_project",
+    "run_threat_network",
     "store_of",
+    "stored_network",
     "survey_frame",
+    "survey_rounds",
+    "top_threats",
     "warm_run",
 ]
 

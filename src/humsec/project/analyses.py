@@ -25,24 +25,21 @@ annual loss, costs fixed) has error ``BCR * se(avoided) / avoided``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from humsec.errors import DataError
+from humsec.project.inputs import (
+    build_project_scenario,
+    dataset_names,
+    survey_frame,
+)
 from humsec.project.project import Project
 
 Tables = dict[str, pd.DataFrame]
-DESIGN_NAMES = {
-    "area": "area",
-    "household": "hh_id",
-    "weight": "weight",
-    "psu": "psu",
-    "strata": "stratum",
-}
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,17 @@ class Analysis:
     inputs: Callable[[Project], list[str]]
     needs: Callable[[Project], list[str]]
     stochastic: bool = False
+    uses: tuple[str, ...] = ()
+    """Earlier analyses whose tables ``run_after`` reads (run first, when the project has
+    their inputs)."""
+    run_after: Callable[[Project, Mapping[str, Tables]], Tables] | None = None
+    """Used instead of ``run`` when set: also given the tables of the ``uses`` analyses."""
+
+    def execute(self, project: Project, done: Mapping[str, Tables]) -> Tables:
+        """Run the analysis (with the earlier analyses' tables when it uses them)."""
+        if self.run_after is not None:
+            return self.run_after(project, {k: done[k] for k in self.uses if k in done})
+        return self.run(project)
 
     def spec(self, project: Project) -> dict[str, Any]:
         """The settings that, with the inputs, identify a run (hashed by the store)."""
@@ -66,11 +74,21 @@ class Analysis:
         }
         if self.name == "area_index":
             base |= {"index": project.config.specs.index, "index_year": s.index_year}
-        elif self.name == "deprivation":
+        elif self.name in ("deprivation", "deprivation_groups"):
             base |= {
                 "deprivation": project.config.specs.deprivation,
                 "k": s.k,
                 "min_psus": s.min_psus,
+            }
+        elif self.name == "appraisal":
+            base |= {"n_years": s.n_years, "k": s.k, "index_year": s.index_year}
+        elif self.name == "plan":
+            plan = project.config.plan
+            base |= {
+                "plan": plan.model_dump(mode="json") if plan else None,
+                "index_year": s.index_year,
+                "k": s.k,
+                "n_years": s.n_years,
             }
         elif self.name in ("shocks", "measures"):
             base |= {"n_years": s.n_years}
@@ -83,34 +101,8 @@ class Analysis:
         return base
 
 
-def survey_frame(project: Project) -> pd.DataFrame:
-    """The project's (latest) survey with its mapped columns renamed to the engines' names
-    (``area, hh_id, weight, psu, stratum``)."""
-    d = project.dataset("survey")
-    if d is None:
-        raise DataError("the project has no survey", location=str(project.root))
-    frame = project.table(d.name)
-    mapping = project.mappings[d.name]
-    rename = {mapping[f]: DESIGN_NAMES[f] for f in DESIGN_NAMES if f in mapping}
-    # A column that already bears an engine name but is not the mapped one would clash.
-    clashing = [c for c in rename.values() if c in frame.columns and c not in rename]
-    frame = frame.drop(columns=clashing).rename(columns=rename)
-    frame["area"] = frame["area"].astype(str).str.strip()
-    frame.attrs["source"] = d.file
-    return frame
-
-
 def _has(project: Project, role: str) -> bool:
     return bool(project.datasets(role))
-
-
-def _dataset_names(project: Project, *roles: str) -> list[str]:
-    names = []
-    for role in roles:
-        d = project.dataset(role)
-        if d is not None:
-            names.append(d.name)
-    return names
 
 
 # --- area index ---------------------------------------------------------------------------
@@ -234,6 +226,64 @@ def run_deprivation(project: Project) -> Tables:
     return {"by_area": by_area.reset_index(drop=True), "national": national.reset_index(drop=True)}
 
 
+# --- deprivation by vulnerable group and area ----------------------------------------------
+def run_deprivation_groups(project: Project) -> Tables:
+    """Deprived people per area x vulnerable group: the Alkire-Foster headcount ratio H of the
+    people of group g in area a (design-based SE, areas x membership as estimation domains)
+    times their number, ``deprived = H_ag · N_ag`` with ``N_ag = Σ w_i`` over the survey
+    persons of the cell. Membership follows the project framework's group rules
+    (:func:`humsec.deprivation.vulnerable_groups`); group ``all`` is everyone in the area. A
+    person whose membership is missing is left out of that group's cells; groups the survey
+    cannot tell are listed in ``notes``."""
+    from humsec.deprivation import SurveyDesign, estimate, vulnerable_groups
+
+    spec = project.deprivation_spec()
+    assert spec is not None
+    s = project.config.settings
+    survey = survey_frame(project)
+    marked, columns = vulnerable_groups(survey, framework=project.framework)
+    by = ["area"]
+    for group, column in columns.items():
+        member = marked[column]
+        marked[f"cell:{group}"] = (marked["area"] + "|" + member.map({1.0: "1", 0.0: "0"})).where(
+            member.notna()
+        )
+        by.append(f"cell:{group}")
+    design = SurveyDesign(
+        weight="weight", psu="psu", strata="stratum" if "stratum" in marked.columns else None
+    )
+    table = estimate(marked, spec.with_k(s.k), design, by=by).table
+    heads = table[(table["measure"] == "H") & (table["indicator"].fillna("") == "")]
+    rows = []
+    for column, group in [("area", "all"), *[(f"cell:{g}", g) for g in columns]]:
+        cells = heads[heads["subgroup"] == column]
+        key = marked[column]
+        people = marked.groupby(key)["weight"].sum()
+        sampled = marked.groupby(key).size()
+        for record in cells.to_dict("records"):
+            level = str(record["level"])
+            cell_area, _, is_member = level.partition("|")
+            if group != "all" and is_member != "1":
+                continue
+            n = float(people.get(level, 0.0))
+            rows.append(
+                {
+                    "area": cell_area,
+                    "group": group,
+                    "people": n,
+                    "n_sampled": int(sampled.get(level, 0)),
+                    "H": float(record["value"]),
+                    "H_se": float(record["se"]),
+                    "deprived": float(record["value"]) * n,
+                }
+            )
+    out = pd.DataFrame(rows, columns=["area", "group", "people", "n_sampled", "H", "H_se",
+                                      "deprived"])  # fmt: skip
+    notes = pd.DataFrame({"note": list(marked.attrs.get("group_notes", []))}, dtype="string")
+    return {"by_group_area": out.sort_values(["area", "group"], ignore_index=True),
+            "notes": notes}  # fmt: skip
+
+
 # --- shocks and measures --------------------------------------------------------------------
 def _scenario_needs(project: Project) -> list[str]:
     out = _survey_needs(project)
@@ -254,23 +304,6 @@ def _measures_needs(project: Project) -> list[str]:
     return out
 
 
-def _scenario(project: Project) -> Any:
-    from humsec.project.resolve import resolve_scenario
-    from humsec.shocks import build_scenario, exposure_from_survey
-
-    d = project.dataset("scenario")
-    assert d is not None
-    exposure = exposure_from_survey(
-        survey_frame(project),
-        location=project.dataset("survey").file,  # type: ignore[union-attr]
-        framework=project.framework,
-    )
-    spec = resolve_scenario(d.file, project.root)
-    return build_scenario(
-        spec, exposure, name=d.name, missing_areas="drop", framework=project.framework
-    )
-
-
 def mc_error(values: np.ndarray) -> np.ndarray:
     """Monte Carlo standard error of the mean over simulated years (axis 0):
     ``sd(values, ddof=1) / sqrt(N)``."""
@@ -285,7 +318,7 @@ def run_shocks(project: Project) -> Tables:
     from humsec.shocks import simulate
 
     s = project.config.settings
-    scenario = _scenario(project)
+    scenario = build_project_scenario(project)
     risk = simulate(scenario, s.n_years, s.seed)
     summary = risk.summary([20, 100])
     year = risk.year
@@ -328,6 +361,7 @@ def run_shocks(project: Project) -> Tables:
         "summary": summary_table,
         "by_area": by_area,
         "by_group": risk.by_group().reset_index(names="group"),
+        "by_hazard": risk.by_hazard().reset_index(names="hazard"),
         "exceedance": pd.concat(exceedance, ignore_index=True),
         "notes": notes,
     }
@@ -340,7 +374,7 @@ def run_measures(project: Project) -> Tables:
     from humsec.shocks import appraise_measures, load_measures
 
     s = project.config.settings
-    scenario = _scenario(project)
+    scenario = build_project_scenario(project)
     d = project.dataset("measures")
     assert d is not None
     items = resolve_measures(d.file, project.root)
@@ -419,14 +453,21 @@ ANALYSES: list[Analysis] = [
         "deprivation",
         "Deprivation by area",
         run_deprivation,
-        lambda p: [*_dataset_names(p, "survey"), "deprivation_spec"],
+        lambda p: [*dataset_names(p, "survey"), "deprivation_spec"],
+        _deprivation_needs,
+    ),
+    Analysis(
+        "deprivation_groups",
+        "Deprivation by vulnerable group and area",
+        run_deprivation_groups,
+        lambda p: [*dataset_names(p, "survey"), "deprivation_spec"],
         _deprivation_needs,
     ),
     Analysis(
         "shocks",
         "Shock exposure by area",
         run_shocks,
-        lambda p: _dataset_names(p, "survey", "scenario"),
+        lambda p: dataset_names(p, "survey", "scenario"),
         _scenario_needs,
         stochastic=True,
     ),
@@ -434,7 +475,7 @@ ANALYSES: list[Analysis] = [
         "measures",
         "Risk-reduction measures",
         run_measures,
-        lambda p: _dataset_names(p, "survey", "scenario", "measures"),
+        lambda p: dataset_names(p, "survey", "scenario", "measures"),
         _measures_needs,
         stochastic=True,
     ),
@@ -444,6 +485,129 @@ ANALYSES: list[Analysis] = [
         run_events,
         lambda p: [d.name for d in p.datasets("events")],
         _events_needs,
+    ),
+]
+
+
+# --- analyses that read earlier ones: appraisal, plan, threat network -----------------------
+CONTEXT_ANALYSES = ("area_index", "deprivation_groups", "shocks")
+"""The analyses whose tables the appraisal context reads."""
+
+
+def _programme_files(project: Project) -> list[str]:
+    return [
+        d.file for d in project.datasets("programme") if d.file.lower().endswith((".yaml", ".yml"))
+    ]
+
+
+def _appraisal_needs(project: Project) -> list[str]:
+    if _programme_files(project):
+        return []
+    return ["a programme (YAML): `humsec project add DIR programme.yaml --role programme`"]
+
+
+def _appraisal_inputs(project: Project) -> list[str]:
+    roles = ("survey", "scenario", "measures", "3w")
+    names = [d.name for d in project.datasets("programme")]
+    names += [n for role in roles for n in dataset_names(project, role)]
+    names += [d.name for d in project.datasets("indicators")]
+    for spec, value in (
+        ("index_spec", project.config.specs.index),
+        ("deprivation_spec", project.config.specs.deprivation),
+    ):
+        if value:
+            names.append(spec)
+    return names
+
+
+def _uses_alone(project: Project, names: tuple[str, ...]) -> dict[str, Tables]:
+    """The analyses ``names`` run in memory, for an analysis run on its own (a service job)."""
+    return {a.name: a.run(project) for a in ANALYSES if a.name in names and not a.needs(project)}
+
+
+def _run_appraisal(project: Project, done: Mapping[str, Tables]) -> Tables:
+    from humsec.project.appraisal_context import run_appraisal
+
+    return run_appraisal(project, done)
+
+
+def _plan_inputs(project: Project) -> list[str]:
+    """The candidates, plus for derived benefits what the benefit reads: the survey,
+    deprivation spec, scenario and area indicators."""
+    names = dataset_names(project, "candidates")
+    d = project.dataset("candidates")
+    if d is not None and "benefit" not in project.mappings.get(d.name, {}):
+        names += dataset_names(project, "survey", "scenario")
+        names += [x.name for x in project.datasets("indicators")]
+        if project.config.specs.deprivation:
+            names.append("deprivation_spec")
+    return names
+
+
+def _plan_needs(project: Project) -> list[str]:
+    from humsec.project.planning import plan_needs
+
+    return plan_needs(project)
+
+
+def _run_plan(project: Project, done: Mapping[str, Tables]) -> Tables:
+    from humsec.project.planning import run_plan
+
+    return run_plan(project, done)
+
+
+#: Years an indicator must cover to give a threat series (``estimate_network(min_years=3)``).
+NETWORK_MIN_YEARS = 3
+
+
+def _network_needs(project: Project) -> list[str]:
+    """Two threats' indicators with values in at least :data:`NETWORK_MIN_YEARS` years each."""
+    long = project.area_indicators
+    scored = long[long["threats"].fillna("") != ""].dropna(subset=["value"])
+    years = scored.groupby("threats")["year"].nunique()
+    if int((years >= NETWORK_MIN_YEARS).sum()) >= 2:
+        return []
+    return [
+        f"area indicators of at least two threats, each over {NETWORK_MIN_YEARS}+ years: "
+        "`humsec project add DIR FILE --role indicators --indicator "
+        "COLUMN:DIRECTION:PILLAR:THREAT`"
+    ]
+
+
+def _run_network(project: Project) -> Tables:
+    from humsec.project.threat_network import run_threat_network
+
+    return run_threat_network(project)
+
+
+ANALYSES += [
+    Analysis(
+        "appraisal",
+        "Programme appraisal in the project's context",
+        lambda p: _run_appraisal(p, _uses_alone(p, CONTEXT_ANALYSES)),
+        _appraisal_inputs,
+        _appraisal_needs,
+        stochastic=True,
+        uses=CONTEXT_ANALYSES,
+        run_after=_run_appraisal,
+    ),
+    Analysis(
+        "plan",
+        "Portfolio plan",
+        lambda p: _run_plan(p, _uses_alone(p, ("deprivation", "shocks"))),
+        _plan_inputs,
+        _plan_needs,
+        stochastic=True,
+        uses=("deprivation", "shocks"),
+        run_after=_run_plan,
+    ),
+    Analysis(
+        "threat_network",
+        "Threat network of the area panel",
+        _run_network,
+        lambda p: [d.name for d in p.datasets("indicators")],
+        _network_needs,
+        stochastic=True,
     ),
 ]
 

@@ -13,7 +13,12 @@ events     lat, lon, year, weight (e.g. fatalities)        point events (UCDP GE
 scenario   (none: a scenario YAML)                         hazards by area
 measures   (none: a measures YAML)                         risk-reduction measures
 programme  (none: a programme YAML or table)               programmes
+candidates area, package, cost, benefit, threats, groups,  candidate packages per
+           mode, reduces_risk, reduction, people           area for the plan
 ========== =============================================== ==========================
+
+A ``candidates`` table without ``benefit`` has it derived from the project
+(:func:`humsec.project.project_candidates`): it then needs ``threats`` and ``reduction``.
 
 A field is inferred from HXL hashtags first (``#adm1+code``, ``#geo+lat``, ``#org``,
 ``#sector``), then from usual column names (``ADM1_PCODE``, ``latitude``, ``psu``,
@@ -32,7 +37,7 @@ import pandas as pd
 from humsec.errors import SpecError
 from humsec.project.problems import Problems, unknown_codes_text
 
-TABLE_ROLES = ("indicators", "survey", "events", "3w")
+TABLE_ROLES = ("indicators", "survey", "events", "3w", "candidates")
 YAML_ROLES = ("scenario", "measures", "programme")
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -40,6 +45,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "survey": ("area", "weight", "psu"),
     "events": ("lat", "lon", "year"),
     "3w": ("area", "org", "sector"),
+    "candidates": ("area", "package", "cost"),
     "scenario": (),
     "measures": (),
     "programme": (),
@@ -49,6 +55,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "survey": ("strata", "household"),
     "events": ("weight", "date"),
     "3w": ("reached", "targeted", "activity"),
+    "candidates": ("benefit", "threats", "groups", "mode", "reduces_risk", "reduction", "people"),
     "scenario": (),
     "measures": (),
     "programme": (),
@@ -80,6 +87,15 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "reached": ("reached", "people_reached", "beneficiaries"),
     "targeted": ("targeted", "people_targeted"),
     "activity": ("activity",),
+    "package": ("package", "intervention", "intervention_package"),
+    "cost": ("cost", "cost_usd", "costs"),
+    "benefit": ("benefit", "benefits"),
+    "threats": ("threats", "threat"),
+    "groups": ("groups", "target_groups"),
+    "mode": ("mode",),
+    "reduces_risk": ("reduces_risk", "risk_reduction"),
+    "reduction": ("reduction", "threat_reduction"),
+    "people": ("people", "beneficiaries_people", "people_reached"),
 }
 _EVENT_WEIGHT_NAMES = ("best", "fatalities", "deaths")
 
@@ -219,7 +235,7 @@ def infer_role(path: Path, frame: pd.DataFrame | None, pcodes: Sequence[str]) ->
             except SpecError:
                 continue
             fits.append(role)
-        if "events" in fits or "survey" in fits or "3w" in fits:
+        if {"events", "survey", "3w", "candidates"} & set(fits):
             fits = [r for r in fits if r != "indicators"]
     fits = list(dict.fromkeys(fits))
     if len(fits) == 1:
@@ -229,7 +245,10 @@ def infer_role(path: Path, frame: pd.DataFrame | None, pcodes: Sequence[str]) ->
         + (f": it could be {' or '.join(fits)}" if fits else ""),
         location=str(path),
         hint="pass --role "
-        + "|".join(("survey", "indicators", "events", "scenario", "measures", "3w", "programme")),
+        + "|".join(
+            ("survey", "indicators", "events", "scenario", "measures", "3w", "programme",
+             "candidates")
+        ),
     )
 
 

@@ -100,6 +100,7 @@ class Project:
         project._check_boundaries(problems)
         project._check_datasets(problems)
         project._check_specs(problems)
+        project._check_plan(problems)
         problems.raise_if_any()
         return project
 
@@ -144,6 +145,31 @@ class Project:
     def table(self, name: str) -> pd.DataFrame:
         """A table dataset read during validation (a copy)."""
         return self.tables[name].copy()
+
+    def find_area_column(self, frame: pd.DataFrame) -> str | None:
+        """The column of ``frame`` that holds the project's p-codes (by HXL tag, by name such
+        as ``ADM1_PCODE``, else by its values), or ``None``."""
+        return ds.area_column(frame, self.pcodes)
+
+    def check_area_column(self, frame: pd.DataFrame, column: str, location: str) -> None:
+        """Raise :class:`~humsec.errors.ProjectError` when ``frame[column]`` holds codes that
+        are not project p-codes (listed with the closest p-codes and the first row) or missing
+        codes."""
+        if column not in frame.columns:
+            from humsec.errors import did_you_mean
+
+            raise ProjectError(
+                [
+                    (
+                        location,
+                        f"no area column {column!r}",
+                        did_you_mean(column, [str(c) for c in frame.columns]) or None,
+                    )
+                ]
+            )
+        problems = Problems()
+        ds.check_areas(frame, column, self.pcodes, location, problems)
+        problems.raise_if_any()
 
     def store_path(self) -> Path:
         """Where the project's run store lives (``store:`` in humsec.yaml, default
@@ -302,6 +328,8 @@ class Project:
                 claims[claim] = d.name
 
     def _claims(self, d: Dataset) -> list[tuple[int | None, str]]:
+        if d.role in ("programme", "3w"):  # several programmes, several 3W tables side by side
+            return []
         if d.role != "indicators":
             return [(d.year, "")]
         if d.name not in self.tables:
@@ -344,6 +372,8 @@ class Project:
                         f"{int(bad.sum())} event(s) have no valid {axis} "
                         f"(between {low} and {high})",
                     )
+        elif d.role == "candidates":
+            self._check_candidates(d, frame, mapping, problems, threat_ids)
         elif d.role == "survey" and d.year is None:
             problems.add(
                 f"{PROJECT_FILE}: dataset {d.name!r}",
@@ -408,6 +438,78 @@ class Project:
                     f"{int(dup.sum())} duplicated ({', '.join(keys)}) row(s)",
                     "keep one row per area and year",
                 )
+
+    def _check_candidates(
+        self,
+        d: Dataset,
+        frame: pd.DataFrame,
+        mapping: dict[str, str],
+        problems: Problems,
+        threat_ids: set[str],
+    ) -> None:
+        for field_name in ("cost", "benefit", "reduction", "people"):
+            if field_name not in mapping:
+                continue
+            column = mapping[field_name]
+            values = pd.to_numeric(frame[column], errors="coerce")
+            bad = values.isna() | (values < 0)
+            if bool(bad.any()):
+                row = int(bad.to_numpy().nonzero()[0][0]) + 1
+                problems.add(
+                    f"{d.file}:{column}, row {row}",
+                    f"{int(bad.sum())} {field_name} value(s) are missing, not numbers or "
+                    "negative",
+                    f"give every candidate a {field_name} of at least 0",
+                )
+        if "benefit" not in mapping:
+            lacking = [f for f in ("threats", "reduction") if f not in mapping]
+            if lacking:
+                problems.add(
+                    f"{d.file}",
+                    f"no benefit column, and no {' or '.join(lacking)} column to derive it",
+                    "give a benefit column, or threats (ids, comma-separated) and reduction "
+                    "(expected fall of each threat, in standard deviations)",
+                )
+        if "threats" in mapping:
+            for k, text in enumerate(frame[mapping["threats"]].fillna("").astype(str)):
+                unknown = [
+                    t.strip()
+                    for t in text.replace(";", ",").split(",")
+                    if t.strip() and t.strip() not in threat_ids
+                ]
+                if unknown:
+                    from humsec.errors import did_you_mean
+
+                    problems.add(
+                        f"{d.file}:{mapping['threats']}, row {k + 1}",
+                        f"unknown threat id(s) {unknown} in the project's framework",
+                        did_you_mean(unknown[0], sorted(threat_ids)) or None,
+                    )
+                    break
+
+    def _check_plan(self, problems: Problems) -> None:
+        plan = self.config.plan
+        if plan is None:
+            return
+        known = set(self.pcodes)
+        named = [
+            (f"plan.budgets[{i}].areas", a)
+            for i, b in enumerate(plan.budgets)
+            for a in b.areas or []
+        ] + [("plan.high_risk_areas", a) for a in plan.high_risk_areas]
+        for where, area in named:
+            if area not in known:
+                problems.add(
+                    f"{PROJECT_FILE}: {where}",
+                    f"area {area!r} is not in the project: "
+                    + unknown_codes_text([area], self.pcodes),
+                )
+        if plan.budget is None and not plan.budgets:
+            problems.add(
+                f"{PROJECT_FILE}: plan",
+                "the plan has no budget",
+                "add `budget: 5000000` (one fund) or `budgets: [{amount: ..., areas: [...]}]`",
+            )
 
     def _check_yaml(self, d: Dataset, path: Path, problems: Problems) -> None:
         try:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from humsec import __version__
 from humsec.errors import HumsecError
-from humsec.project.analyses import ANALYSES, Analysis, missing_inputs
+from humsec.project.analyses import ANALYSES, CONTEXT_ANALYSES, Analysis, missing_inputs
 from humsec.project.project import Project, file_sha256
 
 if TYPE_CHECKING:
@@ -124,14 +124,15 @@ def run_project(
     """
     result = ProjectRun()
     skipped = missing_inputs(project)
+    wanted = None if only is None else _with_uses(only)
     for item in ANALYSES:
-        if only is not None and item.name not in only:
+        if wanted is not None and item.name not in wanted:
             continue
         if item.name in skipped:
             result.skipped[item.name] = skipped[item.name]
             continue
         if store is None:
-            result.tables[item.name] = item.run(project)
+            result.tables[item.name] = item.execute(project, result.tables)
             continue
         inputs, spec, seed, key = run_identity(project, item)
         found = store.find(item.name, key)
@@ -145,7 +146,7 @@ def run_project(
             progress(item.name, "running")
         started = datetime.now(UTC)
         try:
-            tables = item.run(project)
+            tables = item.execute(project, result.tables)
         except HumsecError as error:
             error.add_note(f"while running the project analysis {item.name!r}")
             raise
@@ -166,6 +167,45 @@ def run_project(
         if progress is not None:
             progress(item.name, "new")
     return result
+
+
+def context_tables(
+    project: Project,
+    run: ProjectRun | None = None,
+    analyses: tuple[str, ...] = CONTEXT_ANALYSES,
+) -> dict[str, Any]:
+    """The tables of ``analyses`` (default: the context's): ``run``'s when given, else from
+    the project's store (run or reused there, so they are recorded), or computed in memory for
+    the read-only bundled demo. The run records are under the key ``"_records"``."""
+    if run is not None:
+        return {**run.tables, "_records": run.records}
+    if project.root == _demo_root():
+        found = run_project(project, None, only=analyses)
+        return dict(found.tables)
+    with open_project_store(project) as store:
+        found = run_project(project, store, only=analyses)
+    return {**found.tables, "_records": found.records}
+
+
+def _demo_root() -> Any:
+    from humsec.project.resolve import demo_project_dir
+
+    return demo_project_dir().resolve()
+
+
+def _with_uses(only: Sequence[str]) -> set[str]:
+    """The analyses named, with the earlier analyses they use (recursively)."""
+    by_name = {a.name: a for a in ANALYSES}
+    wanted: set[str] = set()
+    todo = list(only)
+    while todo:
+        name = todo.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        if name in by_name:
+            todo.extend(by_name[name].uses)
+    return wanted
 
 
 def open_project_store(project: Project, *, read_only: bool = False) -> Store:

@@ -33,6 +33,7 @@ _FOLDER = {
     "scenario": "specs",
     "measures": "specs",
     "programme": "data",
+    "candidates": "data",
 }
 _YAML = (".yaml", ".yml")
 

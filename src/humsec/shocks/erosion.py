@@ -32,6 +32,7 @@ a NaN share.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -224,8 +225,8 @@ def _gains(eb: Any, ep: Any, covered: np.ndarray, line: float, rb: ShockRisk, rp
 
 
 def erosion_of_gains(baseline: Scenario, programme: ProgrammeGains | Scenario, *,
-                     n_years: int = 1000, seed: int = 1, return_period: float = 20
-                     ) -> ErosionResult:
+                     n_years: int = 1000, seed: int = 1, return_period: float = 20,
+                     metrics: Sequence[str] | None = None) -> ErosionResult:
     """Gain of ``programme`` without shocks and the share of it shocks take away, both over
     the programme's target group.
 
@@ -233,10 +234,19 @@ def erosion_of_gains(baseline: Scenario, programme: ProgrammeGains | Scenario, *
     common random numbers: gross erosion ``L_prog / G`` and net erosion ``(L_prog - L_base) /
     G``, as the mean over years and at the 1-in-``return_period`` year (module docstring). With
     a :class:`Scenario` as ``programme`` the target group is the units whose exposure differs
-    from the baseline's. A zero or negative gain on a metric the programme acts on raises
+    from the baseline's. ``metrics`` keeps some of the metrics the programme acts on (e.g.
+    ``["consumption"]``; default: all of them). A zero or negative gain on a kept metric raises
     :class:`SpecError`.
     """
-    prog, covered, metrics = _target(baseline, programme, seed)
+    prog, covered, acted_on = _target(baseline, programme, seed)
+    if metrics is None:
+        metrics = acted_on
+    else:
+        unknown = [m for m in metrics if m not in acted_on]
+        if unknown:
+            raise SpecError(f"the programme does not act on {unknown}",
+                            location="erosion_of_gains(metrics=...)",
+                            hint=f"it acts on {', '.join(acted_on)}")
     name = programme.name if isinstance(programme, ProgrammeGains) else prog.name
     if not covered.any():
         raise SpecError("the programme covers no household of the exposure",

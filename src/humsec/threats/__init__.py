@@ -7,6 +7,7 @@ each threat's leverage. Estimates are associations after fixed effects, never ca
 """
 
 from humsec.threats.network import WORDING, ThreatNetwork, estimate_network
+from humsec.threats.overlap import Overlap, overlapping_threats
 from humsec.threats.regression import EstimationError, PanelResult, panel_regression
 from humsec.threats.spatial import country_neighbours, neighbours_from_geometry, spatial_lag
 from humsec.threats.threat_series import (
@@ -19,6 +20,7 @@ from humsec.threats.threat_series import (
 __all__ = [
     "WORDING",
     "EstimationError",
+    "Overlap",
     "PanelResult",
     "ThreatNetwork",
     "ThreatSeries",
@@ -26,6 +28,7 @@ __all__ = [
     "country_neighbours",
     "estimate_network",
     "neighbours_from_geometry",
+    "overlapping_threats",
     "panel_regression",
     "registry_from_table",
     "spatial_lag",

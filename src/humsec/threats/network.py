@@ -25,7 +25,7 @@ dynamic panels.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -34,6 +34,7 @@ import pandas as pd
 from humsec.data import IndicatorRegistry, indicator_registry
 from humsec.errors import DataError
 from humsec.framework import Framework, default_framework
+from humsec.threats.overlap import overlapping_threats
 from humsec.threats.regression import EstimationError, PanelResult, panel_regression
 from humsec.threats.ripple import bootstrap_leverage, leverage, multiplier, ranks
 from humsec.threats.ripple import spectral_radius as radius_of
@@ -189,6 +190,23 @@ def _equation(
     return result, regressors
 
 
+def _overlapping(series: ThreatSeries, lags: int) -> ThreatSeries:
+    """The series of the largest set of threats whose years overlap enough to be estimated
+    together (:func:`humsec.threats.overlap.overlapping_threats`); the others join ``gaps``.
+    Unchanged when the whole set can be estimated, or when no two threats can."""
+    found = overlapping_threats(series.values, lags)
+    if not found.dropped or not found.kept:
+        return series
+    kept = list(found.kept)
+    return replace(
+        series,
+        values=series.values[kept],
+        indicators={t: c for t, c in series.indicators.items() if t in kept},
+        transforms={t: c for t, c in series.transforms.items() if t in kept},
+        gaps={**series.gaps, **found.dropped},
+    )
+
+
 def _sum_over_lags(result: PanelResult, terms: list[str]) -> tuple[float, float, float]:
     """Estimate, SE and two-sided p-value of Σ β over ``terms`` (t with the model's df)."""
     from scipy import stats
@@ -285,7 +303,9 @@ def estimate_network(
 
     ``panel`` is indexed by (unit, year) with indicator columns, e.g.
     :func:`humsec.data.country_panel`; ``threats`` defaults to every framework threat with a
-    usable indicator (``indicators`` maps threat → column to override the choice). ``lags``
+    usable indicator, narrowed when their years do not all overlap to the largest set that
+    can be estimated together (:mod:`humsec.threats.overlap`; the others are named in
+    ``gaps``); ``indicators`` maps threat → column to override the choice. ``lags``
     is the number of yearly lags p; ``spatial`` adds the neighbours' lagged value of each
     threat (``"contiguity"`` or ``"distance"`` within ``band_km``; between countries from the
     bundled world outlines, or between any units given as ``neighbours`` pairs, e.g. from
@@ -306,6 +326,8 @@ def estimate_network(
     if bootstrap < 0:
         raise DataError(f"bootstrap must be ≥ 0, got {bootstrap}", location="bootstrap")
     series = threat_series(panel, framework, registry, threats, indicators, min_years)
+    if threats is None:
+        series = _overlapping(series, lags)
     names = list(series.values.columns)
     if len(names) < 2:
         raise EstimationError(

@@ -7,11 +7,13 @@ the attribution), which the builder always places last.
 from __future__ import annotations
 
 from humsec.report.section import Section
+from humsec.report.sections.actors import ACTORS
 from humsec.report.sections.attribution import ATTRIBUTION
 from humsec.report.sections.country_profile import COUNTRY_PROFILE
 from humsec.report.sections.deprivation import DEPRIVATION
 from humsec.report.sections.framework import FRAMEWORK
 from humsec.report.sections.index import INDEX_SECTION
+from humsec.report.sections.portfolio import PROJECT_PORTFOLIO
 from humsec.report.sections.programmes import PROGRAMMES
 from humsec.report.sections.project import AREAS, CONFLICT
 from humsec.report.sections.shocks import SHOCKS
@@ -37,7 +39,20 @@ SECTIONS.insert(SECTIONS.index(FRAMEWORK) + 1, PROGRAMMES)
 
 def project_sections() -> list[Section]:
     """The sections of a report on a project, in order: its areas, conflict, deprivation and
-    shocks from its own data, then the project's framework (attribution closes it). The
+    shocks from its own data, then the project's framework, the threat network of its area
+    panel, the appraisal of its programmes in its context, who does what where, and its
+    portfolio plan (attribution closes it). The
     national country profile is left out (it shows bundled national data, not the
     project's); the areas section carries the national INFORM values as context."""
-    return [AREAS, CONFLICT, DEPRIVATION, SHOCKS, FRAMEWORK, PROGRAMMES, ATTRIBUTION]
+    return [
+        AREAS,
+        CONFLICT,
+        DEPRIVATION,
+        SHOCKS,
+        FRAMEWORK,
+        THREAT_NETWORK,
+        PROGRAMMES,
+        ACTORS,
+        PROJECT_PORTFOLIO,
+        ATTRIBUTION,
+    ]

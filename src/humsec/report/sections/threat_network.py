@@ -81,6 +81,15 @@ def _network_for(context: ReportContext) -> ThreatNetwork:
             country_panel(years=years), bootstrap=REPORT_BOOTSTRAP, seed=context.seed
         )
     project = context.project
+    run = context.project_run
+    if run is not None and "threat_network" in run.tables:  # stored by humsec project run
+        from humsec.errors import DataError
+        from humsec.project import stored_network
+
+        found = stored_network(run.tables["threat_network"])
+        if isinstance(found, str):
+            raise DataError(found)
+        return found
     registry = registry_from_table(project.area_indicators)
     return estimate_network(
         project.indicator_wide(),
