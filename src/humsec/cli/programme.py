@@ -48,7 +48,7 @@ def _project_context(project: Path | None, *, with_context: bool = True
     """``(framework, areas, context, notes)`` from a project folder (all ``None`` without).
 
     The context is built by the project layer from the project's data and stored results
-    (:func:`humsec.project.appraisal_context`): its areas' top threats, deprivation by group and
+    (:func:`humsec.project.appraisal`): its areas' top threats, deprivation by group and
     area, who already works there (3W) and the scenario for the erosion of gains; the notes
     name the checks the project's data cannot support."""
     if project is None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         missing_inputs,
         survey_frame,
     )
-    from humsec.project.appraisal_context import (
+    from humsec.project.appraisal import (
         ProjectContext,
         appraisal_context,
         dominant_hazards,
@@ -115,12 +115,12 @@ _EXPORTS = {
     "build_project_scenario": "humsec.project.inputs",
     "dataset_names": "humsec.project.inputs",
     "survey_rounds": "humsec.project.inputs",
-    "ProjectContext": "humsec.project.appraisal_context",
-    "appraisal_context": "humsec.project.appraisal_context",
-    "dominant_hazards": "humsec.project.appraisal_context",
-    "project_programmes": "humsec.project.appraisal_context",
-    "run_appraisal": "humsec.project.appraisal_context",
-    "top_threats": "humsec.project.appraisal_context",
+    "ProjectContext": "humsec.project.appraisal",
+    "appraisal_context": "humsec.project.appraisal",
+    "dominant_hazards": "humsec.project.appraisal",
+    "project_programmes": "humsec.project.appraisal",
+    "run_appraisal": "humsec.project.appraisal",
+    "top_threats": "humsec.project.appraisal",
     "candidate_table": "humsec.project.planning",
     "plan_needs": "humsec.project.planning",
     "project_candidates": "humsec.project.planning",

@@ -526,7 +526,7 @@ def _uses_alone(project: Project, names: tuple[str, ...]) -> dict[str, Tables]:
 
 
 def _run_appraisal(project: Project, done: Mapping[str, Tables]) -> Tables:
-    from humsec.project.appraisal_context import run_appraisal
+    from humsec.project.appraisal import run_appraisal
 
     return run_appraisal(project, done)
 

@@ -4,7 +4,7 @@ An appraisal radar per programme (the twelve criteria on the 0-4 scale), the gap
 would raise each score, and the portfolio's coverage matrix of threats x areas. In a project
 report it appraises the project's programmes (``programme`` datasets; the demo ships the two
 examples) in the context the project layer builds from the project's own results
-(:func:`humsec.project.appraisal_context`), and lists the checks the project's data cannot
+(:func:`humsec.project.appraisal`), and lists the checks the project's data cannot
 support; without a project, the examples on their design alone.
 """
 
