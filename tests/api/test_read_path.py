@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,8 +59,10 @@ def test_a_token_is_looked_up_once_per_ttl_and_revocation_is_seen_at_once(store:
     key = digest(token)
     assert tokens.token_by_digest(key) == made and book.lookups == 1
     clock.now += 4.9
+    assert tokens.kept(key) == made  # at hand without the store (the request path's check)
     assert tokens.token_by_digest(key) == made and book.lookups == 1  # kept
     clock.now += 0.2  # 5.1 s after the look-up: read again
+    assert tokens.kept(key) is None and tokens.kept(digest("hs_other")) is None
     assert tokens.token_by_digest(key) == made and book.lookups == 2
     tokens.revoke(made.token_id, by="admin")
     found = tokens.token_by_digest(key)
@@ -207,3 +210,17 @@ def test_the_event_stream_sends_each_change_then_ends() -> None:
         ("running", 0.5),
         ("done", 1.0),
     ]
+
+
+def test_every_response_says_how_long_the_service_took(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from humsec.api import ServiceSettings, create_app
+
+    settings = ServiceSettings(store=str(tmp_path / "s.duckdb"), projects=str(tmp_path / "p"))
+    with TestClient(create_app(settings)) as client:
+        for response in (client.get("/api/v1/health"), client.get("/api/v1/runs")):
+            timing = response.headers["server-timing"]
+            assert re.fullmatch(r"app;dur=\d+\.\d", timing), timing
+            assert 0 <= float(timing.split("=")[1]) < 60_000
+        assert client.get("/api/v1/runs").status_code == 401  # timed, and still refused

@@ -20,6 +20,7 @@ from humsec.api.limits import BodySizeLimit, ComputeRateLimit
 from humsec.api.problems import install_problem_handlers
 from humsec.api.routers import ENGINE_ROUTERS, framework, jobs, projects, runs, tokens
 from humsec.api.settings import ServiceSettings
+from humsec.api.timing import ServerTiming
 from humsec.api.tokens import ServiceTokens
 from humsec.api.workspace import Workspace
 from humsec.project.store import open_store
@@ -28,7 +29,9 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    """Build the service for ``settings`` (defaults: loopback, DuckDB store, safe limits)."""
+    """Build the service for ``settings`` (defaults: loopback, DuckDB store, safe limits).
+
+    Every response carries ``Server-Timing: app;dur=MS``, the service's own time for it."""
     settings = settings or ServiceSettings.from_environment()
 
     @asynccontextmanager
@@ -74,6 +77,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(ServerTiming)  # outermost: times everything the service does
     for router in (
         framework.router,
         projects.router,

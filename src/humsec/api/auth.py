@@ -9,13 +9,18 @@ short ``token_id`` does.
 from __future__ import annotations
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from humsec.api.problems import ServiceProblem
 from humsec.api.tokens import Role, TokenRecord, digest
 
 
-def caller(request: Request) -> TokenRecord:
-    """The token record of the request's ``Authorization: Bearer`` token."""
+async def caller(request: Request) -> TokenRecord:
+    """The token record of the request's ``Authorization: Bearer`` token.
+
+    Asynchronous, so a request whose token was looked up in the last few seconds (nearly all)
+    is checked on the event loop without a hop to a worker thread; only a look-up in the
+    store runs in one."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -25,7 +30,9 @@ def caller(request: Request) -> TokenRecord:
             location="header: Authorization",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    record = request.app.state.tokens.token_by_digest(digest(token.strip()))
+    key = digest(token.strip())
+    tokens = request.app.state.tokens
+    record = tokens.kept(key) or await run_in_threadpool(tokens.token_by_digest, key)
     if record is None or record.revoked:
         raise ServiceProblem(
             401,

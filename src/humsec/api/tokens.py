@@ -129,15 +129,23 @@ class ServiceTokens:
         self.book.revoke(token_id, by=by)
         self.forget()
 
-    def token_by_digest(self, digest: str) -> TokenRecord | None:
+    def kept(self, digest: str) -> TokenRecord | None:
+        """The record for ``digest`` if it is at hand (the first admin token, or looked up
+        less than ``ttl`` seconds ago), without asking the store; ``None`` otherwise."""
         if self._bootstrap is not None and same_digest(digest, self._bootstrap.digest):
             return self._bootstrap
-        now = self._clock()
         with self._lock:
             kept = self._found.get(digest)
-            if kept is not None and now - kept[0] < self.ttl:
+            if kept is not None and self._clock() - kept[0] < self.ttl:
                 self._found.move_to_end(digest)
                 return kept[1]
+        return None
+
+    def token_by_digest(self, digest: str) -> TokenRecord | None:
+        at_hand = self.kept(digest)
+        if at_hand is not None:
+            return at_hand
+        now = self._clock()
         record = self.book.token_by_digest(digest)
         if record is not None:
             with self._lock:
