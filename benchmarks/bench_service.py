@@ -15,8 +15,10 @@
    simulation and tables computed in a Python process. Both are warm (the service's Dask
    worker has run a job, the Python process has imported humsec) and run on an idle queue: a
    fresh service that runs nothing else. ``STRESS_REPEATS`` (3) runs of each, alternated, each
-   with its own seed (so the API cannot reuse a stored result); the overhead is given from the
-   medians and from the best runs.
+   with its own seed (so the API cannot reuse a stored result; ``HUMSEC_BENCH_STRESS_REPEATS``
+   overrides); the overhead is given from the medians and from the best runs, in wall seconds
+   and in CPU seconds (the service and its Dask workers against the Python process: on a
+   shared, busy machine the CPU figure is the steadier one).
 
 ``HUMSEC_BENCH_PHASES`` picks ``load``, ``stress`` or both (default ``load,stress``). Writes
 benchmarks/results/service.json, with the load average before and after each phase.
@@ -47,20 +49,19 @@ PROCESSES = 5
 SECONDS = float(os.environ.get("HUMSEC_BENCH_SECONDS", "60"))
 PHASES = os.environ.get("HUMSEC_BENCH_PHASES", "load,stress").split(",")
 STRESS = {"n_households": 100_000, "n_years": 1_000}
-STRESS_REPEATS = 3
+STRESS_REPEATS = int(os.environ.get("HUMSEC_BENCH_STRESS_REPEATS", "3"))
 JOB_TIMEOUT = 900.0
 ADMIN = "bench-admin-token"
 
 _PYTHON_STRESS = """
 import json, sys, time
 from humsec.shocks import demo_scenario, simulate
-times = []
 for seed in json.loads(sys.argv[1]):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     risk = simulate(demo_scenario({n_households}, seed=seed), n_years={n_years}, seed=seed)
     tables = [risk.summary(), risk.to_frame(), risk.by_group(), risk.by_area(), risk.by_hazard()]
-    times.append(time.perf_counter() - start)
-    print(json.dumps({{"seed": seed, "seconds": times[-1]}}), flush=True)
+    out = {{"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu}}
+    print(json.dumps(out), flush=True)
 """
 
 
@@ -251,8 +252,9 @@ def _load(base: str, token: str, run_id: str, pid: int) -> dict[str, Any]:
     return out
 
 
-def _python_stress(seeds: list[int]) -> list[float]:
-    """The same simulation and tables in a fresh Python process (timed after its imports)."""
+def _python_stress(seeds: list[int]) -> list[dict[str, float]]:
+    """The same simulation and tables in a fresh Python process (timed after its imports):
+    wall and CPU seconds of each run."""
     script = _PYTHON_STRESS.format(**STRESS)
     done = subprocess.run(
         [sys.executable, "-c", script, json.dumps(seeds)],
@@ -260,51 +262,53 @@ def _python_stress(seeds: list[int]) -> list[float]:
         capture_output=True,
         text=True,
     )
-    return [json.loads(line)["seconds"] for line in done.stdout.splitlines() if line.strip()]
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 
 
-def _api_stress(client: httpx.Client, seed: int) -> tuple[float, str]:
-    """Submit, follow to the end, fetch the summary: seconds and the job's final status."""
+def _api_stress(client: httpx.Client, seed: int, pid: int) -> dict[str, Any]:
+    """Submit, follow to the end, fetch the summary: wall seconds, the CPU seconds the service
+    and its Dask workers used meanwhile, and the job's final status."""
     busy = [j for j in client.get("/api/v1/jobs").json() if j["status"] in ("queued", "running")]
     if busy:
         raise RuntimeError(f"the queue is not idle: {len(busy)} job(s) queued or running")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _server_cpu(pid)
     body = {"kind": "shocks", "params": {**STRESS, "seed": seed}}
     job = client.post("/api/v1/jobs", json=body).json()
     view = _wait(client, job["job_id"])
     if view["status"] == "done":
         client.get(f"/api/v1/runs/{view['run_id']}/tables/summary").raise_for_status()
-    return time.perf_counter() - start, str(view["status"])
+    used = {"seconds": time.perf_counter() - start, "cpu": _server_cpu(pid) - cpu}
+    return {**used, "status": str(view["status"])}
 
 
-def _stress(base: str) -> dict[str, Any]:
+def _stress(base: str, pid: int) -> dict[str, Any]:
     load_before = os.getloadavg()
     with _admin(base) as client:
         # Warm: the Dask cluster started and its worker has imported the shocks engine.
         warm = client.post("/api/v1/jobs", json={"kind": "shocks", "params": {"seed": 0}}).json()
         _wait(client, warm["job_id"])
-        api: list[float] = []
-        python: list[float] = []
-        statuses: list[str] = []
+        api: list[dict[str, Any]] = []
+        python: list[dict[str, float]] = []
         for seed in range(1, STRESS_REPEATS + 1):
-            seconds, status = _api_stress(client, seed)
-            api.append(seconds)
-            statuses.append(status)
+            api.append(_api_stress(client, seed, pid))
             python += _python_stress([seed])
-    best_api, best_python = min(api), min(python)
-    median_api, median_python = statistics.median(api), statistics.median(python)
-    return {
+    out: dict[str, Any] = {
         "households": STRESS["n_households"],
         "years": STRESS["n_years"],
         "repeats": STRESS_REPEATS,
-        "statuses": statuses,
-        "api_seconds": [round(v, 2) for v in api],
-        "python_seconds": [round(v, 2) for v in python],
-        "overhead_median": round(median_api / median_python - 1, 3),
-        "overhead_best": round(best_api / best_python - 1, 3),
-        "load_average_before": load_before,
-        "load_average_after": os.getloadavg(),
+        "statuses": [a["status"] for a in api],
     }
+    for measure in ("seconds", "cpu"):
+        a, p = [r[measure] for r in api], [r[measure] for r in python]
+        out[f"api_{measure}"] = [round(v, 2) for v in a]
+        out[f"python_{measure}"] = [round(v, 2) for v in p]
+        out[f"overhead_{measure}_median"] = round(
+            statistics.median(a) / statistics.median(p) - 1, 3
+        )
+        out[f"overhead_{measure}_best"] = round(min(a) / min(p) - 1, 3)
+    out["load_average_before"] = load_before
+    out["load_average_after"] = os.getloadavg()
+    return out
 
 
 def main() -> None:
@@ -322,7 +326,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:  # a fresh service: an idle queue
             proc, base = _start(Path(tmp))
             try:
-                result["stress"] = _stress(base)
+                result["stress"] = _stress(base, proc.pid)
             finally:
                 _stop(proc)
     result["timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

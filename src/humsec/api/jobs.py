@@ -282,7 +282,8 @@ class JobRunner:
     def _finish(self, job: _Job, actor: str) -> None:
         future = job.future
         now = datetime.now(UTC)
-        if future.cancelled():
+        if future.cancelled() or job.view.status == "cancelled":
+            # cancelled by Dask, or by a client while the task was finishing: keep nothing
             job.update(status="cancelled", message="cancelled", finished=now)
             return
         error = future.exception()
