@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import anyio
+import dask
 import pandas as pd
 from pydantic import BaseModel
 
@@ -39,6 +40,15 @@ from humsec.project.store import Store, input_hash
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 #: How long a browser waits before reconnecting to a dropped event stream (ms).
 RECONNECT_MS = 2000
+#: The local cluster's housekeeping, made rarer: it shares the service's cores. Dask's
+#: defaults sample each running task's stack every 10 ms (for its profile page, which the
+#: service does not show) and tick every 20 ms, which costs a long job's worker CPU time.
+QUIET_CLUSTER = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+}
 
 
 class JobView(BaseModel):
@@ -185,13 +195,14 @@ class JobRunner:
                 if self.scheduler:
                     self._client = Client(self.scheduler, timeout="10s")
                 else:
-                    self._cluster = LocalCluster(
-                        n_workers=1,
-                        threads_per_worker=2,
-                        processes=True,
-                        dashboard_address=None,
-                        silence_logs=40,
-                    )
+                    with dask.config.set(QUIET_CLUSTER):
+                        self._cluster = LocalCluster(
+                            n_workers=1,
+                            threads_per_worker=2,
+                            processes=True,
+                            dashboard_address=None,
+                            silence_logs=40,
+                        )
                     self._client = Client(self._cluster)
             return self._client
 
