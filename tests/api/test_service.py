@@ -232,3 +232,13 @@ def test_uploads_are_checked(service: TestClient) -> None:
     assert refused.status_code == 403
     unknown = service.get("/api/v1/projects/kenia", headers=_auth(ADMIN))
     assert unknown.status_code == 404 and "'kenya'" in unknown.json()["hint"]
+
+
+def test_the_local_cluster_keeps_its_housekeeping_quiet(service: TestClient) -> None:
+    """The Dask worker shares the service's cores: no stack sampling of running jobs."""
+    import dask
+
+    client = service.app.state.jobs.client  # type: ignore[attr-defined]
+    keys = ("distributed.worker.profile.enabled", "distributed.admin.tick.interval")
+    seen = client.run(lambda: tuple(dask.config.get(k) for k in keys))
+    assert set(seen.values()) == {(False, "200ms")}
