@@ -242,3 +242,23 @@ def test_the_local_cluster_keeps_its_housekeeping_quiet(service: TestClient) -> 
     keys = ("distributed.worker.profile.enabled", "distributed.admin.tick.interval")
     seen = client.run(lambda: tuple(dask.config.get(k) for k in keys))
     assert set(seen.values()) == {(False, "200ms")}
+
+
+def test_a_revoked_token_stops_working_with_its_next_request(service: TestClient) -> None:
+    made = service.post(
+        "/api/v1/tokens", json={"role": "analyst", "project": "kenya"}, headers=_auth(ADMIN)
+    ).json()
+    analyst, token_id = made["token"], made["token_id"]
+    assert service.get("/api/v1/projects/kenya", headers=_auth(analyst)).status_code == 200
+    # a project's analyst cannot revoke; an unknown id is a 404 problem
+    refused = service.delete(f"/api/v1/tokens/{token_id}", headers=_auth(analyst))
+    assert refused.status_code == 403
+    assert service.delete("/api/v1/tokens/nope", headers=_auth(ADMIN)).status_code == 404
+    revoked = service.delete(f"/api/v1/tokens/{token_id}", headers=_auth(ADMIN))
+    assert revoked.status_code == 200 and revoked.json()["revoked"] is True
+    assert "digest" not in revoked.json()
+    # at once, although the token was looked up (and kept) a moment ago
+    after = service.get("/api/v1/projects/kenya", headers=_auth(analyst))
+    assert after.status_code == 401 and "revoked" in after.json()["detail"]
+    log = service.app.state.store.audit_log(action="token.revoke")  # type: ignore[attr-defined]
+    assert {"token": token_id} in list(log["detail"])

@@ -1,4 +1,4 @@
-"""``/api/v1/tokens``: an admin makes and revokes tokens (the token is shown once)."""
+"""``/api/v1/tokens``: an admin makes, lists and revokes tokens (the token is shown once)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from humsec.api.auth import caller, need
+from humsec.api.problems import ServiceProblem
 from humsec.api.tokens import Role, TokenRecord, create_token
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
@@ -60,3 +61,24 @@ def list_tokens(request: Request, record: TokenRecord = Depends(caller)) -> list
         for t in request.app.state.tokens.list_tokens()
         if record.project is None or t.project == record.project
     ]
+
+
+@router.delete("/{token_id}")
+def revoke_token(token_id: str, request: Request, record: TokenRecord = Depends(caller)) -> Any:
+    """Revoke a token (admin of the service, or of the token's project): it stops working
+    with its next request. The token's record is kept, marked revoked."""
+    tokens = request.app.state.tokens
+    found = next((t for t in tokens.list_tokens() if t.token_id == token_id), None)
+    if found is None or found.token_id == "env-admin":
+        raise ServiceProblem(
+            404,
+            f"no token {token_id!r} in the store",
+            hint="list the tokens with GET /api/v1/tokens (HUMSEC_ADMIN_TOKEN is not stored: "
+            "unset it to retire it)",
+            location="path: token_id",
+        )
+    need(record, "admin", found.project)
+    if not found.revoked:
+        tokens.revoke(token_id, by=record.token_id)
+        request.app.state.store.audit(record.token_id, "token.revoke", {"token": token_id})
+    return _public(found.model_copy(update={"revoked": True}))
