@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -201,7 +202,12 @@ def test_the_event_stream_sends_each_change_then_ends() -> None:
     async def collect() -> list[str]:
         return [m async for m in Runner(views).stream("j1", poll=0.0)]
 
-    messages = anyio.run(collect)
+    # On a thread of its own: an event loop may already run in this one (Playwright's).
+    got: list[list[str]] = []
+    worker = threading.Thread(target=lambda: got.append(anyio.run(collect)))
+    worker.start()
+    worker.join(timeout=30)
+    (messages,) = got
     assert messages[0] == "retry: 2000\n\n"
     events = [json.loads(m.split("data: ", 1)[1]) for m in messages[1:]]
     assert all(m.startswith("event: job\n") for m in messages[1:])
