@@ -252,12 +252,17 @@ def test_programme_upload_list_and_appraisal_equal_python(
     one = service.get(f"{API}/programmes/KE-DRYLANDS-HS", headers=_auth(analyst)).json()
     assert one["summary"]["areas"] == "KE023,KE010,KE009,KE008"
 
+    in_context = service.post(
+        f"{API}/programmes/KE-DRYLANDS-HS/appraisal", json={"n_years": 20}, headers=_auth(analyst)
+    )
+    assert in_context.status_code == 202, in_context.text  # the context is simulated: a job
+
     service.post(
         f"{API}/threew", files={"file": (THREEW.name, THREEW.read_bytes())}, headers=_auth(analyst)
     )
     made = service.post(
         f"{API}/programmes/KE-DRYLANDS-HS/appraisal",
-        json={"threew": THREEW.name},
+        json={"threew": THREEW.name, "context": False},
         headers=_auth(analyst),
     )
     assert made.status_code == 201, made.text
@@ -269,7 +274,22 @@ def test_programme_upload_list_and_appraisal_equal_python(
     assert got["score"].tolist() == [s.score for s in want.scores]
     checks = _table(service, analyst, run_id, "checks")
     assert set(want.not_checked) <= set(checks.loc[checks["kind"] == "not_checked", "detail"])
-    assert checks["detail"].str.contains("not taken from the project's runs").any()
+    assert checks["detail"].str.contains("without the project's context").any()
+
+    # In the project's context: the same as humsec.project.appraisal_context in Python.
+    from humsec.project import CONTEXT_ANALYSES, appraisal_context, run_project
+
+    built = appraisal_context(
+        project, run_project(project, None, only=CONTEXT_ANALYSES), n_years=20
+    )
+    want = appraise(programme, built.context, framework=project.framework)
+    run_id = _done(service, analyst, in_context.json())
+    got = _table(service, analyst, run_id, "scores")
+    assert want.with_context and got["score"].tolist() == [s.score for s in want.scores]
+    evidence = _table(service, analyst, run_id, "evidence")
+    _same(evidence, want.evidence_frame())
+    sources = _table(service, analyst, run_id, "sources")
+    assert set(sources["part"]) == set(built.context.sources)
 
     # The same programme through the Excel template is the same canonical YAML: no new version.
     from humsec.programme import excel_template

@@ -260,12 +260,22 @@ def estimate_deprivation(
 
 # --- programmes -----------------------------------------------------------------------------
 class AppraisalParams(BaseModel):
-    """A programme appraisal: which uploaded 3W table gives actor presence (optional)."""
+    """A programme appraisal: in the project's assessment context (a job), or at once without
+    it; optionally with actor presence from an uploaded 3W table."""
 
     model_config = ConfigDict(extra="forbid")
 
+    context: bool = Field(
+        True,
+        description="appraise in the project's context (top threats, deprivation by group, "
+        "presence, dominant hazards, erosion of gains), as a job; false: at once, without it",
+    )
     threew: str | None = Field(
         None, description="an uploaded 3W table's name: who already works in the areas"
+    )
+    programme_gain: float = Field(0.1, gt=0, le=1, description="assumed relative gain")
+    n_years: int | None = Field(
+        None, ge=10, le=10_000, description="years simulated for the erosion of gains"
     )
 
 
@@ -286,31 +296,48 @@ def read_programme(project: Project, name: str, data: bytes) -> Any:
         return _programme(project, path)
 
 
+def project_context(project: Project, p: AppraisalParams, report: Report) -> tuple[Any, list[str]]:
+    """The project's assessment context (``humsec.project.appraisal_context``) on its context
+    analyses computed in memory, and the checks it cannot support."""
+    from humsec.project import CONTEXT_ANALYSES, appraisal_context, run_project
+
+    report(0.1, f"running the context analyses ({', '.join(CONTEXT_ANALYSES)})")
+    run = run_project(project, None, only=CONTEXT_ANALYSES)
+    report(0.6, "building the assessment context")
+    built = appraisal_context(project, run, programme_gain=p.programme_gain, n_years=p.n_years)
+    return built.context, list(built.notes)
+
+
 def appraise_programme(
     project: Project, params: dict[str, Any], uploads: Uploads, report: Report
 ) -> Tables:
-    """Score the programme on the rubric (``humsec.programme.appraise``) with the context the
-    project gives: actor presence from a 3W table. The ``checks`` table lists every check that
-    could not be made and why."""
+    """Score the programme on the rubric (``humsec.programme.appraise``) in the project's
+    context, or without it; an uploaded 3W table, when named, gives actor presence. The
+    ``checks`` table lists every check that could not be made and why."""
+    import dataclasses
+
     from humsec.actors import presence, read_3w
     from humsec.programme import AppraisalContext, appraise
 
     p = AppraisalParams.model_validate(params)
+    notes: list[str] = []
+    if p.context:
+        context, notes = project_context(project, p, report)
+    else:
+        context = AppraisalContext()
+        notes.append(
+            "appraised without the project's context (context: false): top threats, "
+            "deprivation by group, dominant hazards and the erosion of gains are not checked"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         programme = _programme(project, _upload(uploads, "programme", Path(tmp)))
-        threew = [n for n in uploads if Path(n).stem == "threew"]
-        present = None
-        notes = []
-        if threew:
+        if any(Path(n).stem == "threew" for n in uploads):
             present = presence(read_3w(_upload(uploads, "threew", Path(tmp))))
-        else:
+            sources = {**context.sources, "presence": f"3W table {p.threew} (project store)"}
+            context = dataclasses.replace(context, presence=present, sources=sources)
+        elif context.presence is None:
             notes.append("no 3W table: actor presence in the programme's areas is not checked")
-    notes.append(
-        "top threats, deprivation by group and dominant hazards of the programme's areas are "
-        "not taken from the project's runs (the project layer builds no appraisal context yet)"
-    )
-    sources = {"presence": f"3W table {p.threew} (project store)"} if p.threew else {}
-    context = AppraisalContext(presence=present, sources=sources)
+    report(0.8, "appraising")
     result = appraise(programme, context, framework=project.framework)
     checks = pd.DataFrame(
         [
@@ -320,7 +347,16 @@ def appraise_programme(
         ],
         columns=["kind", "detail"],
     )
-    return {"scores": result.to_frame(), "evidence": result.evidence_frame(), "checks": checks}
+    sources = pd.DataFrame(
+        {"part": list(context.sources), "source": list(context.sources.values())},
+        columns=["part", "source"],
+    )
+    return {
+        "scores": result.to_frame(),
+        "evidence": result.evidence_frame(),
+        "checks": checks,
+        "sources": sources,
+    }
 
 
 def programmes_table(programmes: list[Any]) -> pd.DataFrame:

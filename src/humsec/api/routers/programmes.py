@@ -4,9 +4,10 @@
   against the project's framework and areas and kept in the project's store as canonical YAML
   under its id (a new version when it changes); ``GET /programmes`` lists them and
   ``GET /programmes/{id}`` gives one.
-* ``POST /programmes/{id}/appraisal`` scores it on the rubric at once, with actor presence
-  from an uploaded 3W table when one is named; its ``checks`` table says which checks could
-  not be made without the project's context.
+* ``POST /programmes/{id}/appraisal`` scores it on the rubric: in the project's assessment
+  context (``humsec.project.appraisal_context``) as a job, or at once without it
+  (``context: false``); an uploaded 3W table, when named, gives actor presence. Its ``checks``
+  table says which checks could not be made and why, ``sources`` where each part came from.
 * ``POST /iati-imports`` reads an IATI activity file as a job: activities, programmes, issues.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 
 from humsec.api.auth import caller, compute, need
 from humsec.api.computations import (
@@ -25,6 +26,7 @@ from humsec.api.computations import (
     project_inputs,
     project_of,
     project_plan,
+    role_datasets,
 )
 from humsec.api.jobs import JobView
 from humsec.api.problems import ServiceProblem
@@ -32,7 +34,7 @@ from humsec.api.project_kinds import AppraisalParams, programmes_table, read_pro
 from humsec.api.tokens import TokenRecord
 from humsec.api.uploads import check_id, keep, listing, project_files, read_upload, stored
 from humsec.programme import Programme
-from humsec.project import Project
+from humsec.project import CONTEXT_ANALYSES, Project, analysis, missing_inputs, run_identity
 
 router = APIRouter(prefix="/projects/{project}", tags=["programmes"])
 
@@ -109,15 +111,32 @@ def get_programme(
     return {"summary": row, "programme": programme.to_dict()}
 
 
-@router.post("/programmes/{programme_id}/appraisal", status_code=201)
+def context_inputs(loaded: Project) -> dict[str, str]:
+    """The identities (input hashes) of the analyses the project's context is built from."""
+    missing = missing_inputs(loaded)
+    return {
+        f"context:{name}": run_identity(loaded, analysis(name))[3]
+        for name in CONTEXT_ANALYSES
+        if name not in missing
+    }
+
+
+@router.post(
+    "/programmes/{programme_id}/appraisal",
+    status_code=201,
+    responses={202: {"model": JobView, "description": "in the project's context: a job"}},
+)
 def appraise_programme(
     project: str,
     programme_id: str,
     body: AppraisalParams,
     request: Request,
+    response: Response,
     record: TokenRecord = Depends(caller),
-) -> RunView:
-    """Appraise the programme on the rubric, at once; an analyst's compute action."""
+) -> RunView | JobView:
+    """Appraise the programme on the rubric; an analyst's compute action. In the project's
+    context (``context: true``, the default) it is a job, since the context's analyses and
+    the erosion of gains are simulated; without it, it is answered at once."""
     compute(request, record, project)
     loaded = project_of(request, project)
     data, _ = _stored_programme(request, loaded, programme_id)
@@ -127,8 +146,14 @@ def appraise_programme(
         files = project_files(loaded, "3w")
         blob = stored(store, THREEW, body.threew, "3W table", location="body: threew", files=files)
         uploads[f"threew{Path(body.threew).suffix.lower()}"] = blob
+    inputs = project_inputs(loaded)
+    if body.context:
+        inputs |= context_inputs(loaded) | project_inputs(loaded, role_datasets(loaded, "3w"))
     params = body.model_dump(mode="json")
-    plan = project_plan(loaded, "programme_appraisal", params, project_inputs(loaded), uploads)
+    plan = project_plan(loaded, "programme_appraisal", params, inputs, uploads)
+    if body.context:
+        response.status_code = 202
+        return answer_later(request, record, loaded, plan)
     return answer_now(request, record, loaded, plan)
 
 
