@@ -333,8 +333,8 @@ def appraise_programme(
         programme = _programme(project, _upload(uploads, "programme", Path(tmp)))
         if any(Path(n).stem == "threew" for n in uploads):
             present = presence(read_3w(_upload(uploads, "threew", Path(tmp))))
-            sources = {**context.sources, "presence": f"3W table {p.threew} (project store)"}
-            context = dataclasses.replace(context, presence=present, sources=sources)
+            named = {**context.sources, "presence": f"3W table {p.threew} (project store)"}
+            context = dataclasses.replace(context, presence=present, sources=named)
         elif context.presence is None:
             notes.append("no 3W table: actor presence in the programme's areas is not checked")
     report(0.8, "appraising")
