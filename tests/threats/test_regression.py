@@ -135,12 +135,20 @@ def test_two_way_fe_and_clustering_equal_lsdv_reference() -> None:
     np.testing.assert_allclose(fixest.coef.to_numpy(), ref["coef"], rtol=1e-8)
     np.testing.assert_allclose(fixest.se.to_numpy(), ref["crv_entity"], rtol=1e-8)
     for convention in ("reghdfe", "fixest"):  # the two agree here
-        two = panel_regression(frame, "y", ["x1", "x2"], "iso3", "year",
-                               cluster=["iso3", "year"], convention=convention)
+        two = panel_regression(
+            frame,
+            "y",
+            ["x1", "x2"],
+            "iso3",
+            "year",
+            cluster=["iso3", "year"],
+            convention=convention,
+        )
         np.testing.assert_allclose(two.se.to_numpy(), ref["crv_two"], rtol=1e-8)
         assert two.df_t == 7  # min(G) - 1
-        het = panel_regression(frame, "y", ["x1", "x2"], "iso3", "year", vcov="hetero",
-                               convention=convention)
+        het = panel_regression(
+            frame, "y", ["x1", "x2"], "iso3", "year", vcov="hetero", convention=convention
+        )
         np.testing.assert_allclose(het.se.to_numpy(), ref["hetero"], rtol=1e-8)
     table = one.to_frame()
     assert table["term"].tolist() == ["x1", "x2"]
@@ -198,10 +206,10 @@ def test_absorbed_and_collinear_regressors_are_named() -> None:
     frame = _panel()
     frame["size"] = frame["iso3"].str[1:].astype(float) * 2.0
     with pytest.raises(EstimationError, match=r"'size'.*absorbed fixed effect 'iso3'"):
-        panel_regression(frame, "y", ["x1", "size"], "iso3", "year")
+        panel_regression(frame, "y", ["x1", "size"], "iso3", "year", collinear="raise")
     frame["x3"] = frame["x1"] + 2 * frame["x2"]
     with pytest.raises(EstimationError, match=r"\['x3'\] are collinear"):
-        panel_regression(frame, "y", ["x1", "x2", "x3"], "iso3", "year")
+        panel_regression(frame, "y", ["x1", "x2", "x3"], "iso3", "year", collinear="raise")
 
 
 def test_too_few_observations() -> None:

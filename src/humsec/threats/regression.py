@@ -51,6 +51,13 @@ import numpy as np
 import pandas as pd
 
 from humsec.errors import ColumnError, DataError, did_you_mean
+from humsec.threats.collinearity import (
+    COLLINEAR_TOL,
+    FE_REASON,
+    REGRESSOR_REASON,
+    AbsorbedBlock,
+    omitted_regressors,
+)
 
 VcovType = Literal["cluster", "hetero", "iid"]
 Convention = Literal["reghdfe", "fixest"]
@@ -96,6 +103,12 @@ class PanelResult:
     """``K``, the parameters the small-sample factor charges (see the module docstring)."""
     df_absorbed: int = 0
     """Absorbed degrees of freedom counted in ``K`` (reghdfe's ``e(df_a)``)."""
+    dropped_regressors: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["term", "reason"])
+    )
+    """Regressors omitted as reghdfe omits them (``term``, ``reason``: ``"collinear with the
+    fixed effects"`` or ``"collinear with other regressors"``); their ``coef``, ``se``,
+    ``pvalue`` and ``ci`` are NaN, never a number (:mod:`humsec.threats.collinearity`)."""
 
     @property
     def n_missing(self) -> int:
@@ -249,8 +262,7 @@ def _nested(codes: np.ndarray, cluster: np.ndarray) -> bool:
     return bool(pairs["fe"].is_unique)
 
 
-def _absorbed_dof(sample: pd.DataFrame, absorbed: list[_Absorbed], clusters: list[str]
-                  ) -> int:
+def _absorbed_dof(sample: pd.DataFrame, absorbed: list[_Absorbed], clusters: list[str]) -> int:
     """reghdfe's ``df_a`` (its ``estimate_dof``, adjustments "pairwise clusters"): an
     absorbed term nested within a cluster variable counts 0; of the others, in order, the
     first counts all its levels and each later one its levels less
@@ -261,8 +273,9 @@ def _absorbed_dof(sample: pd.DataFrame, absorbed: list[_Absorbed], clusters: lis
     remaining = [code for code in codes if not any(_nested(code, c) for c in cluster_codes)]
     total = 0
     for k, code in enumerate(remaining):
-        redundant = 0 if k == 0 else max(
-            [1, *(_components(earlier, code) for earlier in remaining[:k])])
+        redundant = (
+            0 if k == 0 else max([1, *(_components(earlier, code) for earlier in remaining[:k])])
+        )
         total += int(code.max()) + 1 - redundant
     # a trend term adds one slope per level, counted with the regressors (its i(fe, t) terms)
     return total
@@ -282,6 +295,52 @@ def _absorbed_by(frame: pd.DataFrame, name: str, absorbed: list[_Absorbed]) -> s
     return None
 
 
+def _blocks(sample: pd.DataFrame, absorbed: list[_Absorbed]) -> list[AbsorbedBlock]:
+    """The within transformation's blocks: a fixed effect and the trend on the same columns
+    form one block (intercept and slope per level, reghdfe's ``id##c.t``); a trend without
+    its fixed effect is a slope-only block (``id#c.t``)."""
+    blocks: dict[tuple[str, ...], AbsorbedBlock] = {}
+    slopes_alone: list[AbsorbedBlock] = []
+    for term in absorbed:
+        if term.slope is None:
+            blocks.setdefault(term.columns, AbsorbedBlock(_group_codes(sample, term.columns)))
+    for term in absorbed:
+        if term.slope is None:
+            continue
+        t = sample[term.slope].to_numpy(np.float64)
+        base = blocks.get(term.columns)
+        if base is not None and base.slope is None:
+            blocks[term.columns] = AbsorbedBlock(base.codes, True, t)
+        else:
+            slopes_alone.append(AbsorbedBlock(_group_codes(sample, term.columns), False, t))
+    return [*blocks.values(), *slopes_alone]
+
+
+def _raise_collinear(
+    sample: pd.DataFrame, absorbed: list[_Absorbed], reasons: dict[str, str]
+) -> None:
+    """``collinear="raise"``: stop, naming the first omitted regressor and why."""
+    name, why = next(iter(reasons.items()))
+    if why == REGRESSOR_REASON:
+        lost = [k for k, v in reasons.items() if v == REGRESSOR_REASON]
+        raise EstimationError(
+            f"regressor(s) {lost} are collinear with the other regressors and fixed effects",
+            location=f"panel_regression(x=...) regressor {lost[0]!r}",
+            hint="drop one of the collinear regressors, or pass collinear='drop'",
+        )
+    if float(sample[name].std()) == 0.0:
+        what = "is constant in the sample"
+    elif culprit := _absorbed_by(sample, name, absorbed):
+        what = f"has no variation within the absorbed fixed effect {culprit!r}"
+    else:
+        what = f"is collinear with the absorbed terms {[a.text for a in absorbed]}"
+    raise EstimationError(
+        f"regressor {name!r} {what}, so its coefficient is not identified",
+        location=f"panel_regression(x=...) regressor {name!r}",
+        hint="drop it or absorb fewer fixed effects, or pass collinear='drop'",
+    )
+
+
 def panel_regression(
     data: pd.DataFrame,
     y: str,
@@ -296,6 +355,7 @@ def panel_regression(
     drop_singletons: bool | None = None,
     level: float = 0.95,
     convention: Convention = "reghdfe",
+    collinear: Literal["drop", "raise"] = "drop",
 ) -> PanelResult:
     """Regress ``y`` on ``x`` with absorbed fixed effects (reghdfe / fixest ``feols``).
 
@@ -315,15 +375,29 @@ def panel_regression(
     or ``"fixest"`` (R fixest's; singletons kept), as the module docstring states;
     ``drop_singletons`` overrides the convention's choice.
 
-    Raises :class:`EstimationError` naming the regressor when the fixed effects absorb it or
-    it is collinear with the others, and when too few observations remain.
+    A regressor the absorbed terms span (a country constant under country effects, a
+    country's own time trend under ``iso3[year]``) or that the earlier regressors span is
+    omitted as reghdfe omits it (:mod:`humsec.threats.collinearity`): its estimates are NaN
+    and :attr:`PanelResult.dropped_regressors` and ``notes`` name it with the reason;
+    ``collinear="raise"`` stops with :class:`EstimationError` naming it instead.
+
+    Raises :class:`EstimationError` when no regressor is left, and when too few observations
+    remain.
     """
     import pyfixest as pf
 
     if convention not in CONVENTIONS:
-        raise DataError(f"convention must be 'reghdfe' or 'fixest', got {convention!r}",
-                        location="panel_regression(convention=...)",
-                        hint="'reghdfe' for Stata reghdfe's small-sample rules, 'fixest' for R's")
+        raise DataError(
+            f"convention must be 'reghdfe' or 'fixest', got {convention!r}",
+            location="panel_regression(convention=...)",
+            hint="'reghdfe' for Stata reghdfe's small-sample rules, 'fixest' for R's",
+        )
+    if collinear not in ("drop", "raise"):
+        raise DataError(
+            f"collinear must be 'drop' or 'raise', got {collinear!r}",
+            location="panel_regression(collinear=...)",
+            hint="'drop' omits collinear regressors with a note, as reghdfe does",
+        )
     if drop_singletons is None:
         drop_singletons = convention == "reghdfe"
 
@@ -393,18 +467,19 @@ def panel_regression(
             location=f"panel_regression(y={y!r})",
             hint="use fewer fixed effects or lags, or a longer or wider panel",
         )
-    for name in regressors:
-        if float(sample[name].std()) == 0.0 or (culprit := _absorbed_by(sample, name, absorbed)):
-            what = (
-                "is constant in the sample"
-                if float(sample[name].std()) == 0.0
-                else f"has no variation within the absorbed fixed effect {culprit!r}"
-            )
-            raise EstimationError(
-                f"regressor {name!r} {what}, so its coefficient is not identified",
-                location=f"panel_regression(x=...) regressor {name!r}",
-                hint="drop it or absorb fewer fixed effects",
-            )
+    omitted = omitted_regressors(
+        sample[regressors].to_numpy(np.float64), regressors, _blocks(sample, absorbed)
+    )
+    if omitted.reasons and collinear == "raise":
+        _raise_collinear(sample, absorbed, omitted.reasons)
+    if not omitted.kept:
+        raise EstimationError(
+            f"every regressor is collinear with the fixed effects or the others: "
+            f"{', '.join(f'{k!r} ({v})' for k, v in omitted.reasons.items())}",
+            location=f"panel_regression(x=...) regressor {regressors[0]!r}",
+            hint="use regressors that vary within the absorbed fixed effects",
+        )
+    estimated = omitted.kept
 
     safe = {name: f"v{k}" for k, name in enumerate(used)}
     renamed = sample.rename(columns=safe)
@@ -419,7 +494,7 @@ def panel_regression(
             "a trend must be on a single column, e.g. 'iso3[year]'",
             location="panel_regression(absorb=...)",
         )
-    rhs = " + ".join([safe[r] for r in regressors] + [t for t in trend_terms if t])
+    rhs = " + ".join([safe[r] for r in estimated] + [t for t in trend_terms if t])
     formula = f"{safe[y]} ~ {rhs}" + (f" | {' + '.join(fe_terms)}" if fe_terms else "")
     vcov_arg: str | dict[str, str] = (
         {"CRV1": "+".join(safe[c] for c in clusters)} if vcov == "cluster" else vcov
@@ -427,18 +502,23 @@ def panel_regression(
     raw = convention == "reghdfe"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = pf.feols(formula, renamed, vcov=vcov_arg, fixef_rm="none",
-                       ssc=pf.ssc(k_adj=False, G_adj=False) if raw else None)
-    kept = list(fit._coefnames)
-    lost = [r for r in regressors if safe[r] not in kept]
-    if lost:
-        raise EstimationError(
-            f"regressor(s) {lost} are collinear with the other regressors and fixed effects",
-            location=f"panel_regression(x=...) regressor {lost[0]!r}",
-            hint="drop one of the collinear regressors",
+        fit = pf.feols(
+            formula,
+            renamed,
+            vcov=vcov_arg,
+            fixef_rm="none",
+            ssc=pf.ssc(k_adj=False, G_adj=False) if raw else None,
         )
+    kept = list(fit._coefnames)
+    why_omitted = dict(omitted.reasons)
+    for name in estimated:  # pyfixest's own check, should it find what ours let through
+        if safe[name] not in kept:
+            why_omitted[name] = REGRESSOR_REASON
+    if collinear == "raise" and len(why_omitted) > len(omitted.reasons):
+        _raise_collinear(sample, absorbed, why_omitted)
+    estimated = [r for r in estimated if r not in why_omitted]
     names = pd.Index(regressors, name="term")
-    order = [safe[r] for r in regressors]
+    order = [safe[r] for r in estimated]
     positions = [kept.index(name) for name in order]
     inverse = {v: k for k, v in safe.items()}
     cluster_sizes = {inverse[c]: int(renamed[c].nunique()) for c in (safe[c] for c in clusters)}
@@ -455,12 +535,23 @@ def panel_regression(
         vcov_full = np.asarray(fit._vcov, dtype=np.float64)
     from scipy import stats
 
-    coef = pd.Series(np.asarray(fit.coef().loc[order], np.float64), index=names)
-    se = pd.Series(np.sqrt(np.diag(vcov_full)[positions]), index=names)
+    est = pd.Index(estimated, name="term")
+    coef = pd.Series(np.asarray(fit.coef().loc[order], np.float64), index=est).reindex(names)
+    se = pd.Series(np.sqrt(np.diag(vcov_full)[positions]), index=est).reindex(names)
     tstat = coef / se
     pvalue = pd.Series(2 * stats.t.sf(np.abs(tstat.to_numpy()), df_t), index=names)
     crit = float(stats.t.ppf(0.5 + level / 2, df_t))
     ci = pd.DataFrame({"lower": coef - crit * se, "upper": coef + crit * se}, index=names)
+    vcov_kept = pd.DataFrame(vcov_full[np.ix_(positions, positions)], index=est, columns=est)
+    dropped_regressors = pd.DataFrame(
+        {"term": list(why_omitted), "reason": list(why_omitted.values())},
+        columns=["term", "reason"],
+    )
+    notes = tuple(
+        f"{term!r} omitted: {why} (reghdfe: partialled-out x'x at most {COLLINEAR_TOL:g} of"
+        f" the raw one{'' if why == FE_REASON else ', after the earlier regressors'})"
+        for term, why in why_omitted.items()
+    )
     return PanelResult(
         y=y,
         coef=coef,
@@ -477,18 +568,19 @@ def panel_regression(
         dropped=dropped,
         entities=int(sample[entity].nunique()),
         periods=int(sample[time].nunique()),
-        vcov_matrix=pd.DataFrame(
-            vcov_full[np.ix_(positions, positions)], index=names, columns=names
-        ),
+        vcov_matrix=vcov_kept.reindex(index=names, columns=names),
         level=level,
+        notes=notes,
+        dropped_regressors=dropped_regressors,
         convention=convention,
         dof_k=int(dof_k),
         df_absorbed=int(df_a),
     )
 
 
-def _reghdfe_factor(vcov: str, n: int, dof_k: int, df_a: int,
-                    clusters: dict[str, int]) -> tuple[float, float]:
+def _reghdfe_factor(
+    vcov: str, n: int, dof_k: int, df_a: int, clusters: dict[str, int]
+) -> tuple[float, float]:
     """reghdfe's small-sample factor on pyfixest's unadjusted sandwich, and the t df.
 
     iid: pyfixest's unadjusted iid matrix is ``RSS/(n−1)·(X̃'X̃)⁻¹``, so ``(n−1)/(n−K)``
@@ -498,16 +590,20 @@ def _reghdfe_factor(vcov: str, n: int, dof_k: int, df_a: int,
     if n - dof_k <= 0:
         raise EstimationError(
             f"no residual degrees of freedom: {n} observations for {dof_k} parameters",
-            location="panel_regression", hint="use fewer fixed effects or a larger panel")
+            location="panel_regression",
+            hint="use fewer fixed effects or a larger panel",
+        )
     if vcov == "iid":
         return (n - 1) / (n - dof_k), float(n - dof_k)
     if vcov == "hetero":
         return n / (n - dof_k), float(n - dof_k)
     g = min(clusters.values())
     if g < 2:
-        raise EstimationError(f"one cluster only ({', '.join(clusters)}): no clustered errors",
-                              location="panel_regression(cluster=...)",
-                              hint="cluster on a variable with at least two values")
+        raise EstimationError(
+            f"one cluster only ({', '.join(clusters)}): no clustered errors",
+            location="panel_regression(cluster=...)",
+            hint="cluster on a variable with at least two values",
+        )
     nested_adj = 1 if df_a == 0 else 0
     factor = (n - 1) / (n - nested_adj - dof_k) * g / (g - 1)
     return factor, float(min(n - dof_k, g - 1))
