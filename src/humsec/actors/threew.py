@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ from humsec.actors.names import normalise_names
 from humsec.errors import ColumnError, DataError
 
 ROLES = ("donor", "programme partner", "implementing")
+#: The fields :func:`read_3w` reads; ``columns=`` maps them (and ``org``) to headers.
+THREEW_FIELDS = ("donor", "partner", "implementing", "org_type", "sector", "adm1", "adm2",
+                 "activity", "date", "targeted", "reached")
 THREEW_COLUMNS = ("row", "org", "org_raw", "org_type", "local", "org_role", "sector", "adm1",
                   "adm2", "activity", "date", "targeted", "reached", "level", "chain",
                   "shared", "org_iati_ref", "org_iati_confidence", "org_iati_matched_by")
@@ -125,6 +129,8 @@ class ThreeW:
     iati: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=list(IATI_LINK_COLUMNS)))
     """One row per organisation linked (or not) to an IATI ref by :func:`link_iati`."""
+    mapped: dict[str, str] = field(default_factory=dict)
+    """The fields read from columns named by the caller (``columns`` of :func:`read_3w`)."""
 
     def to_frame(self) -> pd.DataFrame:
         """The long table."""
@@ -154,22 +160,29 @@ def _norm_header(text: str) -> str:
 
 
 def read_3w(path: str | os.PathLike[str], *, sheet: str | int | None = None,
-            iati_orgs: pd.DataFrame | None = None) -> ThreeW:
+            iati_orgs: pd.DataFrame | None = None,
+            columns: Mapping[str, str] | None = None) -> ThreeW:
     """Read a 3W/4W/5W table (CSV, Excel) with or without an HXL hashtag row.
 
     Without hashtags, tags are inferred from the headers (:data:`HEADER_TAGS`) and listed in
-    ``inferred``. A table with neither a hashtag row nor a recognisable organisation header is
-    an error naming the rows searched for hashtags. ``iati_orgs`` (``ref, name``: see
-    :func:`humsec.actors.iati_org_list`) links the organisations to IATI identifiers
-    (:func:`link_iati`).
+    ``inferred``. A table with neither a hashtag row, nor a recognisable organisation header,
+    nor an organisation column in ``columns`` is an error naming the rows searched for
+    hashtags. ``columns`` maps fields (:data:`THREEW_FIELDS`; ``org`` is ``implementing``) to
+    the table's headers, for tables whose headers are neither tagged nor common: a mapped
+    field takes that column, before any tag or header, and is listed in ``mapped``.
+    ``iati_orgs`` (``ref, name``: see :func:`humsec.actors.iati_org_list`) links the
+    organisations to IATI identifiers (:func:`link_iati`).
     """
     from humsec.data import HASHTAG_ROW_SEARCH, HxlPattern, HxlTag, read_table
 
     file = Path(path)
     frame = read_table(file, sheet=sheet)
+    mapped = _mapped_columns(frame, columns, file)
     tags = dict(frame.attrs.get("hxl") or {})
     inferred: dict[str, str] = {}
     notes: list[str] = []
+    if mapped:
+        notes.append("columns mapped: " + ", ".join(f"{f}={c!r}" for f, c in mapped.items()))
     if tags:
         for header, tag in list(tags.items()):
             base = tag.split("+")[0].lower()
@@ -184,7 +197,8 @@ def read_3w(path: str | os.PathLike[str], *, sheet: str | int | None = None,
                 tags[header] = tag
                 inferred[str(header)] = tag
         if not any(HxlTag.parse(t).tag == "org" and "type" not in HxlTag.parse(t).attributes
-                   for t in tags.values()):
+                   for t in tags.values()) and not set(mapped) & {"donor", "partner",
+                                                                   "implementing"}:
             first = int(frame.attrs.get("first_data_line", 2)) - 1
             raise DataError(
                 f"no HXL hashtag row found (rows 1-{min(HASHTAG_ROW_SEARCH, first + len(frame))}"
@@ -194,8 +208,9 @@ def read_3w(path: str | os.PathLike[str], *, sheet: str | int | None = None,
                 hint="add an HXL hashtag row under the headers (#org+impl, #sector, "
                 "#adm1+code, #adm2+code, #reached) or name a column 'Organisation'",
             )
-        notes.append("tags inferred from headers: " + ", ".join(
-            f"{c!r} -> {t}" for c, t in inferred.items()))
+        if inferred:
+            notes.append("tags inferred from headers: " + ", ".join(
+                f"{c!r} -> {t}" for c, t in inferred.items()))
 
     def column(field_name: str) -> str | None:
         for pattern in _PATTERNS[field_name]:
@@ -205,18 +220,42 @@ def read_3w(path: str | os.PathLike[str], *, sheet: str | int | None = None,
                     return col
         return None
 
-    used: set[str] = set()
-    chosen: dict[str, str | None] = {}
+    used: set[str] = set(mapped.values())
+    chosen: dict[str, str | None] = dict(mapped)
     for name in ("donor", "partner", "org_type", "sector", "adm1", "adm2", "activity", "date",
                  "targeted", "reached", "implementing"):
+        if name in chosen:
+            continue
         chosen[name] = column(name)
         if chosen[name] is not None:
             used.add(str(chosen[name]))
     if all(chosen[r] is None for r in ("donor", "partner", "implementing")):
         raise ColumnError("no organisation column (#org) in the 3W table", location=str(file),
                           hint=f"tags found: {', '.join(sorted(set(tags.values())))}")
-    threew = _long(frame, chosen, file, tags, inferred, notes)
+    threew = replace(_long(frame, chosen, file, tags, inferred, notes), mapped=mapped)
     return threew if iati_orgs is None else link_iati(threew, iati_orgs)
+
+
+def _mapped_columns(frame: pd.DataFrame, columns: Mapping[str, str] | None,
+                    file: Path) -> dict[str, str]:
+    """``columns`` checked against :data:`THREEW_FIELDS` and the table's headers (``org``
+    read as ``implementing``)."""
+    from humsec.errors import did_you_mean
+
+    out: dict[str, str] = {}
+    headers = [str(c) for c in frame.columns]
+    for name, header in (columns or {}).items():
+        target = "implementing" if name == "org" else name
+        if target not in THREEW_FIELDS:
+            raise ColumnError(f"{name!r} is not a 3W field", location=f"{file} (columns)",
+                              hint="fields: org, " + ", ".join(THREEW_FIELDS))
+        if str(header) not in headers:
+            raise ColumnError(f"no column {header!r} for the 3W field {name!r}",
+                              location=str(file),
+                              hint=did_you_mean(str(header), headers)
+                              or f"columns: {', '.join(headers[:20])}")
+        out[target] = str(header)
+    return out
 
 
 def link_iati(threew: ThreeW, registry: pd.DataFrame) -> ThreeW:
@@ -337,4 +376,4 @@ def _long(frame: pd.DataFrame, chosen: dict[str, str | None], file: Path,
 
 
 __all__ = ["HEADER_TAGS", "IATI_LINK_COLUMNS", "LEGACY_TAGS", "ROLES", "THREEW_COLUMNS",
-           "ThreeW", "link_iati", "org_type", "read_3w"]
+           "THREEW_FIELDS", "ThreeW", "link_iati", "org_type", "read_3w"]

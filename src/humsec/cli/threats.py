@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,11 @@ DEFAULT_OUT = Path("threat-network.json")
 PILLAR_STYLE = {"fear": "red", "want": "blue"}
 
 
-def _project_inputs(folder: Path) -> tuple[pd.DataFrame, Any, Any, pd.DataFrame | None]:
+def _project_inputs(project: Any) -> tuple[pd.DataFrame, Any, Any, pd.DataFrame | None]:
     """A project's area panel, an indicator registry built from its datasets, its framework
     and the neighbours of its main admin level."""
-    from humsec.project import Project, resolve_project
     from humsec.threats import neighbours_from_geometry, registry_from_table
 
-    project = Project.load(resolve_project(folder))
     panel = project.indicator_wide()
     registry = registry_from_table(project.area_indicators)
     neighbours = None
@@ -85,9 +84,15 @@ def estimate_command(
     check_output_target(out, probe=True)  # bad targets fail before the estimation
     check_table_target(edges_out)
 
+    loaded = None
+    if project is not None:
+        from humsec.project import Project, resolve_project
+
+        loaded = Project.load(resolve_project(project))
+    started = datetime.now(UTC)
     with err_console.status("estimating the threat network…"):
-        if project is not None:
-            panel, registry, framework, neighbours = _project_inputs(project)
+        if loaded is not None:
+            panel, registry, framework, neighbours = _project_inputs(loaded)
         else:
             panel, registry, framework, neighbours = country_panel(), None, None, None
         if spatial not in (None, "contiguity", "distance"):
@@ -110,6 +115,7 @@ def estimate_command(
             band_km=band_km,
             neighbours=neighbours,
         )
+    ended = datetime.now(UTC)
     payload = network.to_dict()
     write_text(out, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     _show(payload)
@@ -117,6 +123,63 @@ def estimate_command(
     if edges_out is not None:
         write_table(network.edges, edges_out, index=False)
         print_written(edges_out)
+    if loaded is not None:
+        spec = {
+            "command": "threats estimate",
+            "threats": wanted,
+            "lags": lags,
+            "spatial": spatial,
+            "band_km": band_km,
+            "bootstrap": bootstrap,
+            "jackknife": jackknife,
+        }
+        _record(loaded, network, spec, seed, started, ended, spatial is not None)
+
+
+def _record(
+    project: Any,
+    network: Any,
+    spec: dict[str, Any],
+    seed: int,
+    started: datetime,
+    ended: datetime,
+    spatial: bool,
+) -> None:
+    """Record the estimate in the project store as the run ``cli threats estimate``: the
+    hashes of the indicator datasets (and boundary files when neighbours were used), the
+    options, the seed and the network's tables (humsec.project.network_tables)."""
+    from humsec.project import (
+        demo_project_dir,
+        network_tables,
+        project_file_hashes,
+        record_command_run,
+    )
+
+    if project.root == demo_project_dir().resolve():
+        print_note(
+            "the bundled demo project is read-only: this run is not recorded "
+            "(copy it with `humsec project init DIR --demo` to keep runs)"
+        )
+        return
+    used = [d.name for d in project.datasets("indicators")]
+    record = record_command_run(
+        project,
+        "cli threats estimate",
+        inputs=project_file_hashes(project, [*used, *(["boundaries"] if spatial else [])]),
+        spec=spec,
+        seed=seed,
+        tables=network_tables(network),
+        started=started,
+        ended=ended,
+    )
+    if record.reused:
+        err_console.print(
+            f"same inputs as run {record.source_run_id}: reuse noted in the project store"
+        )
+    else:
+        err_console.print(
+            f"recorded run {record.run_id} in the project store ({project.store_path()})"
+        )
 
 
 @app.command("show")

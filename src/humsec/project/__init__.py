@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         presence_level,
         project_presence,
         project_threew,
+        threew_columns,
     )
     from humsec.project.project import Project, file_sha256, project_file
     from humsec.project.resolve import (
@@ -82,6 +83,8 @@ if TYPE_CHECKING:
         ProjectRun,
         context_tables,
         open_project_store,
+        project_file_hashes,
+        record_command_run,
         run_identity,
         run_project,
     )
@@ -94,6 +97,7 @@ if TYPE_CHECKING:
     )
     from humsec.project.threat_network import (
         NETWORK_BOOTSTRAP,
+        network_tables,
         run_threat_network,
         stored_network,
     )
@@ -132,10 +136,14 @@ _EXPORTS = {
     "presence_level": "humsec.project.presence",
     "project_presence": "humsec.project.presence",
     "project_threew": "humsec.project.presence",
+    "threew_columns": "humsec.project.presence",
     "NETWORK_BOOTSTRAP": "humsec.project.threat_network",
+    "network_tables": "humsec.project.threat_network",
     "run_threat_network": "humsec.project.threat_network",
     "stored_network": "humsec.project.threat_network",
     "context_tables": "humsec.project.run",
+    "project_file_hashes": "humsec.project.run",
+    "record_command_run": "humsec.project.run",
     "WarmRun": "humsec.project.warm",
     "cached_report": "humsec.project.warm",
     "copy_report": "humsec.project.warm",
@@ -228,6 +236,7 @@ __all__ = [
     "keep_report",
     "list_layers",
     "missing_inputs",
+    "network_tables",
     "open_project_store",
     "parse_indicator_options",
     "parse_maps",
@@ -235,12 +244,14 @@ __all__ = [
     "presence_level",
     "project_candidates",
     "project_file",
+    "project_file_hashes",
     "project_fingerprint",
     "project_plan_budgets",
     "project_presence",
     "project_programmes",
     "project_threew",
     "read_boundaries",
+    "record_command_run",
     "remember_run",
     "report_key",
     "resolve_deprivation_spec",
@@ -258,6 +269,7 @@ __all__ = [
     "stored_network",
     "survey_frame",
     "survey_rounds",
+    "threew_columns",
     "top_threats",
     "warm_run",
 ]

@@ -9,7 +9,8 @@ role       fields (required first)                         typical file
 indicators area, year                                      area x year table
 survey     area, weight, psu, strata, household            person-level microdata
 events     lat, lon, year, weight (e.g. fatalities)        point events (UCDP GED)
-3w         area, org, sector, reached, targeted            who-does-what-where table
+3w         area, org, sector, reached, targeted, activity, who-does-what-where table
+           adm1, adm2, donor, partner, org_type, date
 scenario   (none: a scenario YAML)                         hazards by area
 measures   (none: a measures YAML)                         risk-reduction measures
 programme  (none: a programme YAML or table)               programmes
@@ -54,7 +55,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "indicators": ("year",),
     "survey": ("strata", "household"),
     "events": ("weight", "date"),
-    "3w": ("reached", "targeted", "activity"),
+    "3w": ("reached", "targeted", "activity", "adm1", "adm2", "donor", "partner", "org_type",
+           "date"),
     "candidates": ("benefit", "threats", "groups", "mode", "reduces_risk", "reduction", "people"),
     "scenario": (),
     "measures": (),

@@ -14,20 +14,66 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from humsec.project.model import Dataset
 from humsec.project.project import Project
 
 if TYPE_CHECKING:
     from humsec.actors import Coverage, ThreeW
 
 
+def threew_columns(project: Project, dataset: Dataset) -> dict[str, str]:
+    """The ``columns:`` a 3W dataset gives in humsec.yaml, in :func:`humsec.actors.read_3w`'s
+    fields: ``org`` is the implementing organisation, ``area`` is ``adm2`` when most of its
+    p-codes are admin-2 areas of the project (else ``adm1``), and the other fields (``sector``,
+    ``reached``, ``targeted``, ``activity``, ``adm1``, ``adm2``, ``donor``, ``partner``,
+    ``org_type``, ``date``) keep their names. Only the mapping written in humsec.yaml is passed:
+    what the reader infers from HXL tags or usual headers it infers itself."""
+    out = {("implementing" if k == "org" else k): v for k, v in dataset.columns.items()}
+    area = out.pop("area", None)
+    if area is not None:
+        level = _area_level(project, dataset, area)
+        out.setdefault("adm2" if level >= 2 else "adm1", area)
+    return out
+
+
+def _area_level(project: Project, dataset: Dataset, column: str) -> int:
+    frame = project.tables.get(dataset.name)
+    levels = project.areas.set_index("pcode")["level"]
+    if frame is None or column not in frame.columns:
+        return project.main_level
+    found = frame[column].astype("string").str.strip().map(levels).dropna()
+    return int(found.mode().iloc[0]) if len(found) else project.main_level
+
+
+def _with_parents(project: Project, threew: ThreeW) -> ThreeW:
+    """Fill ``adm1`` from the project's area parents where a row gives only its admin-2 area
+    (a 3W table keyed by district p-codes alone)."""
+    from dataclasses import replace
+
+    table = threew.table
+    parents = project.areas.set_index("pcode")["parent"]
+    missing = table["adm1"].isna() & table["adm2"].notna()
+    if not bool(missing.any()):
+        return threew
+    table = table.copy()
+    table.loc[missing, "adm1"] = table.loc[missing, "adm2"].astype(str).map(parents)
+    filled = int(table.loc[missing, "adm1"].notna().sum())
+    note = f"admin-1 areas of {filled} row(s) taken from the project's area parents"
+    return replace(threew, table=table, notes=(*threew.notes, note))
+
+
 def project_threew(project: Project) -> ThreeW | None:
-    """The project's 3W datasets read with :func:`humsec.actors.read_3w` and stacked (a
-    project may keep several 3W tables, e.g. one per cluster or round), or ``None``."""
+    """The project's 3W datasets read with :func:`humsec.actors.read_3w` through their
+    ``columns:`` mapping (:func:`threew_columns`) and stacked (a project may keep several 3W
+    tables, e.g. one per cluster or round), or ``None``."""
     from dataclasses import replace
 
     from humsec.actors import read_3w
 
-    found = [read_3w(project.path(d.file)) for d in project.datasets("3w")]
+    found = [
+        _with_parents(project, read_3w(project.path(d.file), columns=threew_columns(project, d)))
+        for d in project.datasets("3w")
+    ]
     if not found:
         return None
     if len(found) == 1:
@@ -87,4 +133,5 @@ __all__ = [
     "presence_level",
     "project_presence",
     "project_threew",
+    "threew_columns",
 ]

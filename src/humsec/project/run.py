@@ -208,6 +208,59 @@ def _with_uses(only: Sequence[str]) -> set[str]:
     return wanted
 
 
+def record_command_run(
+    project: Project,
+    analysis: str,
+    *,
+    inputs: dict[str, str],
+    spec: dict[str, Any],
+    seed: int | None,
+    tables: dict[str, pd.DataFrame],
+    started: datetime,
+    ended: datetime,
+) -> RunRecord:
+    """Record a run of an engine command given ``--project`` (analysis ``cli <command>``).
+
+    The run's identity is :func:`humsec.project.store.input_hash` over ``inputs`` (``{name:
+    sha256}`` of the project files used), ``spec`` (the command's options), the humsec version
+    and ``seed``, as for :func:`run_project`. When the store already holds a run with that
+    identity, the reuse is written to the history and its record returned (``reused`` true);
+    otherwise a new run with ``tables`` is recorded. Nothing is overwritten.
+    """
+    from humsec.project.store import input_hash
+
+    key = input_hash(inputs, spec, __version__, seed)
+    with open_project_store(project) as store:
+        found = store.find(analysis, key)
+        if found is not None:
+            return found
+        return store.record(
+            analysis=analysis,
+            input_hash=key,
+            inputs=inputs,
+            spec=spec,
+            seed=seed,
+            started=started,
+            ended=ended,
+            tables=tables,
+            humsec_version=__version__,
+        )
+
+
+def project_file_hashes(project: Project, names: Sequence[str]) -> dict[str, str]:
+    """``{name: sha256}`` of the project's datasets named, plus its framework extension (when
+    not the default) and, for ``"boundaries"``, each boundary file (``boundaries:<level>``)."""
+    files = {d.name: d.file for d in project.config.datasets}
+    out = {name: file_sha256(project.path(files[name])) for name in names if name in files}
+    if "boundaries" in names:
+        for entry in project.config.boundaries:
+            out[f"boundaries:{entry.level}"] = file_sha256(project.path(entry.file))
+    framework = project.config.specs.framework
+    if framework and framework != "default":
+        out["framework"] = file_sha256(project.path(framework))
+    return out
+
+
 def open_project_store(project: Project, *, read_only: bool = False) -> Store:
     """The project's store (``store:`` in humsec.yaml: a DuckDB file inside the project by
     default, or a ``postgresql://`` URL). The bundled demo is read-only: copy it first."""

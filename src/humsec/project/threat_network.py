@@ -38,6 +38,13 @@ def run_threat_network(project: Project) -> dict[str, pd.DataFrame]:
         )
     except HumsecError as error:
         return {"failure": pd.DataFrame({"message": [str(error)]}, dtype="string")}
+    return network_tables(network)
+
+
+def network_tables(network: Any) -> dict[str, pd.DataFrame]:
+    """The tables a :class:`humsec.threats.ThreatNetwork` is stored as (module docstring):
+    ``summary`` (JSON of the scalars), ``edges``, ``matrix``, ``comparison`` and, when
+    estimated, ``multiplier`` and ``leverage``; :func:`stored_network` reads them back."""
     payload = network.to_dict()
     meta = {
         k: payload[k]
@@ -114,4 +121,4 @@ def stored_network(tables: Mapping[str, pd.DataFrame]) -> Any:
     )
 
 
-__all__ = ["NETWORK_BOOTSTRAP", "run_threat_network", "stored_network"]
+__all__ = ["NETWORK_BOOTSTRAP", "network_tables", "run_threat_network", "stored_network"]
