@@ -57,9 +57,8 @@ def test_streaming_the_levels_in_blocks_gives_the_same_estimates(
 ) -> None:
     # domain_blocks streams the levels of a subgroup in blocks of at most max_cells numbers;
     # with blocks of 3 levels (PSUs x 23 sums x 3 cells) the 200-household table equals the
-    # one from a single block. Equal to rounding only: numpy sums a (PSU, width) array over
-    # its PSUs in an order that depends on the width (3 and 1 differ from 2), so the last bit
-    # can move; summing a transposed, contiguous (width, PSU) array would make it exact.
+    # one from a single block, bit for bit: every sum over PSUs runs along each level's own
+    # contiguous row (linearisation.psu_sum), whatever the block's width.
     from humsec.deprivation.sufficient_statistics import SufficientStatistics
 
     data = synthetic_survey(200, seed=3)
@@ -70,7 +69,7 @@ def test_streaming_the_levels_in_blocks_gives_the_same_estimates(
     monkeypatch.setattr(SufficientStatistics.domain_blocks, "__defaults__", (n_psu * 23 * 3,))
     blocks = estimate(data, spec, design, by=["hh_id", "region"]).table
     assert len(whole) == (1 + 200 + data["region"].nunique()) * 44
-    pd.testing.assert_frame_equal(whole, blocks, check_exact=False, rtol=1e-13, atol=1e-15)
+    pd.testing.assert_frame_equal(whole, blocks, check_exact=True)
 
 
 def test_change_over_time_counts_its_dense_round_by_level_arrays(

@@ -31,7 +31,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from humsec.deprivation.linearisation import PSUDesign, logit_ci, ratio_estimate, t_ci
+from humsec.deprivation.linearisation import (
+    PSUDesign,
+    logit_ci,
+    psu_sum,
+    ratio_estimate,
+    t_ci,
+)
 from humsec.deprivation.spec import DeprivationSpec, SurveyDesign
 from humsec.deprivation.subgroup_cost import check_subgroup_cost
 from humsec.deprivation.sufficient_statistics import SufficientStatistics, sufficient_statistics
@@ -195,12 +201,12 @@ def af_measures(
                 {
                     "subgroup": subgroup,
                     "level": levels,
-                    "n": arr[:, :, -1].sum(axis=0).astype(np.int64),
-                    "weight_total": arr[:, :, pos["s"]].sum(axis=0),
+                    "n": psu_sum(arr[:, :, -1]).astype(np.int64),
+                    "weight_total": psu_sum(arr[:, :, pos["s"]]),
                 }
             )
         )
-        empty = arr[:, :, pos["s"]].sum(axis=0) <= 0
+        empty = psu_sum(arr[:, :, pos["s"]]) <= 0
         if empty.any():
             bad = [lv for lv, e in zip(levels, empty, strict=True) if e]
             raise DataError(

@@ -37,6 +37,7 @@ __all__ = [
     "PSUDesign",
     "design_variance",
     "logit_ci",
+    "psu_sum",
     "ratio_estimate",
     "ratio_scores",
     "t_ci",
@@ -102,13 +103,27 @@ class PSUDesign:
         return np.bincount(self.stratum, minlength=self.n_strata)
 
 
-def _block_sums(
-    values: np.ndarray, order: np.ndarray, starts: np.ndarray, n_strata: int, n_h: np.ndarray
+def psu_sum(values: np.ndarray) -> np.ndarray:
+    """sum_i v_i over the PSU axis (axis 0) of ``values`` (P, ...), in one fixed order.
+
+    Each column is copied into a contiguous row of a (columns, P) array and summed along it,
+    so a column's total depends on that column's P numbers alone: the same bits whether it
+    is summed alone or in a block of other columns (numpy sums a (P, width) array over axis 0
+    in an order that changes with the width).
+    """
+    flat = values.reshape(values.shape[0], -1)
+    return np.ascontiguousarray(flat.T).sum(axis=1).reshape(values.shape[1:])
+
+
+def _stratum_sums(
+    rows: np.ndarray, order: np.ndarray, starts: np.ndarray, n_strata: int, n_h: np.ndarray
 ) -> np.ndarray:
-    out = np.zeros((n_strata, values.shape[1]))
+    """Per-stratum sums of the columns' PSU values, ``rows`` in the (columns, P) layout:
+    (columns, H), each a sum over one contiguous run of its own row."""
+    out = np.zeros((rows.shape[0], n_strata))
     present = n_h > 0
     if present.any():
-        out[present] = np.add.reduceat(values[order], starts[present], axis=0)
+        out[:, present] = np.add.reduceat(rows[:, order], starts[present], axis=1)
     return out
 
 
@@ -120,20 +135,24 @@ def design_variance(
 
     ``present`` (broadcastable to ``z``) marks the PSU rows that hold rows of each column's
     domain; under ``average`` the factor H_d / (H_d - L_d) counts only the strata with such
-    rows (R ``svyby``). ``None``: every stratum (the whole sample)."""
+    rows (R ``svyby``). ``None``: every stratum (the whole sample).
+
+    Every sum runs along one column's own contiguous row of a transposed (columns, P) copy,
+    so a column's variance has the same bits whatever other columns are computed with it (a
+    subgroup level alone or in a block of levels)."""
     shape = z.shape[1:]
-    flat = z.reshape(z.shape[0], -1)
+    rows = np.ascontiguousarray(z.reshape(z.shape[0], -1).T)  # (W, P)
     n_h = design.psu_per_stratum
     units = design.units_per_stratum
     # Stratum sums by sorting PSUs by stratum once and reducing contiguous blocks (no BLAS
     # threads, which only contend on a shared 2-core machine; no slow np.add.at).
     order, starts = design.blocks
-    sums = _block_sums(flat, order, starts, design.n_strata, units)
-    means = sums / np.maximum(n_h, 1)[:, None]
+    sums = _stratum_sums(rows, order, starts, design.n_strata, units)
+    means = sums / np.maximum(n_h, 1)[None, :]
     # A row standing for m identical PSUs holds m times one PSU's score: its m deviations
     # from the stratum mean are (z/m - zbar) each, i.e. sum of squares (z - m zbar)^2 / m.
     mult = np.ones(design.n_units) if design.multiplicity is None else design.multiplicity
-    dev = flat - mult[:, None] * means[design.stratum]
+    dev = rows - mult[None, :] * means[:, design.stratum]
     lonely = n_h == 1
     if lonely.any():
         if design.lonely_psu == "fail":
@@ -146,14 +165,14 @@ def design_variance(
                 "(as R's options(survey.lonely.psu=...)), or merge the strata",
             )
         if design.lonely_psu == "adjust":
-            grand = flat.sum(axis=0) / design.n_psu
+            grand = rows.sum(axis=1) / design.n_psu
             on_lonely = lonely[design.stratum]
-            dev[on_lonely] = flat[on_lonely] - grand
+            dev[:, on_lonely] = rows[:, on_lonely] - grand[:, None]
     factor = np.where(n_h > 1, n_h / np.maximum(n_h - 1, 1), 0.0)
     if design.lonely_psu == "adjust":
         factor = np.where(lonely, 1.0, factor)
-    ss = _block_sums(dev * dev / mult[:, None], order, starts, design.n_strata, units)
-    var = (factor[:, None] * ss).sum(axis=0)
+    ss = _stratum_sums(dev * dev / mult[None, :], order, starts, design.n_strata, units)
+    var = (factor[None, :] * ss).sum(axis=1)
     if design.lonely_psu == "average" and lonely.any():
         var = var * _average_factor(design, lonely, present, z.shape, order, starts, units)
     return var.reshape(shape)
@@ -173,8 +192,8 @@ def _average_factor(
     if present is None:
         held = np.ones((design.n_strata, int(np.prod(shape[1:], dtype=np.int64))), dtype=bool)
     else:
-        mask = np.broadcast_to(present, shape).reshape(shape[0], -1).astype(np.float64)
-        held = _block_sums(mask, order, starts, design.n_strata, units) > 0
+        mask = np.broadcast_to(present, shape).reshape(shape[0], -1).T.astype(np.float64)
+        held = (_stratum_sums(mask, order, starts, design.n_strata, units) > 0).T
     n_held = held.sum(axis=0)
     n_ok = (held & ~lonely[:, None]).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -204,8 +223,8 @@ def ratio_scores(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarr
     (delta method with their exact design covariance), e.g. z2 - z1 for a change.
     """
     num, den = np.broadcast_arrays(num, den)
-    y = num.sum(axis=0)
-    x = den.sum(axis=0)
+    y = psu_sum(num)
+    x = psu_sum(den)
     with np.errstate(invalid="ignore", divide="ignore"):
         theta = np.where(x != 0, y / np.where(x != 0, x, 1.0), np.nan)
         z = (num - theta * den) / np.where(x != 0, x, np.nan)
