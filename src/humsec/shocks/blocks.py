@@ -53,9 +53,11 @@ __all__ = [
     "YEAR_METRICS",
     "Block",
     "BlockResult",
+    "FusedInputs",
     "area_blocks",
     "evaluate_block",
     "evaluate_block_fused",
+    "fused_inputs",
 ]
 
 YEAR_METRICS = (
@@ -141,22 +143,55 @@ def _hazard_attribution(la_h: np.ndarray, li_h: np.ndarray, dk_liv: np.ndarray,
                      np.einsum("pl,phl->ph", wb_liv, frac_w)])
 
 
+@dataclass
+class FusedInputs:
+    """Per-unit arrays the compiled kernel reads that do not depend on the pair: computed
+    once per simulation (the same elementwise operations the blocks would repeat, so the
+    same bytes) and sliced per block."""
+
+    own_support: np.ndarray  # savings + remittances
+    delay_factor: np.ndarray  # e^(-lambda d)
+    member_share: np.ndarray  # members / household size, (units, groups)
+    slopes: np.ndarray  # the well-being table's slopes padded with a zero column
+    af_share: np.ndarray | None  # population share counted in M0 and H
+    af_gains: list[np.ndarray]  # gain per indicator, in sorted indicator order
+
+
+def fused_inputs(u: Units, table: PhiTable, deprivations: ShockDeprivations | None,
+                 total_af_people: float) -> FusedInputs:
+    """The pair-independent kernel inputs of one simulation (:class:`FusedInputs`)."""
+    af_share = None
+    gains: list[np.ndarray] = []
+    if deprivations is not None and u.af_base is not None and u.af_poor is not None:
+        valid = u.af_valid if u.af_valid is not None else np.ones(len(u.pop), dtype=bool)
+        af_share = u.weight * u.pop * valid / total_af_people
+        gains = [u.af_gain[i] for i in sorted({r.indicator for r in deprivations.rules})]
+    return FusedInputs(
+        own_support=u.savings + u.remit,
+        delay_factor=np.exp(-u.lam * u.sp_delay),
+        member_share=np.ascontiguousarray(u.groups / u.pop[:, None]),
+        slopes=np.pad(table.slopes, ((0, 0), (0, 1))),
+        af_share=af_share,
+        af_gains=gains,
+    )
+
+
 def _kernel_deprivation_args(deprivations: ShockDeprivations | None, u: Units, sl: slice,
-                             total_af_people: float) -> tuple[bool, tuple[Any, ...]]:
+                             prepared: FusedInputs) -> tuple[bool, tuple[Any, ...]]:
     """The deprivation rules as the compiled kernel's flat arrays (empty when switched off):
     base score, poor flag, population share, ``k``, gains per indicator, and per rule its
     indicator row, trigger code and threshold."""
     n = sl.stop - sl.start
-    if deprivations is None or u.af_base is None or u.af_poor is None:
+    if (deprivations is None or u.af_base is None or u.af_poor is None
+            or prepared.af_share is None):
         none = np.zeros(0, dtype=np.int64)
         return False, (np.zeros(n), np.zeros(n, dtype=bool), np.zeros(n), 1.0,
                        np.zeros((0, n)), none, none, np.zeros(0))
     indicators = sorted({r.indicator for r in deprivations.rules})
     codes = {"asset_loss_share": 0, "consumption_drop_share": 1, "years_below_poverty_line": 2}
-    valid = u.af_valid[sl] if u.af_valid is not None else np.ones(n, dtype=bool)
     return True, (
-        u.af_base[sl], u.af_poor[sl], u.weight[sl] * u.pop[sl] * valid / total_af_people,
-        deprivations.k, np.stack([u.af_gain[i][sl] for i in indicators]),
+        u.af_base[sl], u.af_poor[sl], prepared.af_share[sl],
+        deprivations.k, np.stack([g[sl] for g in prepared.af_gains]),
         np.array([indicators.index(r.indicator) for r in deprivations.rules]),
         np.array([codes[r.trigger] for r in deprivations.rules]),
         np.array([r.threshold for r in deprivations.rules], dtype=float),
@@ -165,11 +200,14 @@ def _kernel_deprivation_args(deprivations: ShockDeprivations | None, u: Units, s
 
 def evaluate_block_fused(block: Block, la: np.ndarray, li: np.ndarray, u: Units,
                           cop: Coping, table: PhiTable, ins_hazards: np.ndarray,
-                          deprivations: ShockDeprivations | None, total_af_people: float
-                          ) -> BlockResult:
+                          deprivations: ShockDeprivations | None, total_af_people: float,
+                          prepared: FusedInputs | None = None) -> BlockResult:
     """The same block through the compiled kernel (:mod:`humsec.shocks.kernel`), which also
     sums the group and livelihood totals (:func:`_group_and_hazard_sums` for the numpy
-    block)."""
+    block). ``prepared`` holds the pair-independent inputs (:func:`fused_inputs`; computed
+    here when not given)."""
+    if prepared is None:
+        prepared = fused_inputs(u, table, deprivations, total_af_people)
     sl = slice(block.start, block.stop)
     liv = u.liv[sl]
     la_h = la[block.pairs]
@@ -189,8 +227,7 @@ def evaluate_block_fused(block: Block, la: np.ndarray, li: np.ndarray, u: Units,
     covered = np.flatnonzero(ins_hazards)
     ins_la = la_pl if ins_all else np.ascontiguousarray(la_h[:, covered, :].sum(axis=1))
     ins_li = li_pl if ins_all else np.ascontiguousarray(li_h[:, covered, :].sum(axis=1))
-    lam = u.lam[sl]
-    af_on, af_args = _kernel_deprivation_args(deprivations, u, sl, total_af_people)
+    af_on, af_args = _kernel_deprivation_args(deprivations, u, sl, prepared)
     n_units = block.stop - block.start
     members = u.groups[sl]
     year_sums = np.zeros((n_pairs, len(YEAR_METRICS)))
@@ -199,15 +236,14 @@ def evaluate_block_fused(block: Block, la: np.ndarray, li: np.ndarray, u: Units,
     livelihood_sums = np.zeros((2, n_pairs, la_h.shape[2]))
     fused_block(
         la_pl, li_pl, ins_la, ins_li, liv, u.assets_exposed[sl], u.assets[sl], u.income[sl],
-        lam, u.pop[sl], u.cons[sl], u.wb_coef[sl], u.savings[sl] + u.remit[sl],
-        u.sp_share[sl], u.sp_pc[sl], np.exp(-lam * u.sp_delay[sl]), u.cover[sl],
+        u.lam[sl], u.pop[sl], u.cons[sl], u.wb_coef[sl], prepared.own_support[sl],
+        u.sp_share[sl], u.sp_pc[sl], prepared.delay_factor[sl], u.cover[sl],
         u.attach[sl], u.lam_index[sl], u.weight[sl],
-        table.values, np.pad(table.slopes, ((0, 0), (0, 1))), table.step, table.z_max,
+        table.values, prepared.slopes, table.step, table.z_max,
         cop.productivity_of_capital, cop.poverty_line,
         bool(np.any(u.sp_share[sl] > 0) or np.any(u.sp_pc[sl] > 0)),
         bool(np.any(u.cover[sl] > 0)), ins_all, has_fix, fa, fi,
-        af_on, *af_args, np.ascontiguousarray(members),
-        np.ascontiguousarray(members / u.pop[sl, None]),
+        af_on, *af_args, members, prepared.member_share[sl],
         year_sums, unit_sums, group_sums, livelihood_sums,
     )
     hazard_sums = _hazard_attribution(la_h, li_h, livelihood_sums[0], livelihood_sums[1])

@@ -40,6 +40,7 @@ from humsec.shocks.blocks import (
     area_blocks,
     evaluate_block,
     evaluate_block_fused,
+    fused_inputs,
 )
 from humsec.shocks.hazards import Occurrences, simulate_occurrences
 from humsec.shocks.kernel import HAVE_NUMBA, MAX_KERNEL_INDICATORS
@@ -130,7 +131,7 @@ def simulate(
                      z_max=cop.max_consumption_drop)
     ins_cover = cop.insurance.hazards
     ins_hazards = np.array([ins_cover is None or h in ins_cover for h in hazards])
-    area_codes = np.searchsorted(np.asarray(areas), exp.units["area"].to_numpy())
+    area_codes = exp.area_codes
     starts = np.searchsorted(area_codes, np.arange(len(areas)), side="left")
     stops = np.searchsorted(area_codes, np.arange(len(areas)), side="right")
     af_people = max(float(np.sum(units.weight * units.pop * (
@@ -141,10 +142,12 @@ def simulate(
     fused = (HAVE_NUMBA and kernel and detail_year is None
              and n_indicators <= MAX_KERNEL_INDICATORS)
 
+    prepared = fused_inputs(units, table, deprivations, af_people) if fused else None
+
     def run(block: Block) -> BlockResult:
         if fused:
             return evaluate_block_fused(block, la, li, units, cop, table, ins_hazards,
-                                         deprivations, af_people)
+                                         deprivations, af_people, prepared)
         row = None
         if detail_year is not None:
             hits = np.flatnonzero(pair_year[block.pairs] == detail_year)
@@ -234,7 +237,7 @@ def _risk(scenario: Scenario, sums: _Sums, units: Units, group_names: list[str],
     """Year-loss tables from the pair sums: a year's value is the sum over its area pairs."""
     exp = scenario.exposure
     areas = exp.areas
-    area_codes = np.searchsorted(np.asarray(areas), exp.units["area"].to_numpy())
+    area_codes = exp.area_codes
 
     def by_year(values: np.ndarray) -> np.ndarray:
         # bincount adds each year's pairs in pair order (areas ascending), as _Sums.add does

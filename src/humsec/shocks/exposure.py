@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -93,11 +94,14 @@ class Exposure:
         groups = _unit_groups(frame, units, groups, location, framework, ignore_columns,
                               deprivations is not None)
         checked = [*NUMERIC, *design]
-        missing_cells = pd.concat([units[checked], groups], axis=1).isna()
-        nan_rows = missing_cells.any(axis=1).to_numpy()
+        nan_by_column = {str(c): _missing(units[c]) for c in checked}
+        nan_by_column.update({str(c): _missing(groups[c]) for c in groups.columns})
+        nan_rows = np.zeros(len(units), dtype=bool)
+        for flags in nan_by_column.values():
+            nan_rows |= flags
         if nan_rows.any():
             first = int(np.flatnonzero(nan_rows)[0])
-            cols = [str(c) for c in missing_cells.columns if missing_cells[c].any()]
+            cols = [c for c, flags in nan_by_column.items() if flags.any()]
             if missing != "drop":
                 raise ColumnError(
                     f"{int(nan_rows.sum())} unit(s) have missing values in {cols}",
@@ -112,13 +116,17 @@ class Exposure:
             deprivations = deprivations.reset_index(drop=True)
             if len(deprivations) != len(units):
                 raise DataError("deprivations must have one row per unit", location=location)
-        order = np.argsort(units["area"].to_numpy()[keep], kind="stable")
-        idx = np.flatnonzero(keep)[order]
+        idx = _area_order(units["area"], keep)
+
+        def take(table: pd.DataFrame) -> pd.DataFrame:
+            # already in area order (a survey, or any sorted table): no copy of every column
+            return table.reset_index(drop=True) if idx is None else \
+                table.take(idx).reset_index(drop=True)
+
         return cls(
-            units=units.iloc[idx].reset_index(drop=True),
-            groups=groups.iloc[idx].reset_index(drop=True).astype(float),
-            deprivations=None if deprivations is None
-            else deprivations.iloc[idx].reset_index(drop=True),
+            units=take(units),
+            groups=take(groups).astype(float),
+            deprivations=None if deprivations is None else take(deprivations),
             notes=tuple(notes),
         )
 
@@ -126,15 +134,34 @@ class Exposure:
     def __len__(self) -> int:
         return len(self.units)
 
+    @cached_property
+    def _area_index(self) -> tuple[list[str], np.ndarray]:
+        # the exposure is immutable: factorise its area column once, not per simulation
+        return sorted_codes(self.units["area"])
+
+    @cached_property
+    def _livelihood_index(self) -> tuple[list[str], np.ndarray]:
+        return sorted_codes(self.units["livelihood"])
+
     @property
     def areas(self) -> list[str]:
         """Sorted area ids."""
-        return sorted(pd.unique(self.units["area"]).tolist())
+        return list(self._area_index[0])
+
+    @property
+    def area_codes(self) -> np.ndarray:
+        """Each unit's position in :attr:`areas` (ascending, since units are sorted by area)."""
+        return self._area_index[1]
 
     @property
     def livelihoods(self) -> list[str]:
         """Sorted livelihood names."""
-        return sorted(pd.unique(self.units["livelihood"]).tolist())
+        return list(self._livelihood_index[0])
+
+    @property
+    def livelihood_codes(self) -> np.ndarray:
+        """Each unit's position in :attr:`livelihoods`."""
+        return self._livelihood_index[1]
 
     @property
     def design_columns(self) -> list[str]:
@@ -173,9 +200,8 @@ def _read_units(frame: pd.DataFrame, location: str) -> tuple[pd.DataFrame, list[
         {
             "unit_id": frame["unit_id"].to_numpy() if "unit_id" in frame else
             np.arange(len(frame)),
-            "area": frame["area"].astype(str).to_numpy(),
-            "livelihood": frame["livelihood"].astype(str).to_numpy()
-            if "livelihood" in frame else "all",
+            "area": _labels(frame["area"]),
+            "livelihood": _labels(frame["livelihood"]) if "livelihood" in frame else "all",
         }
     )
     for col in NUMERIC:
@@ -200,6 +226,46 @@ def _read_units(frame: pd.DataFrame, location: str) -> tuple[pd.DataFrame, list[
             notes.append(f"no {col} column: {col} set to 0 for every unit")
     return units, notes
 
+
+def _labels(column: pd.Series) -> pd.Series:
+    """A label column as strings, positionally (kept in pandas' string storage: converting
+    a million labels to Python objects and back costs more than the rest of the build)."""
+    labels = column if isinstance(column.dtype, pd.StringDtype) else column.astype(str)
+    return labels.reset_index(drop=True)
+
+
+def _missing(column: pd.Series) -> np.ndarray:
+    """Missing flags of one column as a boolean array."""
+    values = column.to_numpy()
+    return np.isnan(values) if values.dtype.kind == "f" else np.asarray(pd.isna(values))
+
+
+def sorted_codes(labels: pd.Series) -> tuple[list[str], np.ndarray]:
+    """The sorted distinct labels and each row's position among them (int64).
+
+    One hash pass (``pd.factorize``) and a sort of the few distinct labels, instead of
+    comparing a million strings: the codes equal ``np.searchsorted(sorted labels, labels)``.
+    A missing label gets the code ``len(sorted labels)`` (it sorts last).
+    """
+    codes, uniques = pd.factorize(labels)
+    names = [str(a) for a in uniques]
+    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    rank[-1] = len(names)
+    return sorted(names), rank[codes]
+
+
+def _area_order(area: pd.Series, keep: np.ndarray) -> np.ndarray | None:
+    """Row positions of the kept units sorted by area (stable: ties keep their order), or
+    ``None`` when every unit is kept and the rows are already in that order.
+
+    The sort is one stable argsort of the area codes (:func:`sorted_codes`): the same
+    permutation as a stable sort of the labels themselves.
+    """
+    ranked = sorted_codes(area)[1][keep]
+    if keep.all() and bool(np.all(ranked[1:] >= ranked[:-1])):
+        return None
+    return np.flatnonzero(keep)[np.argsort(ranked, kind="stable")]
 
 def _check_ranges(units: pd.DataFrame, keep: np.ndarray, location: str) -> None:
     """Population and consumption > 0; weight and money >= 0 (kept rows only)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from humsec.shocks.enrolment import insurance, per_unit, transfers
+from humsec.shocks.exposure import Exposure
 from humsec.shocks.model import Scenario
 
 __all__ = ["Units", "deprivation_arrays", "group_matrix", "unit_arrays"]
@@ -79,6 +80,13 @@ def deprivation_arrays(scenario: Scenario) -> tuple[np.ndarray | None, np.ndarra
 
 
 
+def _livelihood_codes(exp: Exposure, livelihoods: list[str]) -> np.ndarray:
+    """Each unit's position in ``livelihoods`` (the exposure's own, cached, when they match)."""
+    if list(livelihoods) == exp.livelihoods:
+        return exp.livelihood_codes
+    return np.searchsorted(np.asarray(livelihoods), exp.units["livelihood"].to_numpy())
+
+
 def unit_arrays(scenario: Scenario, seed: int, hazards: list[str], livelihoods: list[str],
            rates: list[float]) -> tuple[Units, list[str], float]:
     """Per-unit arrays of one scenario, its group names and the reference consumption.
@@ -118,7 +126,7 @@ def unit_arrays(scenario: Scenario, seed: int, hazards: list[str], livelihoods: 
         savings=exp.column("savings") * cop.savings_use + arr(adj.savings_add, 0.0),
         remit=exp.column("remittances") * (cop.remittance_response
                                            + arr(adj.remittance_response, 0.0)),
-        liv=np.searchsorted(np.asarray(livelihoods), exp.units["livelihood"].to_numpy()),
+        liv=_livelihood_codes(exp, livelihoods),
         lam=lam, lam_index=lam_index,
         wb_coef=np.power(cons, 1.0 - cop.eta) * c_ref**cop.eta,
         sp_share=sp_share, sp_pc=sp_pc, sp_delay=sp_delay,
