@@ -32,9 +32,9 @@ def test_import_and_help_load_no_heavy_library() -> None:
     assert out.strip().splitlines()[-1] == "loaded:"
 
 
-#: Libraries a listing command or a group's --help must not load (pandas may be needed by the
-#: bundled data the listing reads).
-ENGINE_LIBRARIES = ("scipy", "polars", "duckdb", "numba", "plotly")
+#: Libraries a listing command or a group's --help must not load: the listings read YAML and
+#: the catalogue, never a table (humsec.data and humsec.index export lazily).
+ENGINE_LIBRARIES = ("scipy", "pandas", "pyarrow", "polars", "duckdb", "numba", "plotly")
 
 _COMMAND_PROBE = """
 import sys

@@ -14,6 +14,7 @@ LAYER = {
     "specs": 0,
     "workload": 0,
     "categories": 0,
+    "lazy_exports": 0,
     "framework": 1,
     "data": 1,
     "index": 2,

@@ -24,12 +24,14 @@ never silently matches nobody (issue 8: a label-written cutoff gave 0 % deprived
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from humsec.errors import ColumnError, HumsecError, SpecError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "codes_meant",
@@ -120,6 +122,8 @@ def match_categories(column: pd.Series, categories: Sequence[Any], *,
     :class:`~humsec.errors.ColumnError` at ``location`` naming what the column holds. Missing
     cells are ``False``; callers mark them missing.
     """
+    import pandas as pd
+
     labels = dict(labels or {})
     name = str(column.name)
     codes = resolve_categories(categories, labels, column=name, where=location,

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from humsec.cli.terminal import Table, Text, console, literal, print_written
-from humsec.data import check_table_target, companion_path, write_table
-from humsec.data.catalog import catalog, dataset, load
-from humsec.data.countries import match_countries
-from humsec.data.geo import world_geojson
-from humsec.data.hxl import write_hxl
-from humsec.data.indicators import indicator_registry
-from humsec.data.panel import country_panel
-from humsec.data.readers import read_table
+from humsec.data import catalog, check_table_target, companion_path, dataset, write_table
 from humsec.errors import ColumnError, CountryMatchError, DataError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The commands import pandas and the readers they use when they run, so that `humsec data
+# list` (and every other command's start-up) reads no table library.
 
 app = typer.Typer(
     help="Bundled datasets with provenance, the indicator registry, and importing your tables.",
@@ -60,6 +59,8 @@ def show(
     rows: int = typer.Option(5, "--rows", "-n", min=0, help="How many rows to preview."),
 ) -> None:
     """Show one dataset: provenance (source, URL, licence, version, sha256), columns, rows."""
+    from humsec.data import load, world_geojson
+
     entry = dataset(name)
     info = Table(show_header=False, title=entry.title, title_justify="left")
     info.add_column("field", style="bold")
@@ -100,6 +101,8 @@ def show(
 
 
 def _frame_table(frame: pd.DataFrame, *, title: str) -> Table:
+    import pandas as pd
+
     table = Table(title=title, title_justify="left")
     for column in frame.columns:
         table.add_column(str(column), overflow="fold")
@@ -117,6 +120,10 @@ def indicators(
         "FILE_coverage (threat, indicators) goes next to it."),
 ) -> None:
     """The indicator registry (code, unit, source, direction, threats) and coverage gaps."""
+    import pandas as pd
+
+    from humsec.data import indicator_registry
+
     check_table_target(out)
     registry = indicator_registry()
     coverage = registry.coverage()
@@ -194,6 +201,8 @@ def import_table(
 
     Unmatched country names are printed (never dropped); with --strict they are an error.
     """
+    from humsec.data import match_countries, read_table, write_hxl
+
     check_table_target(out)  # before reading the file
     frame = read_table(file, sheet=sheet)
     column = country_column or _guess_country_column(frame)
@@ -266,6 +275,8 @@ def panel(
     ),
 ) -> None:
     """The country panel of registered indicators, indexed by (iso3, year)."""
+    from humsec.data import country_panel
+
     check_table_target(out)  # a bad --out fails before the panel is built
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
     places = [c.strip() for c in countries.split(",") if c.strip()] if countries else None

@@ -5,33 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from humsec.cli.frame_view import frame_table
 from humsec.cli.terminal import Table, console, literal, print_note, print_written
 from humsec.data import WORKBOOK_SUFFIXES, check_table_target, write_table, write_tables
 from humsec.errors import SpecError
-from humsec.index import (
-    FACTORS,
-    IndexResult,
-    IndexSpec,
-    UncertaintySettings,
-    build,
-    bundled_data,
-    compound_probability,
-    default_year,
-    explain,
-    list_presets,
-    load_preset,
-    preset_text,
-    quadrant_settings,
-    quadrants,
-    threat_coverage,
-    uncertainty,
-)
+from humsec.index import FACTORS, IndexSpec, bundled_data, list_presets, load_preset, preset_text
 from humsec.specs import validate_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from humsec.index import IndexResult
+
+# The engine (build, explain, uncertainty: pandas, scipy) is imported by the commands that run
+# it, so that `humsec index presets` starts without a table library.
 
 app = typer.Typer(
     help="Composite indices: HDI, INFORM, WorldRiskIndex, ND-GAIN and the Human Security Index.",
@@ -82,6 +73,8 @@ def _data(index: str, spec: IndexSpec, data: Path | None) -> pd.DataFrame:
 def _year(spec: IndexSpec, frame: pd.DataFrame, year: int | None) -> int | None:
     if year is not None:
         return year
+    from humsec.index import default_year
+
     has_time = spec.time in frame.columns or spec.time in [n for n in frame.index.names if n]
     return default_year(spec, frame) if has_time else None
 
@@ -113,6 +106,8 @@ def _write_result(tables: Mapping[str, pd.DataFrame], main: str, out: Path) -> N
 def _result_frame(result: IndexResult) -> pd.DataFrame:
     """The export table (:meth:`IndexResult.to_table`), with the quadrant for the HSI,
     sorted by rank."""
+    from humsec.index import quadrants
+
     frame = result.to_table()
     if "quadrants" in result.spec.metadata:
         q = quadrants(result)
@@ -153,6 +148,8 @@ def build_command(
     coverage, the normalised indicators and the audit of imputed and treated cells.
     --out FILE.xlsx|.json writes every stage (raw, denominated, imputed, treated,
     normalised, aggregated, scores, ranks, classes, coverage, audit, treatment, missing)."""
+    from humsec.index import build, threat_coverage
+
     check_table_target(out)  # a bad --out fails before the build
     spec, frame, chosen = _prepare(index, data, year)
     result = build(spec, frame, year=chosen)
@@ -201,6 +198,8 @@ def explain_command(
 
     Per indicator: its raw data value, the value after denominator, transform, imputation
     and outlier treatment ("treated"), the normalised score, and its share of the root."""
+    from humsec.index import build, explain
+
     check_table_target(out)
     spec, frame, chosen = _prepare(index, data, year)
     result = build(spec, frame, year=chosen)
@@ -274,6 +273,15 @@ def uncertainty_command(
 
     --out FILE.csv|.parquet writes the per-unit score and rank intervals; FILE.xlsx|.json
     also the Sobol indices and the default alternatives left out (and why)."""
+    import pandas as pd
+
+    from humsec.index import (
+        UncertaintySettings,
+        compound_probability,
+        quadrant_settings,
+        uncertainty,
+    )
+
     check_table_target(out)  # both targets fail before the replications
     check_table_target(sobol_out)
     if sobol_out and not sobol:
@@ -332,6 +340,8 @@ def _rank_text(value: float) -> str:
 def _interval_view(summary: pd.DataFrame, decimals: int) -> pd.DataFrame:
     """The console view of the per-unit summary: intervals as "low-high" text, so that the
     table fits 80 columns (the file written by --out keeps every number in its own column)."""
+    import pandas as pd
+
     score_lo, score_hi = [c for c in summary.columns if c.startswith("score_p")]
     rank_lo, rank_hi = [c for c in summary.columns if c.startswith("rank_p")]
     label = f"{int(score_lo[-2:])}-{int(score_hi[-2:])}%"

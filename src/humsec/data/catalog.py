@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from humsec.errors import DataError, DatasetNotFoundError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
 
@@ -131,6 +133,8 @@ def _read(name: str) -> pd.DataFrame:
             f"{name!r} is a map, not a table",
             hint="use humsec.data.world_geojson() for the country outlines",
         )
+    import pandas as pd
+
     return pd.read_parquet(entry.path)
 
 

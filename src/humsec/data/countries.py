@@ -15,12 +15,14 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from humsec.errors import CountryMatchError, DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Variants that coco's regular expressions do not catch, seen in UN, OWID, IDMC and HDR files.
 EXTRA_ALIASES: dict[str, str] = {
@@ -65,6 +67,8 @@ GW_OVERRIDES: dict[int, str] = {
 @cache
 def coco_table() -> pd.DataFrame:
     """coco's classification table read as plain strings (its own reader breaks on pandas 3)."""
+    import pandas as pd
+
     path = importlib.resources.files("country_converter") / "country_data.tsv"
     with path.open("r", encoding="utf-8") as handle:
         table = pd.read_csv(handle, sep="\t", dtype=str, keep_default_na=False)
@@ -162,6 +166,8 @@ def match_countries(values: Iterable[Any] | pd.Series) -> CountryMatch:
     Missing inputs (NaN/None) stay missing and are not reported as unmatched names. Each
     distinct value is converted once (cached across calls), then mapped back to every row.
     """
+    import pandas as pd
+
     if isinstance(values, pd.DataFrame):
         raise DataError(
             "country matching takes one column, not a table",
@@ -229,6 +235,8 @@ def gw_to_iso3(codes: pd.Series) -> pd.Series:
     Raises :class:`~humsec.errors.DataError` listing codes that have no mapping, so that no
     conflict party is silently lost.
     """
+    import pandas as pd
+
     mapping = _gw_map()
     as_int = pd.to_numeric(codes, errors="coerce")
     unknown = sorted({int(c) for c in as_int.dropna() if int(c) not in mapping})

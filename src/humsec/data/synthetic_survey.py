@@ -28,12 +28,16 @@ consumption falls with ``eta_h``. Everything is vectorised numpy driven by one
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from humsec.errors import SpecError
 from humsec.specs import check_seed
 from humsec.workload import check_workload
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FEAR_EXPOSURES", "MPI_DEPRIVATIONS", "synthetic_survey"]
 
@@ -121,6 +125,8 @@ def synthetic_survey(
     ``w = (stratum population share / stratum sample share) * nonresponse factor`` scaled so that
     they sum to the number of individuals in a notional population of 20 million.
     """
+    import pandas as pd
+
     if not isinstance(n_households, int | np.integer) or n_households < 1:
         raise SpecError(
             f"n_households must be a positive integer, got {n_households!r}",

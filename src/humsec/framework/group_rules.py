@@ -29,14 +29,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from humsec.categories import match_categories
 from humsec.errors import ColumnError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "AgeScope",
@@ -155,6 +157,8 @@ def group_membership(frame: pd.DataFrame, rules: Mapping[str, GroupRule | None],
     in ``absent``, unless they are in ``required`` (then :class:`ColumnError`). A rule with
     ``below_poverty_line`` needs ``poverty_line``. Formulas: module docstring.
     """
+    import pandas as pd
+
     required = set(required)
     labels_of: Mapping[str, Mapping[Any, str]] = frame.attrs.get("value_labels") or {}
     members: dict[str, np.ndarray] = {}
@@ -218,6 +222,8 @@ def _evaluate(frame: pd.DataFrame, rule: GroupRule, labels_of: Mapping[str, Mapp
 
 
 def _numeric(column: pd.Series, location: str) -> np.ndarray:
+    import pandas as pd
+
     values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
     bad = ~column.isna().to_numpy() & np.isnan(values)
     if bad.any():

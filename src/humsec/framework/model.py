@@ -11,14 +11,16 @@ exists in memory.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from humsec.errors import FrameworkError, did_you_mean
 from humsec.framework.group_rules import GroupRule
 from humsec.specs import format_problems, validate_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Pillar = Literal["fear", "want"]
 HdrSecurity = Literal[
@@ -254,6 +256,8 @@ class Framework(BaseModel):
         List fields (a group's threats, a risk's fields of cooperation) stay lists. The
         ``interlinkages`` table adds ``source_pillar`` and ``target_pillar``.
         """
+        import pandas as pd
+
         if section not in SECTIONS:
             raise FrameworkError(
                 f"unknown section {section!r}",
@@ -349,6 +353,8 @@ class Framework(BaseModel):
 
     def interlinkage_matrix(self) -> pd.DataFrame:
         """Signed adjacency matrix A (rows = source, columns = target, A[s, t] ∈ {-1, 0, 1})."""
+        import pandas as pd
+
         ids = list(self.threat_ids)
         matrix = pd.DataFrame(
             0,
@@ -392,6 +398,8 @@ class Framework(BaseModel):
         sign belongs to that path; a longer path may push the other way (an economic crisis
         lowers environmental degradation directly but raises it through poverty).
         """
+        import pandas as pd
+
         self.threat(threat_id)
         graph = self.interlinkage_graph()
         parent: dict[str, str | None] = {threat_id: None}

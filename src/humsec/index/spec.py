@@ -51,6 +51,9 @@ NormalisationMethod = Literal[
     "goalposts",
 ]
 TreatmentMethod = Literal["none", "winsorise", "percentile_caps"]
+#: The construction choices an uncertainty analysis can vary (``humsec.index.uncertainty``); kept
+#: here, with the spec they vary, so the command line can list them without loading the engine.
+FACTORS = ("weights", "normalisation", "aggregation", "imputation", "drop_one")
 ImputationMethod = Literal[
     "none", "mean", "median", "group_mean", "group_median", "latest", "regression"
 ]

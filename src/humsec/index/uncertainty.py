@@ -65,13 +65,12 @@ from humsec.index.aggregation import (
 from humsec.index.build import IndexResult, _panel_values, build, prepare_indicators
 from humsec.index.expression import parse_expression
 from humsec.index.sensitivity import saltelli_design, sobol_indices
-from humsec.index.spec import IndexSpec, NodeSpec, Normalisation
+from humsec.index.spec import FACTORS, IndexSpec, NodeSpec, Normalisation
 from humsec.specs import check_seed
 from humsec.workload import check_workload
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-FACTORS = ("weights", "normalisation", "aggregation", "imputation", "drop_one")
 NormalisationChoice = Literal["spec", "minmax", "percentile", "zscore"]
 AggregationChoice = Literal["spec", "arithmetic", "geometric", "harmonic", "inverted_geometric"]
 ImputationChoice = Literal["spec", "none", "mean", "median"]

@@ -7,12 +7,14 @@ presets --show NAME``) and edit it to make your own index.
 from __future__ import annotations
 
 from importlib import resources
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from humsec.errors import DatasetNotFoundError, did_you_mean
 from humsec.index.spec import IndexSpec
 from humsec.specs import load_yaml
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["bundled_data", "list_presets", "load_preset", "preset_text"]
 
