@@ -202,3 +202,17 @@ def test_contiguity_and_spatial_lag() -> None:
     assert np.isnan(lagged[("ISL", 2000)])  # an island: missing, not zero
     net = estimate_network(_panel(), threats=FOUR[:3], spatial="contiguity", bootstrap=0)
     assert net.spillover is not None and set(net.spillover["threat"]) == set(FOUR[:3])
+
+
+def test_importing_the_package_loads_neither_scipy_nor_pyfixest() -> None:
+    # a report reading a stored network needs the ThreatNetwork type only; scipy (~0.5 s)
+    # and pyfixest (~1 s with matplotlib and polars) load when a network is estimated
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from humsec.threats import ThreatNetwork, estimate_network; "
+        "print(sorted(m for m in ('scipy', 'pyfixest', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"

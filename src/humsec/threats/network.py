@@ -211,11 +211,17 @@ def _sum_over_lags(result: PanelResult, terms: list[str]) -> tuple[float, float,
     """Estimate, SE and two-sided p-value of Σ β over ``terms`` (t with the model's df)."""
     from scipy import stats
 
-    estimate = float(result.coef[terms].sum())
-    cov = result.vcov_matrix.loc[terms, terms].to_numpy()
-    se = float(np.sqrt(cov.sum()))
+    names = list(result.coef.index)
+    estimate, se = _summed(result, [names.index(t) for t in terms])
     p = float(2 * stats.t.sf(abs(estimate / se), result.df_t)) if se > 0 else float("nan")
     return estimate, se, p
+
+
+def _summed(result: PanelResult, positions: list[int]) -> tuple[float, float]:
+    """Σ β and √(Σ V) over the regressors at ``positions`` (numpy, no label look-ups)."""
+    estimate = float(result.coef.to_numpy()[positions].sum())
+    cov = result.vcov_matrix.to_numpy()[np.ix_(positions, positions)]
+    return estimate, float(np.sqrt(cov.sum()))
 
 
 def _comparison(framework: Framework, threats: Sequence[str], edges: pd.DataFrame) -> pd.DataFrame:
@@ -429,19 +435,28 @@ def _edge_table(
     unit: str,
     year: str,
 ) -> tuple[np.ndarray, pd.DataFrame]:
+    from scipy import stats
+
     point = np.zeros((len(names), len(names)))
     rows = []
-    for target, (result, _) in results.items():
-        used = frame.drop(index=result.dropped["row"].tolist()) if len(result.dropped) else frame
-        for source in names:
-            if source == target:
-                continue
-            terms = [f"{source}_lag{lag}" for lag in range(1, lags + 1)]
-            estimate, se, p = _sum_over_lags(result, terms)
+    for target, (result, regressors) in results.items():
+        kept = np.ones(len(frame), dtype=bool)
+        if len(result.dropped):
+            kept[frame.index.get_indexer(pd.Index(result.dropped["row"]))] = False
+        years = frame[year].to_numpy()[kept]
+        first_year, last_year = int(years.min()), int(years.max())
+        crit = float(stats.t.ppf(0.5 + result.level / 2, result.df_t))
+        sources = [s for s in names if s != target]
+        summed = [
+            _summed(result, [regressors.index(f"{source}_lag{lag}") for lag in range(1, lags + 1)])
+            for source in sources
+        ]
+        ses = np.array([se for _, se in summed])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_values = np.abs(np.array([e for e, _ in summed]) / ses)
+        p_values = 2 * stats.t.sf(t_values, result.df_t)
+        for source, (estimate, se), p in zip(sources, summed, p_values, strict=True):
             point[names.index(source), names.index(target)] = estimate
-            from scipy import stats
-
-            crit = float(stats.t.ppf(0.5 + result.level / 2, result.df_t))
             rows.append(
                 {
                     "source": source,
@@ -450,14 +465,14 @@ def _edge_table(
                     "target_pillar": framework.pillar_of(target),
                     "estimate": estimate,
                     "std_error": se,
-                    "p_value": p,
+                    "p_value": float(p) if se > 0 else float("nan"),
                     "ci_lower": estimate - crit * se,
                     "ci_upper": estimate + crit * se,
                     "interval": "clustered by country (CRV1)",
                     "nobs": result.nobs,
                     "countries": result.entities,
-                    "first_year": int(used[year].min()),
-                    "last_year": int(used[year].max()),
+                    "first_year": first_year,
+                    "last_year": last_year,
                     "reading": f"{source} (t−1..t−{lags}) is {WORDING} with {target} (t)",
                 }
             )

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from humsec.data import Indicator, IndicatorRegistry, IndicatorSource
 from humsec.errors import ColumnError, did_you_mean
@@ -101,6 +100,8 @@ def threat_series(
     min_years: int = 3,
 ) -> ThreatSeries:
     """Choose, orient and standardise one series per threat (module docstring)."""
+    from scipy import stats  # here, not at import: a stored network needs no scipy
+
     wanted = list(framework.threat_ids) if threats is None else list(threats)
     for threat in [*wanted, *(indicators or {})]:
         framework.threat(threat)
