@@ -39,7 +39,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         # Blocking handlers run on this many threads; writers queue for the store's single
         # writer on theirs, so reads must not run out of threads behind them.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        store = open_store(settings.store)
+        store = open_store(settings.store, schema=settings.store_schema)
         workspace = Workspace(Path(settings.projects))
         app.state.store = store
         app.state.workspace = workspace

@@ -22,6 +22,9 @@ class ServiceSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     store: str = Field("humsec-store.duckdb", description="DuckDB file path or postgresql:// URL")
+    store_schema: str | None = Field(
+        None, description="PostgreSQL schema holding the store (default public)"
+    )
     projects: str = Field("humsec-projects", description="folder holding the projects served")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

@@ -17,6 +17,9 @@ def serve(
         "--store",
         help="Store URL: a DuckDB file path (default) or postgresql://user@host/db.",
     ),
+    schema: str | None = typer.Option(
+        None, "--schema", help="PostgreSQL schema holding the store (default: public)."
+    ),
     projects: str = typer.Option(
         "humsec-projects", "--projects", help="Folder holding the projects the service serves."
     ),
@@ -45,6 +48,7 @@ def serve(
         host=host,
         port=port,
         store=store,
+        store_schema=schema,
         projects=projects,
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
         compute_per_minute=compute_per_minute,
@@ -54,7 +58,7 @@ def serve(
     )
     from humsec.project.store import open_store
 
-    with open_store(settings.store) as opened:
+    with open_store(settings.store, schema=settings.store_schema) as opened:
         store_has_admin = any(
             t.role == "admin" and t.project is None and not t.revoked
             for t in opened.tokens.list_tokens()
