@@ -26,12 +26,13 @@ _KEPT: weakref.WeakKeyDictionary[Store, _Kept] = weakref.WeakKeyDictionary()
 _GUARD = threading.Lock()
 
 
-def history_rows(store: Store) -> list[dict[str, Any]]:
-    """Every run of ``store``, oldest first, as JSON-ready rows (the columns of
-    :meth:`~humsec.project.store.Store.history`, times in ISO 8601 UTC)."""
+def _refreshed(store: Store) -> _Kept:
+    """The kept rows of ``store`` with the runs added since the last request read (the
+    caller holds the returned ``lock`` while reading ``rows``)."""
     with _GUARD:
         kept = _KEPT.setdefault(store, _Kept())
-    with kept.lock:
+    kept.lock.acquire()
+    try:
         held, count = len(kept.rows), store.run_count()
         if count < held:  # not an append-only history any more (a restored store): start over
             kept.rows.clear()
@@ -39,4 +40,36 @@ def history_rows(store: Store) -> list[dict[str, Any]]:
         if count != held:
             frame = store.history(after=held)
             kept.rows.extend(json.loads(frame.to_json(orient="records", date_format="iso")))
+    except BaseException:
+        kept.lock.release()
+        raise
+    return kept
+
+
+def history_rows(store: Store) -> list[dict[str, Any]]:
+    """Every run of ``store``, oldest first, as JSON-ready rows (the columns of
+    :meth:`~humsec.project.store.Store.history`, times in ISO 8601 UTC)."""
+    kept = _refreshed(store)
+    try:
         return list(kept.rows)
+    finally:
+        kept.lock.release()
+
+
+def history_slice(
+    store: Store, offset: int, limit: int | None, *, newest_first: bool = False
+) -> tuple[int, list[dict[str, Any]]]:
+    """``(total, rows)``: the total number of runs and the ``limit`` rows (all with ``None``)
+    from position ``offset`` (0-based) in the order asked for, copying only those rows."""
+    kept = _refreshed(store)
+    try:
+        rows, total = kept.rows, len(kept.rows)
+        start = min(offset, total)
+        end = total if limit is None else min(total, start + limit)
+        if not newest_first:
+            return total, rows[start:end]
+        # newest first, position k is row total-1-k: positions [start, end) are the rows
+        # [total-end, total-start), reversed
+        return total, rows[total - end : total - start][::-1]
+    finally:
+        kept.lock.release()

@@ -132,7 +132,7 @@ def render(frame: pd.DataFrame, fmt: str, name: str) -> Response:
                 "name": name,
                 "rows": len(frame),
                 "columns": list(map(str, frame.columns)),
-                "data": _json_records(frame),
+                "data": json_records(frame),
             }
         )
     if fmt in ("csv", "hxl"):
@@ -164,8 +164,9 @@ def render(frame: pd.DataFrame, fmt: str, name: str) -> Response:
     )
 
 
-def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    # Missing values become null (JSON has no NaN); timestamps become ISO 8601 text.
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as JSON-ready records: missing values become null (JSON has no NaN),
+    timestamps ISO 8601 text."""
     import json
 
     return json.loads(frame.to_json(orient="records", date_format="iso"))

@@ -13,17 +13,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from humsec.api.auth import caller, need
 from humsec.api.problems import ServiceProblem
-from humsec.api.run_history import history_rows
-from humsec.api.tables import render, select
+from humsec.api.run_history import history_rows, history_slice
+from humsec.api.tables import json_records, render, select
 from humsec.api.tokens import TokenRecord
 from humsec.errors import did_you_mean
 from humsec.project.store import Store
@@ -31,11 +33,101 @@ from humsec.project.store import Store
 FORMAT = Query("json", description="json, csv, parquet or hxl")
 FIELDS = Query(None, description="comma-separated columns to keep, in order")
 FILTERS = Query(None, description="column:operator:value (repeatable; all must hold)")
+PAGE = Query(1, ge=1, le=10_000_000, description="the page to give (1 is the first)")
+PAGE_SIZE = Query(50, alias="pageSize", ge=1, le=1000, description="runs per page")
+PAGING = Query(True, description="false: every run on one page (as DHIS2's paging=false)")
+ORDER = Query("asc", description="asc: oldest first (the history's order); desc: newest first")
+HISTORY_COLUMNS = (
+    "run_id",
+    "analysis",
+    "started",
+    "ended",
+    "input_hash",
+    "status",
+    "reused_from",
+    "seed",
+    "humsec_version",
+)
+
+
+class Pager(BaseModel):
+    """Where a page sits in the whole list, in the shape of DHIS2's web API ``pager``."""
+
+    page: int = Field(description="this page (1 is the first)")
+    pageCount: int = Field(description="how many pages the list has at this page size")
+    total: int = Field(description="how many runs the list holds (after any filter)")
+    pageSize: int = Field(description="runs per page")
+    nextPage: str | None = Field(None, description="the next page's URL (none on the last)")
+    prevPage: str | None = Field(None, description="the previous page's URL (none on the first)")
+
+
+class RunPage(BaseModel):
+    """One page of a run history: its ``pager`` and its ``runs``."""
+
+    pager: Pager
+    runs: list[dict[str, Any]]
 
 
 def history(store: Store) -> list[dict[str, Any]]:
     """The store's runs, as JSON-ready rows: id, analysis, started, input hash, new/reused."""
     return history_rows(store)
+
+
+def _selected(
+    store: Store, fields: str | None, filters: list[str] | None, newest_first: bool
+) -> list[dict[str, Any]]:
+    """Every run where the filters hold, with the listed fields (the table parameters)."""
+    rows = history_rows(store)
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else list(HISTORY_COLUMNS))
+    picked = json_records(select(frame, fields, filters))
+    return picked[::-1] if newest_first else picked
+
+
+def history_page(
+    request: Request,
+    store: Store,
+    page: int,
+    page_size: int,
+    paging: bool,
+    order: str,
+    fields: str | None = None,
+    filters: list[str] | None = None,
+) -> JSONResponse:
+    """One page of the store's runs with its pager (``page`` is 1-based; ``paging=false``
+    gives every run on one page). Pages hold ``pageSize`` runs, so page ``p`` starts at the
+    ``(p - 1) * pageSize``-th run and there are ``ceil(total / pageSize)`` pages; the links
+    keep every other query parameter. The same pages go in an RFC 8288 ``Link`` header."""
+    newest_first = order == "desc"
+    offset = (page - 1) * page_size if paging else 0
+    limit = page_size if paging else None
+    if fields or filters:
+        everything = _selected(store, fields, filters, newest_first)
+        total = len(everything)
+        rows = everything[offset : None if limit is None else offset + limit]
+    else:
+        total, rows = history_slice(store, offset, limit, newest_first=newest_first)
+    size = page_size if paging else max(total, 1)
+    pages = max(1, math.ceil(total / size))
+    shown = page if paging else 1
+
+    def link(to: int) -> str:
+        return str(request.url.include_query_params(page=to, pageSize=page_size))
+
+    pager = Pager(
+        page=shown,
+        pageCount=pages,
+        total=total,
+        pageSize=size,
+        nextPage=link(shown + 1) if paging and shown < pages else None,
+        prevPage=link(min(shown - 1, pages)) if paging and shown > 1 else None,
+    )
+    links = [
+        f'<{url}>; rel="{rel}"'
+        for rel, url in (("next", pager.nextPage), ("prev", pager.prevPage))
+        if url
+    ]
+    headers = {"Link": ", ".join(links)} if links else None
+    return JSONResponse({"pager": pager.model_dump(), "runs": rows}, headers=headers)
 
 
 def run_detail(store: Store, run_id: str) -> dict[str, Any]:
@@ -75,9 +167,25 @@ def run_router(prefix: str, readable_store: Callable[..., Store], *, whose: str)
     store in the operations' descriptions."""
     router = APIRouter(prefix=prefix, tags=["runs"])
 
-    @router.get("", description=f"The run history of {whose}, oldest first.")
-    def list_runs(store: Store = Depends(readable_store)) -> list[dict[str, Any]]:
-        return history(store)
+    @router.get(
+        "",
+        response_model=RunPage,
+        description=f"The run history of {whose}, a page at a time (DHIS2-style ``page``, "
+        "``pageSize``, ``paging=false``; ``order=desc`` for the newest first), with the "
+        "table parameters ``fields`` and ``filter`` (e.g. ``filter=analysis:eq:shocks``). "
+        "The ``pager`` gives the total and the next and previous pages' links.",
+    )
+    def list_runs(
+        request: Request,
+        page: int = PAGE,
+        page_size: int = PAGE_SIZE,
+        paging: bool = PAGING,
+        order: Literal["asc", "desc"] = ORDER,
+        fields: str | None = FIELDS,
+        filter: list[str] | None = FILTERS,
+        store: Store = Depends(readable_store),
+    ) -> Response:
+        return history_page(request, store, page, page_size, paging, order, fields, filter)
 
     @router.get(
         "/{run_id}",
