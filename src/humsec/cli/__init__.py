@@ -123,7 +123,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
         "token",
         "humsec.cli.token:app",
         PANEL_SERVICE,
-        "API tokens of the humsec service: make one (shown once) or list them.",
+        "API tokens of the humsec service: make one (shown once), list or revoke them.",
     ),
 )
 
