@@ -32,6 +32,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,9 @@ RESULT = HERE / "results" / "af_pass.json"
 SIZES = {"1m": 1_000_000, "10m": 10_000_000, "100m": 100_000_000}
 K = 0.33
 MEMORY_LIMIT = "1GB"  # humsec's default for scan_microdata; the reference gets the same
+#: scan_microdata's spill folder: the reference connects with the same settings (memory limit,
+#: temporary directory, default threads) as humsec's DuckDB relation.
+SPILL = str(Path(tempfile.gettempdir()) / "humsec-duckdb")
 
 
 def _score_sql() -> str:
@@ -72,7 +76,7 @@ def reference_sql(path: Path, form: str) -> str:
 
 _REFERENCE = """
 import duckdb
-con = duckdb.connect(config={{"memory_limit": {limit!r}}})
+con = duckdb.connect(config={{"memory_limit": {limit!r}, "temp_directory": {spill!r}}})
 sums = con.sql({sql!r}).fetchnumpy()
 poor = sums["poor"] if "poor" in sums else None
 total = float(sums["s"].sum())
@@ -133,7 +137,7 @@ def measure(name: str, rows: int, repeat: int) -> dict[str, Any]:
     """All cases on one file size, alternating within each repetition."""
     path = generate(rows, DATA / f"deprivation_{name}.parquet")
     scripts = {
-        form: _REFERENCE.format(limit=MEMORY_LIMIT, sql=reference_sql(path, form))
+        form: _REFERENCE.format(limit=MEMORY_LIMIT, spill=SPILL, sql=reference_sql(path, form))
         for form in ("direct", "poor_key")
     }
     scripts["humsec"] = _HUMSEC.format(inds=INDICATORS, weights=WEIGHTS, k=K, path=str(path),

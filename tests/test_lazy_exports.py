@@ -1,5 +1,6 @@
-"""humsec.data and humsec.index export lazily: importing them loads no table library, and every
-exported name is the object its module defines (also when the submodule was imported first)."""
+"""humsec.data, humsec.index and humsec.deprivation export lazily: importing them loads no
+table library, and every exported name is the object its module defines (also when the
+submodule was imported first)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 import pytest
 
 HEAVY = ("pandas", "pyarrow", "polars", "duckdb", "scipy", "numba")
-PACKAGES = ("humsec.data", "humsec.index")
+PACKAGES = ("humsec.data", "humsec.index", "humsec.deprivation")
 
 
 def _run(code: str) -> str:

@@ -6,15 +6,17 @@ import contextlib
 import warnings
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.console import RenderableType
 
 from humsec.cli.frame_view import frame_table
 from humsec.cli.terminal import Table, console, literal, print_warning, print_written
 from humsec.errors import HumsecWarning, SpecError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     help="People-centred deprivation: Alkire-Foster measures of fear and want on microdata, "
@@ -210,6 +212,8 @@ def _write(frame: pd.DataFrame, out: Path | None) -> None:
 def _frame_view(frame: pd.DataFrame, title: str, digits: int) -> RenderableType:
     """``frame`` at 80 columns with ``digits`` decimals; its leading text columns (area,
     group, profile) label the rows."""
+    import pandas as pd
+
     keys = []
     for column in frame.columns:
         if pd.api.types.is_numeric_dtype(frame[column]):
@@ -220,6 +224,8 @@ def _frame_view(frame: pd.DataFrame, title: str, digits: int) -> RenderableType:
 
 
 def _fmt(value: Any, digits: int = 4) -> str:
+    import pandas as pd
+
     return "" if value is None or pd.isna(value) else f"{float(value):.{digits}f}"
 
 
@@ -258,6 +264,8 @@ def estimate(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", HumsecWarning)
         result = af_estimate(frame, spec_obj, design, by=by_list, level=level)
+    import pandas as pd  # after the pass: on a DuckDB scan it runs before pandas is loaded
+
     for w in caught:
         print_warning(w.message)
     table = _label_levels(result.table, labels)
@@ -323,6 +331,8 @@ def change(
     seed: int = SEED_OPTION,
 ) -> None:
     """Absolute, relative and annualised change of M0, H, A between rounds."""
+    import pandas as pd
+
     from humsec.data import check_table_target
     from humsec.deprivation import change_over_time
 
@@ -386,6 +396,8 @@ def compound(
 
     --out FILE writes the full table; FILE_overlap (the printed fear x want shares) and, with
     groups, FILE_left_behind go next to it in the same format."""
+    import pandas as pd
+
     from humsec.data import check_table_target, companion_path
     from humsec.deprivation import compound_insecurity, left_behind, vulnerable_groups
 

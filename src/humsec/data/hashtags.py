@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from humsec.errors import ColumnError, DataError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]*"
 _TAG_RE = re.compile(rf"^\s*#({_NAME})((?:\s*\+\s*{_NAME})*)\s*$")

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from humsec.data.readers import check_table
 from humsec.errors import DataError, HumsecError, SpecError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["BACKENDS", "CSV_MISSING", "Backend", "scan_microdata"]
 
@@ -122,6 +123,8 @@ def _open(
         if is_parquet:
             return dd.read_parquet(str(target))
         return dd.read_csv(str(target), sep=sep, na_values=list(CSV_MISSING))
+    import pandas as pd
+
     if is_parquet:
         return pd.read_parquet(target)
     return pd.read_csv(target, sep=sep, na_values=list(CSV_MISSING))

@@ -31,13 +31,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from humsec.data.hashtags import find_hashtag_row
+from humsec.data.parquet_footer import parquet_footer
 from humsec.errors import ColumnError, DataError, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -432,6 +435,8 @@ def _read_text(
     decimal: str | None,
     columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
+    import pandas as pd
+
     raw = file.read_bytes()
     if suffix.endswith(".gz"):
         try:
@@ -651,18 +656,25 @@ def _check_last_line(file: Path, encoding: str, sep: str, expected: int) -> None
 
 
 def _check_parquet(file: Path) -> TableFormat:
-    import pyarrow.parquet as pq
+    # The footer is read without pyarrow when it is intact (a DuckDB or Polars scan then
+    # never imports it); pyarrow reads, and describes, anything else.
+    footer = parquet_footer(file)
+    if footer is not None:
+        num_rows, names = footer
+    else:
+        import pyarrow.parquet as pq
 
-    try:
-        meta = pq.read_metadata(file)
-        names = tuple(meta.schema.to_arrow_schema().names)
-    except Exception as error:
-        raise DataError(
-            f"cannot read the Parquet file: {error}",
-            location=str(file),
-            hint="check that the file is complete and was written as Parquet",
-        ) from None
-    if meta.num_rows == 0:
+        try:
+            meta = pq.read_metadata(file)
+            names = tuple(meta.schema.to_arrow_schema().names)
+            num_rows = meta.num_rows
+        except Exception as error:
+            raise DataError(
+                f"cannot read the Parquet file: {error}",
+                location=str(file),
+                hint="check that the file is complete and was written as Parquet",
+            ) from None
+    if num_rows == 0:
         raise DataError(
             "the Parquet file has columns but no data rows",
             location=str(file),
@@ -839,6 +851,8 @@ def _hxl_names(
     records: list[list[str]], tag_index: int, file: Path
 ) -> tuple[list[str], dict[str, str]]:
     """Column names from the header row above the hashtags (or the tags), and the tag map."""
+    import pandas as pd
+
     tag_row = [str(c).strip() for c in records[tag_index]]
     header = [str(c).strip() for c in records[tag_index - 1]] if tag_index > 0 else []
     names: list[str] = []
@@ -871,6 +885,8 @@ def _read_excel(
     file: Path, suffix: str, *, sheet: str | int | None, hxl: bool | None
 ) -> pd.DataFrame:
     # openpyxl for Office Open XML; calamine (Rust) for legacy .xls (pandas retired xlrd)
+    import pandas as pd
+
     engine: Literal["calamine", "openpyxl"] = "calamine" if suffix == ".xls" else "openpyxl"
     try:
         book = pd.ExcelFile(file, engine=engine)
@@ -970,6 +986,8 @@ def _missing(value: Any) -> bool:
 
 def _infer(column: pd.Series) -> pd.Series:
     """Give an object column read cell-by-cell the dtype pandas would have inferred."""
+    import pandas as pd
+
     values = column.infer_objects()
     if values.dtype == object:
         numeric = pd.to_numeric(values, errors="coerce")
@@ -981,6 +999,8 @@ def _infer(column: pd.Series) -> pd.Series:
 
 # --- Parquet ---------------------------------------------------------------------------------
 def _read_parquet(file: Path, columns: Sequence[str] | None) -> pd.DataFrame:
+    import pandas as pd
+
     schema_names = list(_check_parquet(file).columns)
     if columns is not None:
         _select(pd.DataFrame(columns=schema_names), columns, file)
@@ -1049,6 +1069,8 @@ def _labelled(column: pd.Series, mapping: dict[Any, str]) -> pd.Series:
     Categories follow the code order, so ordinal scales (1 = never ... 5 = always) stay
     ordered as the questionnaire had them.
     """
+    import pandas as pd
+
     present = [_plain(v) for v in pd.unique(column.dropna())]
     codes = sorted({*mapping, *present}, key=lambda v: (str(type(v)), v))
     text = {code: mapping.get(code, str(code)) for code in codes}

@@ -3,19 +3,58 @@ microdata, with design-based standard errors, subgroup decomposition, change ove
 compound fear x want insecurity, sector severity and out-of-core scale. The engine takes
 frames (pandas, Polars, DuckDB, Dask); files are opened by :func:`humsec.data.scan_microdata`."""
 
-from humsec.deprivation.alkire_foster import DeprivationResult, estimate
-from humsec.deprivation.change import ChangeResult, change_over_time
-from humsec.deprivation.compound import (
-    CompoundResult,
-    codeprivation_matrix,
-    compound_insecurity,
-    group_members,
-    left_behind,
-)
-from humsec.deprivation.groups import vulnerable_groups
-from humsec.deprivation.severity import SeverityResult, sector_severity
-from humsec.deprivation.spec import Cutoff, DeprivationSpec, Indicator, SurveyDesign, parse_k
-from humsec.deprivation.specs import bundled_spec
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from humsec.lazy_exports import export_lazily
+
+if TYPE_CHECKING:
+    from humsec.deprivation.alkire_foster import DeprivationResult, estimate
+    from humsec.deprivation.change import ChangeResult, change_over_time
+    from humsec.deprivation.compound import (
+        CompoundResult,
+        codeprivation_matrix,
+        compound_insecurity,
+        group_members,
+        left_behind,
+    )
+    from humsec.deprivation.groups import vulnerable_groups
+    from humsec.deprivation.severity import SeverityResult, sector_severity
+    from humsec.deprivation.spec import Cutoff, DeprivationSpec, Indicator, SurveyDesign, parse_k
+    from humsec.deprivation.specs import bundled_spec
+
+#: Where each exported name is defined (loaded on first use).
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "humsec.deprivation.alkire_foster": (
+        "DeprivationResult",
+        "estimate",
+    ),
+    "humsec.deprivation.change": (
+        "ChangeResult",
+        "change_over_time",
+    ),
+    "humsec.deprivation.compound": (
+        "CompoundResult",
+        "codeprivation_matrix",
+        "compound_insecurity",
+        "group_members",
+        "left_behind",
+    ),
+    "humsec.deprivation.groups": ("vulnerable_groups",),
+    "humsec.deprivation.severity": (
+        "SeverityResult",
+        "sector_severity",
+    ),
+    "humsec.deprivation.spec": (
+        "Cutoff",
+        "DeprivationSpec",
+        "Indicator",
+        "SurveyDesign",
+        "parse_k",
+    ),
+    "humsec.deprivation.specs": ("bundled_spec",),
+}
 
 __all__ = [
     "ChangeResult",
@@ -37,3 +76,5 @@ __all__ = [
     "sector_severity",
     "vulnerable_groups",
 ]
+
+export_lazily(__name__, _EXPORTS)

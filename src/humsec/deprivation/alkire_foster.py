@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from humsec.deprivation.linearisation import (
     PSUDesign,
@@ -42,6 +41,9 @@ from humsec.deprivation.spec import DeprivationSpec, SurveyDesign
 from humsec.deprivation.subgroup_cost import check_subgroup_cost
 from humsec.deprivation.sufficient_statistics import SufficientStatistics, sufficient_statistics
 from humsec.errors import DataError, HumsecWarning, SpecError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MEASURES", "TABLE_COLUMNS", "DeprivationResult", "estimate"]
 
@@ -60,6 +62,12 @@ MEASURES = ("M0", "H", "A", "hd", "hdk", "actb", "pctb", "popshare")
 #: Measures with a logit interval (mpitb: every AF measure is treated as a proportion).
 _LOGIT = {"M0", "H", "A", "hd", "hdk", "popshare"}
 _TEXT = ("subgroup", "level", "measure", "indicator")
+
+
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
 
 
 @dataclass
@@ -84,8 +92,8 @@ class DeprivationResult:
     n_strata: int
     df: int
     backend: str
-    sample_sizes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sample_sizes: pd.DataFrame = field(default_factory=_empty_frame)
+    decomposition: pd.DataFrame = field(default_factory=_empty_frame)
 
     def to_frame(self) -> pd.DataFrame:
         """The long result table."""
@@ -169,6 +177,8 @@ def af_measures(
     Returns the long table, the PSU design, the count of complete rows with a missing subgroup
     value per variable, and unweighted / weighted sample sizes per level.
     """
+    import pandas as pd
+
     psu, psu_index = stats.psu_design(design.lonely_psu)
     names = stats.stats
     pos = {n: i for i, n in enumerate(names)}
@@ -300,6 +310,8 @@ def _warn_undefined_se(table: pd.DataFrame, design: SurveyDesign) -> None:
 def decomposition_check(table: pd.DataFrame) -> pd.DataFrame:
     """M0 = sum_g popshare_g M0_g for each subgroup variable and k (Alkire-Foster subgroup
     consistency): the total, the weighted sum of the levels and their difference."""
+    import pandas as pd
+
     rows = []
     m0_rows = table[table["measure"] == "M0"]
     is_total = m0_rows["subgroup"] == "total"

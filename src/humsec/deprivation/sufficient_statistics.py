@@ -30,20 +30,23 @@ which come from differences of PSU totals, agree with the in-memory float sums t
 from __future__ import annotations
 
 import math
+import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
 import numpy as np
-import pandas as pd
 
 from humsec.categories import column_labels, resolve_categories
 from humsec.deprivation.backends import as_lazy
 from humsec.deprivation.linearisation import PSUDesign
 from humsec.deprivation.spec import TOLERANCE, Cutoff, DeprivationSpec, Indicator, SurveyDesign
 from humsec.errors import ColumnError, DataError, HumsecError, HumsecWarning, did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SufficientStatistics", "sufficient_statistics"]
 
@@ -142,6 +145,8 @@ class SufficientStatistics:
         ``within`` names key columns (e.g. the survey round) inside which strata and PSUs are
         distinct, as for independent survey rounds appended in one file.
         """
+        import pandas as pd
+
         table = self.complete_table
         columns = [*(table[c] for c in (within or [])), table[STRATUM], table[PSU]]
         n_outer = len(columns) - 2
@@ -178,6 +183,8 @@ class SufficientStatistics:
 
         Rows with a missing value in any of the variables are left out of every cell.
         """
+        import pandas as pd
+
         table = self.complete_table
         values = self._values(names)
         keep = np.ones(len(table), dtype=bool)
@@ -241,6 +248,8 @@ class SufficientStatistics:
 
     def _codes(self, variable: int) -> tuple[np.ndarray, list[str], np.ndarray]:
         # Level codes of a subgroup variable over the complete groups (cached per variable).
+        import pandas as pd
+
         cache = self.__dict__.setdefault("_code_cache", {})
         if variable not in cache:
             key = self.complete_table[f"_by{variable}"]
@@ -431,6 +440,7 @@ def _duplicate_rows(data: Any, ids: list[str], limit: int = 5) -> dict[tuple[Any
     """Row numbers (from 1) of the first repeated ids, where the rows have an order: pandas and
     Polars frames and Polars scans (a CSV's data rows). DuckDB and Dask sources have no stable
     row order to point at; their errors name the ids and counts."""
+    import pandas as pd
     import polars as pl
 
     if isinstance(data, pd.DataFrame):
@@ -513,47 +523,70 @@ def sufficient_statistics(
     poor_key = len(spec.k) == 1 and not compound and not codeprivation
     plan = OnePass()
 
+    checks: list[nw.Expr] = []
+
     def step_builder(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return _products(frame, spec, design, by, key_exprs, complete, weight, compound,
-                         codeprivation, poor_key=poor_key, plan=plan)  # fmt: skip
+                         codeprivation, poor_key=poor_key, plan=plan, counted=checks)  # fmt: skip
 
     stats = _stat_names(spec, compound, codeprivation)
     sums = list(stats)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         # pandas warns about frames built column by column; the frame is transient here.
-        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        # (Only pandas data can cause it, and then pandas is loaded: a DuckDB or Polars pass
+        # runs without importing pandas, which comes in for the small result table.)
+        if "pandas" in sys.modules:
+            warnings.simplefilter("ignore", sys.modules["pandas"].errors.PerformanceWarning)
         try:
-            counts = _validation_counts(frame, spec, design, weight)
-            _check_finite(counts, spec, design)
-            # Completeness is tested only on the columns that have missing values at all
-            # (null, or NaN in a float column: NaN is missing on every engine, as in pandas).
-            parts = [_present(c, schema) for d, c in enumerate(design_cols)
-                     if counts[f"_missd{d}"]]  # fmt: skip
-            if spec.missing == "listwise":
-                parts += [_present(i.source, schema) for j, i in enumerate(inds)
-                          if counts[f"_miss{j}"]]  # fmt: skip
-            if parts:
-                complete = nw.all_horizontal(*parts, ignore_nulls=False)
-            plan = _one_pass(counts, spec, design, schema, backend, complete_key=bool(parts),
-                             lazy_scan=not _in_memory(data))  # fmt: skip
-            keys = _keys(spec, design, by)
-            group_keys = _keys(spec, design, by, complete_key=plan.complete_key)
-            group_sums = sums
-            if poor_key:
-                group_keys = [*group_keys, "_poor0"]
-                group_sums = ["s", "sc", *[f"g{j}" for j in range(len(inds))]]
-            if backend == "dask":
-                table = _dask_partition_sums(
-                    frame.to_native(), step_builder, group_keys, group_sums
+            for defer in (True, False) if backend == "duckdb" else (False,):
+                deferred: list[tuple[str, str]] | None = [] if defer else None
+                counts = _validation_counts(frame, spec, design, weight, deferred)
+                _check_finite(counts, spec, design)
+                # Completeness is tested only on the columns that have missing values at all
+                # (null, or NaN in a float column: NaN is missing on every engine, as in pandas).
+                parts = [_present(c, schema) for d, c in enumerate(design_cols)
+                         if counts[f"_missd{d}"]]  # fmt: skip
+                if spec.missing == "listwise":
+                    parts += [_present(i.source, schema) for j, i in enumerate(inds)
+                              if counts[f"_miss{j}"]]  # fmt: skip
+                complete = (
+                    nw.all_horizontal(*parts, ignore_nulls=False) if parts else nw.lit(True)
                 )
-            else:
-                table = _collect_sums(step_builder(frame), group_keys, group_sums,
-                                      in_memory=_in_memory(data), scale=plan.scale)  # fmt: skip
-            if not plan.complete_key:  # every row is complete: the constant key is added here
-                table.insert(keys.index(COMPLETE), COMPLETE, True)
-            if poor_key:
-                table = _fold_poor_key(table, keys, len(inds))
+                checks = _nonfinite_rows(deferred or [])
+                counted = [f"_{kind}{key}" for key, _ in deferred or [] for kind in ("inf", "nan")]
+                plan = _one_pass(counts, spec, design, schema, backend, complete_key=bool(parts),
+                                 lazy_scan=not _in_memory(data))  # fmt: skip
+                keys = _keys(spec, design, by)
+                group_keys = _keys(spec, design, by, complete_key=plan.complete_key)
+                group_sums = sums
+                if poor_key:
+                    group_keys = [*group_keys, "_poor0"]
+                    group_sums = ["s", "sc", *[f"g{j}" for j in range(len(inds))]]
+                if backend == "dask":
+                    table = _dask_partition_sums(
+                        frame.to_native(), step_builder, group_keys, group_sums
+                    )
+                else:
+                    try:
+                        table = _collect_sums(step_builder(frame), group_keys, group_sums,
+                                              in_memory=_in_memory(data), scale=plan.scale,
+                                              counted=counted)  # fmt: skip
+                    except Exception:
+                        if not counted:
+                            raise
+                        continue  # e.g. a NaN weight the statistics hid: count, then rerun
+                # The deferred NaN / infinity counts, from the pass: a value the Parquet
+                # statistics did not show changes missingness and the pass, so it is run again
+                # with those columns counted exactly first (files with NaN in a float column).
+                found = {name: int(table.pop(name).sum()) for name in counted}
+                if any(found.values()):
+                    continue
+                if not plan.complete_key:  # every row is complete: the constant key is added here
+                    table.insert(keys.index(COMPLETE), COMPLETE, True)
+                if poor_key:
+                    table = _fold_poor_key(table, keys, len(inds))
+                break
             _check_sums_finite(table, design)
         except HumsecError:
             raise
@@ -659,7 +692,11 @@ def _stat_names(spec: DeprivationSpec, compound: bool, codeprivation: bool) -> l
 
 
 def _validation_counts(
-    frame: nw.LazyFrame[Any], spec: DeprivationSpec, design: SurveyDesign, weight: nw.Expr
+    frame: nw.LazyFrame[Any],
+    spec: DeprivationSpec,
+    design: SurveyDesign,
+    weight: nw.Expr,
+    deferred: list[tuple[str, str]] | None = None,
 ) -> dict[str, int]:
     """Whole-data counts of missing values, non-binary 0/1 indicators and negative weights.
 
@@ -668,6 +705,10 @@ def _validation_counts(
     for 10M rows, against ~1 s for per-row flag sums). Exact per-row counts are then taken only
     where those bounds cannot settle the question: a 0/1 indicator stored as a float, or whose
     minimum is below 0 or maximum above 1, and a weight whose minimum is negative.
+
+    With a ``deferred`` list (DuckDB), a float column whose statistics show only finite values
+    is not read here: its (key, column) is appended to the list and its NaN and infinity
+    counts are left at 0, for the pass itself to confirm (:func:`_nonfinite_rows`).
     """
     inds = spec.indicators
     binary = [j for j, ind in enumerate(inds) if ind.cutoff is None]
@@ -710,8 +751,11 @@ def _validation_counts(
         for key, column in checked:
             lo, hi = bounds[f"_flo{key}"], bounds[f"_fhi{key}"]
             finite = lo is None or (np.isfinite(float(lo)) and np.isfinite(float(hi)))
-            # DuckDB's min/max come from Parquet statistics that may leave NaN out: count.
-            if impl.is_duckdb() or not finite:
+            # DuckDB's min/max come from Parquet statistics that may leave NaN out: count
+            # (here, or in the pass when the caller defers it).
+            if finite and deferred is not None and impl.is_duckdb():
+                deferred.append((key, column))
+            elif impl.is_duckdb() or not finite:
                 exact += _nonfinite_counts(key, column, not nan_is_null)
         high = bounds.get("_hiweight")
         if high is not None and not float(high) <= MAX_WEIGHT:  # also NaN
@@ -720,7 +764,7 @@ def _validation_counts(
         w = nw.col(str(design.weight))
         exact.append(nw.when(~_not_finite(w)).then(w).max().alias("_topweight"))
     if exact:
-        bounds.update(_one_row(frame.select(*exact)))
+        bounds.update(_one_row(frame.select(*exact), release=True))
     rows = int(bounds["_rows"])
     nan = {key: int(bounds.get(f"_nan{key}") or 0) for key, _ in checked}
     counts = {f"_miss{j}": rows - int(bounds[f"_cnt{j}"]) + nan.get(f"{j}", 0)
@@ -750,7 +794,8 @@ def _validation_counts(
     if design.weight is not None and low_weight is not None and float(low_weight) < 0:
         exact.append((weight < 0).fill_null(False).cast(nw.Int64).sum().alias("_negw"))
     if exact:
-        counts.update({k: int(v or 0) for k, v in _one_row(frame.select(*exact)).items()})
+        found = _one_row(frame.select(*exact), release=True)
+        counts.update({k: int(v or 0) for k, v in found.items()})
     return counts
 
 
@@ -830,6 +875,19 @@ def _not_finite(x: nw.Expr) -> nw.Expr:
     return (x * 0.0) != 0.0
 
 
+def _nonfinite_rows(deferred: list[tuple[str, str]]) -> list[nw.Expr]:
+    """Per-row 0/1 flags of the deferred float columns, summed by the pass with the products:
+    ``_inf{key}`` (+-inf) and ``_nan{key}`` (NaN), as :func:`_nonfinite_counts` counts them."""
+    out = []
+    for key, column in deferred:
+        x = nw.col(column)
+        infinite = x.abs() == float("inf")
+        out.append(infinite.fill_null(False).cast(nw.Int64).alias(f"_inf{key}"))
+        nan = _not_finite(x) & ~infinite
+        out.append(nan.fill_null(False).cast(nw.Int64).alias(f"_nan{key}"))
+    return out
+
+
 def _huge_weight_count(column: str) -> nw.Expr:
     w = nw.col(column)  # Polars orders NaN above every number: leave it out
     return _count((w > MAX_WEIGHT) & ~_not_finite(w)).alias("_hugeweight")
@@ -885,8 +943,17 @@ def _check_sums_finite(table: pd.DataFrame, design: SurveyDesign) -> None:
         )
 
 
-def _one_row(frame: nw.LazyFrame[Any]) -> dict[str, Any]:
-    # A one-row aggregate as a plain dict of Python scalars (no pandas round trip).
+def _one_row(frame: nw.LazyFrame[Any], *, release: bool = False) -> dict[str, Any]:
+    # A one-row aggregate as a plain dict of Python scalars (no pandas round trip; on DuckDB
+    # no Arrow either, so that the pass runs before pyarrow and pandas are imported). After
+    # an aggregate that reads the data (``release``), DuckDB's workers give their memory back
+    # so that it does not add to the pass's peak.
+    if frame.implementation.is_duckdb():
+        relation = frame.to_native()
+        (row,) = relation.fetchall()
+        if release:
+            release_worker_memory(relation)
+        return dict(zip(relation.columns, row, strict=True))
     return {k: v[0] for k, v in frame.collect().to_dict(as_series=False).items()}
 
 
@@ -925,9 +992,10 @@ def _products(
     *,
     poor_key: bool = False,
     plan: OnePass | None = None,
+    counted: Sequence[nw.Expr] = (),
 ) -> nw.LazyFrame[Any]:
     """Row-level keys and weighted products (three projections, so that the engine computes
-    g_j, c and poor once per row)."""
+    g_j, c and poor once per row); the ``counted`` row flags are selected with them."""
     plan = plan or OnePass()
     inds = spec.indicators
     fixed = plan.scale is not None
@@ -976,6 +1044,7 @@ def _products(
             base[0].alias("s"),
             base[1].alias("sc"),
             *[(base[0] * nw.col(f"_g{j}")).alias(f"g{j}") for j in range(len(inds))],
+            *counted,
         )
     products = []
     for name, (with_score, flags) in _stat_factors(spec, compound, codeprivation).items():
@@ -986,7 +1055,7 @@ def _products(
         for column in flags:
             product = product * nw.col(column)
         products.append(product.alias(name))
-    return step.select(*keys, *products)
+    return step.select(*keys, *products, *counted)
 
 
 def _may_be_null(plan: OnePass, j: int) -> bool:
@@ -1022,6 +1091,8 @@ def _fold_poor_key(table: pd.DataFrame, keys: list[str], n_ind: int) -> pd.DataF
     """From sums per (keys, poor) to the sums per keys that the estimators use (one cutoff):
     p0 = sum s over the poor, c0 = sum s*c over the poor, gp{j}_0 = sum s*g_j over the poor;
     s and g{j} over both. A null status (an incomplete row) counts as not poor."""
+    import pandas as pd
+
     poor = table["_poor0"].to_numpy(dtype=np.float64, na_value=0.0)
     columns: dict[str, Any] = {k: table[k] for k in keys}
     columns["s"] = table["s"]
@@ -1068,8 +1139,10 @@ def _collect_sums(
     *,
     in_memory: bool = True,
     scale: int | None = None,
+    counted: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Group sums on the data's engine, in key order.
+    """Group sums on the data's engine, in key order (``counted``: integer row flags, summed
+    on DuckDB but not scaled).
 
     Float sums depend on the order their terms are added. Polars' streaming engine merges
     per-batch partial sums as its threads finish, so the same input gave different last digits
@@ -1083,8 +1156,10 @@ def _collect_sums(
     (:func:`_fixed_point`), added in 64-bit integers: exact, so the same on any number of
     threads and in any order of the engine's partial sums.
     """
+    if counted and not (scale is not None and products.implementation.is_duckdb()):
+        raise ValueError("counted columns are summed only by the DuckDB pass")
     if scale is not None and products.implementation.is_duckdb():
-        table = in_key_order(_duckdb_integer_sums(products, keys, sums), keys)
+        table = in_key_order(_duckdb_integer_sums(products, keys, [*sums, *counted]), keys)
         for name in sums:  # times 2^-scale: exact
             table[name] = np.ldexp(table[name].to_numpy(dtype=np.float64), -scale)
         return table
@@ -1119,13 +1194,55 @@ def _duckdb_integer_sums(
                            for n in sums)  # fmt: skip
         try:
             agg = relation.aggregate(f"{group}, {totals}, count(*) AS {_quoted(COUNT)}", group)
-            table = nw.from_native(agg).lazy().collect().to_pandas()
+            table = _duckdb_frame(agg)
         except duckdb.CatalogException:
             continue
         for name in sums:  # an empty group sums to null in SQL; 0 here, as narwhals' sum
             table[name] = table[name].fillna(0.0)
         return table
     raise DataError("DuckDB has no sum function", location="data")
+
+
+#: DuckDB result types whose NumPy arrays (``fetchnumpy``) convert to the same pandas columns as
+#: DuckDB's Arrow export does (other types, e.g. dates and decimals, take the Arrow route).
+_NUMPY_TYPES = frozenset({
+    "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
+    "UBIGINT", "FLOAT", "DOUBLE", "VARCHAR",
+})  # fmt: skip
+
+
+def _duckdb_frame(relation: Any) -> pd.DataFrame:
+    """Run a DuckDB aggregate and return it as pandas, as ``relation.arrow().to_pandas()``.
+
+    The group sums are fetched as NumPy arrays, then DuckDB's worker threads are restarted
+    (:func:`release_worker_memory`), and only then are pyarrow and pandas imported to build
+    the (small) table: the process's peak memory is the pass's or the table's, not both."""
+    if not all(str(t) in _NUMPY_TYPES for t in relation.types):
+        table = nw.from_native(relation).lazy().collect().to_pandas()
+        release_worker_memory(relation)
+        return table
+    columns = relation.fetchnumpy()
+    release_worker_memory(relation)
+    import pyarrow as pa
+
+    arrays = {
+        name: pa.array(np.ma.getdata(values), mask=np.ma.getmaskarray(values))
+        if np.ma.isMaskedArray(values)
+        else pa.array(values)
+        for name, values in columns.items()
+    }
+    return pa.table(arrays).to_pandas()
+
+
+def release_worker_memory(relation: Any) -> None:
+    """Give back the memory DuckDB's worker threads keep after a query (their allocator
+    caches, ~70 MB after a 10M-row scan on 2 threads): set the connection to one thread and
+    back to its setting. Results and the connection's other settings are untouched."""
+    ((threads,),) = relation.query(
+        "_humsec_threads", "SELECT current_setting('threads')"
+    ).fetchall()
+    relation.query("_humsec_threads", "SET threads = 1")
+    relation.query("_humsec_threads", f"SET threads = {int(threads)}")
 
 
 def _quoted(name: str) -> str:
@@ -1161,6 +1278,7 @@ def _dask_partition_sums(
     workers), return the small per-partition group sums and add them up. This avoids building
     one large dask-expr graph of ~100 expressions, which costs seconds to optimise."""
     import dask
+    import pandas as pd
 
     def partition_sums(part: pd.DataFrame) -> pd.DataFrame:
         with warnings.catch_warnings():
