@@ -16,6 +16,7 @@ none of these exists.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,18 @@ def raw_data_dir() -> Path:
         "raw data folder not found: set "
         f"{RAW_DATA_ENV}, or place it at {' or '.join(str(p) for p in candidates)}"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _report_cache_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """``humsec report`` keeps rendered sections in ``$HUMSEC_CACHE_DIR`` (humsec.report.cache):
+    during the tests that is a fresh folder of the session, never the user's ~/.cache."""
+    previous = os.environ.get("HUMSEC_CACHE_DIR")
+    os.environ["HUMSEC_CACHE_DIR"] = str(tmp_path_factory.mktemp("humsec-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("HUMSEC_CACHE_DIR", None)
+    else:
+        os.environ["HUMSEC_CACHE_DIR"] = previous

@@ -35,6 +35,13 @@ def report(
         help="Comma-separated section ids to include (attribution is always kept).",
     ),
     seed: int = typer.Option(1, "--seed", help="Seed for sections that simulate."),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Render every section afresh instead of reusing sections kept from an identical "
+        "earlier report (same country, year, seed, humsec code and data; kept in "
+        "$HUMSEC_CACHE_DIR, default ~/.cache/humsec).",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show a full traceback on errors."),
 ) -> None:
     """Build the human-security report: one offline HTML file with maps, tables and sources."""
@@ -43,7 +50,13 @@ def report(
         ctx.find_root().params["debug"] = True
     # Imported here: the report sections load every engine (scipy, polars, plotly), which
     # `humsec report --help` must not pay for.
-    from humsec.report import ReportContext, ordered_sections, select_sections, write_report
+    from humsec.report import (
+        ReportContext,
+        SectionCache,
+        ordered_sections,
+        select_sections,
+        write_report,
+    )
     from humsec.report.sections import SECTIONS
 
     chosen = select_sections(sections.split(","), SECTIONS) if sections else list(SECTIONS)
@@ -65,6 +78,8 @@ def report(
             upcoming = titles[done] if done < len(titles) else "assembling the page"
             bar.update(task, completed=done, total=total, description=upcoming)
 
-        path = write_report(out, context, chosen, advance)
+        cache = None if no_cache else SectionCache()
+        path = write_report(out, context, chosen, advance, cache=cache)
     elapsed = time.perf_counter() - started
-    typer.echo(f"wrote {path} ({_size(path.stat().st_size)}) in {elapsed:.1f} s")
+    reused = f"; {cache.hits} of {len(chosen)} sections reused" if cache and cache.hits else ""
+    typer.echo(f"wrote {path} ({_size(path.stat().st_size)}) in {elapsed:.1f} s{reused}")

@@ -96,7 +96,7 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(value)
 
 
-def _package_identity() -> str:
+def package_identity() -> str:
     """sha256 over the path, size and modification time of every file of the installed humsec
     package (code, templates, bundled specs and data): a project names bundled specs and the
     report uses bundled data and code, so any change to them (an upgrade, an edit in a
@@ -115,11 +115,11 @@ def _package_identity() -> str:
 
 
 def project_fingerprint(root: Path) -> str:
-    """sha256 of the humsec version and package (:func:`_package_identity`) and the project's
+    """sha256 of the humsec version and package (:func:`package_identity`) and the project's
     input files (path relative to the project and content; see :func:`_named_files`): equal
     fingerprints mean equal inputs for every analysis and the same code to report them."""
     root = root.resolve()
-    digest = hashlib.sha256(f"humsec {__version__}\n{_package_identity()}\n".encode())
+    digest = hashlib.sha256(f"humsec {__version__}\n{package_identity()}\n".encode())
     for path in _named_files(root, root / PROJECT_FILE):
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         digest.update(name.encode() + b"\0")

@@ -4,6 +4,8 @@ Build the whole report in Python with :func:`build_report` (returns HTML text) o
 :func:`write_report` (writes it atomically). A report is an ordered list of sections
 (:data:`SECTIONS`); each capability contributes a :class:`Section` whose ``render(context)``
 returns a :class:`RenderedSection`. Figures are embedded with :func:`figure_html`.
+A :class:`SectionCache` keeps national sections between identical reports (``humsec report``
+uses one; ``--no-cache`` renders afresh).
 """
 
 from humsec.report.builder import (
@@ -13,6 +15,7 @@ from humsec.report.builder import (
     select_sections,
     write_report,
 )
+from humsec.report.cache import SectionCache
 from humsec.report.country import DEFAULT_COUNTRY, country_label, resolve_country
 from humsec.report.figures import (
     EMPTY_GEOJSON,
@@ -41,6 +44,7 @@ __all__ = [
     "RenderedSection",
     "ReportContext",
     "Section",
+    "SectionCache",
     "ThreatNetworkSection",
     "build_report",
     "country_label",

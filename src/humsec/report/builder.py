@@ -22,6 +22,7 @@ from markupsafe import Markup
 from humsec import __version__
 from humsec.data import check_output_target, write_text
 from humsec.errors import HumsecError, SpecError, did_you_mean
+from humsec.report.cache import SectionCache
 from humsec.report.country import DEFAULT_COUNTRY, country_label, resolve_country
 from humsec.report.figures import offline_geo_assets_js, plotly_js
 from humsec.report.section import RenderedSection, ReportContext, Section
@@ -131,6 +132,7 @@ def build_report(
     *,
     generated: datetime | None = None,
     data_label: str | None = None,
+    cache: SectionCache | None = None,
 ) -> str:
     """Render ``sections`` for ``context`` and return the full HTML page as text.
 
@@ -140,7 +142,9 @@ def build_report(
     first (names are accepted), so a typo fails before any section runs.
     ``generated`` fixes the timestamp shown (default: now, UTC) and ``data_label`` overrides
     the data editions shown in the header. Errors raised by a section keep their type and get a
-    note naming the section.
+    note naming the section. With a ``cache`` (:class:`~humsec.report.cache.SectionCache`),
+    a pure section of a national report already rendered for the same context, code and
+    data is read back instead of rendered (the same HTML), and a freshly rendered one is kept.
     """
     from humsec.report.sections import SECTIONS
 
@@ -166,8 +170,9 @@ def build_report(
     _check_sections(chosen)
     rendered: list[RenderedSection] = []
     for done, section in enumerate(chosen, start=1):
+        kept = cache.get(section, context) if cache is not None else None
         try:
-            result = section.render(context)
+            result = kept if kept is not None else section.render(context)
         except Exception as error:
             error.add_note(f"while rendering report section {section.id!r}")
             raise
@@ -177,6 +182,8 @@ def build_report(
                 location=f"report section {section.id!r}",
                 hint="return humsec.report.RenderedSection(id, title, html, attributions)",
             )
+        if cache is not None and kept is None:
+            cache.put(section, context, result)
         rendered.append(result)
         if progress is not None:
             progress(done, len(chosen), section.title)
@@ -241,6 +248,7 @@ def write_report(
     *,
     generated: datetime | None = None,
     data_label: str | None = None,
+    cache: SectionCache | None = None,
 ) -> Path:
     """Build the report (see :func:`build_report`) and write it atomically to ``path``.
 
@@ -248,5 +256,7 @@ def write_report(
     no file behind (and never overwrites a previous report).
     """
     target = check_output_target(path)  # refuse a folder, link or device before the work
-    html = build_report(context, sections, progress, generated=generated, data_label=data_label)
+    html = build_report(
+        context, sections, progress, generated=generated, data_label=data_label, cache=cache
+    )
     return write_text(target, html)

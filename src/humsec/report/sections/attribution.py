@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import ClassVar
 
 import pandas as pd
 
@@ -79,6 +80,7 @@ class AttributionSection:
 
     id: str = "attribution"
     title: str = "Sources, licences and methods"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
     closing: bool = True
 
     def render(self, context: ReportContext) -> RenderedSection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from html import escape
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -279,6 +280,7 @@ class CountryProfileSection:
 
     id: str = "profile"
     title: str = "Country profile"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Profile ``context.country`` with data up to ``context.year``."""

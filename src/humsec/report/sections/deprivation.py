@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -144,6 +144,7 @@ class DeprivationSection:
 
     id: str = "deprivation"
     title: str = "People-centred deprivation: fear and want on the same people"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Estimate the demo measures on the synthetic survey (report size); with a project,

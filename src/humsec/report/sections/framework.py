@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -208,6 +208,7 @@ class FrameworkSection:
 
     id: str = "framework"
     title: str = "The human-security lens"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Render the framework in use: the project's (its ``extends: default`` file) with a

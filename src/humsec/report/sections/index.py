@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -276,6 +276,7 @@ class IndexSection:
 
     id: str = "hsi"
     title: str = "Human Security Index: fear, want and dignity"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Build the HSI, run a 300-replication uncertainty analysis, explain one country."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -117,6 +117,7 @@ class ProgrammeSection:
 
     id: str = "programmes"
     title: str = "Programme appraisal through the human-security lens"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
 
     def render(self, context: ReportContext) -> RenderedSection:
         """The project's programmes as its ``appraisal`` run scored them in its context (run

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -194,6 +194,7 @@ class ShocksSection:
 
     id: str = "shocks"
     title: str = "Downside risk: compound shocks, well-being losses and measures"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Simulate the demo scenario and appraise the demo measures (report sizes); with a

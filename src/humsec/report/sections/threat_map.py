@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -307,6 +307,7 @@ class ThreatMapSection:
 
     id: str = "threats"
     title: str = "Who is threatened by what, where"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Map, indicator table and coverage gaps, using data up to ``context.year``."""

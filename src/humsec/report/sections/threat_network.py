@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -106,6 +106,7 @@ class ThreatNetworkSection:
 
     id: str = "threat-network"
     title: str = "Threat links in the data"
+    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Estimate the network for the context (seeded bootstrap) and show it."""

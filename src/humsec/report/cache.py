@@ -1,0 +1,145 @@
+"""Sections kept from earlier national reports, so that an identical section is not computed
+twice.
+
+A national report's section is a pure function of what it is asked for (country, year, seed),
+of humsec's code and of the data bundled with it: the threat network's 7 fixed-effects
+regressions with 200 bootstrap draws, the HSI's uncertainty analysis or the downside-risk
+simulation give the same HTML every time for the same inputs. :class:`SectionCache` keeps each
+rendered section in a folder, under the sha256 of
+
+    (cache format, humsec version, the installed package's identity, the section's type and
+    fields, the context's country, year and seed)
+
+and answers the same section again from that file. The package identity
+(:func:`humsec.project.package_identity`) covers every file of the installed humsec package,
+code and bundled data alike, so an upgrade, new bundled data or an edit in a development
+checkout never returns an old section.
+
+Only sections that declare themselves pure (a true ``pure`` attribute: their HTML depends on
+nothing but the above) are kept, and only in national reports: a project report has its own
+kept copy, keyed by the project's inputs (:mod:`humsec.project.warm`). A folder that cannot be
+written makes the cache a no-op (the report is built in full); kept files are JSON text, never
+executed or unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from humsec import __version__
+from humsec.report.section import RenderedSection, ReportContext, Section
+
+CACHE_ENV = "HUMSEC_CACHE_DIR"
+"""Environment variable naming the cache folder (default: ``$XDG_CACHE_HOME/humsec`` or
+``~/.cache/humsec``)."""
+CACHE_FORMAT = 1
+MAX_ENTRIES = 512
+"""Kept sections beyond this many are removed, least recently used first."""
+_SUBFOLDER = "report-sections"
+
+
+def default_cache_dir() -> Path:
+    """``$HUMSEC_CACHE_DIR``, else ``$XDG_CACHE_HOME/humsec``, else ``~/.cache/humsec``."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "humsec"
+
+
+@dataclass
+class SectionCache:
+    """Rendered national-report sections kept as JSON files under ``folder / report-sections``
+    (see the module docstring); ``hits`` and ``misses`` count this cache's answers."""
+
+    folder: Path = field(default_factory=default_cache_dir)
+    hits: int = 0
+    misses: int = 0
+    _identity: str | None = field(default=None, repr=False)
+
+    def key(self, section: Section, context: ReportContext) -> str | None:
+        """sha256 of everything the section's HTML depends on, or None when it cannot be kept
+        (a project report, a section not declared pure, a section without a stable repr)."""
+        if context.project is not None or not getattr(section, "pure", False):
+            return None
+        described = repr(section)
+        if " at 0x" in described:  # a default object repr: not a description of its fields
+            return None
+        if self._identity is None:
+            from humsec.project import package_identity
+
+            self._identity = package_identity()
+        payload = {
+            "format": CACHE_FORMAT,
+            "humsec": __version__,
+            "package": self._identity,
+            "section": f"{type(section).__module__}.{type(section).__qualname__}",
+            "fields": described,
+            "country": context.country,
+            "year": context.year,
+            "seed": context.seed,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / _SUBFOLDER / f"{key}.json"
+
+    def get(self, section: Section, context: ReportContext) -> RenderedSection | None:
+        """The section kept for this context, or None (then render it and :meth:`put` it)."""
+        key = self.key(section, context)
+        if key is None:
+            return None
+        path = self._path(key)
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            rendered = RenderedSection(
+                str(kept["id"]),
+                str(kept["title"]),
+                str(kept["html"]),
+                [str(a) for a in kept["attributions"]],
+            )
+            os.utime(path)  # recently used: pruned last
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return rendered
+
+    def put(self, section: Section, context: ReportContext, rendered: RenderedSection) -> None:
+        """Keep a freshly rendered section (atomically; silently skipped when the folder
+        cannot be written), then prune to :data:`MAX_ENTRIES`."""
+        key = self.key(section, context)
+        if key is None:
+            return
+        path = self._path(key)
+        text = json.dumps(
+            {
+                "id": rendered.id,
+                "title": rendered.title,
+                "html": rendered.html,
+                "attributions": list(rendered.attributions),
+            }
+        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temporary, path)
+            self._prune(path.parent)
+        except OSError:
+            return
+
+    @staticmethod
+    def _prune(folder: Path) -> None:
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[: max(len(entries) - MAX_ENTRIES, 0)]:
+            old.unlink(missing_ok=True)
+
+
+__all__ = ["CACHE_ENV", "MAX_ENTRIES", "SectionCache", "default_cache_dir"]

@@ -1,0 +1,129 @@
+"""Sections kept between national reports: same HTML, rendered once, never across inputs."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from typer.testing import CliRunner
+
+from humsec.cli import app
+from humsec.report import RenderedSection, ReportContext, SectionCache, build_report
+from humsec.report.cache import MAX_ENTRIES
+from humsec.report.sections import FRAMEWORK
+
+RENDERS: list[tuple[str, int]] = []
+WHEN = datetime(2026, 1, 2, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class CountingSection:
+    """A pure section whose HTML is its seed squared; every render is recorded."""
+
+    id: str = "counting"
+    title: str = "Counting"
+    pure: ClassVar[bool] = True
+
+    def render(self, context: ReportContext) -> RenderedSection:
+        RENDERS.append((str(context.country), context.seed))
+        return RenderedSection(self.id, self.title, f"<p>{context.seed**2}</p>", ["a source"])
+
+
+@dataclass(frozen=True)
+class ImpureSection(CountingSection):
+    id: str = "impure"
+    pure: ClassVar[bool] = False
+
+
+def _build(cache: SectionCache, seed: int = 3, country: str = "KEN") -> str:
+    context = ReportContext(country=country, seed=seed)
+    sections = [CountingSection(), ImpureSection()]
+    return build_report(context, sections, generated=WHEN, data_label="d", cache=cache)
+
+
+def test_a_pure_section_is_rendered_once_and_read_back_unchanged(tmp_path: Path) -> None:
+    RENDERS.clear()
+    first = _build(SectionCache(tmp_path))
+    again = SectionCache(tmp_path)
+    second = _build(again)
+    assert second == first
+    assert "<p>9</p>" in second
+    # the pure section rendered once, the impure one twice; the kept file holds the HTML
+    assert RENDERS == [("KEN", 3), ("KEN", 3), ("KEN", 3)]
+    assert (again.hits, again.misses) == (1, 0)
+    (kept,) = (tmp_path / "report-sections").glob("*.json")
+    assert json.loads(kept.read_text(encoding="utf-8"))["html"] == "<p>9</p>"
+
+
+def test_another_seed_country_or_package_is_another_entry(tmp_path: Path) -> None:
+    RENDERS.clear()
+    cache = SectionCache(tmp_path)
+    _build(cache, seed=3)
+    _build(cache, seed=4)
+    _build(cache, seed=3, country="GHA")
+    assert "<p>16</p>" in _build(cache, seed=4)  # kept, not rendered again
+    assert RENDERS.count(("KEN", 4)) == 3  # 1 pure + 2 impure renders
+    changed = SectionCache(tmp_path, _identity="another installed package")
+    _build(changed, seed=3)
+    assert (changed.hits, changed.misses) == (0, 1)
+
+
+def test_project_reports_and_default_reprs_are_never_kept(tmp_path: Path) -> None:
+    cache = SectionCache(tmp_path)
+
+    class Plain:  # a section object without a dataclass repr
+        id = "plain"
+        title = "Plain"
+        pure = True
+
+        def render(self, context: ReportContext) -> RenderedSection:
+            return RenderedSection(self.id, self.title, "<p>x</p>")
+
+    context = ReportContext(country="KEN")
+    assert cache.key(Plain(), context) is None
+    assert cache.key(CountingSection(), context) is not None
+    project_context = ReportContext(country="KEN", project=object())  # type: ignore[arg-type]
+    assert cache.key(CountingSection(), project_context) is None
+
+
+def test_an_unreadable_entry_is_rendered_again_and_the_folder_is_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = SectionCache(tmp_path)
+    context = ReportContext(country="KEN", seed=3)
+    key = cache.key(CountingSection(), context)
+    folder = tmp_path / "report-sections"
+    folder.mkdir()
+    (folder / f"{key}.json").write_text("{not json", encoding="utf-8")
+    assert cache.get(CountingSection(), context) is None
+    monkeypatch.setattr("humsec.report.cache.MAX_ENTRIES", 2)
+    for seed in range(4):
+        cache.put(
+            CountingSection(),
+            ReportContext(country="KEN", seed=seed),
+            RenderedSection("counting", "Counting", f"<p>{seed}</p>"),
+        )
+    assert len(list(folder.glob("*.json"))) == 2
+    assert MAX_ENTRIES == 512
+
+
+def test_the_command_reuses_kept_sections_and_no_cache_renders_afresh(tmp_path: Path) -> None:
+    args = ["report", "--sections", FRAMEWORK.id]
+    first, second, fresh = (tmp_path / n for n in ("a.html", "b.html", "c.html"))
+    runner = CliRunner()
+    done = runner.invoke(app, [*args, "--out", str(first)])
+    assert done.exit_code == 0, done.output
+    again = runner.invoke(app, [*args, "--out", str(second)])
+    assert "2 of 2 sections reused" in again.output
+    afresh = runner.invoke(app, [*args, "--out", str(fresh), "--no-cache"])
+    assert afresh.exit_code == 0 and "reused" not in afresh.output
+
+    def body(path: Path) -> str:  # the page without its "generated" time stamps
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", path.read_text(encoding="utf-8"))
+
+    assert body(second) == body(first) == body(fresh)
