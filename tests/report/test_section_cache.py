@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +17,7 @@ from typer.testing import CliRunner
 from humsec.cli import app
 from humsec.report import RenderedSection, ReportContext, SectionCache, build_report
 from humsec.report.cache import MAX_ENTRIES
-from humsec.report.sections import FRAMEWORK
+from humsec.report.sections import FRAMEWORK, SECTIONS
 
 RENDERS: list[tuple[str, int]] = []
 WHEN = datetime(2026, 1, 2, tzinfo=UTC)
@@ -23,11 +25,12 @@ WHEN = datetime(2026, 1, 2, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class CountingSection:
-    """A pure section whose HTML is its seed squared; every render is recorded."""
+    """A section whose HTML is its seed squared (it depends on the seed and, for the test, on
+    the country); every render is recorded."""
 
     id: str = "counting"
     title: str = "Counting"
-    pure: ClassVar[bool] = True
+    depends_on: ClassVar[tuple[str, ...]] = ("country", "seed")
 
     def render(self, context: ReportContext) -> RenderedSection:
         RENDERS.append((str(context.country), context.seed))
@@ -35,9 +38,15 @@ class CountingSection:
 
 
 @dataclass(frozen=True)
-class ImpureSection(CountingSection):
+class ImpureSection:
+    """No ``depends_on``: never kept."""
+
     id: str = "impure"
-    pure: ClassVar[bool] = False
+    title: str = "Impure"
+
+    def render(self, context: ReportContext) -> RenderedSection:
+        RENDERS.append((str(context.country), context.seed))
+        return RenderedSection(self.id, self.title, f"<p>{context.seed**2}</p>", ["a source"])
 
 
 def _build(cache: SectionCache, seed: int = 3, country: str = "KEN") -> str:
@@ -79,7 +88,7 @@ def test_project_reports_and_default_reprs_are_never_kept(tmp_path: Path) -> Non
     class Plain:  # a section object without a dataclass repr
         id = "plain"
         title = "Plain"
-        pure = True
+        depends_on = ()
 
         def render(self, context: ReportContext) -> RenderedSection:
             return RenderedSection(self.id, self.title, "<p>x</p>")
@@ -127,3 +136,51 @@ def test_the_command_reuses_kept_sections_and_no_cache_renders_afresh(tmp_path: 
         return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", path.read_text(encoding="utf-8"))
 
     assert body(second) == body(first) == body(fresh)
+
+
+@dataclass(frozen=True)
+class SeedOnly:
+    id: str = "seed-only"
+    title: str = "Seed only"
+    depends_on: ClassVar[tuple[str, ...]] = ("seed",)
+
+    def render(self, context: ReportContext) -> RenderedSection:
+        RENDERS.append((str(context.country), context.seed))
+        return RenderedSection(self.id, self.title, f"<p>{context.seed}</p>")
+
+
+def test_a_section_independent_of_the_country_is_reused_for_another_country(
+    tmp_path: Path,
+) -> None:
+    RENDERS.clear()
+    cache = SectionCache(tmp_path)
+    for country in ("KEN", "GHA", "AFG"):
+        build_report(ReportContext(country=country, seed=5), [SeedOnly()], cache=cache)
+    assert RENDERS == [("KEN", 5)]
+    assert cache.hits == 2
+
+
+def _context_fields(module: Path) -> set[str]:
+    """Every ``context.<name>`` a module reads."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "context"
+    }
+
+
+def test_built_in_sections_declare_every_context_field_they_read() -> None:
+    # a field read but not declared would let a kept section answer for another context
+    import humsec.report.sections as package
+
+    for section in SECTIONS:
+        declared = getattr(section, "depends_on", None)
+        if declared is None:
+            continue
+        module = Path(sys.modules[type(section).__module__].__file__ or "")
+        read = _context_fields(module) - {"project", "project_run"}  # never kept with a project
+        assert read <= set(declared), (section.id, read, declared)
+    assert package.THREAT_NETWORK.depends_on == ("year", "seed")

@@ -38,9 +38,9 @@ def report(
     no_cache: bool = typer.Option(
         False,
         "--no-cache",
-        help="Render every section afresh instead of reusing sections kept from an identical "
-        "earlier report (same country, year, seed, humsec code and data; kept in "
-        "$HUMSEC_CACHE_DIR, default ~/.cache/humsec).",
+        help="Render every section afresh instead of reusing sections kept from earlier "
+        "reports with the same inputs, humsec code and data (kept in $HUMSEC_CACHE_DIR, "
+        "default ~/.cache/humsec).",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show a full traceback on errors."),
 ) -> None:

@@ -143,8 +143,9 @@ def build_report(
     ``generated`` fixes the timestamp shown (default: now, UTC) and ``data_label`` overrides
     the data editions shown in the header. Errors raised by a section keep their type and get a
     note naming the section. With a ``cache`` (:class:`~humsec.report.cache.SectionCache`),
-    a pure section of a national report already rendered for the same context, code and
-    data is read back instead of rendered (the same HTML), and a freshly rendered one is kept.
+    a section of a national report already rendered for the same context fields it depends
+    on (its ``depends_on``), code and data is read back instead of rendered (the same
+    HTML), and a freshly rendered one is kept.
     """
     from humsec.report.sections import SECTIONS
 

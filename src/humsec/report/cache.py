@@ -1,22 +1,24 @@
 """Sections kept from earlier national reports, so that an identical section is not computed
 twice.
 
-A national report's section is a pure function of what it is asked for (country, year, seed),
-of humsec's code and of the data bundled with it: the threat network's 7 fixed-effects
-regressions with 200 bootstrap draws, the HSI's uncertainty analysis or the downside-risk
-simulation give the same HTML every time for the same inputs. :class:`SectionCache` keeps each
-rendered section in a folder, under the sha256 of
+A national report's section is a pure function of what it is asked for (some of country, year
+and seed), of humsec's code and of the data bundled with it: the threat network's 7
+fixed-effects regressions with 200 bootstrap draws, the HSI's uncertainty analysis or the
+downside-risk simulation give the same HTML every time for the same inputs. A section says
+which context fields its HTML depends on in a ``depends_on`` attribute (the threat network:
+``("year", "seed")``, so a report on another country reuses it). :class:`SectionCache` keeps
+each rendered section in a folder, under the sha256 of
 
     (cache format, humsec version, the installed package's identity, the section's type and
-    fields, the context's country, year and seed)
+    fields, the values of the context fields it depends on)
 
 and answers the same section again from that file. The package identity
 (:func:`humsec.project.package_identity`) covers every file of the installed humsec package,
 code and bundled data alike, so an upgrade, new bundled data or an edit in a development
 checkout never returns an old section.
 
-Only sections that declare themselves pure (a true ``pure`` attribute: their HTML depends on
-nothing but the above) are kept, and only in national reports: a project report has its own
+Only sections that declare ``depends_on`` are kept (a section without it may depend on
+anything), and only in national reports: a project report has its own
 kept copy, keyed by the project's inputs (:mod:`humsec.project.warm`). A folder that cannot be
 written makes the cache a no-op (the report is built in full); kept files are JSON text, never
 executed or unpickled.
@@ -64,8 +66,9 @@ class SectionCache:
 
     def key(self, section: Section, context: ReportContext) -> str | None:
         """sha256 of everything the section's HTML depends on, or None when it cannot be kept
-        (a project report, a section not declared pure, a section without a stable repr)."""
-        if context.project is not None or not getattr(section, "pure", False):
+        (a project report, a section without ``depends_on`` or without a stable repr)."""
+        fields = getattr(section, "depends_on", None)
+        if context.project is not None or fields is None:
             return None
         described = repr(section)
         if " at 0x" in described:  # a default object repr: not a description of its fields
@@ -80,9 +83,7 @@ class SectionCache:
             "package": self._identity,
             "section": f"{type(section).__module__}.{type(section).__qualname__}",
             "fields": described,
-            "country": context.country,
-            "year": context.year,
-            "seed": context.seed,
+            "context": {name: getattr(context, name) for name in sorted(fields)},
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 

@@ -80,7 +80,8 @@ class AttributionSection:
 
     id: str = "attribution"
     title: str = "Sources, licences and methods"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ()
     closing: bool = True
 
     def render(self, context: ReportContext) -> RenderedSection:

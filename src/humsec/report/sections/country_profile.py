@@ -280,7 +280,8 @@ class CountryProfileSection:
 
     id: str = "profile"
     title: str = "Country profile"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ("country", "year")
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Profile ``context.country`` with data up to ``context.year``."""

@@ -144,7 +144,8 @@ class DeprivationSection:
 
     id: str = "deprivation"
     title: str = "People-centred deprivation: fear and want on the same people"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ("seed",)
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Estimate the demo measures on the synthetic survey (report size); with a project,

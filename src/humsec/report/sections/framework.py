@@ -208,7 +208,8 @@ class FrameworkSection:
 
     id: str = "framework"
     title: str = "The human-security lens"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ()
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Render the framework in use: the project's (its ``extends: default`` file) with a

@@ -276,7 +276,8 @@ class IndexSection:
 
     id: str = "hsi"
     title: str = "Human Security Index: fear, want and dignity"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ("country", "year", "seed")
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Build the HSI, run a 300-replication uncertainty analysis, explain one country."""

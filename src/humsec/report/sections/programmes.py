@@ -117,7 +117,8 @@ class ProgrammeSection:
 
     id: str = "programmes"
     title: str = "Programme appraisal through the human-security lens"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ()
 
     def render(self, context: ReportContext) -> RenderedSection:
         """The project's programmes as its ``appraisal`` run scored them in its context (run

@@ -194,7 +194,8 @@ class ShocksSection:
 
     id: str = "shocks"
     title: str = "Downside risk: compound shocks, well-being losses and measures"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ("seed",)
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Simulate the demo scenario and appraise the demo measures (report sizes); with a

@@ -307,7 +307,8 @@ class ThreatMapSection:
 
     id: str = "threats"
     title: str = "Who is threatened by what, where"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ("country", "year")
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Map, indicator table and coverage gaps, using data up to ``context.year``."""

@@ -106,7 +106,8 @@ class ThreatNetworkSection:
 
     id: str = "threat-network"
     title: str = "Threat links in the data"
-    pure: ClassVar[bool] = True  # national HTML depends on context, code, bundled data
+    # a national report's HTML depends on these context fields (and code and bundled data)
+    depends_on: ClassVar[tuple[str, ...]] = ("year", "seed")
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Estimate the network for the context (seeded bootstrap) and show it."""
