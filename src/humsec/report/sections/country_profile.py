@@ -10,7 +10,6 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from humsec.report.country import DEFAULT_COUNTRY, country_label
 from humsec.report.figures import figure_html
@@ -66,6 +65,8 @@ def trend_figure(
     of the region's countries. Years before :data:`TREND_START` or after ``max_year`` are
     left out. Conflict counts are bars and conflict intensity a step line.
     """
+    from plotly.subplots import make_subplots  # 0.2 s: only when a profile renders
+
     years = panel.index.get_level_values("year")
     keep = years >= TREND_START
     if max_year is not None:

@@ -14,27 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from humsec.index import (
-    IndexResult,
-    UncertaintyResult,
-    UncertaintySettings,
-    build,
-    bundled_data,
-    compound_probability,
-    coverage_by_year,
-    explain,
-    load_preset,
-    quadrant_settings,
-    quadrants,
-    threat_coverage,
-    uncertainty,
-)
 from humsec.report.figures import (
     EMPTY_GEOJSON,
     figure_html,
@@ -44,6 +29,9 @@ from humsec.report.figures import (
 )
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.tables import table_html
+
+if TYPE_CHECKING:  # the index engine loads when the section renders
+    from humsec.index import IndexResult, UncertaintyResult
 
 REPLICATIONS = 300
 VARY = ("weights", "normalisation", "aggregation", "imputation")
@@ -236,6 +224,8 @@ def _year(context: ReportContext, spec: Any, panel: pd.DataFrame) -> tuple[int |
     earlier. The warning says when the year's indicator coverage is below 95 % of the
     best-covered year's, or when the panel stops before the year asked for.
     """
+    from humsec.index import coverage_by_year
+
     share = coverage_by_year(spec, panel)
     good = share[share >= 0.95 * share.max()]
     best_year = int(good.index.max())  # the latest well-covered year, the default
@@ -282,6 +272,18 @@ class IndexSection:
     def render(self, context: ReportContext) -> RenderedSection:
         """Build the HSI, run a 300-replication uncertainty analysis, explain one country."""
         from humsec.data import attribution, catalog, countries, world_geojson
+        from humsec.index import (
+            UncertaintySettings,
+            build,
+            bundled_data,
+            compound_probability,
+            explain,
+            load_preset,
+            quadrant_settings,
+            quadrants,
+            threat_coverage,
+            uncertainty,
+        )
 
         spec = load_preset("hsi")
         panel = bundled_data("hsi")
