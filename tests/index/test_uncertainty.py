@@ -214,3 +214,63 @@ def test_alternatives_making_an_expression_undefined() -> None:
     assert np.isnan(counted.scores[minmax, 0]).all() and not np.isnan(counted.scores).all()
     assert any(f"in {int(minmax.sum())} (replication, unit) cell(s)" in note
                for note in counted.notes)
+
+
+def test_rank_rows_are_min_ranks_with_ties_missing_and_infinities() -> None:
+    """Replication ranks equal scipy's "min" ranks of the negated scores, row by row, with
+    ties (rounded scores), missing scores and infinite ones; a row without ties ranks by
+    sorted position."""
+    from scipy.stats import rankdata
+
+    from humsec.index.uncertainty import _rank_rows
+
+    rng = np.random.default_rng(3)
+    scores = np.round(rng.random((60, 25)) * 6)  # many ties
+    scores[rng.random(scores.shape) < 0.15] = np.nan
+    scores[0, 2], scores[1, 5], scores[2, 7] = -np.inf, np.inf, -np.inf
+    distinct = rng.random((40, 25))
+    distinct[:, 3] = np.nan
+    for table in (scores, distinct, rng.random((30, 12))):
+        got = _rank_rows(table)
+        for row, ranks in zip(table, got, strict=True):
+            seen = ~np.isnan(row)
+            expected = rankdata(-row[seen], method="min")
+            np.testing.assert_array_equal(ranks[seen], expected)
+            assert np.isnan(ranks[~seen]).all()
+
+
+@pytest.mark.parametrize("method", ["arithmetic", "geometric"])
+@pytest.mark.parametrize(("missing", "min_coverage"), [("renormalise", 0.0),
+                                                       ("renormalise", 0.5),
+                                                       ("propagate", 0.0)])
+def test_leaf_node_replications_equal_the_aggregation_of_each_row(
+    method: str, missing: str, min_coverage: float
+) -> None:
+    """Each replication of a weighted-mean leaf node is the build's own aggregation of the
+    unit's children with that replication's weights: gaps renormalised or propagated, a
+    unit with no child present missing (not 0), zero weights dropping a child."""
+    from types import SimpleNamespace
+
+    from humsec.index.aggregation import aggregate
+    from humsec.index.spec import NodeSpec
+    from humsec.index.uncertainty import _leaf_node
+
+    rng = np.random.default_rng(11)
+    x = rng.uniform(0.5, 10.0, (2, 30, 4))  # two (imputation x normalisation) matrices
+    x[:, rng.random((30, 4)) < 0.3] = np.nan
+    x[:, 0, :] = np.nan  # a unit with no child present
+    x[:, 1, 1:] = np.nan  # a unit with one child
+    node = NodeSpec(code="n", children=["a", "b", "c", "d"], method=method,
+                    missing=missing, min_coverage=min_coverage)
+    model = SimpleNamespace(codes=["a", "b", "c", "d"], x=x,
+                            spec=SimpleNamespace(code="t"), scale_max=10.0)
+    w = rng.dirichlet(np.ones(4), size=40) * 4
+    w[:5, 2] = 0.0  # dropped children
+    combo = np.repeat([0, 1], 20)
+    methods = np.array([method] * 40)
+    got = _leaf_node(model, node, w, combo, methods)  # type: ignore[arg-type]
+    for r in range(40):
+        expected, _ = aggregate(x[combo[r]], w[r][None, :], node, scale_max=10.0,
+                                method=method)
+        np.testing.assert_allclose(got[r], expected, rtol=1e-12, equal_nan=True)
+    assert np.isnan(got[:, 0]).all()

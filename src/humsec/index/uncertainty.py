@@ -247,18 +247,33 @@ def _levels(u: FloatArray, k: int) -> IntArray:
 
 def _rank_rows(scores: FloatArray) -> FloatArray:
     """Rank units within each replication: 1 = highest score, ties share the lowest rank
-    ("min" ranks, as the build), missing scores get a missing rank. One argsort per call."""
-    keys = np.where(np.isnan(scores), np.inf, -scores)
-    order = np.argsort(keys, axis=1, kind="stable")
+    ("min" ranks, as the build), missing scores get a missing rank. One argsort per call.
+
+    ``rank_i = 1 + #{k : s_k > s_i}``: the first position of ``s_i``'s tie group in the
+    row sorted by descending score. Which of the tied units comes first does not change
+    that position, so the (SIMD) unstable sort serves; without ties among the scores
+    the rank is the sorted position itself."""
+    missing = np.isnan(scores)
+    keys = np.where(missing, np.inf, -scores)
+    order = np.argsort(keys, axis=1)
     ordered = np.take_along_axis(keys, order, axis=1)
     n = scores.shape[1]
-    position = np.broadcast_to(np.arange(n), ordered.shape)
-    new_value = np.ones(ordered.shape, dtype=bool)
-    new_value[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    first = np.maximum.accumulate(np.where(new_value, position, 0), axis=1)
+    tied = ordered[:, 1:] == ordered[:, :-1]
+    n_missing = np.count_nonzero(missing)
+    if n_missing:
+        tied &= ordered[:, 1:] != np.inf  # missing scores sort last and are dropped below
+    if tied.any() or np.count_nonzero(ordered == np.inf) != n_missing:
+        position = np.broadcast_to(np.arange(n), ordered.shape)
+        new_value = np.ones(ordered.shape, dtype=bool)
+        new_value[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        first = np.maximum.accumulate(np.where(new_value, position, 0), axis=1) + 1.0
+    else:
+        first = np.broadcast_to(np.arange(1.0, n + 1.0), ordered.shape)
     ranks = np.empty(scores.shape)
-    np.put_along_axis(ranks, order, first + 1.0, axis=1)
-    return np.where(np.isnan(scores), np.nan, ranks)
+    np.put_along_axis(ranks, order, first, axis=1)
+    if n_missing:
+        ranks[missing] = np.nan
+    return ranks
 
 
 def _evaluate(
@@ -365,6 +380,7 @@ def _leaf_node(
     r, n_units = len(combo), model.x.shape[1]
     out = np.empty((r, n_units))  # every row belongs to exactly one block below
     where = f"index spec {model.spec.code!r}, node {node.code!r} (uncertainty)"
+    by_weight = node.missing != "propagate" and node.min_coverage <= 0
     for k in np.unique(combo):
         x = model.x[k][:, idx]
         present = ~np.isnan(x)
@@ -385,19 +401,31 @@ def _leaf_node(
                 if complete:
                     den = wg.sum(axis=1, keepdims=True)
                     n_present = positive.sum(axis=1, keepdims=True)
+                    np.divide(num, np.where(den > 0, den, 1.0), out=num)
+                elif by_weight and bool((wg >= 0).all()):
+                    # with weights >= 0, no present child of positive weight <=> den = 0,
+                    # so den alone marks the empty cells (one product and pass fewer)
+                    den = wg @ present.T.astype(float)
+                    n_present = None
+                    np.divide(num, den, out=num, where=den > 0)  # elsewhere: missing
                 else:
                     den = wg @ present.T.astype(float)
                     n_present = positive @ present.T.astype(float)
-                value = gen.inverse(num / np.where(den > 0, den, 1.0))
-            if zeros is not None:
+                    np.divide(num, np.where(den > 0, den, 1.0), out=num)
+                value = gen.inverse(num)
+            if zeros is not None and zeros.any():  # no zero: nothing to absorb
                 value = np.where(positive @ zeros.T.astype(float) > 0, 0.0, value)
-            n_children = np.maximum(positive.sum(axis=1, keepdims=True), 1.0)
-            empty = n_present == 0
-            if node.missing == "propagate":
-                empty = empty | (n_present < positive.sum(axis=1, keepdims=True))
-            if node.min_coverage > 0:
-                empty = empty | (n_present / n_children < node.min_coverage - 1e-12)
-            value = np.where(empty, np.nan, value)
+            if n_present is None:
+                empty = den <= 0
+            else:
+                n_children = np.maximum(positive.sum(axis=1, keepdims=True), 1.0)
+                empty = n_present == 0
+                if node.missing == "propagate":
+                    empty = empty | (n_present < positive.sum(axis=1, keepdims=True))
+                if node.min_coverage > 0:
+                    empty = empty | (n_present / n_children < node.min_coverage - 1e-12)
+            if empty.any():  # else a full pass that changes nothing
+                value = np.where(empty, np.nan, value)
             if node.round is not None:
                 value = round_half_up(value, node.round)
             out[group] = value
@@ -482,13 +510,14 @@ def _quasi_arithmetic_batch(
     n_present: FloatArray = np.zeros((w.shape[0], 1))
     zero_hit = np.zeros(shape, dtype=bool) if gen.zero_absorbs else None
     positive = w > 0
+    checked = gen.needs_positive or gen.ceiling is not None  # else no value is out of domain
     for j, x in enumerate(parts):  # loop over children (a handful), not units or replications
         pos_j = positive[:, j, None]
         wj = w[:, j, None]
-        bad = gen.invalid(x)
+        bad = gen.invalid(x) if checked else np.zeros(x.shape, dtype=bool)
         complete = not np.isnan(x).any()
         if complete and zero_hit is None:
-            if bad.any() and (bad & pos_j).any():
+            if checked and bad.any() and (bad & pos_j).any():
                 raise_domain_error(node, gen, np.broadcast_to(x, shape)[bad & pos_j], where)
             with np.errstate(divide="ignore", invalid="ignore"):
                 num += wj * gen.forward(x)
@@ -510,8 +539,9 @@ def _quasi_arithmetic_batch(
         den = den + wj * observed
         n_present = n_present + (observed & pos_j)
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = gen.inverse(num / np.where(den > 0, den, 1.0))
-    if zero_hit is not None:
+        np.divide(num, np.where(den > 0, den, 1.0), out=num)
+        value = gen.inverse(num)
+    if zero_hit is not None and zero_hit.any():
         value = np.where(zero_hit, 0.0, value)
     n_children = np.maximum(positive.sum(axis=1), 1)[:, None]
     empty = n_present == 0
@@ -519,7 +549,8 @@ def _quasi_arithmetic_batch(
         empty = empty | (n_present < positive.sum(axis=1)[:, None])
     if node.min_coverage > 0:
         empty = empty | (n_present / n_children < node.min_coverage - 1e-12)
-    value = np.where(empty, np.nan, value)
+    if empty.any():  # else a full pass that changes nothing
+        value = np.where(empty, np.nan, value)
     return round_half_up(value, node.round) if node.round is not None else value
 
 

@@ -156,7 +156,8 @@ def simulate(
                                af_people, row)
 
     chunks = list(area_blocks(pair_area, starts, stops, CHUNK_CELLS))
-    sums = _Sums.empty(len(pair_key), len(exp), n_years, len(group_names), len(hazards))
+    sums = _Sums.empty(len(pair_key), len(exp), n_years, len(group_names), len(hazards),
+                       len(areas))
     detail = None
     if detail_year is not None:
         detail = exp.units[["unit_id", "area", "livelihood", "weight", "population"]].copy()
@@ -167,7 +168,7 @@ def simulate(
 
     for results in map_blocks(run_task, _tasks(chunks, block_size), backend, workers):
         for res in results:
-            sums.add(res, pair_year[res.pairs])
+            sums.add(res, pair_year[res.pairs], int(pair_area[res.pairs[0]]))
             if detail is not None and res.detail is not None:
                 for col, values in res.detail.items():
                     detail.loc[res.start:res.stop - 1, col] = values
@@ -271,6 +272,7 @@ def _risk(scenario: Scenario, sums: _Sums, units: Units, group_names: list[str],
         area_year=area_year,
         group_year={m: sums.group[i] for i, m in enumerate(GROUP_METRICS)},
         hazard_year={m: sums.hazard[i] for i, m in enumerate(HAZARD_METRICS)},
+        area_hazard={m: sums.area_hazard[i] / n_years for i, m in enumerate(HAZARD_METRICS)},
         units=per_unit,
         group_people=pd.Series((units.groups * units.weight[:, None]).sum(axis=0),
                                index=group_names, name="people"),
@@ -294,21 +296,27 @@ class _Sums:
     unit: np.ndarray  # (len(UNIT_METRICS), units)
     group: np.ndarray  # (len(GROUP_METRICS), years, groups)
     hazard: np.ndarray  # (len(HAZARD_METRICS), years, hazards)
+    area_hazard: np.ndarray  # (len(HAZARD_METRICS), areas, hazards), summed over years
 
     @classmethod
     def empty(cls, n_pairs: int, n_units: int, n_years: int, n_groups: int,
-              n_hazards: int) -> _Sums:
+              n_hazards: int, n_areas: int) -> _Sums:
         return cls(np.zeros((n_pairs, len(YEAR_METRICS))),
                    np.zeros((len(UNIT_METRICS), n_units)),
                    np.zeros((len(GROUP_METRICS), n_years, n_groups)),
-                   np.zeros((len(HAZARD_METRICS), n_years, n_hazards)))
+                   np.zeros((len(HAZARD_METRICS), n_years, n_hazards)),
+                   np.zeros((len(HAZARD_METRICS), n_areas, n_hazards)))
 
-    def add(self, res: BlockResult, years: np.ndarray) -> None:
-        """Add one chunk; ``years`` of its pairs are distinct (one area's pairs)."""
+    def add(self, res: BlockResult, years: np.ndarray, area: int) -> None:
+        """Add one chunk of ``area``; ``years`` of its pairs are distinct (one area's pairs).
+
+        The chunk's hazard attribution is also added to its area's row: a chunk holds one
+        area, so the loss by area x hazard costs one sum over the chunk's pairs."""
         self.year[res.pairs] = res.year_sums
         self.unit[:, res.start:res.stop] += res.unit_sums
         self.group[:, years] += res.group_sums
         self.hazard[:, years] += res.hazard_sums
+        self.area_hazard[:, area] += res.hazard_sums.sum(axis=1)
 
 
 

@@ -16,7 +16,10 @@ What keeps the pass short (each change gives the same numbers as the straightfor
   zero to the M0 and H changes, so it is skipped;
 * the group and livelihood totals (for the group tables and the hazard attribution) are
   accumulated in the same pass instead of being written to four dense ``pairs x households``
-  arrays and multiplied out afterwards.
+  arrays and multiplied out afterwards, into small per-pair accumulators that are added to
+  the output once per pair (the output arrays start at zero and each accumulator adds the
+  households in the same order, so the sums are the same bytes; about 5 % less time than
+  adding into the output arrays, which the compiler cannot keep out of memory).
 
 ``numba`` compiles the kernel once and caches it on disk (``cache=True``), so later processes
 load it instead of compiling it.
@@ -100,7 +103,11 @@ def _fused_block_py(
             ins_share_a[p, v] = -math.expm1(ins_la[p, v])
             ins_share_i[p, v] = -math.expm1(ins_li[p, v])
     inv_step = 1.0 / step
+    g_acc = np.zeros((4, n_groups))
+    l_acc = np.zeros((2, n_liv))
     for p in range(n_pairs):
+        g_acc[:] = 0.0
+        l_acc[:] = 0.0
         # this pair's year sums, in registers (added in the same order as in year_sums)
         s_dk = s_dy = s_cons = s_wb = s_people = s_pushed = s_years = s_capped = 0.0
         s_transfer = s_payout = s_m0 = s_h = 0.0
@@ -177,17 +184,17 @@ def _fused_block_py(
             unit_sums[3, j] += wb
             for g in range(n_groups):
                 share = member_share[j, g]
-                group_sums[0, p, g] += dk_w * share
-                group_sums[1, p, g] += wb_w * share
-            livelihood_sums[0, p, lv] += dk_w
-            livelihood_sums[1, p, lv] += wb_w
+                g_acc[0, g] += dk_w * share
+                g_acc[1, g] += wb_w * share
+            l_acc[0, lv] += dk_w
+            l_acc[1, lv] += wb_w
             if pushed:
                 unit_sums[4, j] += 1.0
                 unit_sums[5, j] += years_below
                 years_w = years_below * w
                 for g in range(n_groups):
-                    group_sums[2, p, g] += w * members[j, g]
-                    group_sums[3, p, g] += years_w * members[j, g]
+                    g_acc[2, g] += w * members[j, g]
+                    g_acc[3, g] += years_w * members[j, g]
             if af_on:
                 # the indicators this shock deprives, as a bit mask
                 mask = 0
@@ -210,6 +217,12 @@ def _fused_block_py(
                     * af_valid_w[j]
                 s_h += ((1.0 if poor1 else 0.0) - (1.0 if poor0 else 0.0)) \
                     * af_valid_w[j]
+        for m in range(4):
+            for g in range(n_groups):
+                group_sums[m, p, g] += g_acc[m, g]
+        for v in range(n_liv):
+            livelihood_sums[0, p, v] += l_acc[0, v]
+            livelihood_sums[1, p, v] += l_acc[1, v]
         for col, value in enumerate((s_dk, s_dy, s_cons, s_wb, s_people, s_pushed, s_years,
                                      s_capped, s_transfer, s_payout, s_m0, s_h)):
             year_sums[p, col] += value

@@ -30,6 +30,9 @@ class ShockRisk:
     * ``area_year`` / ``group_year`` / ``hazard_year`` - ``years x area|group|hazard`` arrays of
       the main metrics (hazard shares of a compound year are attributed in proportion to each
       hazard's log-survival term);
+    * ``area_hazard`` - ``areas x hazards`` arrays of the expected annual asset and
+      well-being loss of each hazard in each area (the same attribution, summed per area;
+      :meth:`by_area_hazard`);
     * ``units`` - expected annual values per household or cell.
 
     Expected annual impact (EAI) is the mean over simulated years (each year has frequency
@@ -56,6 +59,7 @@ class ShockRisk:
     detail: pd.DataFrame | None = None
     evaluations: int = 0
     """Household x pair-year evaluations the engine made (a work count for benchmarks)."""
+    area_hazard: dict[str, np.ndarray] = field(default_factory=dict)
 
     def year_at_return_period(self, return_period: float = 20,
                               metric: str = "wellbeing_loss") -> int:
@@ -181,6 +185,42 @@ class ShockRisk:
         }, index=pd.Index(list(self.hazards), name="hazard"))
         out["resilience"] = out["eai_asset_loss"] / out["eai_wellbeing_loss"].where(
             out["eai_wellbeing_loss"] > 0)
+        return out
+
+    def by_area_hazard(self) -> pd.DataFrame:
+        """Per area and hazard: framework threat, EAI asset and well-being loss, the hazard's
+        share of the area's attributed EAI well-being loss and its rank in the area (1 = the
+        dominant hazard; ties broken by hazard name).
+
+        ``EAI_ah = (1/N) sum_y sum_l loss_yal * log S_yhal / log S_yal``: each area-year's
+        losses (per livelihood ``l``) split between the hazards that hit it by their share of
+        the log-survival, as :meth:`by_hazard`, but kept per area (Hallegatte et al. 2017's
+        asset and well-being losses; attribution: :mod:`humsec.shocks.blocks`). Summed over
+        areas it is :meth:`by_hazard`'s EAI; over hazards, the area's attributed EAI.
+        """
+        if not self.area_hazard:
+            raise SpecError("this result has no loss by area x hazard",
+                            location="ShockRisk.by_area_hazard",
+                            hint="simulate it with humsec.shocks.simulate")
+        n_a, n_h = len(self.areas), len(self.hazards)
+        asset = self.area_hazard["asset_loss"]
+        wellbeing = self.area_hazard["wellbeing_loss"]
+        out = pd.DataFrame({
+            "area": np.repeat(np.asarray(self.areas, dtype=object), n_h),
+            "hazard": np.tile(np.asarray(self.hazards, dtype=object), n_a),
+            "threat": np.tile(np.asarray([self.threats.get(h, "") for h in self.hazards],
+                                         dtype=object), n_a),
+            "eai_asset_loss": asset.ravel(),
+            "eai_wellbeing_loss": wellbeing.ravel(),
+        })
+        area_total = np.repeat(wellbeing.sum(axis=1), n_h)
+        out["share_of_area_wellbeing_loss"] = np.divide(
+            out["eai_wellbeing_loss"].to_numpy(), area_total,
+            out=np.full(len(out), np.nan), where=area_total > 0)
+        ranked = out.sort_values(["area", "eai_wellbeing_loss", "hazard"],
+                                 ascending=[True, False, True])
+        out["rank_in_area"] = ranked.groupby("area", sort=False).cumcount().reindex(
+            out.index).to_numpy() + 1
         return out
 
     def summary(self, return_periods: Sequence[float] = DEFAULT_RETURN_PERIODS
