@@ -37,9 +37,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from humsec.errors import DataError, SpecError, did_you_mean
+from humsec.programme import PlanOptions
 from humsec.project import Project, area_preset_names, resolve_index_spec, survey_frame
 
 Report = Callable[[float, str], None]
@@ -605,33 +607,21 @@ def threat_network(
 
 
 # --- portfolio plans ------------------------------------------------------------------------
-class BudgetItem(BaseModel):
-    """One budget: an amount, optionally earmarked for some areas."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    amount: float = Field(ge=0)
-    areas: list[str] | None = None
-    name: str | None = Field(None, max_length=100)
-
-
-class PlanParams(BaseModel):
-    """A portfolio plan: which candidates to fund under the budgets (MILP on HiGHS)."""
-
-    model_config = ConfigDict(extra="forbid")
+class PlanParams(PlanOptions):
+    """A portfolio plan: which candidates to fund under the budgets (MILP on HiGHS). The
+    options are :class:`humsec.programme.PlanOptions`, shared with ``humsec.yaml``'s
+    ``plan:`` section and ``humsec programme plan``; ``candidates`` names the uploaded
+    table."""
 
     candidates: str = Field(description="the name of an uploaded candidate table")
-    budgets: list[BudgetItem] = Field(min_length=1, max_length=50)
-    one_per_area: bool = False
-    aversion: float = Field(0.0, ge=0, le=10, description="inequality aversion (0: plain sum)")
-    cover_fear_and_want: bool = False
-    min_empowerment_share: float | None = Field(None, ge=0, le=1)
-    high_risk_areas: list[str] = Field(default_factory=list)
-    alternatives: int = Field(3, ge=0, le=20, description="near-optimal alternatives to find")
-    min_difference: int = Field(2, ge=1, le=100)
-    frontier: int = Field(10, ge=0, le=100, description="frontier points (0: none)")
-    gap: float = Field(1e-4, ge=0, le=0.5, description="relative MIP gap to stop at")
-    time_limit: float = Field(60.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _has_budget(self) -> PlanParams:
+        if not self.funds():
+            raise PydanticCustomError(
+                "value_error", "no budget given: set budget, or budgets with their amounts"
+            )
+        return self
 
 
 def _candidates(uploads: Uploads, folder: Path) -> pd.DataFrame:
@@ -645,28 +635,14 @@ def portfolio_plan(
 ) -> Tables:
     """The best portfolio under the budgets (``humsec.programme.plan``), its frontier over
     total budgets from a tenth to the whole cost, and near-optimal alternatives."""
-    import numpy as np
-
-    from humsec.programme import Budget, plan
+    from humsec.programme import solve_portfolio
 
     p = PlanParams.model_validate(params)
     with tempfile.TemporaryDirectory() as tmp:
         candidates = _candidates(uploads, Path(tmp))
-    budgets = [Budget(b.amount, tuple(b.areas) if b.areas else None, b.name) for b in p.budgets]
-    report(0.1, f"solving over {len(candidates):,} candidates")
-    best = plan(
-        candidates,
-        budgets,
-        areas=project.pcodes,
-        one_per_area=p.one_per_area,
-        aversion=p.aversion,
-        cover_fear_and_want=p.cover_fear_and_want,
-        min_empowerment_share=p.min_empowerment_share,
-        high_risk_areas=p.high_risk_areas,
-        framework=project.framework,
-        gap=p.gap,
-        time_limit=p.time_limit,
-    )
+    report(0.1, f"solving over {len(candidates):,} candidates, then the frontier and alternatives")
+    portfolio = solve_portfolio(candidates, p, areas=project.pcodes, framework=project.framework)
+    best = portfolio.plan
     summary = pd.DataFrame(
         {
             "metric": ["objective", "bound", "gap", "benefit", "chosen", "candidates"],
@@ -686,23 +662,17 @@ def portfolio_plan(
         "spend": best.spend.rename("spend").rename_axis("budget").reset_index(),
         "summary": summary,
     }
-    if p.frontier:
-        report(0.5, f"tracing the frontier at {p.frontier} budgets")
-        total = float(pd.to_numeric(candidates["cost"], errors="coerce").sum())
-        amounts = np.linspace(total / p.frontier, total, p.frontier) if total > 0 else [0.0]
-        tables["frontier"] = best.frontier([float(a) for a in amounts]).reset_index(drop=True)
-    if p.alternatives:
-        report(0.75, f"finding {p.alternatives} alternatives")
-        rows = []
-        for k, other in enumerate(best.alternatives(p.alternatives, p.min_difference), start=1):
-            chosen = other.to_frame().reset_index(drop=True)
-            chosen.insert(0, "objective", other.objective)
-            chosen.insert(0, "alternative", k)
-            rows.append(chosen)
-        columns = ["alternative", "objective", *best.to_frame().columns]
-        tables["alternatives"] = (
-            pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
-        )
+    tables["frontier"] = portfolio.frontier.reset_index(drop=True)
+    rows = []
+    for k, other in enumerate(portfolio.alternatives, start=1):
+        chosen = other.to_frame().reset_index(drop=True)
+        chosen.insert(0, "objective", other.objective)
+        chosen.insert(0, "alternative", k)
+        rows.append(chosen)
+    columns = ["alternative", "objective", *best.to_frame().columns]
+    tables["alternatives"] = (
+        pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
+    )
     return tables
 
 

@@ -6,18 +6,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from humsec.cli.terminal import Table, console, err_console, literal, print_note, print_written
 from humsec.errors import DataError
-from humsec.programme import Budget
+from humsec.programme import OPTION_FLAGS
 
 
-def _budgets(texts: list[str]) -> list[Budget]:
+def _budgets(texts: list[str]) -> list[dict[str, Any]]:
     """``5e6`` or ``3e6:KE001,KE002`` (an amount and the areas it may fund) or
-    ``name=3e6:KE001``."""
-    out: list[Budget] = []
+    ``name=3e6:KE001``, as the plan options' ``budgets`` entries."""
+    out: list[dict[str, Any]] = []
     for k, text in enumerate(texts):
         name, _, rest = text.rpartition("=") if "=" in text else ("", "", text)
         amount_text, _, areas_text = rest.partition(":")
@@ -29,9 +30,36 @@ def _budgets(texts: list[str]) -> list[Budget]:
                 location="--budget",
                 hint="write e.g. 5e6, 3e6:KE001,KE002 or eu=3e6:KE001",
             ) from None
-        areas = tuple(a.strip() for a in areas_text.split(",") if a.strip()) or None
-        out.append(Budget(amount, areas=areas, name=name or f"budget{k + 1}"))
+        areas = [a.strip() for a in areas_text.split(",") if a.strip()] or None
+        out.append({"amount": amount, "areas": areas, "name": name or f"budget{k + 1}"})
     return out
+
+
+def _frontier(text: str) -> int | list[float]:
+    """``6`` (a count of points) or ``2e7,4e7`` (total amounts)."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    try:
+        if (
+            len(parts) == 1
+            and "," not in text
+            and float(parts[0]).is_integer()
+            and "e" not in parts[0].lower()
+            and "." not in parts[0]
+        ):
+            return int(parts[0])
+        return [float(p) for p in parts]
+    except ValueError:
+        raise DataError(
+            f"cannot read frontier {text!r}",
+            location="--frontier",
+            hint="a count of points (6) or comma-separated total amounts (2e7,4e7)",
+        ) from None
+
+
+def _flag_name(key: str) -> str:
+    """The CLI flag of a plan option (``budgets[1].amount`` -> ``--budget``)."""
+    head = key.split(".")[0].split("[")[0]
+    return OPTION_FLAGS.get(head, f"--{head.replace('_', '-')}")
 
 
 def plan_command(
@@ -52,49 +80,87 @@ def plan_command(
         "plan: section.",
     ),
     project: Path | None = typer.Option(
-        None, "--project", "-p", help="Project folder: candidate areas must be its areas."
+        None,
+        "--project",
+        "-p",
+        help="Project folder: candidate areas must be its areas, and the options of its "
+        "humsec.yaml plan: section apply (a flag given here overrides one).",
     ),
-    one_per_area: bool = typer.Option(
-        False, "--one-per-area", help="At most one package per area."
+    one_per_area: bool | None = typer.Option(
+        None, "--one-per-area/--any-per-area", help="At most one package per area."
     ),
-    aversion: float = typer.Option(
-        0.0, "--aversion", min=0.0, help="Inequality aversion (0: plain sum of benefits)."
+    aversion: float | None = typer.Option(
+        None, "--aversion", help="Inequality aversion, 0 to 10 (0: plain sum of benefits)."
     ),
-    cover: bool = typer.Option(
-        False, "--cover-fear-and-want", help="Require both fear and want threats addressed."
+    cover: bool | None = typer.Option(
+        None,
+        "--cover-fear-and-want/--no-cover-fear-and-want",
+        help="Require both fear and want threats addressed.",
     ),
-    empowerment: float | None = typer.Option(None, "--min-empowerment-share", min=0, max=1),
+    empowerment: float | None = typer.Option(
+        None, "--min-empowerment-share", help="Minimum share of spend on empowerment (0-1)."
+    ),
     high_risk: str | None = typer.Option(
         None, "--high-risk-areas", help="Comma-separated areas needing risk reduction."
     ),
-    gap: float = typer.Option(0.01, "--gap", help="Relative MIP gap to stop at."),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds."),
-    alternatives: int = typer.Option(
-        0, "--alternatives", min=0, help="Also find this many near-optimal alternatives."
+    gap: float | None = typer.Option(
+        None, "--gap", help="Relative MIP gap to stop at (default 1e-4, HiGHS's)."
+    ),
+    time_limit: float | None = typer.Option(
+        None, "--time-limit", help="Seconds per solve (default 60)."
+    ),
+    # counts are read as numbers so that PlanOptions, not the flag parser, says what is wrong
+    alternatives: float | None = typer.Option(
+        None, "--alternatives", help="Near-optimal alternatives to find (default 3)."
+    ),
+    min_difference: float | None = typer.Option(
+        None, "--min-difference", help="Choices each alternative changes (default 2)."
+    ),
+    frontier: str | None = typer.Option(
+        None,
+        "--frontier",
+        help="Frontier: a count of points up to 1.5 x the total budget (default 6), or "
+        "comma-separated total amounts; 0 for none.",
     ),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the chosen portfolio."),
 ) -> None:
-    """Choose the portfolio that does the most under the budgets (MILP, HiGHS)."""
+    """Choose the portfolio that does the most under the budgets (MILP, HiGHS), with its
+    efficient frontier and near-optimal alternatives."""
     from humsec.data import check_table_target, read_table, write_table
-    from humsec.programme import plan
+    from humsec.programme import plan_options, solve_portfolio
 
     check_table_target(out)  # a bad --out fails before the portfolio is solved
+    given: dict[str, Any] = {
+        "one_per_area": one_per_area,
+        "aversion": aversion,
+        "cover_fear_and_want": cover,
+        "min_empowerment_share": empowerment,
+        "high_risk_areas": None
+        if high_risk is None
+        else [a.strip() for a in high_risk.split(",") if a.strip()],
+        "gap": gap,
+        "time_limit": time_limit,
+        "alternatives": alternatives,
+        "min_difference": min_difference,
+        "frontier": None if frontier is None else _frontier(frontier),
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    if budget:
+        given["budgets"] = _budgets(budget)  # --budget replaces humsec.yaml's budget(s)
     areas = None
     framework = None
-    budgets = _budgets(budget) if budget else []
+    base: dict[str, Any] = {}
     if project is not None:
-        from humsec.project import (
-            Project,
-            project_candidates,
-            project_plan_budgets,
-            resolve_project,
-        )
+        from humsec.project import Project, project_candidates, resolve_project
         from humsec.project import context_tables as project_tables
 
         proj = Project.load(resolve_project(project))
         areas, framework = proj.pcodes, proj.framework
-        if not budgets:
-            budgets = project_plan_budgets(proj)
+        if proj.config.plan is not None:
+            base = proj.config.plan.model_dump(exclude_unset=True)
+            if budget:
+                base.pop("budget", None)
+        options = plan_options({**base, **given}, _flag_name, "humsec programme plan")
         if candidates is None:
             with err_console.status("deriving the candidates' benefits from the project…"):
                 frame, notes = project_candidates(
@@ -111,28 +177,17 @@ def plan_command(
             hint="humsec programme plan candidates.csv --budget 5e6",
         )
     else:
+        options = plan_options(given, _flag_name, "humsec programme plan")
         frame = read_table(candidates)
-    if not budgets:
+    if not options.funds():
         raise DataError(
             "no budget given",
             location="--budget",
             hint="--budget 5e6 (or, with --project, `plan: {budget: 5000000}` in humsec.yaml)",
         )
-    with err_console.status("solving the portfolio…"):
-        result = plan(
-            frame,
-            budgets,
-            areas=areas,
-            framework=framework,
-            one_per_area=one_per_area,
-            aversion=aversion,
-            cover_fear_and_want=cover,
-            min_empowerment_share=empowerment,
-            high_risk_areas=[a.strip() for a in (high_risk or "").split(",") if a.strip()],
-            gap=gap,
-            time_limit=time_limit,
-        )
-        others = result.alternatives(alternatives, 2) if alternatives else []
+    with err_console.status("solving the portfolio, its frontier and alternatives…"):
+        portfolio = solve_portfolio(frame, options, areas=areas, framework=framework)
+    result = portfolio.plan
     console.print(
         f"[bold]{len(result.chosen)} of {len(frame)} candidates chosen[/]: "
         f"objective {result.objective:,.4g}, bound {result.bound:,.4g}, "
@@ -150,9 +205,19 @@ def plan_command(
     console.print(table)
     if len(chosen) > 30:
         print_note(f"{len(chosen) - 30} more rows; write them with --out")
-    for k, other in enumerate(others, start=1):
+    if len(portfolio.frontier):
+        table = Table("amount", "objective", "spend", "chosen", title="Efficient frontier")
+        for point in portfolio.frontier.itertuples():
+            table.add_row(
+                f"{point.amount:,.0f}",
+                f"{point.objective:,.6g}",
+                f"{point.spend:,.0f}",
+                str(point.n_chosen),
+            )
+        console.print(table)
+    for k, other in enumerate(portfolio.alternatives, start=1):
         console.print(
-            f"alternative {k}: objective {other.objective:,.4g}, {len(other.chosen)} chosen"
+            f"alternative {k}: objective {other.objective:,.6g}, {len(other.chosen)} chosen"
         )
     if out is not None:
         write_table(chosen, out, index=False)

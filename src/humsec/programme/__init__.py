@@ -62,6 +62,15 @@ from humsec.programme.model import (
     programme_problems,
 )
 from humsec.programme.plan import Budget, Plan, PlanInfeasibleError, atkinson, plan
+from humsec.programme.plan_options import (
+    OPTION_FLAGS,
+    PlanBudget,
+    PlanOptions,
+    Portfolio,
+    plan_option_problems,
+    plan_options,
+    solve_portfolio,
+)
 from humsec.programme.rubric import Condition, Criterion, Rubric, ScaleLevel, load_rubric
 
 __all__ = [
@@ -80,6 +89,7 @@ __all__ = [
     "LEVELS",
     "MARKERS",
     "MODES",
+    "OPTION_FLAGS",
     "SUPPORTED_VERSIONS",
     "Actor",
     "Appraisal",
@@ -97,7 +107,10 @@ __all__ = [
     "IatiImport",
     "Indicator",
     "Plan",
+    "PlanBudget",
     "PlanInfeasibleError",
+    "PlanOptions",
+    "Portfolio",
     "PortfolioAppraisal",
     "Programme",
     "ProgrammeInfo",
@@ -118,10 +131,13 @@ __all__ = [
     "load_rubric",
     "load_sector_threats",
     "plan",
+    "plan_option_problems",
+    "plan_options",
     "portfolio_coverage",
     "programme_problems",
     "read_excel",
     "read_iati",
     "sector_category",
     "sector_name",
+    "solve_portfolio",
 ]

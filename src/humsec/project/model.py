@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from humsec.programme.plan_options import PlanOptions
 from humsec.project.problems import Problems
 from humsec.specs import check_spec
 
@@ -125,45 +126,6 @@ class Settings(_Strict):
     discount_rate: float = Field(0.05, ge=0, lt=1)
 
 
-class PlanBudget(_Strict):
-    """A fund of the portfolio plan: its amount and the areas it may pay for (all if left
-    out), as earmarked funds are."""
-
-    amount: float = Field(gt=0)
-    areas: list[str] | None = None
-    name: str | None = None
-
-
-class PlanSettings(_Strict):
-    """The ``plan:`` section: the budgets and choices of the portfolio plan that ``humsec
-    project run`` solves over the project's ``candidates`` dataset.
-
-    ``budget`` is one fund for every area; ``budgets`` several (earmarked) funds. The other
-    keys are the options of :func:`humsec.programme.plan`; ``frontier`` lists the total
-    amounts of the efficient frontier (default: 25 % to 150 % of the budgets) and
-    ``alternatives`` how many near-optimal portfolios differing in at least
-    ``min_difference`` choices to find.
-    """
-
-    budget: float | None = Field(None, gt=0)
-    budgets: list[PlanBudget] = Field(default_factory=list)
-    one_per_area: bool = False
-    aversion: float = Field(0.0, ge=0)
-    cover_fear_and_want: bool = False
-    min_empowerment_share: float | None = Field(None, ge=0, le=1)
-    high_risk_areas: list[str] = Field(default_factory=list)
-    frontier: list[float] = Field(default_factory=list)
-    alternatives: int = Field(3, ge=0)
-    min_difference: int = Field(2, ge=1)
-    gap: float = Field(0.01, ge=0)
-    time_limit: float = Field(60.0, gt=0)
-
-    def funds(self) -> list[PlanBudget]:
-        """Every budget: ``budget`` (if set) as a fund named ``budget``, then ``budgets``."""
-        single = [PlanBudget(amount=self.budget, name="budget")] if self.budget else []
-        return [*single, *self.budgets]
-
-
 class ProjectFile(_Strict):
     """The whole ``humsec.yaml``."""
 
@@ -177,7 +139,9 @@ class ProjectFile(_Strict):
     datasets: list[Dataset] = Field(default_factory=list)
     specs: Specs = Field(default_factory=Specs)
     settings: Settings = Field(default_factory=Settings)
-    plan: PlanSettings | None = None
+    plan: PlanOptions | None = None
+    """The ``plan:`` section: :class:`humsec.programme.PlanOptions`, the options every
+    interface of the portfolio plan shares."""
     store: str = ".humsec/store.duckdb"
     attribution: list[str] = Field(default_factory=list)
 

@@ -19,9 +19,10 @@ with the project's own numbers:
   estimated or its spectral radius is 1 or more.
 
 Each fallback is written to the plan's ``notes`` table. The plan is
-:func:`humsec.programme.plan` over the budgets of ``plan:`` with the project's areas and
-framework; its tables are the candidates (with the benefit's parts), the chosen portfolio with
-the spend per budget, the efficient frontier and the near-optimal alternatives.
+:func:`humsec.programme.solve_portfolio` with the options of ``plan:``
+(:class:`humsec.programme.PlanOptions`, shared with the CLI and the API) and the project's
+areas and framework; its tables are the candidates (with the benefit's parts), the chosen
+portfolio with the spend per budget, the efficient frontier and the near-optimal alternatives.
 """
 
 from __future__ import annotations
@@ -49,8 +50,6 @@ CANDIDATE_FIELDS = (
     "reduction",
     "people",
 )
-#: Fractions of the total budget at which the frontier is solved when ``plan.frontier`` is empty.
-FRONTIER_FRACTIONS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
 
 
 def candidate_table(project: Project) -> pd.DataFrame:
@@ -198,29 +197,17 @@ def project_plan_budgets(project: Project) -> list[Any]:
 def run_plan(project: Project, tables: Tables) -> dict[str, pd.DataFrame]:
     """Solve the project's plan (module docstring); ``tables`` are the earlier analyses' ones
     (``deprivation``, ``shocks``) for derived benefits."""
-    from humsec.programme import plan
+    from humsec.programme import solve_portfolio
 
     settings = project.config.plan
     assert settings is not None
     candidates, notes = project_candidates(project, tables)
     funds = project_plan_budgets(project)
-    result = plan(
-        candidates,
-        funds,
-        areas=project.pcodes,
-        one_per_area=settings.one_per_area,
-        aversion=settings.aversion,
-        cover_fear_and_want=settings.cover_fear_and_want,
-        min_empowerment_share=settings.min_empowerment_share,
-        high_risk_areas=settings.high_risk_areas,
-        framework=project.framework,
-        gap=settings.gap,
-        time_limit=settings.time_limit,
+    portfolio = solve_portfolio(
+        candidates, settings, areas=project.pcodes, framework=project.framework, budgets=funds
     )
+    result, frontier, alternatives = portfolio.plan, portfolio.frontier, portfolio.alternatives
     total = sum(b.amount for b in funds)
-    amounts = settings.frontier or [total * f for f in FRONTIER_FRACTIONS]
-    frontier = result.frontier(amounts)
-    alternatives = result.alternatives(settings.alternatives, settings.min_difference)
     rows: list[dict[str, Any]] = [
         {
             "portfolio": "optimum",
@@ -273,7 +260,6 @@ def run_plan(project: Project, tables: Tables) -> dict[str, pd.DataFrame]:
 
 __all__ = [
     "CANDIDATE_FIELDS",
-    "FRONTIER_FRACTIONS",
     "candidate_table",
     "equity_weights",
     "erosion_shares",
