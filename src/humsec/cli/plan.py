@@ -36,17 +36,12 @@ def _budgets(texts: list[str]) -> list[dict[str, Any]]:
 
 
 def _frontier(text: str) -> int | list[float]:
-    """``6`` (a count of points) or ``2e7,4e7`` (total amounts)."""
+    """``6`` (a whole number without a point or exponent: a count of points) or ``2e7,4e7``
+    (total amounts; one amount may be given as ``2e7`` or ``20000000.0``)."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) == 1 and parts[0].lstrip("+-").isdigit():
+        return int(parts[0])
     try:
-        if (
-            len(parts) == 1
-            and "," not in text
-            and float(parts[0]).is_integer()
-            and "e" not in parts[0].lower()
-            and "." not in parts[0]
-        ):
-            return int(parts[0])
         return [float(p) for p in parts]
     except ValueError:
         raise DataError(
