@@ -17,7 +17,14 @@ from humsec.actors.iati_orgs import (
 )
 from humsec.actors.names import FUZZY_CUTOFF, acronym, name_key, normalise_names
 from humsec.actors.network import collaboration_network, network_frame
-from humsec.actors.presence import PRESENCE_COLUMNS, Coverage, coverage, presence
+from humsec.actors.presence import (
+    IATI_COVERAGE_COLUMNS,
+    NOT_LOOKED_UP,
+    PRESENCE_COLUMNS,
+    Coverage,
+    coverage,
+    presence,
+)
 from humsec.actors.threew import (
     HEADER_TAGS,
     IATI_LINK_COLUMNS,
@@ -34,11 +41,13 @@ from humsec.actors.threew import (
 __all__ = [
     "FUZZY_CUTOFF",
     "HEADER_TAGS",
+    "IATI_COVERAGE_COLUMNS",
     "IATI_LINK_COLUMNS",
     "IATI_ORG_COLUMNS",
     "LEGACY_TAGS",
     "LINK_COLUMNS",
     "LINK_CONFIDENCE",
+    "NOT_LOOKED_UP",
     "PRESENCE_COLUMNS",
     "ROLES",
     "THREEW_COLUMNS",

@@ -10,11 +10,18 @@ joins presence to a need table per area x sector (x threat) and marks
 
 and gives the **localisation share** per area: national and local organisations over all
 organisations whose kind is known (``local`` column of the 3W table).
+
+Both carry the organisations' IATI identifiers as :func:`humsec.actors.link_iati` linked them:
+``presence`` per row (``org_iati_ref``, ``org_iati_confidence``, ``org_iati_matched_by``), and
+``coverage`` per need row (the refs of the organisations present, how many have one and how many
+not, the weakest link's confidence) and in :attr:`Coverage.iati`. An organisation without a ref
+is never dropped: its ``org_iati_matched_by`` says why (:data:`NOT_LOOKED_UP` when no IATI list
+was given, else ``no match`` or ``ambiguous``) and it is counted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -25,7 +32,11 @@ from humsec.actors.threew import ThreeW
 from humsec.errors import ColumnError, SpecError
 
 PRESENCE_COLUMNS = ("org", "org_type", "sector", "area", "level", "activities", "targeted",
-                    "reached")
+                    "reached", "org_iati_ref", "org_iati_confidence", "org_iati_matched_by")
+#: ``org_iati_matched_by`` of an organisation when no IATI list was given to link it.
+NOT_LOOKED_UP = "not looked up"
+IATI_COVERAGE_COLUMNS = ("iati_refs", "orgs_with_iati_ref", "orgs_without_iati_ref",
+                         "iati_min_confidence")
 
 
 def presence(threew: ThreeW, level: Literal["adm1", "adm2"] = "adm2",
@@ -34,7 +45,9 @@ def presence(threew: ThreeW, level: Literal["adm1", "adm2"] = "adm2",
 
     At ``level="adm2"`` a row without an admin-2 code is kept at its admin-1 area, with
     ``level = "adm1"``; nothing is dropped. ``targeted``/``reached`` are sums over the rows
-    (missing when every row is missing).
+    (missing when every row is missing). ``org_iati_ref`` and ``org_iati_confidence`` are the
+    organisation's IATI link (missing when not linked) and ``org_iati_matched_by`` how it was
+    linked, or why not (module docstring).
     """
     if level not in ("adm1", "adm2"):
         raise SpecError(f"level {level!r} is not adm1 or adm2", location="presence(level=...)",
@@ -52,18 +65,53 @@ def presence(threew: ThreeW, level: Literal["adm1", "adm2"] = "adm2",
                       targeted=("targeted", lambda s: s.sum(min_count=1)),
                       reached=("reached", lambda s: s.sum(min_count=1))).reset_index()
     out["org_type"] = out["org_type"].replace("(not stated)", None)
+    links = _org_links(threew)
+    out["org_iati_ref"] = out["org"].map(links["org_iati_ref"])
+    out["org_iati_confidence"] = out["org"].map(links["org_iati_confidence"]).astype("float64")
+    out["org_iati_matched_by"] = out["org"].map(links["org_iati_matched_by"])
     return out[list(PRESENCE_COLUMNS)]
+
+
+def _org_links(threew: ThreeW) -> pd.DataFrame:
+    """One row per organisation (index ``org``): its IATI ref, confidence and how matched."""
+    table = threew.table.dropna(subset=["org"]).drop_duplicates("org").set_index("org")
+    links = table[["org_iati_ref", "org_iati_confidence", "org_iati_matched_by"]].copy()
+    links["org_iati_ref"] = links["org_iati_ref"].where(links["org_iati_ref"].notna(), None)
+    links["org_iati_matched_by"] = links["org_iati_matched_by"].where(
+        links["org_iati_matched_by"].notna(), NOT_LOOKED_UP)
+    return links
+
+
+def _iati_by_need_row(pres: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per need key: the distinct IATI refs of the organisations present ("; "-joined, sorted),
+    how many organisations have a ref and how many not, and the lowest link confidence."""
+    orgs = pres.drop_duplicates([*keys, "org"])
+    linked = orgs["org_iati_ref"].notna()
+    grouped = orgs.assign(_linked=linked).groupby(keys)
+    out = grouped.agg(orgs_with_iati_ref=("_linked", "sum"),
+                      orgs_without_iati_ref=("_linked", lambda s: int((~s).sum())),
+                      iati_min_confidence=("org_iati_confidence", "min")).reset_index()
+    refs = orgs[linked].groupby(keys)["org_iati_ref"].agg(
+        lambda s: "; ".join(sorted(set(map(str, s)))))
+    out = out.merge(refs.rename("iati_refs").reset_index(), on=keys, how="left")
+    return out
 
 
 @dataclass(frozen=True)
 class Coverage:
-    """Presence against need: the joined table, its gaps, duplications and localisation."""
+    """Presence against need: the joined table, its gaps, duplications and localisation.
+
+    ``iati`` counts the implementing organisations present: ``organisations``,
+    ``with_iati_ref``, ``without_iati_ref`` and, of those without, how many for each reason
+    (``no match``, ``ambiguous``, ``not looked up``).
+    """
 
     table: pd.DataFrame
     gaps: pd.DataFrame
     duplications: pd.DataFrame
     localisation: pd.DataFrame
     settings: dict[str, float]
+    iati: dict[str, int] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The joined table (one row per area x sector [x threat])."""
@@ -78,6 +126,9 @@ def coverage(threew: ThreeW, needs: pd.DataFrame, *, level: Literal["adm1", "adm
 
     Sectors are matched by their normalised names (case and punctuation ignored). A need row
     whose area and sector no organisation serves has 0 organisations (a gap), never missing.
+    Each need row also gets ``iati_refs`` (the IATI refs of the organisations serving it,
+    sorted, "; "-joined), ``orgs_with_iati_ref``, ``orgs_without_iati_ref`` (so
+    ``organisations = with + without``) and ``iati_min_confidence`` (the weakest link).
     """
     missing = [c for c in ("area", "in_need") if c not in needs.columns]
     if missing:
@@ -94,7 +145,12 @@ def coverage(threew: ThreeW, needs: pd.DataFrame, *, level: Literal["adm1", "adm
         targeted=("targeted", lambda s: s.sum(min_count=1)),
         reached=("reached", lambda s: s.sum(min_count=1))).reset_index()
     table = need.merge(served, on=keys, how="left")
+    table = table.merge(_iati_by_need_row(pres, keys), on=keys, how="left")
     table["organisations"] = table["organisations"].fillna(0).astype(int)
+    for col in ("orgs_with_iati_ref", "orgs_without_iati_ref"):
+        table[col] = table[col].fillna(0).astype(int)
+    table["iati_refs"] = table["iati_refs"].fillna("")
+    table["iati_min_confidence"] = table["iati_min_confidence"].astype("float64")
     people = table["reached"].where(table["reached"].notna(), table["targeted"])
     table["people_served"] = people
     table["coverage"] = people / table["in_need"].where(table["in_need"] > 0)
@@ -104,6 +160,8 @@ def coverage(threew: ThreeW, needs: pd.DataFrame, *, level: Literal["adm1", "adm
     table["duplication"] = (table["organisations"] >= many_orgs) & (
         table["coverage"].fillna(0) < few_share)
     table = table.drop(columns="sector_key")
+    table = table[[c for c in table.columns if c not in IATI_COVERAGE_COLUMNS]
+                  + list(IATI_COVERAGE_COLUMNS)]
     local = threew.table[threew.table["org_role"] == "implementing"].copy()
     if level == "adm2":
         local["area"] = local["adm2"].where(local["level"] == "adm2", local["adm1"])
@@ -120,8 +178,14 @@ def coverage(threew: ThreeW, needs: pd.DataFrame, *, level: Literal["adm1", "adm
     loc["kind_unknown"] = loc["area"].map(unknown).fillna(0).astype(int)
     settings = {"need_threshold": threshold, "need_quantile": need_quantile,
                 "thin_orgs": thin_orgs, "many_orgs": many_orgs, "few_share": few_share}
+    present = pres.drop_duplicates("org")
+    without = present[present["org_iati_ref"].isna()]
+    iati = {"organisations": len(present), "with_iati_ref": len(present) - len(without),
+            "without_iati_ref": len(without),
+            **{str(k): int(v) for k, v in without["org_iati_matched_by"].value_counts().items()}}
     return Coverage(table, table[table["gap"]].reset_index(drop=True),
-                    table[table["duplication"]].reset_index(drop=True), loc, settings)
+                    table[table["duplication"]].reset_index(drop=True), loc, settings, iati)
 
 
-__all__ = ["PRESENCE_COLUMNS", "Coverage", "coverage", "presence"]
+__all__ = ["IATI_COVERAGE_COLUMNS", "NOT_LOOKED_UP", "PRESENCE_COLUMNS", "Coverage", "coverage",
+           "presence"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Who does what where: 3W tables, presence, coverage of need.",
                   no_args_is_help=True)
+IATI_HELP = ("Link organisations to IATI identifiers: an IATI activity file (XML; its "
+             "reporting and participating organisations) or a table with ref and name columns. "
+             "Repeat to combine sources.")
 
 
 @app.callback()
@@ -27,22 +30,18 @@ def read_command(
     file: Path = typer.Argument(..., help="A 3W/4W/5W table (CSV, Excel), HXL-tagged or not."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the long table."),
     level: str = typer.Option("adm2", "--level", help="Presence by adm1 or adm2."),
-    iati: list[Path] | None = typer.Option(
-        None, "--iati",
-        help="Link organisations to IATI identifiers: an IATI activity file (XML; its "
-        "reporting and participating organisations) or a table with ref and name columns. "
-        "Repeat to combine sources."),
+    iati: list[Path] | None = typer.Option(None, "--iati", help=IATI_HELP),
+    presence_out: Path | None = typer.Option(
+        None, "--presence-out",
+        help="Write the presence table (org x sector x area, with IATI refs)."),
 ) -> None:
     """Read a 3W table: organisations, roles, sectors and areas, with names normalised."""
     from humsec.actors import presence, read_3w
     from humsec.data.output import check_table_target, write_table
 
-    check_table_target(out)  # a bad --out fails before the table is read
-    registry = None
-    if iati:
-        import pandas as pd
-
-        registry = pd.concat([_iati_registry(path) for path in iati], ignore_index=True)
+    check_table_target(out)  # bad targets fail before the table is read
+    check_table_target(presence_out)
+    registry = _registry(iati)
     threew = read_3w(file, iati_orgs=registry)
     c = threew.counts
     console.print(f"{c['input_rows']:,} rows -> {c['rows']:,} organisation rows, "
@@ -78,6 +77,31 @@ def read_command(
     if out is not None:
         write_table(threew.table, out)
         print_written(out)
+    if presence_out is not None:
+        write_table(pres, presence_out)
+        print_written(presence_out)
+
+
+def _registry(iati: list[Path] | None) -> pd.DataFrame | None:
+    """The IATI refs and names of every ``--iati`` source, stacked (``None`` without any)."""
+    if not iati:
+        return None
+    import pandas as pd
+
+    return pd.concat([_iati_registry(path) for path in iati], ignore_index=True)
+
+
+def _project_columns(proj: Any, file: Path) -> dict[str, str] | None:
+    """The humsec.yaml column mapping of ``file`` when it is one of the project's 3W datasets
+    (humsec.project.threew_columns), else ``None`` (the reader infers the columns)."""
+    if proj is None:
+        return None
+    from humsec.project import threew_columns
+
+    for dataset in proj.datasets("3w"):
+        if proj.path(dataset.file) == file.resolve():
+            return threew_columns(proj, dataset)
+    return None
 
 
 def _iati_registry(path: Path) -> pd.DataFrame:
@@ -110,6 +134,7 @@ def coverage_command(
     needs: Path | None = typer.Option(None, "--needs", help="A needs table: area, in_need "
                                       "[, sector, threat] (default: the project's)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the coverage table."),
+    iati: list[Path] | None = typer.Option(None, "--iati", help=IATI_HELP),
 ) -> None:
     """Compare presence with need: gaps, duplications and the localisation share."""
     from humsec.actors import coverage, read_3w
@@ -117,17 +142,17 @@ def coverage_command(
     from humsec.data.output import check_table_target, write_table
 
     check_table_target(out)  # a bad --out fails before the tables are read
-    threew = read_3w(file)
+    registry = _registry(iati)
+    proj = None
+    if project is not None:
+        from humsec.project import Project, resolve_project
+
+        proj = Project.load(resolve_project(project))
+    threew = read_3w(file, iati_orgs=registry, columns=_project_columns(proj, file))
     if needs is None:
-        if project is None:
+        if proj is None:
             raise DataError("coverage needs the need per area", location="--needs/--project",
                             hint="give --needs TABLE (area, in_need) or --project DIR")
-        try:
-            from humsec.project import Project, resolve_project
-        except ImportError:
-            raise DataError("--project needs the project layer (humsec.project)",
-                            location="--project", hint="give --needs TABLE instead") from None
-        proj = Project.load(resolve_project(project))
         long = proj.area_indicators  # pcode, year, indicator, value
         names = ("in_need", "people_in_need", "pin")
         rows = long[long["indicator"].isin(names)] if len(long) else long
@@ -162,6 +187,12 @@ def coverage_command(
     if len(result.localisation):
         share = result.localisation["localisation_share"].mean()
         console.print(f"localisation: mean share of national and local organisations {share:.0%}")
+    i = result.iati
+    reasons = ", ".join(f"{k} {v}" for k, v in i.items()
+                        if k not in ("organisations", "with_iati_ref", "without_iati_ref"))
+    console.print(f"IATI refs: {i['with_iati_ref']} of {i['organisations']} implementing "
+                  f"organisations have one; {i['without_iati_ref']} without"
+                  + (f" ({reasons})" if reasons else ""))
     if out is not None:
         write_table(t, out)
         print_written(out)
