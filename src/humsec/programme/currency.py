@@ -1,17 +1,28 @@
 """Values to US dollars with annual average exchange rates.
 
-The bundled table (``exchange_rates.yaml``) holds, for every currency the European Central
-Bank quotes in its euro foreign exchange reference rates (``eurofxref-hist``, 1999 on), the
-calendar-year mean of the daily cross rate against the US dollar::
+The bundled table (``exchange_rates.yaml``) has two sources.
 
-    usd_per_unit(c, y) = mean over ECB days d of year y quoting both c and USD of
-                         (USD per EUR)_d / (c per EUR)_d
+1. **ECB.** For every currency the European Central Bank quotes in its euro foreign exchange
+   reference rates (``eurofxref-hist``, 1999 on), the calendar-year mean of the daily cross
+   rate against the US dollar::
 
-(:func:`annual_means`; the euro itself is ``(USD per EUR)_d``). A value converts as
-``usd = value * usd_per_unit(currency, year)``. The mean of the daily USD price of one unit is
-the rate that turns a flow spread evenly over the year into dollars; it is not the reciprocal
-of the mean of the daily units-per-dollar rate (the WDI PA.NUS.FCRF convention), though the
-two differ by well under 1 % for the major currencies.
+       usd_per_unit(c, y) = mean over ECB days d of year y quoting both c and USD of
+                            (USD per EUR)_d / (c per EUR)_d
+
+   (:func:`annual_means`; the euro itself is ``(USD per EUR)_d``). The mean of the daily USD
+   price of one unit is the rate that turns a flow spread evenly over the year into dollars.
+2. **IMF.** For the other currencies and years (KES, MZN, UGX, ETB … and the years before
+   1999), the IMF's official rate in International Financial Statistics, domestic currency
+   per US dollar, period average, annual (series ``XDC_USD.PA_RT.A``, the source of the WDI's
+   PA.NUS.FCRF), as mirrored by Code for IATI (:func:`imf_annual_rates`);
+   ``usd_per_unit = 1 / lcu_per_usd``. That is the reciprocal of the mean of units per dollar,
+   not the mean of dollars per unit; the two differ by well under 1 % for a currency that moves
+   little within a year.
+
+The ECB wins where it has the currency-year: it is the existing, daily and more recent
+(to the last complete year) series; the IMF fills what it lacks. Each currency-year records
+its source (:attr:`ExchangeRates.sources`). A value converts as
+``usd = value * usd_per_unit(currency, year)``.
 
 A currency the table does not hold, or a year more than ``nearest_within`` years outside the
 currency's years, gives a missing value (never the unconverted number, never zero) and says
@@ -53,6 +64,8 @@ class Conversion:
     note: str = ""
     gap: str = ""
     usd_per_unit: float | None = None
+    source: str = ""
+    """The key of the source of the rate used (``ecb``, ``imf``; empty for USD or a gap)."""
 
 
 @dataclass
@@ -61,7 +74,9 @@ class ExchangeRates:
 
     ``days`` holds, for the currency-years averaged over fewer days than the source published
     that year (a currency that joined, left or was suspended mid-year), the number of days;
-    ``source_days`` the number of days the source published per year.
+    ``source_days`` the number of days the source published per year. ``sources`` names the
+    source of each currency-year (a key of ``source_info``: its name, URL, terms, method);
+    without it every rate is from ``source``.
     """
 
     usd_per_unit: dict[str, dict[int, float]]
@@ -72,6 +87,8 @@ class ExchangeRates:
     days: dict[str, dict[int, int]] = field(default_factory=dict)
     source_days: dict[int, int] = field(default_factory=dict)
     nearest_within: int = 1
+    sources: dict[str, dict[int, str]] = field(default_factory=dict)
+    source_info: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.usd_per_unit = {
@@ -113,27 +130,41 @@ class ExchangeRates:
             note, gap = f"no {code} rate for {wanted}: used {nearest}", "nearest year"
             year = nearest
         rate = table[year]
+        source = self.source_of(code, year)
         partial = self.days.get(code, {}).get(year)
-        if partial is not None and not note:
+        if partial is not None and not note and source != "imf":
             of = self.source_days.get(year)
             note = f"the {code} {year} rate is the mean of {partial} days" + (
                 f" of {of}" if of else ""
             )
-        return Conversion(float(value) * rate, 1.0 / rate, note, gap, rate)
+        return Conversion(float(value) * rate, 1.0 / rate, note, gap, rate, source)
+
+    def source_of(self, currency: str, year: int) -> str:
+        """The key of the source of ``currency``'s rate in ``year`` (``""`` when only one
+        source is given)."""
+        return self.sources.get(currency.upper(), {}).get(year, "")
 
     def to_frame(self) -> pd.DataFrame:
-        """Long table ``currency, year, usd_per_unit, lcu_per_usd, days``."""
-        rows = [
-            (c, y, r, 1.0 / r, self.days.get(c, {}).get(y, self.source_days.get(y)))
-            for c, t in self.usd_per_unit.items()
-            for y, r in t.items()
-        ]
+        """Long table ``currency, year, usd_per_unit, lcu_per_usd, days, source`` (``days``:
+        ECB days averaged; missing for an IMF annual rate)."""
+        rows = []
+        for c, t in self.usd_per_unit.items():
+            for y, r in t.items():
+                source = self.source_of(c, y)
+                days = (
+                    None
+                    if source == "imf"
+                    else self.days.get(c, {}).get(y, self.source_days.get(y))
+                )
+                rows.append((c, y, r, 1.0 / r, days, source))
         frame = pd.DataFrame(
-            rows, columns=["currency", "year", "usd_per_unit", "lcu_per_usd", "days"]
+            rows, columns=["currency", "year", "usd_per_unit", "lcu_per_usd", "days", "source"]
         )
         return frame.astype({"days": "Int64"})
 
     def _short_source(self) -> str:
+        if len(self.source_info) > 1:
+            return " or ".join(str(i.get("short", k)) for k, i in self.source_info.items())
         return str(self.provenance.get("short", self.source))
 
 
@@ -194,21 +225,145 @@ def annual_means(daily: pd.DataFrame, *, last_year: int | None = None) -> pd.Dat
     return pd.DataFrame(rows, columns=["currency", "year", "usd_per_unit", "days", "source_days"])
 
 
+#: IMF countries whose rows Code for IATI labels with another code than the currency the
+#: IMF's series is in (a foreign legal tender, a unit of account, a predecessor), read as that
+#: currency (ISO 4217). The values show it: Haiti ~93.5 per USD in 2020, not 1; Uruguay ~42
+#: pesos (UYU), not the UYW unit; Croatia's kuna (HRK), not the dinar (HRD).
+IMF_DOMESTIC = {
+    "HT": "HTG",
+    "LS": "LSL",
+    "NA": "NAD",
+    "PA": "PAB",
+    "UY": "UYU",
+    "HR": "HRK",
+    "AN": "ANG",
+}
+#: The IMF aggregate that issues a union currency (euro area, WAEMU, CEMAC, ECCU).
+IMF_UNIONS = {"EUR": "U2", "XOF": "7A", "XAF": "5X", "XCD": "5Y"}
+#: Euro-area legacy currencies and the year the euro replaced each: the IMF rows of a later
+#: year are euro rates under the old code (San Marino's ITL) and are left out.
+IMF_EURO_LEGACY = {
+    **dict.fromkeys(
+        ("ATS", "BEF", "DEM", "ESP", "FIM", "FRF", "IEP", "ITL", "LUF", "NLG", "PTE"), 1999
+    ),
+    "GRD": 2001,
+    "SIT": 2007,
+    "CYP": 2008,
+    "MTL": 2008,
+    "SKK": 2009,
+    "EEK": 2011,
+    "LVL": 2014,
+    "LTL": 2015,
+    "HRK": 2023,
+}
+#: Codes whose IMF history runs through several currencies of different units under one
+#: label, so no year can be trusted to be in the labelled unit: left out.
+IMF_EXCLUDED = {
+    "ZWG": "Zimbabwe's series is in Zimbabwe dollars (ZWD to 2008, ZWL from 2019) under the "
+    "2024 ZWG code",
+    "VED": "Venezuela's series to 2017 is in VEB/VEF under the 2021 VED code",
+}
+IMF_COLUMNS = ("Date", "Rate", "Currency", "Frequency", "Country code")
+
+
+def imf_annual_rates(rows: pd.DataFrame, *, first_year: int | None = None) -> pd.DataFrame:
+    """One annual official rate (units per US dollar) per currency and year from the IMF rows
+    (Code for IATI's ``imf_exchangerates_A_ENDA_USD.csv``: ``Date, Rate, Currency, Frequency,
+    Country code``; one row per country and year, IFS period averages).
+
+    The rows of a country are its currency's (read through :data:`IMF_DOMESTIC`); US dollar
+    rows, the codes of :data:`IMF_EXCLUDED` and the years of a euro legacy code from its
+    replacement on (:data:`IMF_EURO_LEGACY`) are left out. A currency several countries
+    report takes, in order: the issuing country's row (the country whose ISO 3166 code opens
+    the ISO 4217 code: ZA for ZAR), the union's aggregate (:data:`IMF_UNIONS`), the one value
+    when all rows agree to 1e-9, else the median of the rows.
+
+    Returns ``currency, year, lcu_per_usd, country, rule, countries`` (``country`` the row
+    used, empty for a median; ``countries`` every reporting country), sorted by currency and
+    year. Rows with another frequency than ``A`` are an error. Read the CSV with
+    ``keep_default_na=False``: Namibia's country code is ``NA``.
+    """
+    missing = [c for c in IMF_COLUMNS if c not in rows.columns]
+    if missing:
+        raise DataError(
+            f"the IMF table lacks {', '.join(missing)}",
+            location="IMF exchange rates",
+            hint="give Code for IATI's imf_exchangerates_A_ENDA_USD.csv",
+        )
+    other = rows[rows["Frequency"].astype(str) != "A"]
+    if len(other):
+        raise DataError(
+            f"{len(other)} row(s) are not annual (first: {other.iloc[0]['Frequency']!r})",
+            location="IMF exchange rates, column Frequency",
+            hint="use the annual-average table imf_exchangerates_A_ENDA_USD.csv",
+        )
+    frame = pd.DataFrame(
+        {
+            "country": rows["Country code"].astype(str).str.strip(),
+            "currency": rows["Currency"].astype("string").str.strip().str.upper(),
+            "year": pd.to_datetime(rows["Date"]).dt.year.astype(int),
+            "rate": pd.to_numeric(rows["Rate"], errors="coerce"),
+        }
+    )
+    fixed = frame["country"].map(IMF_DOMESTIC)
+    frame["currency"] = fixed.where(fixed.notna(), frame["currency"])
+    frame = frame[frame["currency"].notna() & (frame["rate"] > 0)]
+    frame = frame[~frame["currency"].isin(["USD", *IMF_EXCLUDED])]
+    replaced = frame["currency"].map(IMF_EURO_LEGACY)
+    frame = frame[replaced.isna() | (frame["year"] < replaced)]
+    if first_year is not None:
+        frame = frame[frame["year"] >= first_year]
+    out = []
+    for _, group in frame.groupby(["currency", "year"], sort=True):
+        code, year = str(group["currency"].iloc[0]), int(group["year"].iloc[0])
+        out.append((code, year, *_one_rate(code, group)))
+    return pd.DataFrame(
+        out, columns=["currency", "year", "lcu_per_usd", "country", "rule", "countries"]
+    )
+
+
+def _one_rate(code: str, group: pd.DataFrame) -> tuple[float, str, str, str]:
+    by_country = dict(zip(group["country"], group["rate"].astype(float), strict=True))
+    countries = ", ".join(sorted(by_country))
+    if len(by_country) == 1:
+        ((country, rate),) = by_country.items()
+        return rate, country, "only row", countries
+    for country, rule in ((code[:2], "issuer"), (IMF_UNIONS.get(code, ""), "union")):
+        if country in by_country:
+            return by_country[country], country, rule, countries
+    values = np.array(list(by_country.values()))
+    if np.allclose(values, values[0], rtol=1e-9, atol=0):
+        return float(values[0]), "", "identical rows", countries
+    return float(np.median(values)), "", "median", countries
+
+
 @cache
 def _bundled() -> ExchangeRates:
     text = resources.files("humsec.programme").joinpath("exchange_rates.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    provenance = {
-        k: v for k, v in data.items() if k not in ("rates", "days", "source_days", "verified")
-    }
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~3x faster
+    data = yaml.load(text, Loader=loader)
+    skip = ("rates", "days", "source_days", "verified", "imf", "imf_lcu_per_usd", "imf_rows")
+    provenance = {k: v for k, v in data.items() if k not in skip}
+    rates = {c: {int(y): float(r) for y, r in t.items()} for c, t in data["rates"].items()}
+    sources = {c: dict.fromkeys(t, "ecb") for c, t in rates.items()}
+    for code, table in data.get("imf_lcu_per_usd", {}).items():
+        for year, lcu in table.items():
+            rates.setdefault(code, {})[int(year)] = 1.0 / float(lcu)
+            sources.setdefault(code, {})[int(year)] = "imf"
+    ecb = {k: v for k, v in provenance.items() if k not in ("combined", "precedence")}
+    info: dict[str, dict[str, Any]] = {"ecb": ecb}
+    if "imf" in data:
+        info["imf"] = {**data["imf"], "rows": data.get("imf_rows", {})}
     return ExchangeRates(
-        {c: {int(y): float(r) for y, r in t.items()} for c, t in data["rates"].items()},
-        source=str(data["source"]),
+        rates,
+        source=str(data.get("combined", data["source"])),
         licence=str(data.get("licence", "")),
         verified=bool(data.get("verified", False)),
         provenance=provenance,
         days={c: {int(y): int(n) for y, n in t.items()} for c, t in data.get("days", {}).items()},
         source_days={int(y): int(n) for y, n in data.get("source_days", {}).items()},
+        sources=sources,
+        source_info=info,
     )
 
 
@@ -265,8 +420,13 @@ def exchange_rates(source: str | os.PathLike[str] | pd.DataFrame | None = None) 
 __all__ = [
     "GAP_CURRENCY",
     "GAP_YEAR",
+    "IMF_DOMESTIC",
+    "IMF_EURO_LEGACY",
+    "IMF_EXCLUDED",
+    "IMF_UNIONS",
     "Conversion",
     "ExchangeRates",
     "annual_means",
     "exchange_rates",
+    "imf_annual_rates",
 ]

@@ -7,10 +7,11 @@ every element the importer does not map to a column is kept, with its attributes
 the ``extra`` column (JSON), never dropped.
 
 Values are converted to US dollars at annual average rates (:mod:`humsec.programme.currency`:
-by default the ECB reference rates' calendar-year means) for the year of each value's
+by default the ECB reference rates' calendar-year means, and the IMF's official annual rates
+for the currency-years the ECB does not quote, such as KES or MZN) for the year of each value's
 ``value-date`` (else the period start or transaction date). A value in a currency the rates do
-not cover (the ECB quotes no KES or MZN, for instance), or in a year outside their coverage,
-is left missing, flagged in :attr:`IatiImport.issues` and counted in
+not cover (a retired code such as SLL, or ZWG), or in a year outside their coverage, is left
+missing, flagged in :attr:`IatiImport.issues` and counted in
 :attr:`IatiImport.conversion_gaps`; one converted at the nearest year's rate is flagged and
 counted too.
 ``budget_total_usd`` sums the revised budgets (``type="2"``) when an activity gives any, else
