@@ -71,3 +71,33 @@ def test_a_mapping_to_a_missing_column_names_it(threew_project: Path) -> None:
     assert "Partenaire" in (caught.value.hint or "")
     with pytest.raises(ColumnError, match="not a 3W field"):
         read_3w(threew_project / "data" / "qui-fait-quoi.csv", columns={"who": "Partenaire"})
+
+
+def test_an_admin2_area_column_maps_to_adm2_and_takes_its_parent(tiny_project: Path) -> None:
+    config = yaml.safe_load((tiny_project / "humsec.yaml").read_text())
+    config["admin_levels"] = [1, 2]
+    config["areas"] += [
+        {"pcode": "AA0101", "name": "West A", "level": 2, "parent": "AA01"},
+        {"pcode": "AA0201", "name": "East A", "level": 2, "parent": "AA02"},
+    ]
+    frame = ROWS.assign(**{"Code zone": ["AA0101", "AA0101", "AA0201", "AA03"]})
+    frame.to_csv(tiny_project / "data" / "qui-fait-quoi.csv", index=False)
+    config["datasets"].append(
+        {"name": "3w", "file": "data/qui-fait-quoi.csv", "role": "3w", "columns": MAPPING}
+    )
+    (tiny_project / "humsec.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    project = Project.load(tiny_project)
+    (dataset,) = project.datasets("3w")
+    # three of the four codes are admin-2 areas: the column is adm2
+    assert threew_columns(project, dataset)["adm2"] == "Code zone"
+    threew = project_threew(project)
+    assert threew is not None
+    t = threew.table
+    # the admin-1 area comes from the project's parents; AA03, an admin-1 area, stays at admin 1
+    assert list(t["adm1"]) == ["AA01", "AA01", "AA02", "AA03"]
+    assert list(t["level"]) == ["adm2", "adm2", "adm2", "adm1"]
+    assert pd.isna(t["adm2"].iloc[3]) and threew.counts["rows_at_adm1"] == 1
+    assert any("3 row(s) taken from the project's area parents" in n for n in threew.notes)
+    presence = project_presence(project)
+    assert presence is not None
+    assert sorted(presence["area"]) == ["AA0101", "AA0101", "AA0201", "AA03"]

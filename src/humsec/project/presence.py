@@ -47,19 +47,34 @@ def _area_level(project: Project, dataset: Dataset, column: str) -> int:
 
 def _with_parents(project: Project, threew: ThreeW) -> ThreeW:
     """Fill ``adm1`` from the project's area parents where a row gives only its admin-2 area
-    (a 3W table keyed by district p-codes alone)."""
+    (a 3W table keyed by district p-codes alone); a row whose "admin-2" code is an admin-1
+    area of the project stays at admin 1 (``level = "adm1"``, counted in ``rows_at_adm1``)."""
     from dataclasses import replace
 
     table = threew.table
-    parents = project.areas.set_index("pcode")["parent"]
+    areas = project.areas.set_index("pcode")
     missing = table["adm1"].isna() & table["adm2"].notna()
     if not bool(missing.any()):
         return threew
     table = table.copy()
-    table.loc[missing, "adm1"] = table.loc[missing, "adm2"].astype(str).map(parents)
-    filled = int(table.loc[missing, "adm1"].notna().sum())
-    note = f"admin-1 areas of {filled} row(s) taken from the project's area parents"
-    return replace(threew, table=table, notes=(*threew.notes, note))
+    codes = table["adm2"].astype("string").str.strip()
+    upper = missing & codes.map(areas["level"]).eq(1)
+    table.loc[upper, "adm1"] = codes[upper]
+    table.loc[upper, "adm2"] = None
+    table.loc[upper, "level"] = "adm1"
+    lower = missing & ~upper
+    table.loc[lower, "adm1"] = codes[lower].map(areas["parent"])
+    notes = [*threew.notes]
+    filled = int(table.loc[lower, "adm1"].notna().sum())
+    if filled:
+        notes.append(f"admin-1 areas of {filled} row(s) taken from the project's area parents")
+    if bool(upper.any()):
+        notes.append(
+            f"{int(upper.sum())} row(s) give an admin-1 p-code as their area and stay at admin 1"
+        )
+    at_adm1 = int((table.drop_duplicates("row")["level"] == "adm1").sum())
+    counts = {**threew.counts, "rows_at_adm1": at_adm1}
+    return replace(threew, table=table, notes=tuple(notes), counts=counts)
 
 
 def project_threew(project: Project) -> ThreeW | None:
