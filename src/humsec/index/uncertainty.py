@@ -515,7 +515,9 @@ def _quasi_arithmetic_batch(
         pos_j = positive[:, j, None]
         wj = w[:, j, None]
         bad = gen.invalid(x) if checked else np.zeros(x.shape, dtype=bool)
-        complete = not np.isnan(x).any()
+        # one reduction instead of a NaN mask: a NaN sum means a gap (or inf - inf, which
+        # the general path below handles with the same result)
+        complete = not np.isnan(np.add.reduce(x, axis=None))
         if complete and zero_hit is None:
             if checked and bad.any() and (bad & pos_j).any():
                 raise_domain_error(node, gen, np.broadcast_to(x, shape)[bad & pos_j], where)

@@ -40,7 +40,7 @@ import numpy as np
 
 from humsec.shocks.coping import Coping
 from humsec.shocks.deprivation_rules import ShockDeprivations
-from humsec.shocks.kernel import fused_block
+from humsec.shocks.kernel import compiled_kernel
 from humsec.shocks.pairs import ALMOST_ONE
 from humsec.shocks.units import Units
 from humsec.shocks.wellbeing import PhiTable
@@ -234,7 +234,7 @@ def evaluate_block_fused(block: Block, la: np.ndarray, li: np.ndarray, u: Units,
     unit_sums = np.zeros((len(UNIT_METRICS), n_units))
     group_sums = np.zeros((len(GROUP_METRICS), n_pairs, members.shape[1]))
     livelihood_sums = np.zeros((2, n_pairs, la_h.shape[2]))
-    fused_block(
+    compiled_kernel()(
         la_pl, li_pl, ins_la, ins_li, liv, u.assets_exposed[sl], u.assets[sl], u.income[sl],
         u.lam[sl], u.pop[sl], u.cons[sl], u.wb_coef[sl], prepared.own_support[sl],
         u.sp_share[sl], u.sp_pc[sl], prepared.delay_factor[sl], u.cover[sl],

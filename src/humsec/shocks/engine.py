@@ -43,7 +43,7 @@ from humsec.shocks.blocks import (
     fused_inputs,
 )
 from humsec.shocks.hazards import Occurrences, simulate_occurrences
-from humsec.shocks.kernel import HAVE_NUMBA, MAX_KERNEL_INDICATORS
+from humsec.shocks.kernel import HAVE_NUMBA, MAX_KERNEL_INDICATORS, compiled_kernel
 from humsec.shocks.model import Scenario
 from humsec.shocks.pairs import pair_log_survival
 from humsec.shocks.risk import ShockRisk
@@ -142,7 +142,10 @@ def simulate(
     fused = (HAVE_NUMBA and kernel and detail_year is None
              and n_indicators <= MAX_KERNEL_INDICATORS)
 
-    prepared = fused_inputs(units, table, deprivations, af_people) if fused else None
+    prepared = None
+    if fused:
+        compiled_kernel()  # import numba and load the kernel here, before any worker starts
+        prepared = fused_inputs(units, table, deprivations, af_people)
 
     def run(block: Block) -> BlockResult:
         if fused:

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
-from scipy import special
 
 from humsec.errors import SpecError
 from humsec.shocks.events import EventSet, return_period_table
@@ -39,6 +39,15 @@ from humsec.shocks.framework_ids import check_threat, context_framework
 from humsec.shocks.spec import Frequency, Share
 from humsec.specs import check_seed
 from humsec.workload import check_workload
+
+
+def _special() -> ModuleType:
+    """``scipy.special``, imported on first use (importing it costs ~0.4 s, which importing
+    humsec.shocks should not pay)."""
+    from scipy import special
+
+    return special
+
 
 __all__ = [
     "AreaHazard",
@@ -113,12 +122,13 @@ class Intensity(BaseModel):
             lo, hi = float(self.low or 0.0), float(self.high or 0.0)
             return lo + (hi - lo) * u
         if self.kind == "lognormal":
-            return float(self.median or 1.0) * np.exp(float(self.sigma or 0.0) * special.ndtri(u))
+            return float(self.median or 1.0) * np.exp(
+                float(self.sigma or 0.0) * _special().ndtri(u))
         if self.kind == "beta":
             lo, hi = float(self.low or 0.0), float(self.high or 0.0)
             # the regularised incomplete beta inverse: the numbers of scipy.stats.beta.ppf
             # (both are Boost's ibeta_inv) without importing scipy.stats (about a second)
-            return lo + (hi - lo) * special.betaincinv(float(self.a or 1.0),
+            return lo + (hi - lo) * _special().betaincinv(float(self.a or 1.0),
                                                        float(self.b or 1.0), u)
         rp, inten = return_period_table(self.table or [], location="intensity.table")
         # Exceedance frequency of the sampled intensity is rate*(1-u) with rate = 1/T_min;
@@ -328,9 +338,9 @@ def _poisson_upper_count(q: float, rate: float) -> int:
     """Smallest n with P(N <= n) >= q for N ~ Poisson(rate): scipy.stats.poisson.ppf's own
     steps on scipy.special (n = ceil(pdtrik(q, rate)), stepped down by one when
     pdtr(n - 1, rate) >= q), without importing scipy.stats."""
-    n = float(np.ceil(special.pdtrik(q, rate)))
+    n = float(np.ceil(_special().pdtrik(q, rate)))
     below = max(n - 1.0, 0.0)
-    return int(below if special.pdtr(below, rate) >= q else n)
+    return int(below if _special().pdtr(below, rate) >= q else n)
 
 
 def _poisson_quantile(u: np.ndarray, rate: np.ndarray) -> np.ndarray:
@@ -421,7 +431,7 @@ def _area_hazard_draws(model: HazardModel, areas: list[str], common: np.ndarray,
     local = rng_local.standard_normal((n_years, len(areas), n_hz)) @ sub_chol.T
     s = np.array([hz.spatial_correlation for hz in model.area_hazards])
     latent = np.sqrt(s) * common[:, None, :n_hz] + np.sqrt(1.0 - s) * local
-    counts = _poisson_quantile(special.ndtr(latent), rates[None, :, :])
+    counts = _poisson_quantile(_special().ndtr(latent), rates[None, :, :])
     y, a, h = np.nonzero(counts)
     reps = counts[y, a, h]
     y, a, h = np.repeat(y, reps), np.repeat(a, reps), np.repeat(h, reps)
@@ -439,7 +449,7 @@ def _event_set_draws(es: EventSet, col: int, areas: list[str], common: np.ndarra
     """Occurrences of one event set: ``N_y = F^{-1}_Poisson(sum f)(Phi(G_y))`` events a year,
     each event ``e`` picked with probability ``f_e / sum f`` and spread over its footprint."""
     n_years = common.shape[0]
-    n_per_year = _poisson_quantile(special.ndtr(common[:, col]), np.asarray(es.total_frequency))
+    n_per_year = _poisson_quantile(_special().ndtr(common[:, col]), np.asarray(es.total_frequency))
     total = int(n_per_year.sum())
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)

@@ -22,24 +22,25 @@ What keeps the pass short (each change gives the same numbers as the straightfor
   adding into the output arrays, which the compiler cannot keep out of memory).
 
 ``numba`` compiles the kernel once and caches it on disk (``cache=True``), so later processes
-load it instead of compiling it.
+load it instead of compiling it; :func:`compiled_kernel` imports numba and loads the kernel
+on first use only.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import threading
 from typing import Any
 
 import numpy as np
 
-try:  # numba is optional: the numpy block is the reference implementation.
-    from numba import njit
+#: numba is optional: the numpy block is the reference implementation. It is imported (and
+#: the kernel loaded from its cache) only when a simulation first uses the kernel, so that
+#: importing humsec.shocks does not pay numba's ~0.5 s import.
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover - exercised only without numba
-    HAVE_NUMBA = False
-
-__all__ = ["HAVE_NUMBA", "MAX_KERNEL_INDICATORS", "fused_block"]
+__all__ = ["HAVE_NUMBA", "MAX_KERNEL_INDICATORS", "compiled_kernel"]
 
 #: Deprivation indicators the kernel's bit mask can hold (more fall back to the numpy block).
 MAX_KERNEL_INDICATORS = 62
@@ -228,6 +229,17 @@ def _fused_block_py(
             year_sums[p, col] += value
 
 
-fused_block: Any = (njit(nogil=True, cache=True, fastmath=False)(_fused_block_py)
-                    if HAVE_NUMBA else None)
-"""The compiled kernel (``None`` without numba); same arguments as the Python function."""
+_LOCK = threading.Lock()
+_COMPILED: list[Any] = []
+
+
+def compiled_kernel() -> Any:
+    """The compiled kernel (same arguments as :func:`_fused_block_py`): numba's ``njit`` with
+    ``nogil`` and the on-disk cache, made on first use (under a lock, so threads that start
+    simulations together load it once)."""
+    with _LOCK:
+        if not _COMPILED:
+            from numba import njit
+
+            _COMPILED.append(njit(nogil=True, cache=True, fastmath=False)(_fused_block_py))
+        return _COMPILED[0]

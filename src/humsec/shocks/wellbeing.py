@@ -29,11 +29,20 @@ about 1e-6 relative on the default 8,193-point grid; a test checks it against th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 
 import numpy as np
-from scipy import special
 
 from humsec.errors import SpecError
+
+
+def _special() -> ModuleType:
+    """``scipy.special``, imported on first use (importing it costs ~0.4 s, which importing
+    humsec.shocks should not pay)."""
+    from scipy import special
+
+    return special
+
 
 __all__ = [
     "PhiTable",
@@ -78,7 +87,7 @@ def phi(z: np.ndarray | float, *, eta: float, rho: float, lam: float) -> np.ndar
         n = np.arange(1, 4001, dtype=float)
         terms = np.power.outer(z, n) / (n * (n + a))
         return np.asarray(terms.sum(axis=-1) / lam)
-    return np.asarray((1.0 - special.hyp2f1(eta - 1.0, a, a + 1.0, z)) / ((1.0 - eta) * rho))
+    return np.asarray((1.0 - _special().hyp2f1(eta - 1.0, a, a + 1.0, z)) / ((1.0 - eta) * rho))
 
 
 def wellbeing_loss(
