@@ -184,3 +184,18 @@ def test_built_in_sections_declare_every_context_field_they_read() -> None:
         read = _context_fields(module) - {"project", "project_run"}  # never kept with a project
         assert read <= set(declared), (section.id, read, declared)
     assert package.THREAT_NETWORK.depends_on == ("year", "seed")
+
+
+def test_a_cache_that_cannot_be_touched_still_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = SectionCache(tmp_path)
+    context = ReportContext(country="KEN", seed=2)
+    cache.put(CountingSection(), context, RenderedSection("counting", "Counting", "<p>4</p>"))
+
+    def refused(*args: object) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr("humsec.report.cache.os.utime", refused)
+    kept = cache.get(CountingSection(), context)
+    assert kept is not None and kept.html == "<p>4</p>"

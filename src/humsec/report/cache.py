@@ -26,6 +26,7 @@ executed or unpickled.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -104,10 +105,11 @@ class SectionCache:
                 str(kept["html"]),
                 [str(a) for a in kept["attributions"]],
             )
-            os.utime(path)  # recently used: pruned last
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1
             return None
+        with contextlib.suppress(OSError):  # a read-only cache still answers
+            os.utime(path)  # recently used: pruned last
         self.hits += 1
         return rendered
 
@@ -129,12 +131,15 @@ class SectionCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        except OSError:
+            return
+        try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
             os.replace(temporary, path)
             self._prune(path.parent)
         except OSError:
-            return
+            Path(temporary).unlink(missing_ok=True)
 
     @staticmethod
     def _prune(folder: Path) -> None:
