@@ -230,12 +230,11 @@ def _with_area_geometry(
 
 def _with_world_geometry(rendered: list[RenderedSection]) -> list[RenderedSection]:
     """Put the world outlines once, before the first section with a world map."""
-    from humsec.data import world_geojson
-    from humsec.report.figures import WORLD_JS, world_geometry_script
+    from humsec.report.figures import WORLD_JS, world_geometry_script, world_outlines
 
     for i, section in enumerate(rendered):
         if WORLD_JS in section.html:
-            script = world_geometry_script(world_geojson())
+            script = world_geometry_script(world_outlines())
             first = replace(section, html=script + section.html)
             return [*rendered[:i], first, *rendered[i + 1 :]]
     return rendered

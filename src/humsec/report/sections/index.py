@@ -26,6 +26,7 @@ from humsec.report.figures import (
     share_world_geometry,
     style_offline_geo,
     with_geojson,
+    world_outlines,
 )
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.tables import table_html
@@ -271,7 +272,7 @@ class IndexSection:
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Build the HSI, run a 300-replication uncertainty analysis, explain one country."""
-        from humsec.data import attribution, catalog, countries, world_geojson
+        from humsec.data import attribution, catalog, countries
         from humsec.index import (
             UncertaintySettings,
             build,
@@ -381,7 +382,7 @@ class IndexSection:
             intro
             + gap_html
             + "<h3>Where human security is weakest</h3>"
-            + figure_html(hsi_map_figure(result, world_geojson(), names), div_id="hsi-map")
+            + figure_html(hsi_map_figure(result, world_outlines(), names), div_id="hsi-map")
             + "<h3>Fear and want together</h3>"
             + figure_html(quadrant_figure(q, threshold, names, focus), div_id="hsi-quadrants")
             + "<h3>How sure are the ranks?</h3>"

@@ -18,6 +18,7 @@ from humsec.report.figures import (
     share_world_geometry,
     style_offline_geo,
     with_geojson,
+    world_outlines,
 )
 from humsec.report.section import RenderedSection, ReportContext
 from humsec.report.snapshot import (
@@ -312,7 +313,7 @@ class ThreatMapSection:
 
     def render(self, context: ReportContext) -> RenderedSection:
         """Map, indicator table and coverage gaps, using data up to ``context.year``."""
-        from humsec.data import countries, indicator_registry, world_geojson
+        from humsec.data import countries, indicator_registry
         from humsec.framework import default_framework
 
         framework = default_framework()
@@ -335,7 +336,7 @@ class ThreatMapSection:
         pillars = {t.id: t.pillar for t in framework.threats}
         overlap = threat_overlap(snapshot, directions, threats, pillars)
         map_snapshot, map_registry = with_severe_layer(snapshot, registry_frame, overlap)
-        world_map = threat_map_figure(map_snapshot, map_registry, world_geojson(), names)
+        world_map = threat_map_figure(map_snapshot, map_registry, world_outlines(), names)
         pile_up = overlap[overlap["measured"] > 0].head(PILE_UP_ROWS)
         pile_table = pd.DataFrame(
             {
