@@ -69,14 +69,21 @@ def choose_indicators(
                 location="estimate_network(indicators=...)",
                 hint=did_you_mean(code, panel.columns) or "pick a column of the panel",
             )
+    observed: dict[str, tuple[int, int]] = {}  # code -> (values, years with values), once
+
+    def coverage(code: str) -> tuple[int, int]:
+        if code not in observed:
+            observed[code] = (int(panel[code].notna().sum()), _years_with_values(panel, code))
+        return observed[code]
+
     for threat in threats:
         if threat in given:
             picks[threat] = given[threat]
             continue
         candidates = [
-            (len(i.threats) == 1, int(panel[i.code].notna().sum()), -k, i.code)
+            (len(i.threats) == 1, coverage(i.code)[0], -k, i.code)
             for k, i in enumerate(registry.by_threat(threat))
-            if i.code in panel.columns and _years_with_values(panel, i.code) >= min_years
+            if i.code in panel.columns and coverage(i.code)[1] >= min_years
         ]
         free = [c for c in candidates if c[3] not in picks.values()]
         if not candidates:
