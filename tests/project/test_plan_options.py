@@ -47,6 +47,12 @@ GAP_MESSAGE = (
     "is 1e-4); got -1"
 )
 
+UNKNOWN_MESSAGE = (
+    "unknown option 'gapp' (did you mean 'gap'?); the options are budget, budgets, "
+    "one_per_area, aversion, cover_fear_and_want, min_empowerment_share, high_risk_areas, gap, "
+    "time_limit, alternatives, min_difference, frontier"
+)
+
 
 def _brute_force(budget: float) -> float:
     sets = [list(c) for k in range(1, 5) for c in combinations(CANDIDATES.index, k)]
@@ -133,6 +139,10 @@ def test_a_bad_option_has_one_message_named_as_each_interface_writes_it(tmp_path
     with pytest.raises(ProjectError) as caught:
         Project.load(folder)
     assert f"humsec.yaml: plan.gap: {GAP_MESSAGE}" in " ".join(str(caught.value).split())
+    _project(folder, {"budget": 10, "gapp": 0.01})  # a misspelt option
+    with pytest.raises(ProjectError) as caught:
+        Project.load(folder)
+    assert f"humsec.yaml: plan.gapp: {UNKNOWN_MESSAGE}" in " ".join(str(caught.value).split())
     # the CLI: the flag
     table = tmp_path / "candidates.csv"
     CANDIDATES.to_csv(table, index=False)
@@ -150,13 +160,21 @@ def test_a_bad_option_has_one_message_named_as_each_interface_writes_it(tmp_path
         made = client.post("/api/v1/tokens", json={"role": "analyst", "project": "tiny"},
                            headers=admin)  # fmt: skip
         assert made.status_code == 201, made.text
+        analyst = {"Authorization": f"Bearer {made.json()['token']}"}
         answer = client.post(
             "/api/v1/projects/tiny/portfolio-plans",
             json={"candidates": "candidates.csv", "budget": 10, "gap": -1},
-            headers={"Authorization": f"Bearer {made.json()['token']}"},
+            headers=analyst,
+        )
+        misspelt = client.post(
+            "/api/v1/projects/tiny/portfolio-plans",
+            json={"candidates": "candidates.csv", "budget": 10, "gapp": 0.01},
+            headers=analyst,
         )
     assert answer.status_code == 422, answer.text
     assert {"location": "body.gap", "message": GAP_MESSAGE} in answer.json()["errors"]
+    assert misspelt.status_code == 422, misspelt.text
+    assert {"location": "body.gapp", "message": UNKNOWN_MESSAGE} in misspelt.json()["errors"]
 
 
 @pytest.mark.parametrize(

@@ -32,10 +32,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from humsec.errors import DataError
+from humsec.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -157,6 +165,36 @@ Amount = Annotated[
 Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
+def _restated(error: ValidationError) -> ValidationError:
+    """``error`` with each unknown key said in the plan's words (``unknown option 'gapp'
+    (did you mean 'gap'?); the options are …``), the same in humsec.yaml and the API; every
+    other message kept as it is."""
+    details: list[InitErrorDetails] = []
+    for item in error.errors():
+        message = str(item.get("msg", "invalid value"))
+        kind = str(item.get("type", "value_error"))
+        loc = tuple(item.get("loc", ()))
+        if kind == "extra_forbidden" and loc:
+            inner = PlanBudget if "budgets" in loc[:-1] else PlanOptions
+            allowed = list(inner.model_fields)
+            tip = did_you_mean(str(loc[-1]), allowed)
+            what = "budget field" if inner is PlanBudget else "option"
+            message = (
+                f"unknown {what} {str(loc[-1])!r}"
+                + (f" ({tip})" if tip else "")
+                + f"; the {what}s are {', '.join(allowed)}"
+            )
+            kind = "value_error"
+        details.append(
+            InitErrorDetails(
+                type=PydanticCustomError(kind, "{message}", {"message": message}),
+                loc=loc,
+                input=item.get("input"),
+            )
+        )
+    return ValidationError.from_exception_data(error.title, details)
+
+
 class PlanBudget(BaseModel):
     """A fund of the plan: its ``amount``, the areas it may pay for (every area if left out),
     as earmarked funds are, and an optional ``name``."""
@@ -220,6 +258,14 @@ class PlanOptions(BaseModel):
         "amounts to solve at",
     )
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _plan_words(cls, data: Any, handler: ModelWrapValidatorHandler[PlanOptions]) -> PlanOptions:
+        try:
+            return handler(data)
+        except ValidationError as error:
+            raise _restated(error) from None
+
     def funds(self) -> list[PlanBudget]:
         """Every budget: ``budget`` (if set) as a fund named ``budget``, then ``budgets``."""
         single = [PlanBudget(amount=self.budget, name="budget")] if self.budget else []
@@ -243,11 +289,7 @@ def plan_option_problems(
     for item in error.errors():
         loc = [str(p) if not isinstance(p, int) else f"[{p}]" for p in item.get("loc", ())]
         key = ".".join(loc).replace(".[", "[")
-        if item.get("type") == "extra_forbidden":
-            message = f"unknown option; the options are {', '.join(PlanOptions.model_fields)}"
-        else:
-            message = str(item.get("msg", "invalid value"))
-        out.append((name(key), message))
+        out.append((name(key), str(item.get("msg", "invalid value"))))
     return out
 
 
