@@ -142,7 +142,7 @@ def _frontier(value: Any) -> int | list[float]:
     if isinstance(value, bool) or value is None:
         raise _invalid(text, value)
     if isinstance(value, int | float):
-        if value != int(value) or not 0 <= value <= 100:
+        if not math.isfinite(value) or value != int(value) or not 0 <= value <= 100:
             raise _invalid(text, value)
         return int(value)
     if isinstance(value, str) or not isinstance(value, Iterable):
