@@ -230,3 +230,55 @@ def test_every_response_says_how_long_the_service_took(tmp_path: Path) -> None:
             assert re.fullmatch(r"app;dur=\d+\.\d", timing), timing
             assert 0 <= float(timing.split("=")[1]) < 60_000
         assert client.get("/api/v1/runs").status_code == 401  # timed, and still refused
+
+
+def test_a_projects_readiness_is_worked_out_once_per_loaded_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overview asked :func:`missing_inputs` (tens of ms of pandas work under the
+    interpreter lock) on every request; now once per loaded project, again after a change."""
+    from fastapi.testclient import TestClient
+
+    import humsec.api.readiness as readiness
+    from humsec.api import ServiceSettings, create_app
+    from humsec.project import missing_inputs
+
+    calls: list[int] = []
+
+    def counted(project):  # type: ignore[no-untyped-def]
+        calls.append(id(project))
+        return missing_inputs(project)
+
+    monkeypatch.setattr(readiness, "missing_inputs", counted)
+    admin = {"Authorization": "Bearer t"}
+    settings = ServiceSettings(
+        store=str(tmp_path / "s.duckdb"), projects=str(tmp_path / "p"), admin_token="t"
+    )
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/api/v1/projects", json={"name": "kenya"}, headers=admin).is_success
+        views = [client.get("/api/v1/projects/kenya", headers=admin).json() for _ in range(5)]
+        assert len(calls) == 1 and all(v == views[0] for v in views)
+        ready = {a["name"]: a["ready"] for a in views[0]["analyses"]}
+        folder = client.app.state.workspace.folder("kenya")  # type: ignore[attr-defined]
+        assert ready == {
+            a: a not in missing_inputs(client.app.state.workspace.project("kenya"))  # type: ignore[attr-defined]
+            for a in ready
+        }
+        assert ready["events"] is False  # the demo has no point events
+        # A new humsec.yaml (the events dataset added) is a new loaded project: asked again.
+        events = tmp_path / "events.csv"
+        events.write_text(
+            "year,latitude,longitude,best\n"
+            "2023,-1.29,36.82,2\n"
+        )
+        with events.open("rb") as f:
+            added = client.post(
+                "/api/v1/projects/kenya/datasets",
+                files={"file": ("events.csv", f)},
+                data={"role": "events"},
+                headers=admin,
+            )
+        assert added.status_code == 201, added.text
+        after = client.get("/api/v1/projects/kenya", headers=admin).json()
+        assert len(calls) == 2 and (folder / "humsec.yaml").read_text().count("events.csv") == 1
+        assert {a["name"]: a["ready"] for a in after["analyses"]}["events"] is True

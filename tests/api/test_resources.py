@@ -290,6 +290,9 @@ def test_programme_upload_list_and_appraisal_equal_python(
     _same(evidence, want.evidence_frame())
     sources = _table(service, analyst, run_id, "sources")
     assert set(sources["part"]) == set(built.context.sources)
+    summary = _table(service, analyst, run_id, "summary").iloc[0]
+    assert (summary["marker"], bool(summary["with_context"])) == (want.marker, True)
+    assert summary["mean_score"] == pytest.approx(want.mean_score)
 
     # The same programme through the Excel template is the same canonical YAML: no new version.
     from humsec.programme import excel_template

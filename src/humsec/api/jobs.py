@@ -33,8 +33,9 @@ from pydantic import BaseModel
 from humsec import __version__
 from humsec.api.job_kinds import JOB_KINDS, JobKind, run_project_analysis
 from humsec.api.problems import ServiceProblem
+from humsec.api.readiness import analysis_needs
 from humsec.errors import HumsecError, did_you_mean
-from humsec.project import Project, analysis, missing_inputs, run_identity
+from humsec.project import Project, analysis, run_identity
 from humsec.project.store import Store, input_hash
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -110,7 +111,7 @@ def plan_kind(kind: JobKind, params: dict[str, Any]) -> JobPlan:
 def plan_analysis(project: Project, name: str) -> JobPlan:
     """The plan of one project analysis, identified as ``humsec project run`` identifies it."""
     item = analysis(name)
-    needs = missing_inputs(project).get(item.name)
+    needs = analysis_needs(project).get(item.name)
     if needs:
         raise ServiceProblem(
             422,

@@ -14,7 +14,8 @@ index_build           ``humsec.index.build``                 scores, ranks, norm
                                                              coverage, missing, audit
 index_uncertainty     ``humsec.index.uncertainty``           summary [, sensitivity]
 deprivation           ``humsec.deprivation.estimate``        estimates, sample_sizes, missing
-programme_appraisal   ``humsec.programme.appraise``          scores, evidence, checks
+programme_appraisal   ``humsec.programme.appraise``          summary, scores, evidence, checks,
+                                                             sources
 iati_import           ``humsec.programme.read_iati``         activities, programmes, issues
 threew_presence       ``humsec.actors.presence``             presence
 threew_coverage       ``humsec.actors.coverage``             coverage, gaps, duplications,
@@ -353,7 +354,20 @@ def appraise_programme(
         {"part": list(context.sources), "source": list(context.sources.values())},
         columns=["part", "source"],
     )
+    summary = pd.DataFrame(
+        [
+            {
+                "programme": result.programme,
+                "name": result.name,
+                "marker": result.marker,
+                "mean_score": result.mean_score,
+                "rubric_version": result.rubric_version,
+                "with_context": result.with_context,
+            }
+        ]
+    )
     return {
+        "summary": summary,
         "scores": result.to_frame(),
         "evidence": result.evidence_frame(),
         "checks": checks,

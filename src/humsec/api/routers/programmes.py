@@ -28,13 +28,15 @@ from humsec.api.computations import (
     project_plan,
     role_datasets,
 )
-from humsec.api.jobs import JobView
+from humsec.api.jobs import JobPlan, JobView
 from humsec.api.problems import ServiceProblem
 from humsec.api.project_kinds import AppraisalParams, programmes_table, read_programme
+from humsec.api.readiness import analysis_needs
 from humsec.api.tokens import TokenRecord
 from humsec.api.uploads import check_id, keep, listing, project_files, read_upload, stored
 from humsec.programme import Programme
-from humsec.project import CONTEXT_ANALYSES, Project, analysis, missing_inputs, run_identity
+from humsec.project import CONTEXT_ANALYSES, Project, analysis, run_identity
+from humsec.project.store import Store
 
 router = APIRouter(prefix="/projects/{project}", tags=["programmes"])
 
@@ -43,6 +45,8 @@ SOURCES = "programme-source"
 IATI = "iati"
 THREEW = "threew"
 PROGRAMME_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
+#: The history's name for a programme appraisal run.
+APPRAISAL_ANALYSIS = "programme.appraisal"
 
 
 def project_programmes(loaded: Project) -> dict[str, Path]:
@@ -53,8 +57,9 @@ def project_programmes(loaded: Project) -> dict[str, Path]:
     return out
 
 
-def _stored_programme(request: Request, loaded: Project, programme_id: str) -> tuple[bytes, Any]:
-    store = request.app.state.workspace.store(loaded.root.name)
+def stored_programme(store: Store, loaded: Project, programme_id: str) -> tuple[bytes, Any]:
+    """The bytes (canonical YAML, or the project's own file) and the checked programme of
+    ``programme_id``: the latest upload of that id, else the project's own programme."""
     checked = check_id(programme_id, "programme id")
     data = stored(
         store,
@@ -65,6 +70,38 @@ def _stored_programme(request: Request, loaded: Project, programme_id: str) -> t
         files=project_programmes(loaded),
     )
     return data, read_programme(loaded, "programme.yaml", data)
+
+
+def _stored_programme(request: Request, loaded: Project, programme_id: str) -> tuple[bytes, Any]:
+    return stored_programme(
+        request.app.state.workspace.store(loaded.root.name), loaded, programme_id
+    )
+
+
+def keep_programme(
+    store: Store, programme: Programme, actor: str, source: tuple[str, bytes] | None = None
+) -> dict[str, Any]:
+    """Keep ``programme`` in the project's store as the next version of its canonical YAML
+    under its id (an Excel workbook's own bytes too, as ``programme-source/``); the version
+    record with the id and the programme's name."""
+    programme_id = check_id(programme.id, "programme id")
+    if source is not None and Path(source[0]).suffix.lower() in (".xlsx", ".xlsm"):
+        keep(store, SOURCES, source[0], source[1], actor)
+    version = keep(store, PROGRAMMES, programme_id, programme.to_yaml().encode(), actor)
+    return {**version, "id": programme_id, "programme": programme.programme.name}
+
+
+def appraisal_plan(loaded: Project, uploads: dict[str, bytes], params: AppraisalParams) -> JobPlan:
+    """The plan of a programme appraisal: ``uploads`` holds ``programme.yaml`` (and, for
+    presence from an uploaded 3W table, ``threew.<suffix>``). In the project's context it
+    reads the context analyses' inputs and the project's 3W tables too, so its key changes
+    with any of them; the API and the dashboard plan it alike, so either reuses the other's
+    run of the same programme."""
+    inputs = project_inputs(loaded)
+    if params.context:
+        inputs |= context_inputs(loaded) | project_inputs(loaded, role_datasets(loaded, "3w"))
+    body = params.model_dump(mode="json")
+    return project_plan(loaded, "programme_appraisal", body, inputs, uploads)
 
 
 @router.post("/programmes", status_code=201)
@@ -81,12 +118,8 @@ async def upload_programme(
     loaded = project_of(request, project)
     name, data = await read_upload(file, PROGRAMME_SUFFIXES, "a programme")
     programme: Programme = read_programme(loaded, name, data)
-    programme_id = check_id(programme.id, "programme id")
     store = request.app.state.workspace.store(project)
-    if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
-        keep(store, SOURCES, name, data, record.token_id)
-    version = keep(store, PROGRAMMES, programme_id, programme.to_yaml().encode(), record.token_id)
-    return {**version, "id": programme_id, "programme": programme.programme.name}
+    return keep_programme(store, programme, record.token_id, (name, data))
 
 
 @router.get("/programmes")
@@ -113,7 +146,7 @@ def get_programme(
 
 def context_inputs(loaded: Project) -> dict[str, str]:
     """The identities (input hashes) of the analyses the project's context is built from."""
-    missing = missing_inputs(loaded)
+    missing = analysis_needs(loaded)
     return {
         f"context:{name}": run_identity(loaded, analysis(name))[3]
         for name in CONTEXT_ANALYSES
@@ -146,11 +179,7 @@ def appraise_programme(
         files = project_files(loaded, "3w")
         blob = stored(store, THREEW, body.threew, "3W table", location="body: threew", files=files)
         uploads[f"threew{Path(body.threew).suffix.lower()}"] = blob
-    inputs = project_inputs(loaded)
-    if body.context:
-        inputs |= context_inputs(loaded) | project_inputs(loaded, role_datasets(loaded, "3w"))
-    params = body.model_dump(mode="json")
-    plan = project_plan(loaded, "programme_appraisal", params, inputs, uploads)
+    plan = appraisal_plan(loaded, uploads, body)
     if body.context:
         response.status_code = 202
         return answer_later(request, record, loaded, plan)

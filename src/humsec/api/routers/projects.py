@@ -14,11 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from humsec.api.auth import caller, compute, need
 from humsec.api.jobs import JobView, plan_analysis
 from humsec.api.problems import ServiceProblem
+from humsec.api.readiness import analysis_needs
 from humsec.api.routers.runs import FIELDS, FILTERS, FORMAT, project_store, run_router
 from humsec.api.tables import render, select
 from humsec.api.tokens import TokenRecord
 from humsec.api.workspace import check_name, safe_file_name
-from humsec.project import ANALYSES, ROLES, display_geojson, missing_inputs
+from humsec.project import ANALYSES, ROLES, display_geojson
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -44,7 +45,7 @@ class RunRequest(BaseModel):
 
 def _overview(request: Request, name: str) -> dict[str, Any]:
     project = request.app.state.workspace.project(name)
-    missing = missing_inputs(project)
+    missing = analysis_needs(project)
     return {
         "name": name,
         "title": project.name,
@@ -188,7 +189,7 @@ def run_analyses(
     """Run (or reuse) the project's analyses as jobs, one per analysis."""
     compute(request, record, project)
     loaded = request.app.state.workspace.project(project)
-    missing = missing_inputs(loaded)
+    missing = analysis_needs(loaded)
     names = body.analyses or [a.name for a in ANALYSES if a.name not in missing]
     plans = [plan_analysis(loaded, n) for n in names]
     runner = request.app.state.jobs

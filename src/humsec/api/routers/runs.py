@@ -134,7 +134,9 @@ def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     """One run's provenance and the names of its tables."""
     run = store.run(run_id)
     detail = json.loads(json.dumps(dataclasses.asdict(run), default=str))
-    return {**detail, "tables": list(store.tables(run_id))}
+    # the names the run record carries: decoding every table only to name them cost a read
+    # tens of milliseconds
+    return {**detail, "tables": list(run.table_names)}
 
 
 @functools.lru_cache(maxsize=64)
