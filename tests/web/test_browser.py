@@ -84,8 +84,14 @@ def test_an_analyst_runs_the_analyses_and_sees_them_finish(page: Any, live: Live
     screenshot(page, "jobs")
     store = live.app.state.workspace.store("kenya")
     assert set(store.history()["analysis"]) >= {
-        "area_index", "deprivation", "deprivation_groups", "shocks", "measures", "appraisal",
-        "plan", "threat_network",
+        "area_index",
+        "deprivation",
+        "deprivation_groups",
+        "shocks",
+        "measures",
+        "appraisal",
+        "plan",
+        "threat_network",
     }
 
 
@@ -205,29 +211,136 @@ def test_stress_test_progress_is_polled_where_there_is_no_event_stream(
     assert page.locator("#stress-measures").count() == 0
 
 
-def test_appraisal_of_an_uploaded_programme(page: Any, live: LiveService) -> None:
-    from humsec.programme import Programme, appraise, example_path
+def test_appraisal_runs_in_the_projects_context_as_a_job(page: Any, analysed: LiveService) -> None:
+    import httpx
 
-    sign_in(page, ADMIN, "/projects/kenya/appraisal")
+    from humsec.programme import Programme, example_path
+
+    analyst = analysed.token("analyst", "kenya")
+    sign_in(page, analyst, "/projects/kenya/appraisal")
     path = example_path("integrated")
     page.get_by_label("Programme or IATI file").set_input_files(str(path))
-    page.get_by_role("button", name="Appraise").click()
-    scores = page.locator("#appraisal-result table.appraisal-scores tbody tr")
-    scores.first.wait_for()
-    project = live.app.state.workspace.project("kenya")
-    expected = appraise(
-        Programme.from_yaml(path, framework=project.framework, areas=project.pcodes),
-        framework=project.framework,
+    page.get_by_label("Years simulated for the erosion of gains").fill("20")
+    page.get_by_role("button", name="Appraise", exact=True).click()
+    page.locator("#appraisal-job").wait_for()
+    page.locator("#appraisal-job[data-status='done'] #appraisal-results").wait_for(timeout=120_000)
+    job_id = page.locator("#appraisal-job").get_attribute("data-job-id")
+    fragment = f"{analysed.url}/projects/kenya/appraisal/jobs/{job_id}"
+    assert page.requests.count(fragment + "/events") == 1  # progress from the event stream
+    # The page shows the stored run: appraised in the project's context.
+    store = analysed.app.state.workspace.store("kenya")
+    history = store.history()
+    run_id = str(history[history["analysis"] == "programme.appraisal"]["run_id"].iloc[-1])
+    tables = store.tables(run_id)
+    summary = tables["summary"].iloc[0]
+    assert (
+        bool(summary["with_context"])
+        and summary["marker"] in page.locator("#appraisal-marker").inner_text()
     )
-    assert scores.count() == len(expected.scores)
-    shown = [int(r.locator("td").nth(1).inner_text()) for r in scores.all()]
-    assert shown == [s.score for s in expected.scores]
-    assert expected.marker in page.locator("#appraisal-result").inner_text()
-    page.locator("#appraisal-result .radar .main-svg").first.wait_for()
+    rows = page.locator("#appraisal-results table.appraisal-scores tbody tr")
+    shown = [int(r.locator("td").nth(1).inner_text()) for r in rows.all()]
+    assert shown == [int(v) for v in tables["scores"]["score"]]
+    parts = page.locator("#appraisal-sources tbody td:first-child").all_inner_texts()
+    assert parts == [str(p).replace("_", " ") for p in tables["sources"]["part"]]
+    assert "top threats" in parts  # from the project's area index
+    checks = page.locator("#appraisal-checks").inner_text()
+    assert "without the project's context" not in checks
+    page.locator("#appraisal-results .radar .main-svg").first.wait_for()
     screenshot(page, "appraisal")
+    # It is the API's appraisal: the programme was kept under its id, and the API's
+    # appraisal of it in the same context reuses the page's run.
+    project = analysed.app.state.workspace.project("kenya")
+    programme = Programme.from_yaml(path, framework=project.framework, areas=project.pcodes)
+    api = httpx.post(
+        f"{analysed.url}/api/v1/projects/kenya/programmes/{programme.id}/appraisal",
+        json={"n_years": 20},
+        headers={"Authorization": f"Bearer {analyst}"},
+    )
+    assert api.status_code == 202, api.text
+    view = api.json()
+    assert view["reused"] is True and store.run(view["run_id"]).reused_from == run_id
+    # The programme is now one of the project's, offered for appraisal on the page.
+    page.reload()
+    assert page.get_by_role("button", name=f"Appraise {programme.id} in context").is_visible()
 
 
-def test_planner_budget_slider_frontier_and_alternatives(page: Any, analysed: LiveService) -> None:
+def test_an_iati_file_is_imported_and_its_programmes_kept_to_appraise(
+    page: Any, live: LiveService
+) -> None:
+    from pathlib import Path
+
+    from humsec.programme import read_iati
+
+    iati = Path(__file__).parents[1] / "fixtures" / "iati" / "kenya_activities_203.xml"
+    analyst = live.token("analyst", "kenya")
+    sign_in(page, analyst, "/projects/kenya/appraisal")
+    page.get_by_label("Programme or IATI file").set_input_files(str(iati))
+    page.get_by_role("button", name="Appraise", exact=True).click()
+    page.locator("#appraisal-import").wait_for()
+    project = live.app.state.workspace.project("kenya")
+    imported = read_iati(iati, framework=project.framework).programmes
+    buttons = page.locator("#appraisal-import button").all_inner_texts()
+    assert buttons == [f"Appraise {p.id} in context" for p in imported[:20]]
+    store = live.app.state.workspace.store("kenya")
+    kept = set(store.datasets()["name"])
+    assert {f"programme/{p.id}" for p in imported[:20]} <= kept
+
+
+def test_planner_uses_the_projects_candidates_and_budget(page: Any, analysed: LiveService) -> None:
+    from humsec.programme import Budget, plan
+
+    sign_in(page, ADMIN, "/projects/kenya/planner")
+    store = analysed.app.state.workspace.store("kenya")
+    history = store.history()
+    run_id = str(history[history["analysis"] == "plan"]["run_id"].iloc[-1])
+    tables = store.tables(run_id)
+    stored = sorted(zip(tables["chosen"]["package"], tables["chosen"]["area"], strict=True))
+    # The project's plan run is shown; the slider starts at the plan's own budget.
+    texts = page.locator("#plan-stored-chosen tbody tr").all_inner_texts()
+    assert len(texts) == len(stored)
+    project = analysed.app.state.workspace.project("kenya")
+    budget = float(project.config.plan.budget)
+    assert float(page.locator("#budget").input_value()) == budget
+    page.get_by_role("button", name="Plan", exact=True).click()
+    page.locator(f"#plan-solved[data-budget='{budget}']").wait_for(timeout=120_000)
+
+    def chosen() -> list[tuple[str, str]]:
+        rows = page.locator("#plan-chosen tbody tr").all()
+        return sorted(
+            (r.locator("td").nth(0).inner_text(), r.locator("td").nth(1).inner_text()) for r in rows
+        )
+
+    assert chosen() == stored  # the project's candidates and budget: the plan run's portfolio
+    # Running the project's plan again is a job; with nothing changed it reuses the run.
+    page.get_by_role("button", name="Run the project's plan again").click()
+    page.locator("#plan-job[data-status='done'] #plan-stored").wait_for(timeout=60_000)
+    assert "reused" in page.locator("#plan-job").inner_text()
+    assert len(page.locator("#plan-job #plan-stored-chosen tbody tr").all()) == len(stored)
+    # Another point on the slider: the same candidates and options, the fund scaled.
+    step = float(page.locator("#budget").get_attribute("step") or 1)
+    lower = step * round(budget / 2 / step)
+    page.locator("#budget").evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
+        lower,
+    )
+    page.locator(f"#plan-solved[data-budget='{lower}']").wait_for(timeout=120_000)
+    settings = project.config.plan
+    want = plan(
+        tables["candidates"],
+        [Budget(lower, None, "budget")],
+        areas=project.pcodes,
+        one_per_area=settings.one_per_area,
+        aversion=settings.aversion,
+        gap=settings.gap,
+    )
+    assert chosen() == sorted(zip(want.chosen["package"], want.chosen["area"], strict=True))
+    page.locator("#frontier-figure .main-svg").first.wait_for()
+    screenshot(page, "planner")
+
+
+def test_planner_on_the_measures_budget_slider_frontier_and_alternatives(
+    page: Any, analysed: LiveService
+) -> None:
     sign_in(page, ADMIN, "/projects/kenya/planner")
     store = analysed.app.state.workspace.store("kenya")
     history = store.history()
@@ -236,11 +349,14 @@ def test_planner_budget_slider_frontier_and_alternatives(page: Any, analysed: Li
     own = table[~table["measure"].str.contains("combined")]
     step = float(page.locator("#budget").get_attribute("step") or 1)
     budget = step * math.ceil(float(own["cost_pv"].min()) / step)  # a point on the slider
+    page.get_by_label("Candidates").select_option("measures")  # solved at the preset budget
+    preset = float(page.locator("#budget").input_value())
+    page.locator(f"#plan-solved[data-budget='{preset}']").wait_for(timeout=60_000)
     page.locator("#budget").evaluate(
         "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
         budget,
     )
-    page.locator("#plan-chosen").wait_for()
+    page.locator(f"#plan-solved[data-budget='{budget}']").wait_for(timeout=60_000)
     chosen = page.locator("#plan-chosen tbody td:first-child").all_inner_texts()
     # brute force over every subset of the measures: the best that fits the budget
     rows = list(zip(own["measure"], own["cost_pv"], own["benefit_wellbeing_npv"], strict=True))
@@ -257,5 +373,3 @@ def test_planner_budget_slider_frontier_and_alternatives(page: Any, analysed: Li
     # the frontier's last point funds everything: its objective is the sum of all benefits
     last = page.locator("#plan-frontier tbody tr").last.locator("td").nth(3).inner_text()
     assert int(last) == len(own)
-    page.locator("#frontier-figure .main-svg").first.wait_for()
-    screenshot(page, "planner")

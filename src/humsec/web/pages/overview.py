@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from humsec.api import ServiceProblem, compute, need, plan_analysis
-from humsec.project import ANALYSES, missing_inputs
+from humsec.api import ServiceProblem, analysis_needs, compute, need, plan_analysis
+from humsec.project import ANALYSES
 from humsec.project.store import TokenRecord
 from humsec.web.project_access import project_page
 from humsec.web.rendering import render
@@ -25,7 +25,7 @@ def project_list(request: Request, record: TokenRecord = Depends(signed_in)) -> 
         if not record.allows("viewer", name):
             continue
         project = workspace.project(name)
-        missing = missing_inputs(project)
+        missing = analysis_needs(project)
         rows.append(
             {
                 "name": name,
@@ -45,7 +45,7 @@ def project_overview(
 ) -> Response:
     """Which analyses the project can run, what the others need, and their latest runs."""
     page = project_page(request, name, record)
-    missing = missing_inputs(page.project)
+    missing = analysis_needs(page.project)
     analyses = [
         {
             "name": a.name,
@@ -74,7 +74,7 @@ def run_analyses(name: str, request: Request, record: TokenRecord = Depends(sign
     check_origin(request)
     compute(request, record, name)
     project = request.app.state.workspace.project(name)
-    missing = missing_inputs(project)
+    missing = analysis_needs(project)
     runner = request.app.state.jobs
     pairs = []
     for item in ANALYSES:

@@ -1,24 +1,41 @@
 """The portfolio planner: which candidates to fund under a budget (:func:`humsec.programme.plan`,
 a MILP on HiGHS), with a budget slider, the efficient frontier and near-optimal alternatives.
 
-Candidates come from the project's latest measures run (each risk-reduction measure a
+By default it plans with the project's own candidates and budget: the ``plan`` analysis
+(``humsec project run``, or the button here, as a job with progress) solves the ``plan:``
+section of humsec.yaml over the project's ``candidates`` dataset, deriving each benefit from
+the project's results (:mod:`humsec.project.planning`); the page shows that run and the slider
+re-solves over the same candidates, with the same options (one package per area, aversion,
+coverage rules, gap), at other totals (every fund scaled in proportion, as the frontier
+does). At the project's own budget it gives the plan run's portfolio.
+
+The other sources: the project's latest measures run (each risk-reduction measure a
 package: cost = its present-value cost, benefit = its present value of avoided well-being
-loss) or from an uploaded candidate table (area, package, cost, benefit [, threats, mode,
-risk_reduction, weight]).
+loss), or an uploaded candidate table (area, package, cost, benefit [, threats, mode,
+risk_reduction, weight]), planned with the plain options of the form.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
-from humsec.api import ServiceProblem, compute, measure_names
-from humsec.programme import PlanInfeasibleError, plan
+from humsec.api import (
+    ServiceProblem,
+    analysis_needs,
+    compute,
+    measure_names,
+    need,
+    plan_analysis,
+)
+from humsec.programme import Budget, PlanInfeasibleError, plan
+from humsec.project import project_plan_budgets
 from humsec.project.store import TokenRecord
 from humsec.web import figures
 from humsec.web.project_access import ProjectPage, project_page
@@ -27,6 +44,73 @@ from humsec.web.session import check_origin, signed_in
 
 router = APIRouter()
 PROJECT_WIDE = "project-wide"
+PLAN = "plan"
+
+
+def project_candidates(page: ProjectPage) -> pd.DataFrame | None:
+    """The candidates of the project's latest plan run, benefits as derived there (None if
+    the plan never ran)."""
+    run, tables = page.latest(PLAN)
+    table = tables.get("candidates")
+    if run is None or table is None:
+        return None
+    frame = table.copy()
+    frame.attrs["source"] = f"the project's candidates (plan run {run.run_id})"
+    return frame
+
+
+def project_budget(page: ProjectPage) -> float:
+    """The total of the project's ``plan:`` funds (0 without a plan)."""
+    return float(sum(b.amount for b in project_plan_budgets(page.project)))
+
+
+def project_options(page: ProjectPage) -> dict[str, Any]:
+    """The options of :func:`humsec.programme.plan` set in the project's ``plan:``."""
+    settings = page.project.config.plan
+    if settings is None:
+        return {}
+    return {
+        "one_per_area": settings.one_per_area,
+        "aversion": settings.aversion,
+        "cover_fear_and_want": settings.cover_fear_and_want,
+        "min_empowerment_share": settings.min_empowerment_share,
+        "high_risk_areas": settings.high_risk_areas,
+        "gap": settings.gap,
+        "time_limit": settings.time_limit,
+    }
+
+
+def project_funds(page: ProjectPage, budget: float) -> list[Budget]:
+    """The project's funds scaled in proportion to a total of ``budget``:
+    ``amount_b · budget / Σ amount``."""
+    funds = project_plan_budgets(page.project)
+    total = sum(b.amount for b in funds)
+    return [Budget(b.amount * budget / total, b.areas, b.name) for b in funds]
+
+
+def stored_plan(page: ProjectPage) -> dict[str, Any] | None:
+    """The latest plan run's portfolio, frontier and alternatives, as the page shows them."""
+    run, tables = page.latest(PLAN)
+    if run is None or "chosen" not in tables:
+        return None
+    frontier = tables["frontier"]
+    summary = tables["summary"].set_index("metric")["value"]
+    return {
+        "run": run,
+        "tables": list(tables),
+        "chosen": tables["chosen"].to_dict("records"),
+        "summary": {str(k): float(v) for k, v in summary.items()},
+        "status": str(tables["summary"]["status"].iloc[0]),
+        "frontier_rows": frontier.to_dict("records"),
+        "alternatives": tables["alternatives"].to_dict("records"),
+        "notes": [str(n) for n in tables["notes"]["note"]] if "notes" in tables else [],
+        "figure": figures.frontier(
+            frontier["amount"].tolist(),
+            [None if pd.isna(v) else float(v) for v in frontier["objective"]],
+            chosen=float(summary.get("budget_total", 0.0)),
+            title="Efficient frontier of the project's plan",
+        ),
+    }
 
 
 def measure_candidates(page: ProjectPage) -> pd.DataFrame | None:
@@ -72,10 +156,18 @@ def _uploaded(file: UploadFile) -> pd.DataFrame:
     return frame
 
 
-def _solve(candidates: pd.DataFrame, budget: float, one_per_area: bool) -> dict[str, Any]:
+def _solve(
+    candidates: pd.DataFrame,
+    budget: float,
+    funds: float | list[Budget],
+    options: dict[str, Any],
+    areas: list[str] | None = None,
+) -> dict[str, Any]:
     total = float(pd.to_numeric(candidates["cost"], errors="coerce").sum())
+    if budget <= 0:
+        return {"infeasible": "the budget must be above 0", "budget": budget, "total": total}
     try:
-        best = plan(candidates, budget, one_per_area=one_per_area, gap=1e-6)
+        best = plan(candidates, funds, areas=areas, **options)
     except PlanInfeasibleError as error:
         return {"infeasible": str(error), "budget": budget, "total": total}
     amounts = np.linspace(total / 10, total, 10) if total > 0 else np.array([0.0])
@@ -108,20 +200,87 @@ def _solve(candidates: pd.DataFrame, budget: float, one_per_area: bool) -> dict[
 
 @router.get("/projects/{name}/planner")
 def planner_page(name: str, request: Request, record: TokenRecord = Depends(signed_in)) -> Response:
-    """The planner form, preset on the project's measures when they have been appraised."""
+    """The planner form, preset on the project's candidates and budget when its plan has
+    run (else on its measures), and the project's latest plan."""
     page = project_page(request, name, record)
-    candidates = measure_candidates(page)
-    total = float(candidates["cost"].sum()) if candidates is not None else 0.0
+    own = project_candidates(page)
+    measures = measure_candidates(page)
+    budget = project_budget(page) if own is not None else 0.0
+    if own is not None:
+        total = float(own["cost"].sum())
+    elif measures is not None:
+        total = float(measures["cost"].sum())
+        budget = round(total / 2, -3)
+    else:
+        total = 0.0
+    # The slider's step divides the project's budget (so the preset is a point on it), else
+    # a hundredth of the total cost; its end is the first step past the total cost.
+    step = budget / 20 if own is not None and budget > 0 else round((total or 1e6) / 100, -3) or 1.0
+    top = step * math.ceil(max(total, budget) / step)
     return render(
         request,
         "planner.html",
         **page.context(
             "planner",
-            candidates=None if candidates is None else candidates.to_dict("records"),
+            own=None if own is None else len(own),
+            candidates=None if measures is None else measures.to_dict("records"),
             total=total,
-            budget=round(total / 2, -3) if total else 0.0,
+            top=top,
+            step=step,
+            budget=budget,
+            plan_needs=analysis_needs(page.project).get(PLAN, []),
+            shown=stored_plan(page),
         ),
     )
+
+
+@router.post("/projects/{name}/planner/run")
+def run_project_plan(
+    name: str, request: Request, record: TokenRecord = Depends(signed_in)
+) -> Response:
+    """Run the project's plan analysis (an analyst's action) as a job and show its progress."""
+    check_origin(request)
+    compute(request, record, name)
+    project = request.app.state.workspace.project(name)
+    view = request.app.state.jobs.submit(
+        plan_analysis(project, PLAN), actor=record.token_id, project=name
+    )
+    return _progress(request, name, record, view.job_id)
+
+
+def _progress(request: Request, name: str, record: TokenRecord, job_id: str) -> Response:
+    view = request.app.state.jobs.view(job_id)
+    if view.project != name:
+        raise ServiceProblem(404, f"project {name!r} has no job {job_id!r}")
+    shown = None
+    if view.status == "done" and view.run_id:
+        shown = stored_plan(project_page(request, name, record))
+    return render(request, "planner_progress.html", name=name, job=view, shown=shown)
+
+
+@router.get("/projects/{name}/planner/jobs/{job_id}/events")
+def plan_events(
+    name: str, job_id: str, request: Request, record: TokenRecord = Depends(signed_in)
+) -> StreamingResponse:
+    """The plan job's progress as server-sent events, until it ends."""
+    need(record, "viewer", name)
+    view = request.app.state.jobs.view(job_id)
+    if view.project != name:
+        raise ServiceProblem(404, f"project {name!r} has no job {job_id!r}")
+    return StreamingResponse(
+        request.app.state.jobs.stream(job_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/projects/{name}/planner/jobs/{job_id}")
+def plan_progress(
+    name: str, job_id: str, request: Request, record: TokenRecord = Depends(signed_in)
+) -> Response:
+    """The plan job's progress, then the plan."""
+    need(record, "viewer", name)
+    return _progress(request, name, record, job_id)
 
 
 @router.post("/projects/{name}/planner")
@@ -129,29 +288,50 @@ def planner_solve(
     name: str,
     request: Request,
     budget: float = Form(..., ge=0),
-    source: str = Form("measures"),
+    source: str = Form("project"),
     one_per_area: bool = Form(False),
     file: UploadFile | None = File(None),
     record: TokenRecord = Depends(signed_in),
 ) -> Response:
-    """Solve the portfolio for the budget (an analyst's compute action)."""
+    """Solve the portfolio for the budget (an analyst's compute action): the project's
+    candidates with its plan's options and funds scaled to ``budget``, or the measures or an
+    uploaded table with the form's options."""
     check_origin(request)
     compute(request, record, name)
     page = project_page(request, name, record)
-    if source == "upload":
-        if file is None or not file.filename:
-            raise ServiceProblem(422, "choose a candidate table to upload", location="form: file")
-        candidates = _uploaded(file)
-    else:
-        found = measure_candidates(page)
-        if found is None:
+    if source == "project":
+        own = project_candidates(page)
+        if own is None:
             raise ServiceProblem(
                 422,
-                "the project's measures have not been appraised yet",
-                hint="run the project's analyses first, or upload a candidate table",
+                "the project's plan has not run yet",
+                hint="run the project's plan first (the button above, or humsec project run)",
             )
-        candidates = found
-    result = _solve(candidates, budget, one_per_area)
+        result = (
+            _solve(
+                own, budget, project_funds(page, budget), project_options(page), page.project.pcodes
+            )
+            if budget > 0
+            else _solve(own, budget, budget, {})
+        )
+        candidates = own
+    else:
+        if source == "upload":
+            if file is None or not file.filename:
+                raise ServiceProblem(
+                    422, "choose a candidate table to upload", location="form: file"
+                )
+            candidates = _uploaded(file)
+        else:
+            found = measure_candidates(page)
+            if found is None:
+                raise ServiceProblem(
+                    422,
+                    "the project's measures have not been appraised yet",
+                    hint="run the project's analyses first, or upload a candidate table",
+                )
+            candidates = found
+        result = _solve(candidates, budget, budget, {"one_per_area": one_per_area, "gap": 1e-6})
     return render(
         request,
         "planner_result.html",
