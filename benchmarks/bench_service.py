@@ -5,11 +5,11 @@
    ``PROCESSES`` client processes of threads, so the clients' own interpreter lock does not
    throttle them) send requests back to back for ``SECONDS`` (60; ``HUMSEC_BENCH_SECONDS``
    overrides): 80 % reads (project overview, the run history's newest page, a result table
-   as CSV, the framework's threats) and 20 % small shock jobs (300 households × 20 years, seeds from a
-   small set, so most are reused results as a team would see). Reported: requests/s, p50/p95/
-   p99 latency per class and per read, errors, the service's own time per request (its
-   ``Server-Timing`` header: the rest is queueing for a CPU on a busy machine) and the CPU
-   seconds the service process used per request.
+   as CSV, the framework's threats) and 20 % small shock jobs (300 households × 20 years,
+   seeds from a small set, so most are reused results as a team would see). Reported:
+   requests/s, p50/p95/p99 latency per class and per read, errors, the service's own time
+   per request (its ``Server-Timing`` header: the rest is queueing for a CPU on a busy
+   machine) and the CPU seconds the service process used per request.
 2. **Stress test.** A 100k-household × 1,000-year shock simulation submitted through the API
    (job submitted, followed through its event stream to completion, its summary fetched)
    against the same simulation and tables computed in a Python process. Both are warm (the
