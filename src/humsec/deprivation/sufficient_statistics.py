@@ -554,7 +554,7 @@ def sufficient_statistics(
                     nw.all_horizontal(*parts, ignore_nulls=False) if parts else nw.lit(True)
                 )
                 checks = _nonfinite_rows(deferred or [])
-                counted = [f"_{kind}{key}" for key, _ in deferred or [] for kind in ("inf", "nan")]
+                counted = [f"_nonfinite{key}" for key, _ in deferred or []]
                 plan = _one_pass(counts, spec, design, schema, backend, complete_key=bool(parts),
                                  lazy_scan=not _in_memory(data))  # fmt: skip
                 keys = _keys(spec, design, by)
@@ -876,16 +876,13 @@ def _not_finite(x: nw.Expr) -> nw.Expr:
 
 
 def _nonfinite_rows(deferred: list[tuple[str, str]]) -> list[nw.Expr]:
-    """Per-row 0/1 flags of the deferred float columns, summed by the pass with the products:
-    ``_inf{key}`` (+-inf) and ``_nan{key}`` (NaN), as :func:`_nonfinite_counts` counts them."""
-    out = []
-    for key, column in deferred:
-        x = nw.col(column)
-        infinite = x.abs() == float("inf")
-        out.append(infinite.fill_null(False).cast(nw.Int64).alias(f"_inf{key}"))
-        nan = _not_finite(x) & ~infinite
-        out.append(nan.fill_null(False).cast(nw.Int64).alias(f"_nan{key}"))
-    return out
+    """Per-row 0/1 flags ``_nonfinite{key}`` (NaN or +-inf) of the deferred float columns, summed
+    by the pass with the products. Any such row sends the data back to the exact counts of
+    :func:`_nonfinite_counts`, which tell NaN (missing) from infinity (an error)."""
+    return [
+        _not_finite(nw.col(column)).fill_null(False).cast(nw.Int64).alias(f"_nonfinite{key}")
+        for key, column in deferred
+    ]
 
 
 def _huge_weight_count(column: str) -> nw.Expr:
