@@ -72,26 +72,4 @@ def test_streaming_the_levels_in_blocks_gives_the_same_estimates(
     pd.testing.assert_frame_equal(whole, blocks, check_exact=True)
 
 
-def test_change_over_time_counts_its_dense_round_by_level_arrays(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Change over time keeps PSUs x rounds x levels arrays: the S = 23 totals and, per cutoff,
-    # numerators, denominators, scores and masks of 3 + 2 x 10 = 23 measures: 8 x P x 2 x L x
-    # (23 + 92) bytes. With a limit just below that for --by hh_id it is refused up front.
-    from humsec.deprivation import change_over_time
-
-    first = synthetic_survey(100, seed=5).assign(year=2015)
-    second = synthetic_survey(100, seed=6).assign(year=2020)
-    second["psu"] += 10_000
-    second["hh_id"] += 1_000
-    data = pd.concat([first, second], ignore_index=True)
-    design = SurveyDesign(weight="weight", strata="stratum", psu="psu", lonely_psu="adjust")
-    spec = bundled_spec("global_mpi")
-    n_psu = data[["stratum", "psu"]].drop_duplicates().shape[0]
-    dense = 8.0 * n_psu * 2 * data["hh_id"].nunique() * (23 + 4 * 23)
-    monkeypatch.setattr(workload, "MAX_MEMORY_BYTES", dense * 0.99)
-    with pytest.raises(WorkloadError, match=r"200 subgroup levels \('hh_id' 200\)") as info:
-        change_over_time(data, spec, "year", design, by="hh_id")
-    assert info.value.location == "by"
-    monkeypatch.setattr(workload, "MAX_MEMORY_BYTES", dense * 1.01 + 2e8)
-    assert len(change_over_time(data, spec, "year", design, by="region").table) > 0
+# Change over time streams its levels in blocks: tests/deprivation/test_breakdown_limits.py

@@ -67,6 +67,13 @@ K_OPTION = typer.Option(
     None, "--k", help="Poverty cutoff(s), comma-separated, as fractions or percents (33)."
 )
 BY_OPTION = typer.Option(None, "--by", help="Subgroup variables, comma-separated.")
+MAX_GROUPS_OPTION = typer.Option(
+    None,
+    "--max-groups",
+    min=1,
+    help="Most levels a --by variable may have (default 1,000, or HUMSEC_MAX_GROUPS): a "
+    "variable with more is refused up front unless this is raised.",
+)
 WEIGHT_OPTION = typer.Option(None, "--weight", help="Sampling weight column.")
 STRATA_OPTION = typer.Option(None, "--strata", help="Stratum column.")
 PSU_OPTION = typer.Option(None, "--psu", help="Primary sampling unit (cluster) column.")
@@ -245,6 +252,7 @@ def estimate(
     missing: Missing | None = MISSING_OPTION,
     backend: Backend = BACKEND_OPTION,
     level: float = typer.Option(0.95, "--level", help="Confidence level."),
+    max_groups: int | None = MAX_GROUPS_OPTION,
     out: Path | None = OUT_OPTION,
     households: int = HOUSEHOLDS_OPTION,
     seed: int = SEED_OPTION,
@@ -263,7 +271,8 @@ def estimate(
     )  # fmt: skip
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", HumsecWarning)
-        result = af_estimate(frame, spec_obj, design, by=by_list, level=level)
+        result = af_estimate(frame, spec_obj, design, by=by_list, level=level,
+                             max_groups=max_groups)
     import pandas as pd  # after the pass: on a DuckDB scan it runs before pandas is loaded
 
     for w in caught:
@@ -325,6 +334,7 @@ def change(
     joint: bool = typer.Option(
         False, "--joint", help="Rounds share PSUs (one design); default: independent samples."
     ),
+    max_groups: int | None = MAX_GROUPS_OPTION,
     backend: Backend = BACKEND_OPTION,
     out: Path | None = OUT_OPTION,
     households: int = HOUSEHOLDS_OPTION,
@@ -350,7 +360,8 @@ def change(
         frame = pd.concat([frame.assign(round=2015), later.assign(round=2020)], ignore_index=True)
         round_column = "round"
     result = change_over_time(
-        frame, spec_obj, round_column, design, by_list, year=year, independent_rounds=not joint
+        frame, spec_obj, round_column, design, by_list, year=year, independent_rounds=not joint,
+        max_groups=max_groups,
     )
     table = _label_levels(result.table, labels)
     view = Table(title="Change over time (M0, H, A)", title_justify="left")
@@ -380,6 +391,7 @@ def compound(
     lonely_psu: Lonely = LONELY_OPTION,
     nest: bool = NEST_OPTION,
     ids: str | None = ID_OPTION,
+    max_groups: int | None = MAX_GROUPS_OPTION,
     backend: Backend = BACKEND_OPTION,
     out: Path | None = OUT_OPTION,
     groups_option: str | None = typer.Option(
@@ -407,7 +419,7 @@ def compound(
         data, demo, spec, k, by, weight, strata, psu, lonely_psu, None, backend, households,
         seed, keep_pandas=True, nest=nest, ids=ids,
     )  # fmt: skip
-    result = compound_insecurity(frame, spec_obj, design, by_list)
+    result = compound_insecurity(frame, spec_obj, design, by_list, max_groups=max_groups)
     console.print("[bold]Fear x want overlap (population shares, first k)[/]")
     overlap = result.overlap()
     console.print(literal(overlap.round(4).to_string()))

@@ -344,6 +344,7 @@ def estimate(
     *,
     k: float | list[float] | None = None,
     level: float = 0.95,
+    max_groups: int | None = None,
 ) -> DeprivationResult:
     """Estimate M0, H, A, hd, hdk, actb, pctb and popshare for the total and every subgroup
     level, with Taylor-linearised SEs and CIs (Alkire-Foster 2011; see the module docstring).
@@ -355,6 +356,9 @@ def estimate(
     ``result.dropped`` (``spec.missing="nondeprived"`` treats missing indicators as 0, with a
     warning). With ``design=None`` rows are a simple random sample with equal weights.
     ``k`` (a fraction or a list) overrides the spec's poverty cutoffs, like mpitb's ``klist``.
+    A ``by`` variable with more than ``max_groups`` levels (default
+    :data:`humsec.workload.MAX_GROUPS`, 1,000) is refused before any estimation, as is a
+    breakdown whose memory or time would be absurd (:mod:`.subgroup_cost`).
     """
     if not 0 < level < 1:
         raise SpecError(f"confidence level {level} is outside (0, 1)", location="level")
@@ -364,7 +368,7 @@ def estimate(
     by_list = [by] if isinstance(by, str) else list(by if by is not None else spec.by)
     stats = sufficient_statistics(data, spec, design, by_list)
     stats.validate(design)
-    check_subgroup_cost(stats, len(spec.k), len(spec.indicators))
+    check_subgroup_cost(stats, len(spec.k), len(spec.indicators), max_groups=max_groups)
     table, psu, missing_by, sizes = af_measures(stats, spec, design, level)
     _warn_undefined_se(table, design)
     n_used = int(stats.complete_table["_n"].sum())

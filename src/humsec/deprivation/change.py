@@ -21,6 +21,7 @@ Intervals: Wald with t on the design degrees of freedom of the pooled design.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from humsec.deprivation.backends import as_lazy
 from humsec.deprivation.linearisation import design_variance, ratio_scores, t_ci
 from humsec.deprivation.spec import DeprivationSpec, SurveyDesign
 from humsec.deprivation.subgroup_cost import check_subgroup_cost
-from humsec.deprivation.sufficient_statistics import sufficient_statistics
+from humsec.deprivation.sufficient_statistics import SufficientStatistics, sufficient_statistics
 from humsec.errors import ColumnError, DataError, SpecError
 
 __all__ = ["CHANGE_COLUMNS", "ChangeResult", "change_over_time"]
@@ -130,6 +131,7 @@ def change_over_time(
     measures: tuple[str, ...] = ("M0", "H", "A", "hd", "hdk"),
     independent_rounds: bool = True,
     level: float = 0.95,
+    max_groups: int | None = None,
 ) -> ChangeResult:
     """Absolute, relative and annualised changes of AF measures between consecutive rounds
     (and first to last when there are more than two), with delta-method SEs (module docstring).
@@ -137,6 +139,12 @@ def change_over_time(
     ``round`` names the column identifying the survey round; ``year`` a column with the survey
     year (its mean per round is used, e.g. 2018.5 for fieldwork over two years) or a mapping
     round -> year; without it the round values themselves are years.
+
+    Subgroup levels are estimated in blocks that hold at most
+    :data:`humsec.workload.STREAM_BYTES` of per-PSU arrays
+    (:func:`~humsec.deprivation.subgroup_cost.check_subgroup_cost`), so a large breakdown
+    streams; a result is the same bits whatever the block size. A ``by`` variable with more
+    than ``max_groups`` levels (default :data:`humsec.workload.MAX_GROUPS`) is refused.
     """
     design = design or SurveyDesign()
     by_list = [by] if isinstance(by, str) else list(by if by is not None else spec.by)
@@ -156,13 +164,16 @@ def change_over_time(
         )
     stats = sufficient_statistics(frame, spec, design, [round, *by_list])
     stats.validate(design)
-    check_subgroup_cost(stats, len(spec.k), len(spec.indicators), by_round=True)
+    n_ind = len(spec.indicators)
+    n_measures = sum(m in measures for m in ("M0", "H", "A"))
+    n_measures += n_ind * sum(m in measures for m in ("hd", "hdk"))
+    per_block = check_subgroup_cost(stats, len(spec.k), n_ind, by_round=True,
+                                    n_measures=n_measures, max_groups=max_groups)  # fmt: skip
     psu, psu_index = stats.psu_design(
         design.lonely_psu, within=["_by0"] if independent_rounds else None
     )
     names = stats.stats
     pos = {n: i for i, n in enumerate(names)}
-    n_ind = len(spec.indicators)
     pairs = [(rounds[i], rounds[i + 1]) for i in range(len(rounds) - 1)]
     if len(rounds) > 2:
         pairs.append((rounds[0], rounds[-1]))
@@ -171,13 +182,12 @@ def change_over_time(
     level_rows: list[pd.DataFrame] = []
     variables: list[tuple[str, int | None]] = [("total", None)]
     variables += [(v, i + 1) for i, v in enumerate(by_list)]
-    for subgroup, var in variables:
-        if var is None:
-            (labels_r,), arr = stats.cross_totals(psu_index, psu.n_units, [0], names)
-            arr = arr[:, :, None, :]
-            levels = ["total"]
-        else:
-            (labels_r, levels), arr = stats.cross_totals(psu_index, psu.n_units, [0, var], names)
+    blocks = (
+        (subgroup, *block)
+        for subgroup, var in variables
+        for block in _round_blocks(stats, psu_index, psu.n_units, var, names, per_block)
+    )
+    for subgroup, labels_r, levels, arr in blocks:
         r_pos = {lab: i for i, lab in enumerate(labels_r)}
         s = arr[..., pos["s"]]  # (P, R, L)
         for q, k in enumerate(spec.k):
@@ -236,17 +246,73 @@ def change_over_time(
                         years=span,
                     )
                 )
+    # Blocks of levels come one after another for each k, pair and type of change; put the
+    # rows in the order of a single block (stable: levels stay in their order).
+    sub_index = {name: i for i, (name, _) in enumerate(variables)}
+    k_index = {k: i for i, k in enumerate(spec.k)}
+    pair_index = {(str(a), str(b)): i for i, (a, b) in enumerate(pairs)}
     table = pd.concat(change_rows, ignore_index=True)[CHANGE_COLUMNS]
+    table = table.iloc[np.lexsort((
+        table["ctype"].map({c: i for i, c in enumerate(CTYPES)}).to_numpy(),
+        np.array([pair_index[key] for key in zip(table["round_from"], table["round_to"],
+                                                 strict=True)]),
+        table["k"].map(k_index).to_numpy(),
+        table["subgroup"].map(sub_index).to_numpy(),
+    ))].reset_index(drop=True)  # fmt: skip
+    levels_table = pd.concat(level_rows, ignore_index=True)
+    levels_table = levels_table.iloc[np.lexsort((
+        levels_table["round"].map({r: i for i, r in enumerate(round_labels)}).to_numpy(),
+        levels_table["k"].map(k_index).to_numpy(),
+        levels_table["subgroup"].map(sub_index).to_numpy(),
+    ))].reset_index(drop=True)  # fmt: skip
     for col in ("subgroup", "level", "measure", "indicator", "round_from", "round_to", "ctype"):
         table[col] = table[col].astype("str")
     return ChangeResult(
         table=table,
-        levels=pd.concat(level_rows, ignore_index=True),
+        levels=levels_table,
         rounds=round_labels,
         years={str(r): y for r, y in years.items()},
         dropped=stats.n_dropped,
         df=psu.df,
     )
+
+
+def _round_blocks(
+    stats: SufficientStatistics,
+    psu_index: np.ndarray,
+    n_psu: int,
+    variable: int | None,
+    names: list[str],
+    per_block: int,
+) -> Iterator[tuple[list[str], list[str], np.ndarray]]:
+    """PSU x round x level totals of ``names`` for the levels of subgroup ``variable`` (None:
+    the total), ``per_block`` levels at a time: (round labels, level labels, (P, R, L_b, S)).
+
+    Rows with a missing round or level are in no cell. Each cell adds its rows in the table's
+    order (one ``np.bincount`` per sum), as a single dense array would."""
+    table = stats.complete_table
+    values = table[names].to_numpy(dtype=np.float64)
+    round_codes, round_levels = pd.factorize(table["_by0"], sort=True)
+    labels_r = [str(v) for v in round_levels]
+    keep = round_codes >= 0
+    if variable is None:
+        codes, labels = np.zeros(len(table), dtype=np.int64), ["total"]
+    else:
+        codes, level_values = pd.factorize(table[f"_by{variable}"], sort=True)
+        labels = [str(v) for v in level_values]
+        keep &= codes >= 0
+    n_r = len(labels_r)
+    for start in range(0, len(labels), per_block):
+        stop = min(start + per_block, len(labels))
+        rows = keep & (codes >= start) & (codes < stop)
+        dims = (n_psu, n_r, stop - start)
+        cells = np.ravel_multi_index((psu_index[rows], round_codes[rows], codes[rows] - start),
+                                     dims)  # fmt: skip
+        n_cells = int(np.prod(dims))
+        out = np.empty((n_cells, len(names)))
+        for col in range(len(names)):
+            out[:, col] = np.bincount(cells, weights=values[rows, col], minlength=n_cells)
+        yield labels_r, labels[start:stop], out.reshape((*dims, len(names)))
 
 
 def _changes(

@@ -168,14 +168,17 @@ def compound_insecurity(
     by: list[str] | str | None = None,
     *,
     level: float = 0.95,
+    max_groups: int | None = None,
 ) -> CompoundResult:
     """Shares of people want-poor and fear-deprived, alone and together, for the total and
-    every subgroup level, with linearised SEs and logit CIs (see the module docstring)."""
+    every subgroup level, with linearised SEs and logit CIs (see the module docstring).
+    A ``by`` variable with more than ``max_groups`` levels (default
+    :data:`humsec.workload.MAX_GROUPS`) is refused up front."""
     design = design or SurveyDesign()
     by_list = [by] if isinstance(by, str) else list(by if by is not None else spec.by)
     stats = sufficient_statistics(data, spec, design, by_list, compound=True)
     stats.validate(design)
-    check_subgroup_cost(stats, 1, len(spec.indicators))
+    check_subgroup_cost(stats, 1, len(spec.indicators), max_groups=max_groups)
     psu, psu_index = stats.psu_design(design.lonely_psu)
     table = _compound_table(stats, spec, psu, psu_index, level)
     return CompoundResult(table=table, dropped=stats.n_dropped, df=psu.df)
