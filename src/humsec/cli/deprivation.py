@@ -207,12 +207,12 @@ def _label_levels(table: pd.DataFrame, labels: dict[str, dict[str, str]]) -> pd.
     return out
 
 
-def _write(frame: pd.DataFrame, out: Path | None) -> None:
+def _write(frame: pd.DataFrame, out: Path | None, units: dict[str, str] | None = None) -> None:
     if out is None:
         return
     from humsec.data import write_table
 
-    path = write_table(frame, out, index=False)
+    path = write_table(frame, out, index=False, units=units)
     print_written(path)
 
 
@@ -467,7 +467,9 @@ def severity(
     """Sector severity (1-5): in need, severe, needs profiles, people in need per area x group.
 
     --out FILE writes people in need; FILE_profiles (every needs profile) goes next to it.
-    The unit of every column (persons, households, share) is printed under the table."""
+    The unit of every column (persons, households, share) is printed under the table and
+    written with it: a second header row in CSV, field metadata in Parquet, a units sheet in
+    XLSX, a units object in JSON."""
     from humsec.data import check_table_target, companion_path
     from humsec.data.readers import read_table
     from humsec.deprivation import sector_severity
@@ -484,9 +486,11 @@ def severity(
     console.print(_frame_view(result.people_in_need, "People in need", 2))
     console.print(_units_line(result.column_units or {}))
     console.print(_frame_view(result.profiles.head(10), "Needs profiles", 3))
-    _write(result.people_in_need, out)
+    column_units = {c: u for c, u in (result.column_units or {}).items() if u != "key"}
+    _write(result.people_in_need, out, column_units)
     if out is not None:
-        _write(result.profiles, companion_path(out, "profiles"))
+        _write(result.profiles, companion_path(out, "profiles"),
+               {"people": "persons", "share": "share of persons"})
 
 
 def _units_line(column_units: dict[str, str]) -> str:

@@ -222,13 +222,27 @@ def companion_path(path: str | os.PathLike[str], part: str) -> Path:
     return target.with_name(f"{target.stem}_{part}{target.suffix}")
 
 
-def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: bool = True) -> Path:
-    """Write a table atomically; the format follows the suffix (csv, parquet, xlsx, json)."""
+def write_table(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    index: bool = True,
+    units: Mapping[str, str] | None = None,
+) -> Path:
+    """Write a table atomically; the format follows the suffix (csv, parquet, xlsx, json).
+
+    ``units`` (column -> unit, e.g. ``persons``) goes into the file with the data: CSV, a
+    second header row with each column's unit (empty where none is given; read the data with
+    ``pandas.read_csv(path, header=[0, 1])`` or ``skiprows=[1]``); Parquet, field metadata
+    ``unit``; XLSX, a ``units`` sheet (column, unit) after the data sheet; JSON, an object
+    ``{"units": {...}, "data": [...]}``."""
     target = check_table_target(path)
     assert target is not None
     suffix = target.suffix.lower()
     with atomic_path(target) as tmp:
-        if suffix == ".csv":
+        if units:
+            _write_with_units(frame, tmp, suffix, index, dict(units))
+        elif suffix == ".csv":
             frame.to_csv(tmp, index=index)
         elif suffix == ".parquet":
             frame.to_parquet(tmp, index=index)
@@ -237,6 +251,39 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], *, index: boo
         else:
             frame.to_json(tmp, orient="table" if index else "records", indent=1)
     return target
+
+
+def _write_with_units(
+    frame: pd.DataFrame, tmp: Path, suffix: str, index: bool, units: dict[str, str]
+) -> None:
+    import pandas as pd
+
+    flat = frame.reset_index() if index else frame
+    columns = [str(c) for c in flat.columns]
+    row = [units.get(c, "") for c in columns]
+    if suffix == ".csv":
+        flat.set_axis(pd.MultiIndex.from_arrays([columns, row]), axis=1).to_csv(tmp, index=False)
+    elif suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(flat, preserve_index=False)
+        fields = [
+            field.with_metadata({"unit": units[field.name]}) if field.name in units else field
+            for field in table.schema
+        ]
+        schema = pa.schema(fields, metadata=table.schema.metadata)
+        pq.write_table(pa.Table.from_arrays(table.columns, schema=schema), tmp)
+    elif suffix == ".xlsx":
+        with pd.ExcelWriter(tmp, engine="openpyxl") as workbook:
+            flat.to_excel(workbook, index=False)
+            pd.DataFrame({"column": columns, "unit": row}).to_excel(
+                workbook, sheet_name="units", index=False
+            )
+    else:
+        payload = {"units": dict(zip(columns, row, strict=True)),
+                   "data": json.loads(flat.to_json(orient="records"))}  # fmt: skip
+        tmp.write_text(json.dumps(payload, indent=1), encoding="utf-8")
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".json")
