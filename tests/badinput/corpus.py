@@ -119,6 +119,13 @@ def build_workspace(root: Path) -> dict[str, bool]:
         "scenario_rate.yaml": SCENARIO_RATE,
         "scenario_unknown.yaml": SCENARIO_UNKNOWN,
         "keep.csv": b"previous result\n",
+        "cost_inf.csv": b"area,package,cost,benefit\nnorth,wash,inf,3\nsouth,food,100,2\n",
+        "cost_text.csv": b"area,package,cost,benefit\nnorth,wash,lots,3\nsouth,food,100,2\n",
+        "cost_empty.csv": b"area,package,cost,benefit\nnorth,wash,,3\nsouth,food,100,2\n",
+        "benefit_huge.csv": b"area,package,cost,benefit\nnorth,wash,5,1e999\n",
+        "weight_inf.csv": b"food,w\n3,1\n4,inf\n",
+        "weight_negative.csv": b"food,w\n3,1\n4,-2\n",
+        "weight_text.csv": b"food,w\n3,1\n4,many\n",
         "table.csv": b"country,value\nKenya,1\nGhana,2\n",
     }
     for name, content in extra.items():
@@ -278,6 +285,27 @@ OPTION_CASES: list[Case] = [
                                      "keep.csv")),
     Case("import-country-column", "cuntry", ("data", "import", "table.csv",
                                              "--country-column", "cuntry")),
+    # non-finite and text numbers through the shared validator (humsec.data.require_numeric):
+    # the file line and how to fix it
+    *(Case(f"plan-{name.removesuffix('.csv')}", "line 2", ("programme", "plan", name,
+                                                           "--budget", "500"))
+      for name in ("cost_inf.csv", "cost_text.csv", "cost_empty.csv", "benefit_huge.csv")),
+    *(Case(f"severity-{name.removesuffix('.csv')}", "line 3", ("deprivation", "severity",
+                                                               "--data", name, "--sectors",
+                                                               "food", "--weight", "w"))
+      for name in ("weight_inf.csv", "weight_negative.csv", "weight_text.csv")),
+    # too many levels in a --by variable (the cap lowered as a user's HUMSEC_MAX_GROUPS)
+    *(Case(f"max-groups-{command}", "'hh_id' has 200 levels", ("deprivation", command,
+                                                               "--demo", "--households", "200",
+                                                               "--lonely-psu", "adjust",
+                                                               "--by", "hh_id"),
+           limits=(("MAX_GROUPS", 100),))
+      for command in ("estimate", "compound", "change")),
+    Case("max-groups-option", "'region' has", ("deprivation", "estimate", "--demo",
+                                               "--households", "200", "--lonely-psu", "adjust",
+                                               "--by", "region", "--max-groups", "2")),
+    Case("max-groups-zero", "--max-groups", ("deprivation", "estimate", "--demo",
+                                             "--households", "200", "--max-groups", "0")),
 ]
 
 

@@ -122,3 +122,16 @@ def test_change_over_time_refuses_only_when_one_level_is_absurd(
                        r"about .* GB for a single subgroup level") as info:  # fmt: skip
         change_over_time(data, spec, "year", DESIGN, by="region")
     assert info.value.location == "round" and "fewer rounds" in str(info.value.hint)
+
+
+def test_the_lonely_stratum_message_shows_the_strata_and_r_option_as_written() -> None:
+    # 200 demo households by region under lonely_psu="fail": the strata print as the data
+    # hold them (not "(np.int64(5),)") and R's option name is left alone by the renaming of
+    # parameters to options (it printed "options(survey.lonely.--psu ...)").
+    result = CliRunner().invoke(app, ["deprivation", "estimate", "--demo", "--households",
+                                      "200", "--by", "region"])  # fmt: skip
+    text = _flat(result.output)
+    assert result.exit_code == 2, text
+    assert "2 stratum/strata have a single PSU (5, 6)" in text
+    assert "set --lonely-psu to 'certainty'" in text
+    assert "options(survey.lonely.psu=...)" in text

@@ -93,7 +93,8 @@ def in_typed_names(error: HumsecError, names: dict[str, str]) -> HumsecError:
 
 def _rename(text: str, renamed: dict[str, str]) -> str:
     for name, typed in sorted(renamed.items(), key=lambda kv: -len(kv[0])):
-        text = re.sub(rf"(?<![\w-]){re.escape(name)}\s*=\s*", f"{typed} ", text)
+        # not inside a dotted name such as R's survey.lonely.psu=
+        text = re.sub(rf"(?<![\w.-]){re.escape(name)}\s*=\s*", f"{typed} ", text)
         if "_" in name:
             text = re.sub(rf"(?<![\w-]){re.escape(name)}(?!\w)", typed, text)
     return text

@@ -92,13 +92,17 @@ def require_numeric(
     location: str | None = None,
     *,
     allow_missing: bool = True,
+    finite: bool = False,
 ) -> pd.DataFrame:
     """Check that ``columns`` hold numbers and return a copy with them as numeric dtypes.
 
     Text that parses as a number (``"12.5"``) is converted; any other text raises a
     ColumnError listing the first offending rows and values. Missing cells stay missing
     (NaN) and are allowed unless ``allow_missing=False``, in which case they are listed.
-    Booleans count as numbers (0/1).
+    With ``finite=True`` infinite values (``inf``, ``-inf``, or a number beyond float range
+    such as ``1e999``) are listed too. Booleans count as numbers (0/1). Every message says
+    how to fix the cells (and that an empty cell marks a missing value only where one is
+    allowed).
     """
     columns = list(columns)
     require_columns(frame, columns, location)
@@ -122,10 +126,13 @@ def require_numeric(
                     f"column {column!r} must be numeric but {bad.size} value(s) are not: "
                     f"{shown}{more}",
                     location=_where(frame, location),
-                    hint="fix or blank these cells (blank cells are read as missing); "
-                    "use '.' as the decimal mark and no thousands separators",
-                )
+                    hint=("fix or blank these cells (blank cells are read as missing); "
+                          if allow_missing else "replace them with numbers; ")
+                    + "use '.' as the decimal mark and no thousands separators",
+                )  # fmt: skip
             values = numeric.astype("float64")
+        if finite:
+            _require_finite(frame, column, values, location, allow_missing)
         if not allow_missing:
             gaps = np.flatnonzero(values.isna().to_numpy())
             if gaps.size:
@@ -142,6 +149,30 @@ def require_numeric(
         out[column] = values  # item assignment also works for non-text names such as 2020
     out.attrs = dict(frame.attrs)
     return out
+
+
+def _require_finite(
+    frame: pd.DataFrame, column: str, values: pd.Series, location: str | None,
+    allow_missing: bool,
+) -> None:
+    with np.errstate(invalid="ignore"):
+        infinite = np.flatnonzero(np.isinf(values.to_numpy(dtype=float, na_value=np.nan)))
+    if not infinite.size:
+        return
+    rows = row_labels(frame, infinite[:SHOWN])
+    cells = frame[column]
+    shown = ", ".join(
+        f"{r}: {cells.iloc[i]!r}" if isinstance(cells.iloc[i], str) else f"{r}: {values.iloc[i]:g}"
+        for r, i in zip(rows, infinite[:SHOWN], strict=True)
+    )
+    more = f" (and {infinite.size - SHOWN} more)" if infinite.size > SHOWN else ""
+    raise ColumnError(
+        f"column {column!r} must be a finite number but {infinite.size} value(s) are "
+        f"infinite: {shown}{more}",
+        location=_where(frame, location),
+        hint="replace those values with finite numbers or remove those rows"
+        + (", or leave the cells empty to mark them missing" if allow_missing else ""),
+    )
 
 
 def require_in(

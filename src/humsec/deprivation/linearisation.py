@@ -156,7 +156,7 @@ def design_variance(
     lonely = n_h == 1
     if lonely.any():
         if design.lonely_psu == "fail":
-            labels = ", ".join(str(s) for s in design.stratum_labels[lonely][:10])
+            labels = ", ".join(_stratum_text(s) for s in design.stratum_labels[lonely][:10])
             raise SpecError(
                 f"{int(lonely.sum())} stratum/strata have a single PSU ({labels}); "
                 "the variance is undefined",
@@ -176,6 +176,13 @@ def design_variance(
     if design.lonely_psu == "average" and lonely.any():
         var = var * _average_factor(design, lonely, present, z.shape, order, starts, units)
     return var.reshape(shape)
+
+
+def _stratum_text(label: object) -> str:
+    """A stratum label as the user wrote it: ``(np.int64(5),)`` -> ``5``, ``(2015, 'N')`` ->
+    ``2015/N`` (strata within rounds)."""
+    parts = label if isinstance(label, tuple) else (label,)
+    return "/".join(str(p.item() if isinstance(p, np.generic) else p) for p in parts)
 
 
 def _average_factor(

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from humsec.data import require_between, require_numeric
 from humsec.errors import ColumnError, DataError, did_you_mean
 
 __all__ = ["SeverityResult", "sector_severity"]
@@ -122,12 +123,7 @@ def sector_severity(
     dropped = int((~keep).sum())
     if not keep.any():
         raise DataError("no unit has any sector scored", location="sectors")
-    w = data[weight].to_numpy(dtype=float) if weight else np.ones(len(data))
-    if weight and (~np.isfinite(w[keep]) | (w[keep] < 0)).any():
-        raise ColumnError(
-            "weights must be finite, non-negative and not missing",
-            location=f"data column '{weight}'",
-        )
+    w = _weights(data, weight, keep) if weight else np.ones(len(data))
     rows_weight = w
     if household_size is not None:
         w = w * _household_sizes(data[household_size], keep)
@@ -201,6 +197,17 @@ def sector_severity(
         dropped_people=float(w[~keep].sum()),
         column_units=column_units,
     )
+
+
+def _weights(data: pd.DataFrame, weight: str, keep: np.ndarray) -> np.ndarray:
+    """The weight column, checked by the shared validators on the rows with a sector score:
+    numbers (not empty, text or inf) >= 0, each bad cell named by its file line."""
+    scored = data[keep]
+    checked = require_numeric(scored, [weight], allow_missing=False, finite=True)
+    require_between(checked, [weight], low=0)
+    w = np.zeros(len(data))
+    w[keep] = checked[weight].to_numpy(dtype=float)
+    return w
 
 
 def _household_sizes(column: pd.Series, keep: np.ndarray) -> np.ndarray:

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from humsec.data import require_numeric
 from humsec.errors import ColumnError, DataError, SpecError, did_you_mean
 from humsec.framework import Framework, default_framework
 from humsec.programme.plan_model import INF, PlanModel, Row, Solution, conflicting_groups, solve
@@ -270,18 +271,15 @@ def _read_candidates(
             hint="columns area, package, cost and benefit are required; optional: threats, "
             "groups, mode, risk_reduction, weight",
         )
-    frame = candidates.reset_index(drop=True).copy()
+    # The shared validator: text, empty and infinite costs or benefits are listed by row
+    # (file lines for a table read from a file) with how to fix them.
+    checked = require_numeric(candidates, ["cost", "benefit"],
+                              location=candidates.attrs.get("source", "candidates"),
+                              allow_missing=False, finite=True)  # fmt: skip
+    frame = checked.reset_index(drop=True).copy()
     frame["area"] = frame["area"].astype(str)
     for column in ("cost", "benefit"):
-        values = pd.to_numeric(frame[column], errors="coerce")
-        bad = values.isna() | ~np.isfinite(values)
-        if bad.any():
-            rows = (np.flatnonzero(bad) + 1).tolist()[:10]
-            raise DataError(
-                f"column {column!r} must be a finite number; rows {rows} are not",
-                location=f"candidates:{column}",
-            )
-        frame[column] = values.astype(np.float64)
+        frame[column] = frame[column].astype(np.float64)
     negative = np.flatnonzero(frame["cost"] < 0)
     if len(negative):
         raise DataError(
