@@ -428,14 +428,18 @@ def _inside(root: Path) -> Iterator[None]:
 def _limits(limits: tuple[tuple[str, float], ...]) -> Iterator[None]:
     from humsec import workload
 
-    previous = {name: getattr(workload, name) for name, _ in limits}
+    # (a limit an older version lacks is set and removed again, so it can be tallied too)
+    previous = {name: getattr(workload, name, None) for name, _ in limits}
     for name, value in limits:
         setattr(workload, name, value)
     try:
         yield
     finally:
         for name, value in previous.items():
-            setattr(workload, name, value)
+            if value is None:
+                delattr(workload, name)
+            else:
+                setattr(workload, name, value)
 
 
 def _clear_message(text: str, where: str) -> bool:
