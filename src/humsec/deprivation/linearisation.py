@@ -109,21 +109,28 @@ def psu_sum(values: np.ndarray) -> np.ndarray:
     Each column is copied into a contiguous row of a (columns, P) array and summed along it,
     so a column's total depends on that column's P numbers alone: the same bits whether it
     is summed alone or in a block of other columns (numpy sums a (P, width) array over axis 0
-    in an order that changes with the width).
+    in an order that changes with the width). Axes along which ``values`` is a broadcast
+    (stride 0, e.g. one denominator for every indicator) are summed once.
     """
-    flat = values.reshape(values.shape[0], -1)
-    return np.ascontiguousarray(flat.T).sum(axis=1).reshape(values.shape[1:])
+    values = np.asarray(values)
+    single = tuple(
+        slice(0, 1) if values.strides[axis] == 0 and values.shape[axis] > 1 else slice(None)
+        for axis in range(1, values.ndim)
+    )
+    core = values[(slice(None), *single)]
+    flat = core.reshape(core.shape[0], -1)
+    sums = np.ascontiguousarray(flat.T).sum(axis=1).reshape(core.shape[1:])
+    return np.broadcast_to(sums, values.shape[1:]).copy()
 
 
-def _stratum_sums(
-    rows: np.ndarray, order: np.ndarray, starts: np.ndarray, n_strata: int, n_h: np.ndarray
-) -> np.ndarray:
-    """Per-stratum sums of the columns' PSU values, ``rows`` in the (columns, P) layout:
-    (columns, H), each a sum over one contiguous run of its own row."""
-    out = np.zeros((rows.shape[0], n_strata))
+def _stratum_sums(rows: np.ndarray, starts: np.ndarray, n_h: np.ndarray) -> np.ndarray:
+    """Per-stratum sums of the columns' PSU values, ``rows`` in the (columns, P) layout with
+    the PSUs sorted by stratum: (columns, H), each a sum over one contiguous run of its own
+    row."""
+    out = np.zeros((rows.shape[0], n_h.shape[0]))
     present = n_h > 0
     if present.any():
-        out[:, present] = np.add.reduceat(rows[:, order], starts[present], axis=1)
+        out[:, present] = np.add.reduceat(rows, starts[present], axis=1)
     return out
 
 
@@ -137,22 +144,23 @@ def design_variance(
     domain; under ``average`` the factor H_d / (H_d - L_d) counts only the strata with such
     rows (R ``svyby``). ``None``: every stratum (the whole sample).
 
-    Every sum runs along one column's own contiguous row of a transposed (columns, P) copy,
-    so a column's variance has the same bits whatever other columns are computed with it (a
-    subgroup level alone or in a block of levels)."""
+    The scores are copied once into a (columns, P) array with the PSUs sorted by stratum, and
+    every sum runs along one column's own contiguous row, so a column's variance has the same
+    bits whatever other columns are computed with it (a subgroup level alone or in a block of
+    levels)."""
     shape = z.shape[1:]
-    rows = np.ascontiguousarray(z.reshape(z.shape[0], -1).T)  # (W, P)
+    order, starts = design.blocks
+    rows = np.ascontiguousarray(z.reshape(z.shape[0], -1)[order].T)  # (W, P), by stratum
     n_h = design.psu_per_stratum
     units = design.units_per_stratum
-    # Stratum sums by sorting PSUs by stratum once and reducing contiguous blocks (no BLAS
-    # threads, which only contend on a shared 2-core machine; no slow np.add.at).
-    order, starts = design.blocks
-    sums = _stratum_sums(rows, order, starts, design.n_strata, units)
-    means = sums / np.maximum(n_h, 1)[None, :]
+    # Stratum sums reduce contiguous blocks (no BLAS threads, which only contend on a shared
+    # 2-core machine; no slow np.add.at).
+    means = _stratum_sums(rows, starts, units) / np.maximum(n_h, 1)[None, :]
     # A row standing for m identical PSUs holds m times one PSU's score: its m deviations
     # from the stratum mean are (z/m - zbar) each, i.e. sum of squares (z - m zbar)^2 / m.
-    mult = np.ones(design.n_units) if design.multiplicity is None else design.multiplicity
-    dev = rows - mult[None, :] * means[:, design.stratum]
+    mult = None if design.multiplicity is None else design.multiplicity[order]
+    spread = np.repeat(means, units, axis=1)  # each PSU's stratum mean, strata in order
+    dev = rows - (spread if mult is None else mult[None, :] * spread)
     lonely = n_h == 1
     if lonely.any():
         if design.lonely_psu == "fail":
@@ -166,13 +174,13 @@ def design_variance(
             )
         if design.lonely_psu == "adjust":
             grand = rows.sum(axis=1) / design.n_psu
-            on_lonely = lonely[design.stratum]
+            on_lonely = np.repeat(lonely, units)
             dev[:, on_lonely] = rows[:, on_lonely] - grand[:, None]
     factor = np.where(n_h > 1, n_h / np.maximum(n_h - 1, 1), 0.0)
     if design.lonely_psu == "adjust":
         factor = np.where(lonely, 1.0, factor)
-    ss = _stratum_sums(dev * dev / mult[None, :], order, starts, design.n_strata, units)
-    var = (factor[None, :] * ss).sum(axis=1)
+    squares = dev * dev if mult is None else dev * dev / mult[None, :]
+    var = (factor[None, :] * _stratum_sums(squares, starts, units)).sum(axis=1)
     if design.lonely_psu == "average" and lonely.any():
         var = var * _average_factor(design, lonely, present, z.shape, order, starts, units)
     return var.reshape(shape)
@@ -199,8 +207,8 @@ def _average_factor(
     if present is None:
         held = np.ones((design.n_strata, int(np.prod(shape[1:], dtype=np.int64))), dtype=bool)
     else:
-        mask = np.broadcast_to(present, shape).reshape(shape[0], -1).T.astype(np.float64)
-        held = (_stratum_sums(mask, order, starts, design.n_strata, units) > 0).T
+        mask = np.broadcast_to(present, shape).reshape(shape[0], -1)[order].T.astype(np.float64)
+        held = (_stratum_sums(np.ascontiguousarray(mask), starts, units) > 0).T
     n_held = held.sum(axis=0)
     n_ok = (held & ~lonely[:, None]).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
