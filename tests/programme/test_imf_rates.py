@@ -141,3 +141,35 @@ def test_each_source_states_its_provenance() -> None:
     assert "European Central Bank" in fx.source and "IMF" in fx.source
     recipients = {"KES", "MZN", "UGX", "ETB", "TZS", "XOF", "XAF", "BDT", "PKR", "NGN", "AFN"}
     assert recipients <= set(fx.currencies)
+
+
+def test_iati_values_in_kes_and_mzn_convert_and_say_with_what(tmp_path: Path) -> None:
+    from humsec.programme import read_iati
+
+    path = tmp_path / "kes.xml"
+    path.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.03">
+  <iati-activity default-currency="KES">
+    <iati-identifier>XM-KES-1</iati-identifier>
+    <title><narrative>Cash transfers for drought-affected households</narrative></title>
+    <budget type="1"><period-start iso-date="2023-01-01"/><period-end iso-date="2023-12-31"/>
+      <value currency="KES" value-date="2023-01-01">10000000</value></budget>
+    <transaction><transaction-type code="3"/><transaction-date iso-date="2023-05-01"/>
+      <value currency="KES" value-date="2023-05-01">5000000</value></transaction>
+    <transaction><transaction-type code="3"/><transaction-date iso-date="2022-06-01"/>
+      <value currency="MZN" value-date="2022-06-01">700000</value></transaction>
+  </iati-activity>
+</iati-activities>""",
+        encoding="utf-8",
+    )
+    result = read_iati(path, programmes=False)
+    act = result.activities.set_index("iati_identifier").loc["XM-KES-1"]
+    # 10,000,000 / 139.8463837596168 = 71,507.03; 5,000,000 / 139.846... + 700,000 / 63.8508...
+    assert act["budget_total_usd"] == pytest.approx(10_000_000 / 139.8463837596168, rel=1e-9)
+    assert act["budget_total_usd"] == pytest.approx(71_507.03, abs=0.01)
+    assert act["disbursed_usd"] == pytest.approx(
+        5_000_000 / 139.8463837596168 + 700_000 / 63.85083333333335, rel=1e-9
+    )
+    assert result.conversion_gaps.empty
+    assert "values converted with the IMF's official rates: KES 2, MZN 1" in result.notes

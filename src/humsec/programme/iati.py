@@ -159,8 +159,19 @@ def read_iati(
         verb = "converted at the nearest year's rate" if reason == "nearest year" else \
             f"not converted ({reason})"
         notes.append(f"{int(part['values'].sum())} value(s) {verb}: {listed}")
+    notes.extend(_source_notes(reader.by_source, fx))
     return IatiImport(frame, reader.programmes, issues, str(file), version, fx.source,
                       tuple(notes), gaps)
+
+
+def _source_notes(by_source: dict[tuple[str, str], int], fx: ExchangeRates) -> list[str]:
+    """``values converted with the IMF's official rates: KES 3, MZN 1`` per rate source."""
+    out = []
+    for source in sorted({s for s, _ in by_source}):
+        short = fx.source_info.get(source, {}).get("short", source)
+        listed = ", ".join(f"{c} {n}" for (s, c), n in sorted(by_source.items()) if s == source)
+        out.append(f"values converted with {short}: {listed}")
+    return out
 
 
 def _check_root(element: Any, file: Path) -> str:
@@ -246,6 +257,7 @@ class _ActivityReader:
         self.count = 0
         # (currency, reason) -> [values, activity ids, years asked for]
         self.gaps: dict[tuple[str, str], tuple[list[int], set[str], set[str]]] = {}
+        self.by_source: dict[tuple[str, str], int] = {}  # (rate source, currency) -> values
         self.sectors = codelist("sector")
         self.types = codelist("organisation_type")
         self.statuses = codelist("activity_status")
@@ -274,6 +286,9 @@ class _ActivityReader:
             self.flag(ident, where, "warning", f"{conv.note}: value {value:,.0f} not converted "
                                                "(left missing)")
             return None
+        if conv.source:
+            key = (conv.source, (currency or "").upper())
+            self.by_source[key] = self.by_source.get(key, 0) + 1
         if conv.note:
             self.flag(ident, where, "warning" if conv.gap else "info", conv.note)
         if value < 0:
