@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from humsec.cli import app
 from humsec.report import RenderedSection, ReportContext, SectionCache, build_report
-from humsec.report.cache import MAX_ENTRIES
+from humsec.report.cache import MAX_ENTRIES, kept_part
 from humsec.report.sections import FRAMEWORK, SECTIONS
 
 RENDERS: list[tuple[str, int]] = []
@@ -199,3 +199,47 @@ def test_a_cache_that_cannot_be_touched_still_answers(
     monkeypatch.setattr("humsec.report.cache.os.utime", refused)
     kept = cache.get(CountingSection(), context)
     assert kept is not None and kept.html == "<p>4</p>"
+
+
+PARTS: list[int] = []
+
+
+def _costly_part(seed: int) -> str:
+    PARTS.append(seed)
+    return f"<p>part {seed}</p>"
+
+
+@dataclass(frozen=True)
+class WithPart:
+    """Depends on the country, but its costly part only on the seed."""
+
+    id: str = "with-part"
+    title: str = "With part"
+    depends_on: ClassVar[tuple[str, ...]] = ("country", "seed")
+
+    def render(self, context: ReportContext) -> RenderedSection:
+        part = kept_part("costly", {"seed": context.seed}, lambda: _costly_part(context.seed))
+        return RenderedSection(self.id, self.title, f"<p>{context.country}</p>{part}")
+
+
+def test_a_kept_part_is_computed_once_for_every_country(tmp_path: Path) -> None:
+    PARTS.clear()
+    cache = SectionCache(tmp_path)
+    pages = {
+        c: build_report(
+            ReportContext(country=c, seed=7),
+            [WithPart()],
+            generated=WHEN,
+            data_label="d",
+            cache=cache,
+        )
+        for c in ("KEN", "GHA")
+    }
+    assert PARTS == [7]
+    assert cache.part_hits == 1
+    assert "<p>GHA</p><p>part 7</p>" in pages["GHA"]
+    fresh = build_report(
+        ReportContext(country="GHA", seed=7), [WithPart()], generated=WHEN, data_label="d"
+    )
+    assert fresh == pages["GHA"]
+    assert PARTS == [7, 7]  # without a cache the part is computed

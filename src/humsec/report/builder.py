@@ -173,7 +173,13 @@ def build_report(
     for done, section in enumerate(chosen, start=1):
         kept = cache.get(section, context) if cache is not None else None
         try:
-            result = kept if kept is not None else section.render(context)
+            if kept is not None:
+                result = kept
+            elif cache is not None:
+                with cache.rendering(section, context):
+                    result = section.render(context)
+            else:
+                result = section.render(context)
         except Exception as error:
             error.add_note(f"while rendering report section {section.id!r}")
             raise

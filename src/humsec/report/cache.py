@@ -31,6 +31,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,71 +65,56 @@ class SectionCache:
     folder: Path = field(default_factory=default_cache_dir)
     hits: int = 0
     misses: int = 0
+    part_hits: int = 0
     _identity: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.folder = Path(self.folder)
+
+    def _stable(self, section: Section) -> str | None:
+        """The section's type and fields, or None when its repr does not describe them."""
+        described = repr(section)
+        if " at 0x" in described:  # a default object repr: not a description of its fields
+            return None
+        return f"{type(section).__module__}.{type(section).__qualname__}: {described}"
+
+    def _digest(self, payload: dict[str, object]) -> str:
+        if self._identity is None:
+            from humsec.project import package_identity
+
+            self._identity = package_identity()
+        full = {"format": CACHE_FORMAT, "humsec": __version__, "package": self._identity}
+        full.update(payload)
+        return hashlib.sha256(json.dumps(full, sort_keys=True).encode()).hexdigest()
 
     def key(self, section: Section, context: ReportContext) -> str | None:
         """sha256 of everything the section's HTML depends on, or None when it cannot be kept
         (a project report, a section without ``depends_on`` or without a stable repr)."""
         fields = getattr(section, "depends_on", None)
-        if context.project is not None or fields is None:
+        described = self._stable(section)
+        if context.project is not None or fields is None or described is None:
             return None
-        described = repr(section)
-        if " at 0x" in described:  # a default object repr: not a description of its fields
-            return None
-        if self._identity is None:
-            from humsec.project import package_identity
-
-            self._identity = package_identity()
-        payload = {
-            "format": CACHE_FORMAT,
-            "humsec": __version__,
-            "package": self._identity,
-            "section": f"{type(section).__module__}.{type(section).__qualname__}",
-            "fields": described,
-            "context": {name: getattr(context, name) for name in sorted(fields)},
-        }
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        context_fields = {name: getattr(context, name) for name in sorted(fields)}
+        return self._digest({"section": described, "context": context_fields})
 
     def _path(self, key: str) -> Path:
         return self.folder / _SUBFOLDER / f"{key}.json"
 
-    def get(self, section: Section, context: ReportContext) -> RenderedSection | None:
-        """The section kept for this context, or None (then render it and :meth:`put` it)."""
-        key = self.key(section, context)
-        if key is None:
-            return None
+    def _read(self, key: str) -> dict[str, object] | None:
         path = self._path(key)
         try:
             kept = json.loads(path.read_text(encoding="utf-8"))
-            rendered = RenderedSection(
-                str(kept["id"]),
-                str(kept["title"]),
-                str(kept["html"]),
-                [str(a) for a in kept["attributions"]],
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            self.misses += 1
+        except (OSError, ValueError):
+            return None
+        if not isinstance(kept, dict):
             return None
         with contextlib.suppress(OSError):  # a read-only cache still answers
             os.utime(path)  # recently used: pruned last
-        self.hits += 1
-        return rendered
+        return kept
 
-    def put(self, section: Section, context: ReportContext, rendered: RenderedSection) -> None:
-        """Keep a freshly rendered section (atomically; silently skipped when the folder
-        cannot be written), then prune to :data:`MAX_ENTRIES`."""
-        key = self.key(section, context)
-        if key is None:
-            return
+    def _write(self, key: str, payload: dict[str, object]) -> None:
+        """Atomically; silently skipped when the folder cannot be written; then prune."""
         path = self._path(key)
-        text = json.dumps(
-            {
-                "id": rendered.id,
-                "title": rendered.title,
-                "html": rendered.html,
-                "attributions": list(rendered.attributions),
-            }
-        )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -135,11 +122,75 @@ class SectionCache:
             return
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
+                out.write(json.dumps(payload))
             os.replace(temporary, path)
             self._prune(path.parent)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+
+    def get(self, section: Section, context: ReportContext) -> RenderedSection | None:
+        """The section kept for this context, or None (then render it and :meth:`put` it)."""
+        key = self.key(section, context)
+        if key is None:
+            return None
+        kept = self._read(key)
+        fields = ("id", "title", "html", "attributions")
+        if kept is None or not all(f in kept for f in fields):
+            self.misses += 1
+            return None
+        attributions = kept["attributions"]
+        rendered = RenderedSection(
+            str(kept["id"]),
+            str(kept["title"]),
+            str(kept["html"]),
+            [str(a) for a in attributions] if isinstance(attributions, list) else [],
+        )
+        self.hits += 1
+        return rendered
+
+    def put(self, section: Section, context: ReportContext, rendered: RenderedSection) -> None:
+        """Keep a freshly rendered section (silently skipped when the folder cannot be
+        written), then prune to :data:`MAX_ENTRIES`."""
+        key = self.key(section, context)
+        if key is not None:
+            self._write(
+                key,
+                {
+                    "id": rendered.id,
+                    "title": rendered.title,
+                    "html": rendered.html,
+                    "attributions": list(rendered.attributions),
+                },
+            )
+
+    @contextlib.contextmanager
+    def rendering(self, section: Section, context: ReportContext) -> Iterator[None]:
+        """While ``section`` renders for a national report, :func:`kept_part` answers from
+        this cache."""
+        active = context.project is None and self._stable(section) is not None
+        token = _ACTIVE.set((self, section) if active else None)
+        try:
+            yield
+        finally:
+            _ACTIVE.reset(token)
+
+    def part(
+        self, section: Section, name: str, inputs: Mapping[str, object], compute: Callable[[], str]
+    ) -> str:
+        """The HTML of part ``name`` of ``section`` for ``inputs``, kept or computed."""
+        described = self._stable(section)
+        if described is None:
+            return compute()
+        key = self._digest(
+            {"section": described, "part": name, "inputs": {k: inputs[k] for k in sorted(inputs)}}
+        )
+        kept = self._read(key)
+        if kept is not None and isinstance(kept.get("html"), str):
+            self.part_hits += 1
+            return str(kept["html"])
+        html = compute()
+        self._write(key, {"html": html})
+        return html
 
     @staticmethod
     def _prune(folder: Path) -> None:
@@ -148,4 +199,22 @@ class SectionCache:
             old.unlink(missing_ok=True)
 
 
-__all__ = ["CACHE_ENV", "MAX_ENTRIES", "SectionCache", "default_cache_dir"]
+_ACTIVE: ContextVar[tuple[SectionCache, Section] | None] = ContextVar(
+    "humsec_report_section_cache", default=None
+)
+
+
+def kept_part(name: str, inputs: Mapping[str, object], compute: Callable[[], str]) -> str:
+    """HTML for one part of the section being rendered, kept between reports under
+    ``inputs``: a costly part that depends on fewer context fields than its section (the
+    HSI's rank uncertainty depends on the year and the seed, not on the focus country) is
+    computed once. ``compute`` must depend only on ``inputs``, humsec's code and bundled data.
+    Outside :meth:`SectionCache.rendering` (no cache, a project report) it just computes."""
+    active = _ACTIVE.get()
+    if active is None:
+        return compute()
+    cache, section = active
+    return cache.part(section, name, inputs, compute)
+
+
+__all__ = ["CACHE_ENV", "MAX_ENTRIES", "SectionCache", "default_cache_dir", "kept_part"]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from humsec.report.cache import kept_part
 from humsec.report.figures import (
     EMPTY_GEOJSON,
     figure_html,
@@ -274,28 +275,27 @@ class IndexSection:
         """Build the HSI, run a 300-replication uncertainty analysis, explain one country."""
         from humsec.data import attribution, catalog, countries
         from humsec.index import (
-            UncertaintySettings,
             build,
             bundled_data,
-            compound_probability,
             explain,
             load_preset,
             quadrant_settings,
             quadrants,
             threat_coverage,
-            uncertainty,
         )
 
         spec = load_preset("hsi")
         panel = bundled_data("hsi")
         year, warning = _year(context, spec, panel)
         if year is None:
-            return RenderedSection(id=self.id, title=self.title,
-                                   html=f'<p class="note">{escape(warning)}</p>')
+            return RenderedSection(
+                id=self.id, title=self.title, html=f'<p class="note">{escape(warning)}</p>'
+            )
         result = build(spec, panel, year=year)
         if result.root.notna().sum() < MIN_SCORED:
             return RenderedSection(
-                id=self.id, title=self.title,
+                id=self.id,
+                title=self.title,
                 html=f'<p class="note">The HSI scores only {int(result.root.notna().sum())} '
                 f"countries for {year}, too few to rank. {escape(warning)}</p>",
             )
@@ -305,26 +305,22 @@ class IndexSection:
         )
         _, _, threshold = quadrant_settings(spec)
         q = quadrants(result)
-        unc = uncertainty(
-            spec,
-            panel,
-            n=REPLICATIONS,
-            seed=context.seed,
-            vary=VARY,
-            year=year,
-            settings=UncertaintySettings(sobol_n=64),
-            nominal=result,
-            record=("fear", "want"),
+        ranks = kept_part(
+            "ranks",
+            {"year": year, "seed": context.seed},
+            lambda: _ranks_html(spec, panel, result, q, names, year, context.seed),
         )
-        p_compound = compound_probability(unc)
         scored = result.scores[spec.root].dropna()
         focus = str(context.country) if context.country in scored.index else str(scored.idxmax())
 
         counts = q["quadrant"].value_counts()
         gaps = [c for c in threat_coverage(spec) if not c.indicators]
         intro = (
-            (f'<div class="callout warn"><strong>{escape(warning)}</strong></div>'
-             if warning else "")
+            (
+                f'<div class="callout warn"><strong>{escape(warning)}</strong></div>'
+                if warning
+                else ""
+            )
             + f"<p>The Human Security Index scores {len(scored)} countries for {year} on 0-10 "
             "(higher = more insecure) from 23 indicators of the bundled panel, grouped under "
             "the framework's threats: a <strong>freedom-from-fear</strong> pillar, a "
@@ -348,25 +344,6 @@ class IndexSection:
             if gaps
             else ""
         )
-        summary = unc.summary()
-        ranking = summary.dropna(subset=["rank"]).sort_values("rank").head(20)
-        rank_table = pd.DataFrame(
-            {
-                "country": [names.get(str(i), str(i)) for i in ranking.index],
-                "HSI": ranking["score"].round(2).to_numpy(),
-                "rank": ranking["rank"].astype(int).to_numpy(),
-                "median rank": ranking["rank_median"].to_numpy(),
-                "5-95 % rank interval": [
-                    f"{a:.0f}-{b:.0f}"
-                    for a, b in zip(ranking["rank_p05"], ranking["rank_p95"], strict=True)
-                ],
-                "quadrant": q["quadrant"].reindex(ranking.index).astype("string").to_numpy(),
-                "runs in compound insecurity (%)": (100 * p_compound.reindex(ranking.index))
-                .round(0)
-                .to_numpy(),
-            }
-        )
-        sensitivity = _sensitivity_html(unc)
         e = explain(result, focus)
         nodes = e.nodes[e.nodes["level"] <= 1].copy()
         node_table = pd.DataFrame(
@@ -385,20 +362,7 @@ class IndexSection:
             + figure_html(hsi_map_figure(result, world_outlines(), names), div_id="hsi-map")
             + "<h3>Fear and want together</h3>"
             + figure_html(quadrant_figure(q, threshold, names, focus), div_id="hsi-quadrants")
-            + "<h3>How sure are the ranks?</h3>"
-            + f"<p>{REPLICATIONS} replications (seed {context.seed}) redraw the weights "
-            "(Dirichlet around the nominal ones), switch the normalisation (goalposts, "
-            "min-max, percentile ranks), the aggregation (as specified, arithmetic, "
-            "geometric) and the handling of remaining gaps (none, mean). Bars show the 5-95 % "
-            "interval of each country's rank; the table also gives the share of runs in which "
-            "the country is in compound insecurity.</p>"
-            + figure_html(rank_interval_figure(summary, names), div_id="hsi-rank-intervals")
-            + table_html(
-                rank_table,
-                decimals={"HSI": spec.display_decimals(spec.root)},
-                table_id="hsi-ranking",
-            )
-            + sensitivity
+            + ranks
             + f"<h3>What drives the score: {escape(focus_name)}</h3>"
             + f"<p>{escape(focus_name)}: HSI {e.score:.2f}, rank {e.rank:.0f} of "
             f"{len(scored)}, quadrant <em>{escape(str(q.loc[focus, 'quadrant']))}</em>. "
@@ -424,6 +388,69 @@ class IndexSection:
             if any(line.startswith(title) for title in wanted.values())
         ]
         return RenderedSection(id=self.id, title=self.title, html=html, attributions=attributions)
+
+
+def _ranks_html(
+    spec: Any,
+    panel: pd.DataFrame,
+    result: IndexResult,
+    q: pd.DataFrame,
+    names: dict[str, str],
+    year: int,
+    seed: int,
+) -> str:
+    """The rank uncertainty: the 300 replications (seeded), rank intervals, the top-20 table and
+    the sensitivity indices. It depends on the year and the seed, not on the focus country, so
+    a report on another country reuses it (:func:`humsec.report.cache.kept_part`)."""
+    from humsec.index import UncertaintySettings, compound_probability, uncertainty
+
+    unc = uncertainty(
+        spec,
+        panel,
+        n=REPLICATIONS,
+        seed=seed,
+        vary=VARY,
+        year=year,
+        settings=UncertaintySettings(sobol_n=64),
+        nominal=result,
+        record=("fear", "want"),
+    )
+    p_compound = compound_probability(unc)
+    summary = unc.summary()
+    ranking = summary.dropna(subset=["rank"]).sort_values("rank").head(20)
+    rank_table = pd.DataFrame(
+        {
+            "country": [names.get(str(i), str(i)) for i in ranking.index],
+            "HSI": ranking["score"].round(2).to_numpy(),
+            "rank": ranking["rank"].astype(int).to_numpy(),
+            "median rank": ranking["rank_median"].to_numpy(),
+            "5-95 % rank interval": [
+                f"{a:.0f}-{b:.0f}"
+                for a, b in zip(ranking["rank_p05"], ranking["rank_p95"], strict=True)
+            ],
+            "quadrant": q["quadrant"].reindex(ranking.index).astype("string").to_numpy(),
+            "runs in compound insecurity (%)": (100 * p_compound.reindex(ranking.index))
+            .round(0)
+            .to_numpy(),
+        }
+    )
+    sensitivity = _sensitivity_html(unc)
+    return (
+        "<h3>How sure are the ranks?</h3>"
+        + f"<p>{REPLICATIONS} replications (seed {seed}) redraw the weights "
+        "(Dirichlet around the nominal ones), switch the normalisation (goalposts, "
+        "min-max, percentile ranks), the aggregation (as specified, arithmetic, "
+        "geometric) and the handling of remaining gaps (none, mean). Bars show the 5-95 % "
+        "interval of each country's rank; the table also gives the share of runs in which "
+        "the country is in compound insecurity.</p>"
+        + figure_html(rank_interval_figure(summary, names), div_id="hsi-rank-intervals")
+        + table_html(
+            rank_table,
+            decimals={"HSI": spec.display_decimals(spec.root)},
+            table_id="hsi-ranking",
+        )
+        + sensitivity
+    )
 
 
 def _sensitivity_html(unc: UncertaintyResult) -> str:
