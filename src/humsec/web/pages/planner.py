@@ -85,6 +85,8 @@ def project_funds(page: ProjectPage, budget: float) -> list[Budget]:
     ``amount_b · budget / Σ amount``."""
     funds = project_plan_budgets(page.project)
     total = sum(b.amount for b in funds)
+    if total <= 0:  # the plan: section was removed after the plan ran: one fund
+        return [Budget(budget, None, "budget")]
     return [Budget(b.amount * budget / total, b.areas, b.name) for b in funds]
 
 
