@@ -1,5 +1,6 @@
 """The run history a page at a time (DHIS2-style ``page``/``pageSize``/``paging``), with its
-pager's totals and links, newest first on request, and the table parameters."""
+pager's totals and links, newest first on request, and the table parameters; a result table's
+rows a page at a time when asked."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
                 seed=k,
                 started=start + timedelta(minutes=k),
                 ended=start + timedelta(minutes=k, seconds=1),
-                tables={"t": pd.DataFrame({"x": [k]})},
+                tables={"t": pd.DataFrame({"x": range(k + 1)})},  # run k: k + 1 rows
                 humsec_version="test",
             )
         yield client
@@ -115,3 +116,24 @@ def test_the_contract_documents_the_pager(service: TestClient) -> None:
     assert {"page", "pageCount", "total", "pageSize", "nextPage", "prevPage"} <= set(pager)
     project = spec["paths"]["/api/v1/projects/{project}/runs"]["get"]
     assert {"page", "pageSize"} <= {p["name"] for p in project["parameters"]}
+
+
+def test_a_tables_rows_come_a_page_at_a_time_when_asked(service: TestClient) -> None:
+    store = service.app.state.store  # type: ignore[attr-defined]
+    last = str(store.history()["run_id"].iloc[-1])  # its table t holds x = 0..6
+    base = f"/api/v1/runs/{last}/tables/t"
+    whole = service.get(base, headers=AUTH).json()
+    assert [r["x"] for r in whole["data"]] == list(range(7)) and "pager" not in whole
+    second = service.get(base + "?pageSize=3&page=2", headers=AUTH)
+    body = second.json()
+    assert [r["x"] for r in body["data"]] == [3, 4, 5] and body["rows"] == 3
+    assert (body["pager"]["total"], body["pager"]["pageCount"]) == (7, 3)
+    assert body["pager"]["nextPage"].endswith("/tables/t?page=3&pageSize=3")
+    assert 'rel="next"' in second.headers["link"] and 'rel="prev"' in second.headers["link"]
+    # filters first, then pages: x >= 2 keeps 5 rows, the second page of 3 holds 5 and 6
+    kept = service.get(base + "?filter=x:ge:2&pageSize=3&page=2", headers=AUTH).json()
+    assert [r["x"] for r in kept["data"]] == [5, 6] and kept["pager"]["total"] == 5
+    csv = service.get(base + "?format=csv&pageSize=3&page=3", headers=AUTH)
+    assert csv.text.splitlines() == ["x", "6"] and 'rel="prev"' in csv.headers["link"]
+    bad = service.get(base + "?pageSize=0", headers=AUTH)
+    assert bad.status_code == 422 and "pageSize" in bad.text

@@ -124,17 +124,21 @@ def hxl_tag(column: str) -> str:
     )
 
 
-def render(frame: pd.DataFrame, fmt: str, name: str) -> Response:
-    """The table as a response in ``fmt`` (json, csv, parquet or hxl)."""
+def render(
+    frame: pd.DataFrame, fmt: str, name: str, pager: dict[str, Any] | None = None
+) -> Response:
+    """The table as a response in ``fmt`` (json, csv, parquet or hxl); a page of a table
+    carries its ``pager`` in the JSON answer."""
     if fmt == "json":
-        return JSONResponse(
-            {
-                "name": name,
-                "rows": len(frame),
-                "columns": list(map(str, frame.columns)),
-                "data": json_records(frame),
-            }
-        )
+        body: dict[str, Any] = {
+            "name": name,
+            "rows": len(frame),
+            "columns": list(map(str, frame.columns)),
+            "data": json_records(frame),
+        }
+        if pager is not None:
+            body["pager"] = pager
+        return JSONResponse(body)
     if fmt in ("csv", "hxl"):
         buffer = io.StringIO()
         if fmt == "hxl":

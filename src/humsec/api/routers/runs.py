@@ -36,6 +36,11 @@ FILTERS = Query(None, description="column:operator:value (repeatable; all must h
 PAGE = Query(1, ge=1, le=10_000_000, description="the page to give (1 is the first)")
 PAGE_SIZE = Query(50, alias="pageSize", ge=1, le=1000, description="runs per page")
 PAGING = Query(True, description="false: every run on one page (as DHIS2's paging=false)")
+TABLE_PAGE_SIZE = 1000
+TABLE_PAGE = Query(None, ge=1, le=10_000_000, description="a page of the rows (1 is the first)")
+TABLE_PAGE_SIZE_QUERY = Query(
+    None, alias="pageSize", ge=1, le=100_000, description="rows per page (default 1000)"
+)
 ORDER = Query("asc", description="asc: oldest first (the history's order); desc: newest first")
 HISTORY_COLUMNS = (
     "run_id",
@@ -106,6 +111,15 @@ def history_page(
         rows = everything[offset : None if limit is None else offset + limit]
     else:
         total, rows = history_slice(store, offset, limit, newest_first=newest_first)
+    pager, headers = paged(request, page, page_size, paging, total)
+    return JSONResponse({"pager": pager.model_dump(), "runs": rows}, headers=headers)
+
+
+def paged(
+    request: Request, page: int, page_size: int, paging: bool, total: int
+) -> tuple[Pager, dict[str, str] | None]:
+    """The pager of page ``page`` of ``total`` items at ``page_size`` a page (one page of
+    everything without ``paging``), and its RFC 8288 ``Link`` header (next, prev)."""
     size = page_size if paging else max(total, 1)
     pages = max(1, math.ceil(total / size))
     shown = page if paging else 1
@@ -126,8 +140,7 @@ def history_page(
         for rel, url in (("next", pager.nextPage), ("prev", pager.prevPage))
         if url
     ]
-    headers = {"Link": ", ".join(links)} if links else None
-    return JSONResponse({"pager": pager.model_dump(), "runs": rows}, headers=headers)
+    return pager, ({"Link": ", ".join(links)} if links else None)
 
 
 def run_detail(store: Store, run_id: str) -> dict[str, Any]:
@@ -146,9 +159,20 @@ def _run_tables(store: Store, run_id: str) -> dict[str, pd.DataFrame]:
 
 
 def run_table(
-    store: Store, run_id: str, name: str, fmt: str, fields: str | None, filters: list[str] | None
+    store: Store,
+    run_id: str,
+    name: str,
+    fmt: str,
+    fields: str | None,
+    filters: list[str] | None,
+    request: Request | None = None,
+    page: int | None = None,
+    page_size: int | None = None,
 ) -> Response:
-    """One table of a run, selected and rendered."""
+    """One table of a run, selected and rendered; with ``page`` or ``page_size`` (and the
+    ``request`` for the links), one page of its rows: rows ``(page - 1) * pageSize`` to
+    ``page * pageSize - 1`` of those the filters keep, with the pager in the JSON answer and
+    the ``Link`` header in every format. Without them, every row (as before paging)."""
     tables = _run_tables(store, run_id)
     if name not in tables:
         raise ServiceProblem(
@@ -160,7 +184,15 @@ def run_table(
     frame = tables[name]
     if frame.index.name is not None or any(n is not None for n in frame.index.names):
         frame = frame.reset_index()
-    return render(select(frame, fields, filters), fmt, name)
+    chosen = select(frame, fields, filters)
+    if request is None or (page is None and page_size is None):
+        return render(chosen, fmt, name)
+    number, size = page or 1, page_size or TABLE_PAGE_SIZE
+    pager, headers = paged(request, number, size, True, len(chosen))
+    start = (number - 1) * size
+    response = render(chosen.iloc[start : start + size], fmt, name, pager=pager.model_dump())
+    response.headers.update(headers or {})
+    return response
 
 
 def run_router(prefix: str, readable_store: Callable[..., Store], *, whose: str) -> APIRouter:
@@ -200,17 +232,21 @@ def run_router(prefix: str, readable_store: Callable[..., Store], *, whose: str)
     @router.get(
         "/{run_id}/tables/{name}",
         description=f"One result table of a run of {whose}, with DHIS2-style ``fields`` and "
-        "``filter`` parameters, as JSON, CSV, Parquet or HXL.",
+        "``filter`` parameters, as JSON, CSV, Parquet or HXL; ``page``/``pageSize`` give one "
+        "page of its rows (with a ``pager`` in JSON and a ``Link`` header), else every row.",
     )
     def get_table(
+        request: Request,
         run_id: str,
         name: str,
         format: str = FORMAT,
         fields: str | None = FIELDS,
         filter: list[str] | None = FILTERS,
+        page: int | None = TABLE_PAGE,
+        page_size: int | None = TABLE_PAGE_SIZE_QUERY,
         store: Store = Depends(readable_store),
     ) -> Response:
-        return run_table(store, run_id, name, format, fields, filter)
+        return run_table(store, run_id, name, format, fields, filter, request, page, page_size)
 
     return router
 
