@@ -4,6 +4,8 @@ breakdown streams its levels in blocks within the memory budget instead of faili
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -135,3 +137,43 @@ def test_the_lonely_stratum_message_shows_the_strata_and_r_option_as_written() -
     assert "2 stratum/strata have a single PSU (5, 6)" in text
     assert "set --lonely-psu to 'certainty'" in text
     assert "options(survey.lonely.psu=...)" in text
+
+
+def test_deprivation_change_streams_through_the_cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # `deprivation change --demo --by hh_id` (two rounds of 80 households, 80 levels) with a
+    # stream budget of 10 levels' arrays runs in 9 blocks and writes the same bytes as with
+    # the default budget (one block). (That a limit below the dense arrays now runs: the
+    # test above.)
+    from humsec.deprivation import bundled_spec as spec_named
+    from humsec.deprivation import change as change_module
+    from humsec.deprivation.sufficient_statistics import sufficient_statistics
+
+    first = synthetic_survey(80, 1)
+    later = synthetic_survey(80, 2, want_shift=-0.5)
+    later["psu"] += int(first["psu"].max())
+    frame = pd.concat([first.assign(round=2015), later.assign(round=2020)], ignore_index=True)
+    design = SurveyDesign(weight="weight", strata="stratum", psu="psu", lonely_psu="adjust")
+    spec = spec_named()
+    stats = sufficient_statistics(frame, spec, design, ["round", "hh_id"])
+    n_psu = len(stats.complete_table[["_stratum", "_psu"]].drop_duplicates())
+    one_level = round_level_bytes(n_psu, 2, len(stats.stats), 3 + 2 * len(spec.indicators))
+    args = ["deprivation", "change", "--demo", "--households", "80", "--lonely-psu", "adjust",
+            "--by", "hh_id"]  # fmt: skip
+    whole = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "whole.csv")])
+    assert whole.exit_code == 0, whole.output
+    widths: list[int] = []
+    original = change_module._round_blocks
+
+    def counted(*block_args: object) -> object:
+        for block in original(*block_args):  # type: ignore[arg-type]
+            widths.append(block[2].shape[2])
+            yield block
+
+    monkeypatch.setattr(change_module, "_round_blocks", counted)
+    monkeypatch.setattr(workload, "STREAM_BYTES", one_level * 10)
+    streamed = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "streamed.csv")])
+    assert streamed.exit_code == 0, streamed.output
+    assert widths == [1] + [10] * 8  # the total, then 80 levels in blocks of 10
+    assert (tmp_path / "streamed.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
