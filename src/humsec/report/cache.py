@@ -12,7 +12,10 @@ each rendered section in a folder, under the sha256 of
     (cache format, humsec version, the installed package's identity, the section's type and
     fields, the values of the context fields it depends on)
 
-and answers the same section again from that file. The package identity
+and answers the same section again from that file. A costly part of a section that depends on
+fewer fields than the section is kept on its own with :func:`kept_part` (the HSI's rank
+uncertainty under the year and the seed, while its drivers follow the focus country). The
+package identity
 (:func:`humsec.project.package_identity`) covers every file of the installed humsec package,
 code and bundled data alike, so an upgrade, new bundled data or an edit in a development
 checkout never returns an old section.
