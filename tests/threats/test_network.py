@@ -216,3 +216,16 @@ def test_importing_the_package_loads_neither_scipy_nor_pyfixest() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_collinear_edge_stops_the_network_instead_of_a_silent_zero() -> None:
+    # two threats measured by the same series: their lags are collinear in every equation,
+    # so no edge between them is identified (panel_regression would omit one with NaN)
+    panel = _panel().assign(conflict_copy=lambda p: p["conflict_any"])
+    with pytest.raises(EstimationError, match="collinear"):
+        estimate_network(
+            panel,
+            threats=["armed_conflict", "terrorism", "poverty"],
+            indicators={"armed_conflict": "conflict_any", "terrorism": "conflict_copy"},
+            bootstrap=0,
+        )

@@ -174,7 +174,8 @@ def _equation(
     if spatial:
         regressors.append(f"W_{target}_lag1")
     try:
-        result = panel_regression(frame, target, regressors, unit, year)
+        # an edge whose regressor is omitted would leave A undefined: stop, naming it
+        result = panel_regression(frame, target, regressors, unit, year, collinear="raise")
     except EstimationError as error:
         spans = []
         for threat in threats:
@@ -439,7 +440,7 @@ def _edge_table(
 
     point = np.zeros((len(names), len(names)))
     rows = []
-    for target, (result, regressors) in results.items():
+    for target, (result, _) in results.items():
         kept = np.ones(len(frame), dtype=bool)
         if len(result.dropped):
             kept[frame.index.get_indexer(pd.Index(result.dropped["row"]))] = False
@@ -447,8 +448,9 @@ def _edge_table(
         first_year, last_year = int(years.min()), int(years.max())
         crit = float(stats.t.ppf(0.5 + result.level / 2, result.df_t))
         sources = [s for s in names if s != target]
+        terms = list(result.coef.index)  # positions by name, whatever order the result keeps
         summed = [
-            _summed(result, [regressors.index(f"{source}_lag{lag}") for lag in range(1, lags + 1)])
+            _summed(result, [terms.index(f"{source}_lag{lag}") for lag in range(1, lags + 1)])
             for source in sources
         ]
         ses = np.array([se for _, se in summed])
