@@ -83,6 +83,26 @@ def test_every_part_comes_from_the_project(
     assert set(groups["group"]) > {"all", "women", "children", "people_in_poverty"}
 
 
+def test_dominant_hazards_rank_each_areas_own_losses(
+    run: ProjectRun, context: ProjectContext
+) -> None:
+    # the shocks run keeps loss by area x hazard; an area's dominant hazard is its largest
+    # expected annual well-being loss there, and the per-area losses sum to by_hazard's EAI
+    table = run.tables["shocks"]["by_area_hazard"]
+    national = run.tables["shocks"]["by_hazard"].set_index("hazard")["eai_wellbeing_loss"]
+    summed = table.groupby("hazard")["eai_wellbeing_loss"].sum()
+    assert (summed - national.reindex(summed.index)).abs().max() <= 1e-9 * national.abs().max()
+    ctx = context.context
+    assert ": shocks.by_area_hazard" in ctx.source("dominant_hazards")
+    for area, rows in table.groupby("area"):
+        hit = rows[rows["eai_wellbeing_loss"] > 0]
+        by_hand = sorted(
+            zip(hit["hazard"], hit["eai_wellbeing_loss"], strict=True), key=lambda r: (-r[1], r[0])
+        )
+        assert list(ctx.dominant_hazards.get(str(area), [])) == [h for h, _ in by_hand]
+    assert any(len(v) > 1 for v in ctx.dominant_hazards.values())
+
+
 def test_the_two_examples_differ_criterion_by_criterion(
     demo: Project, run: ProjectRun, context: ProjectContext
 ) -> None:

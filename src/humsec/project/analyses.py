@@ -362,6 +362,7 @@ def run_shocks(project: Project) -> Tables:
         "by_area": by_area,
         "by_group": risk.by_group().reset_index(names="group"),
         "by_hazard": risk.by_hazard().reset_index(names="hazard"),
+        "by_area_hazard": risk.by_area_hazard(),
         "exceedance": pd.concat(exceedance, ignore_index=True),
         "notes": notes,
     }

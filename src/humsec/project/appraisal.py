@@ -13,18 +13,20 @@ deprivation    the ``deprivation_groups`` run (``by_group_area``)    deprived pe
                                                                      area x group
 presence       the project's 3W dataset through                      org, org_type, area
                :func:`humsec.actors.presence` (implementing orgs)
-dominant       the ``shocks`` run (``by_hazard``: each hazard's      ``s_ha = r_ha · EAI_h /
-hazards        expected annual well-being loss) and the scenario's   Σ_a' r_ha'``, largest
-               annual rate ``r_ha`` of each hazard in each area       first
+dominant       the ``shocks`` run (``by_area_hazard``: each hazard's     hazards ranked by
+hazards        expected annual well-being loss in each area)          their loss in the
+                                                                     area, largest first
 scenario,      the project's scenario on its survey households and   erosion of gains
 measures       its measures (simulated by the appraisal)
 ============== ===================================================== ======================
 
-``s_ha`` apportions hazard h's project-wide expected loss to the areas in proportion to how
-often h strikes them: the shocks engine attributes losses by hazard for the whole project and by
-area for all hazards together, not by area x hazard. For an event set given by return periods
-the annual rate is ``1 / min(return period)`` (the rate of its most frequent event) in each of
-its areas. The framework interlinkages of the top threats are the framework's own (the
+The shocks engine attributes each area-year's losses to the hazards that struck it
+(:meth:`humsec.shocks.ShockRisk.by_area_hazard`), so an area's dominant hazard is the one with
+the largest expected annual well-being loss there. Runs stored before that table existed keep
+the older estimate, :func:`dominant_hazards_by_rate`: ``s_ha = r_ha · EAI_h / Σ_a' r_ha'``,
+hazard h's project-wide expected loss apportioned to the areas by how often h strikes them
+(for an event set given by return periods the annual rate is ``1 / min(return period)``).
+The framework interlinkages of the top threats are the framework's own (the
 appraisal reads them from the project's framework).
 
 A part the project cannot give is left out, and :attr:`ProjectContext.notes` says which checks
@@ -111,10 +113,23 @@ def _hazard_rates(spec: Mapping[str, Any], pcodes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rates, index=pcodes)
 
 
-def dominant_hazards(
+def dominant_hazards(by_area_hazard: pd.DataFrame) -> dict[str, list[str]]:
+    """``{area: [hazards, largest expected annual well-being loss EAI_ah first]}``, from the
+    shocks run's ``by_area_hazard`` table (``rank_in_area``: ties broken by hazard name).
+    Hazards that caused no loss in an area are not listed there."""
+    hit = by_area_hazard[by_area_hazard["eai_wellbeing_loss"].astype(float) > 0]
+    hit = hit.sort_values(["area", "rank_in_area"])
+    return {
+        str(area): group["hazard"].astype(str).tolist()
+        for area, group in hit.groupby("area", sort=True)
+    }
+
+
+def dominant_hazards_by_rate(
     project: Project, by_hazard: pd.DataFrame, scenario_spec: Mapping[str, Any]
 ) -> dict[str, list[str]]:
-    """``{area: [hazards, largest apportioned expected loss first]}`` (module docstring:
+    """``{area: [hazards, largest apportioned expected loss first]}`` for runs stored without
+    ``by_area_hazard`` (module docstring:
     ``s_ha = r_ha · EAI_h / Σ_a' r_ha'``, with ``EAI_h`` the ``eai_wellbeing_loss`` of the
     shocks run's ``by_hazard`` table). Hazards with no rate in an area are not listed there."""
     rates = _hazard_rates(scenario_spec, project.level_pcodes(project.main_level))
@@ -206,13 +221,16 @@ def appraisal_context(
     scenario = None
     measures: list[Any] = []
     shocks = tables.get("shocks", {})
-    if "by_hazard" in shocks and project.dataset("scenario") is not None:
+    if "by_area_hazard" in shocks:
+        hazards = dominant_hazards(shocks["by_area_hazard"])
+        sources["dominant_hazards"] = source("shocks", "by_area_hazard")
+    elif "by_hazard" in shocks and project.dataset("scenario") is not None:
         from humsec.project.resolve import resolve_scenario
 
         d = project.dataset("scenario")
         assert d is not None
         spec = resolve_scenario(d.file, project.root)
-        hazards = dominant_hazards(project, shocks["by_hazard"], spec)
+        hazards = dominant_hazards_by_rate(project, shocks["by_hazard"], spec)
         sources["dominant_hazards"] = source("shocks", "by_hazard")
     if project.dataset("scenario") is not None and project.dataset("survey") is not None:
         scenario, measures = _scenario_and_measures(project)
