@@ -115,3 +115,31 @@ def test_assets_are_served_from_the_package_and_vendored_htmx_is_the_recorded_on
     assert "0BSD" in client.get("/assets/htmx.LICENSE.txt").text or "Zero-Clause BSD" in (
         client.get("/assets/htmx.LICENSE.txt").text
     )
+
+
+def test_a_viewer_reads_the_appraisal_and_planner_but_cannot_start_them(
+    client: TestClient,
+) -> None:
+    made = client.post(
+        "/api/v1/tokens",
+        json={"role": "viewer", "project": "kenya"},
+        headers={"Authorization": f"Bearer {ADMIN}"},
+    )
+    viewer = {"Authorization": f"Bearer {made.json()['token']}", "Origin": BASE}
+    page = client.get("/projects/kenya/appraisal", headers=viewer)
+    assert page.status_code == 200 and "needs the analyst role" in page.text
+    assert "appraisal-form" not in page.text
+    planner = client.get("/projects/kenya/planner", headers=viewer)
+    assert planner.status_code == 200 and "run-plan" not in planner.text
+    for path, data in (
+        ("/projects/kenya/appraisal", {"example": "integrated"}),
+        ("/projects/kenya/appraisal/programmes/KE-DRYLANDS-HS", {}),
+        ("/projects/kenya/planner/run", {}),
+        ("/projects/kenya/planner", {"budget": "1000"}),
+    ):
+        refused = client.post(path, data=data, headers=viewer)
+        assert refused.status_code == 403 and "analyst" in refused.text, path
+    # nothing was kept or queued for the viewer
+    store = client.app.state.workspace.store("kenya")  # type: ignore[attr-defined]
+    assert not any(str(n).startswith("programme/") for n in store.datasets()["name"])
+    assert client.app.state.jobs.views("kenya") == []  # type: ignore[attr-defined]
