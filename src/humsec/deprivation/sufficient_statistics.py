@@ -64,7 +64,11 @@ class SufficientStatistics:
     and the weighted sums named in ``stats``. ``srs`` says that no PSU was given (each row is
     its own PSU). ``missing`` counts missing values per indicator / design column,
     ``nonbinary`` the values of 0/1 indicators that are neither 0 nor 1, ``negative_weights``
-    rows with a negative weight.
+    rows with a negative weight. ``integers``: on the fixed-point passes (DuckDB, Polars lazy
+    scans), the exact int64 sums of ``stats`` in units of 2^-``scale``, one row per table row:
+    PSU x level cells are added from them in integers and only then made floats, so a level's
+    totals, and so its estimates, are the same bits whichever other subgroup variables (or
+    none) split the table's rows more finely.
     """
 
     table: pd.DataFrame
@@ -75,6 +79,8 @@ class SufficientStatistics:
     missing: dict[str, int] = field(default_factory=dict)
     nonbinary: dict[str, int] = field(default_factory=dict)
     negative_weights: int = 0
+    integers: np.ndarray | None = None
+    scale: int | None = None
 
     @property
     def by_keys(self) -> list[str]:
@@ -258,12 +264,26 @@ class SufficientStatistics:
             cache[variable] = (np.asarray(codes), [str(v) for v in levels], missing)
         return cache[variable]
 
-    def _values(self, names: list[str]) -> np.ndarray:
-        # The complete groups' sums as a float matrix, cached: every domain reuses it.
+    def _values(self, names: list[str]) -> _Values:
+        # The complete groups' sums as a matrix, cached: every domain reuses it. Fixed-point
+        # sums stay int64 (with each column's power of two: the row count has none).
         key = tuple(names)
         cache = self.__dict__.setdefault("_value_cache", {})
         if key not in cache:
-            cache[key] = self.complete_table[names].to_numpy(dtype=np.float64)
+            if self.integers is not None and self.scale is not None:
+                complete = self.table[COMPLETE].to_numpy(dtype=bool)
+                where = {name: i for i, name in enumerate(self.stats)}
+                columns = [
+                    self.integers[complete, where[n]]
+                    if n in where
+                    else self.complete_table[n].to_numpy(dtype=np.int64)
+                    for n in names
+                ]
+                exponents = np.array([-self.scale if n in where else 0 for n in names],
+                                     dtype=np.int32)  # fmt: skip
+                cache[key] = _Values(np.column_stack(columns), exponents)
+            else:
+                cache[key] = _Values(self.complete_table[names].to_numpy(dtype=np.float64))
         return cache[key]
 
 
@@ -281,14 +301,38 @@ def _unique_rows(codes: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.nd
     return rows.reshape(len(unique_keys), len(sizes)), inverse.reshape(-1)
 
 
-def _cell_sums(cells: np.ndarray, n_cells: int, values: np.ndarray) -> np.ndarray:
-    """Sum the rows of ``values`` (n, S) into ``n_cells`` cells, one ``np.bincount`` per column
-    (each adds the rows in their order, as the sparse indicator product did, without importing
-    scipy.sparse on the hot path)."""
-    out = np.empty((n_cells, values.shape[1]), dtype=np.float64)
-    for col in range(values.shape[1]):
-        out[:, col] = np.bincount(cells, weights=values[:, col], minlength=n_cells)
-    return out
+@dataclass(frozen=True)
+class _Values:
+    """Group sums (n, S): floats, or exact int64 sums worth ``matrix * 2^exponents``."""
+
+    matrix: np.ndarray
+    exponents: np.ndarray | None = None
+
+    def __getitem__(self, rows: np.ndarray) -> _Values:
+        return _Values(self.matrix[rows], self.exponents)
+
+
+def _cell_sums(cells: np.ndarray, n_cells: int, values: _Values) -> np.ndarray:
+    """Sum the rows of ``values`` (n, S) into ``n_cells`` float cells.
+
+    Float sums: one ``np.bincount`` per column (each adds the rows in their order, as the
+    sparse indicator product did, without importing scipy.sparse on the hot path). Integer
+    sums: added in int64, exact (their total is below 2^62, :func:`_fixed_point_exponent`),
+    then each cell is rounded once to float64 and scaled by its power of two. A cell's value
+    is then the same whatever the finer groups it is added from."""
+    matrix = values.matrix
+    if values.exponents is None:
+        out = np.empty((n_cells, matrix.shape[1]), dtype=np.float64)
+        for col in range(matrix.shape[1]):
+            out[:, col] = np.bincount(cells, weights=matrix[:, col], minlength=n_cells)
+        return out
+    totals = np.zeros((n_cells, matrix.shape[1]), dtype=np.int64)
+    if len(cells):
+        order = np.argsort(cells, kind="stable")
+        ordered = cells[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        totals[ordered[starts]] = np.add.reduceat(matrix[order], starts, axis=0)
+    return np.ldexp(totals.astype(np.float64), values.exponents)
 
 
 def _indicator_expr(
@@ -587,6 +631,7 @@ def sufficient_statistics(
                 if poor_key:
                     table = _fold_poor_key(table, keys, len(inds))
                 break
+            integers = _integer_sums(table, sums, plan.scale)
             _check_sums_finite(table, design)
         except HumsecError:
             raise
@@ -624,7 +669,21 @@ def sufficient_statistics(
         missing=missing,
         nonbinary=nonbinary,
         negative_weights=negative,
+        integers=integers,
+        scale=plan.scale if integers is not None else None,
     )
+
+
+def _integer_sums(table: pd.DataFrame, sums: list[str], scale: int | None) -> np.ndarray | None:
+    """For fixed-point sums (``scale``), the exact int64 sums (rows of ``table`` x ``sums``),
+    kept so that coarser cells are added in integers too; ``table`` gets their float values,
+    sum * 2^-scale (the int-to-float rounding is the only one). None for float sums."""
+    if scale is None:
+        return None
+    integers = table[sums].to_numpy(dtype=np.int64)
+    for i, name in enumerate(sums):  # times 2^-scale: exact
+        table[name] = np.ldexp(integers[:, i].astype(np.float64), -scale)
+    return integers
 
 
 def _pillar_exprs(spec: DeprivationSpec, flag: Any = None) -> list[nw.Expr]:
@@ -1090,16 +1149,18 @@ def _fold_poor_key(table: pd.DataFrame, keys: list[str], n_ind: int) -> pd.DataF
     s and g{j} over both. A null status (an incomplete row) counts as not poor."""
     import pandas as pd
 
-    poor = table["_poor0"].to_numpy(dtype=np.float64, na_value=0.0)
+    exact = table["s"].dtype == np.int64  # fixed-point sums: fold them in integers (exact)
+    dtype = np.int64 if exact else np.float64
+    poor = table["_poor0"].to_numpy(dtype=np.float64, na_value=0.0).astype(dtype)
     columns: dict[str, Any] = {k: table[k] for k in keys}
     columns["s"] = table["s"]
     # An overflowed (inf) sum times 0 is NaN: _check_sums_finite reports it as an error.
     with np.errstate(invalid="ignore"):
-        columns["p0"] = table["s"].to_numpy(dtype=np.float64) * poor
-        columns["c0"] = table["sc"].to_numpy(dtype=np.float64) * poor
+        columns["p0"] = table["s"].to_numpy(dtype=dtype) * poor
+        columns["c0"] = table["sc"].to_numpy(dtype=dtype) * poor
         for j in range(n_ind):
             columns[f"g{j}"] = table[f"g{j}"]
-            columns[f"gp{j}_0"] = table[f"g{j}"].to_numpy(dtype=np.float64) * poor
+            columns[f"gp{j}_0"] = table[f"g{j}"].to_numpy(dtype=dtype) * poor
     columns[COUNT] = table[COUNT]
     frame = pd.DataFrame(columns)
     sums = [c for c in frame.columns if c not in keys]
@@ -1151,51 +1212,46 @@ def _collect_sums(
 
     With ``scale`` (DuckDB, Polars lazy scans) the products are integers in units of 2^-scale
     (:func:`_fixed_point`), added in 64-bit integers: exact, so the same on any number of
-    threads and in any order of the engine's partial sums.
+    threads and in any order of the engine's partial sums. Those sums are returned as int64,
+    still in units of 2^-scale (:func:`_integer_sums` makes the floats).
     """
     if counted and not (scale is not None and products.implementation.is_duckdb()):
         raise ValueError("counted columns are summed only by the DuckDB pass")
     if scale is not None and products.implementation.is_duckdb():
-        table = in_key_order(_duckdb_integer_sums(products, keys, [*sums, *counted]), keys)
-        for name in sums:  # times 2^-scale: exact
-            table[name] = np.ldexp(table[name].to_numpy(dtype=np.float64), -scale)
-        return table
+        return in_key_order(_duckdb_integer_sums(products, keys, [*sums, *counted]), keys)
     agg = products.group_by(*keys, drop_null_keys=False).agg(
         nw.col(*sums).sum(), nw.len().alias(COUNT)
     )
     if agg.implementation.is_polars():
         engine = "in-memory" if in_memory else "streaming"
-        table = in_key_order(agg.collect(engine=engine).to_pandas(), keys)
-        if scale is not None:  # Int64 sums, exact: _fixed_point_exponent keeps them < 2^62
-            for name in sums:
-                table[name] = np.ldexp(table[name].to_numpy(dtype=np.float64), -scale)
-        return table
+        # With scale: Int64 sums, exact (_fixed_point_exponent keeps them below 2^62).
+        return in_key_order(agg.collect(engine=engine).to_pandas(), keys)
     return in_key_order(agg.collect().to_pandas(), keys)
 
 
 def _duckdb_integer_sums(
     products: nw.LazyFrame[Any], keys: list[str], sums: list[str]
 ) -> pd.DataFrame:
-    """The group sums of 64-bit integer products on DuckDB, as float64.
+    """The group sums of 64-bit integer products on DuckDB, as 64-bit integers (exact).
 
     ``sum_no_overflow`` adds in a 64-bit accumulator (as fast as a float sum; the plain
     ``sum`` of BIGINT adds in 128 bits, ~50 % slower here); :func:`_fixed_point_exponent`
-    bounds every group's sum below 2^62, so it cannot overflow. A DuckDB without it gets the
-    128-bit ``sum`` (same numbers)."""
+    bounds every group's sum below 2^62, so it cannot overflow, and the cast back to BIGINT
+    is exact. An empty group (all products null) sums to 0, as narwhals' sum. A DuckDB
+    without ``sum_no_overflow`` gets the 128-bit ``sum`` (same numbers)."""
     import duckdb
 
     relation = products.to_native()
     group = ", ".join(_quoted(k) for k in keys)
     for function in ("sum_no_overflow", "sum"):
-        totals = ", ".join(f"CAST({function}({_quoted(n)}) AS DOUBLE) AS {_quoted(n)}"
-                           for n in sums)  # fmt: skip
+        totals = ", ".join(
+            f"CAST(coalesce({function}({_quoted(n)}), 0) AS BIGINT) AS {_quoted(n)}" for n in sums
+        )
         try:
             agg = relation.aggregate(f"{group}, {totals}, count(*) AS {_quoted(COUNT)}", group)
             table = _duckdb_frame(agg)
         except duckdb.CatalogException:
             continue
-        for name in sums:  # an empty group sums to null in SQL; 0 here, as narwhals' sum
-            table[name] = table[name].fillna(0.0)
         return table
     raise DataError("DuckDB has no sum function", location="data")
 
