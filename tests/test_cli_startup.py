@@ -60,6 +60,33 @@ def test_listing_commands_load_no_engine_library(argv: list[str]) -> None:
     assert out.strip().splitlines()[-1] == "loaded:"
 
 
+_GROUPS_PROBE = """
+import sys
+from humsec.cli import app
+for group in {groups!r}:
+    try:
+        app([group, "--help"])
+    except SystemExit as stop:
+        assert not stop.code, (group, stop.code)
+    loaded = sorted(name for name in {heavy!r} if name in sys.modules)
+    print(group + ":" + ",".join(loaded))
+"""
+
+
+def test_every_command_groups_help_loads_no_engine_library() -> None:
+    # One process for all groups, in turn: the first group whose --help loads an engine
+    # library is named (a library loaded by one group stays loaded for the next ones).
+    groups = [entry.name for entry in COMMANDS]
+    probe = _GROUPS_PROBE.format(groups=groups, heavy=ENGINE_LIBRARIES)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+    lines = [line for line in out.splitlines() if line.partition(":")[0] in groups]
+    assert [line.partition(":")[0] for line in lines] == groups
+    heavy = [line for line in lines if line.partition(":")[2]]
+    assert not heavy, f"--help of a command group loads an engine library: {heavy[0]}"
+
+
 @pytest.mark.parametrize("entry", COMMANDS, ids=[e.name for e in COMMANDS])
 def test_summary_is_the_real_commands_help(entry: CommandEntry) -> None:
     # The static summary shown by `humsec --help` must equal the first paragraph of the help

@@ -12,7 +12,6 @@ import typer
 
 from humsec.cli.terminal import Table, console, err_console, literal, print_note, print_written
 from humsec.errors import DataError
-from humsec.programme import OPTION_FLAGS
 
 
 def _budgets(texts: list[str]) -> list[dict[str, Any]]:
@@ -53,6 +52,8 @@ def _frontier(text: str) -> int | list[float]:
 
 def _flag_name(key: str) -> str:
     """The CLI flag of a plan option (``budgets[1].amount`` -> ``--budget``)."""
+    from humsec.programme import OPTION_FLAGS  # the engine, only when a plan runs
+
     head = key.split(".")[0].split("[")[0]
     return OPTION_FLAGS.get(head, f"--{head.replace('_', '-')}")
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 import typer
 
 from humsec.cli.frame_view import frame_table
 from humsec.cli.terminal import Table, console, literal, print_written
 from humsec.errors import SpecError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The engines (humsec.shocks: pandas, numba, scipy) are imported inside the commands, so that
+# `humsec shocks --help` loads no table library.
 
 app = typer.Typer(
     help="Downside risk: compound shocks, well-being losses, resilience and cost-benefit.",

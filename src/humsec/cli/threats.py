@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 
 from humsec.cli.terminal import (
@@ -20,6 +19,9 @@ from humsec.cli.terminal import (
     print_written,
 )
 from humsec.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     help="Threat interlinkages estimated from panel data: edges, ripple effects, leverage.",
