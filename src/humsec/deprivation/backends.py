@@ -7,7 +7,8 @@ Polars frames in memory, Polars lazy frames (streaming), DuckDB relations (out o
 Dask DataFrames (e.g. on a ``dask.distributed`` cluster; optional extra ``humsec[dask]``).
 Files are opened by the data layer (:func:`humsec.data.scan_microdata`), never here.
 
-Every backend gives the same numbers (up to floating-point summation order, ~1e-15 relative).
+Every backend gives the same numbers (up to floating-point summation order, ~1e-15 relative;
+DuckDB and Polars lazy scans sum in fixed-point integers, exact in any order and grouping).
 """
 
 from __future__ import annotations
