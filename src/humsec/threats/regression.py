@@ -3,10 +3,12 @@
 The model is ``y_it = x_it'β + Σ_k α_k[g_k(i, t)] + ε_it``: every absorbed term ``g_k`` (an
 entity, a period, an interaction such as ``region^year``) gets its own intercepts, and an
 entity-specific trend ``entity[year]`` adds one slope on ``year`` per entity. β is the
-within (Frisch–Waugh–Lovell) estimator; the fixed effects are projected out by pyfixest's
-alternating-projections demeaner (Gaure 2013; Correia 2017, the reghdfe algorithm;
-Bergé 2018, fixest), so estimates, standard errors and N equal ``reghdfe`` and R ``fixest``
-on the same data, including their small-sample corrections:
+within (Frisch–Waugh–Lovell) estimator; the fixed effects are projected out by alternating
+projections (Gaure 2013; Correia 2017, the reghdfe algorithm; Bergé 2018, fixest) in the
+order of ``absorb`` (:func:`humsec.threats.collinearity.partial_out`, not pyfixest's demeaner,
+whose order follows the string-hash seed, so that every process gives the same bytes), and
+pyfixest fits OLS and the sandwich on the demeaned data, so estimates, standard errors and N
+equal ``reghdfe`` and R ``fixest`` on the same data, including their small-sample corrections:
 
 - heteroskedasticity-robust: ``V = (n−1)/(n−K) · (X̃'X̃)⁻¹ (Σ ε̂²_i x̃_i x̃_i') (X̃'X̃)⁻¹``;
 - clustered (CRV1): ``V = G/(G−1) · (n−1)/(n−K) · (X̃'X̃)⁻¹ (Σ_g s_g s_g') (X̃'X̃)⁻¹`` with
@@ -45,7 +47,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -57,6 +59,7 @@ from humsec.threats.collinearity import (
     REGRESSOR_REASON,
     AbsorbedBlock,
     omitted_regressors,
+    partial_out,
 )
 
 VcovType = Literal["cluster", "hetero", "iid"]
@@ -384,8 +387,6 @@ def panel_regression(
     Raises :class:`EstimationError` when no regressor is left, and when too few observations
     remain.
     """
-    import pyfixest as pf
-
     if convention not in CONVENTIONS:
         raise DataError(
             f"convention must be 'reghdfe' or 'fixest', got {convention!r}",
@@ -481,35 +482,10 @@ def panel_regression(
         )
     estimated = omitted.kept
 
-    safe = {name: f"v{k}" for k, name in enumerate(used)}
-    renamed = sample.rename(columns=safe)
-    fe_terms = ["^".join(safe[c] for c in a.columns) for a in absorbed if a.slope is None]
-    trend_terms = [
-        f"i({safe[a.columns[0]]}, {safe[a.slope]})" if len(a.columns) == 1 else None
-        for a in absorbed
-        if a.slope is not None
-    ]
-    if None in trend_terms:
-        raise DataError(
-            "a trend must be on a single column, e.g. 'iso3[year]'",
-            location="panel_regression(absorb=...)",
-        )
-    rhs = " + ".join([safe[r] for r in estimated] + [t for t in trend_terms if t])
-    formula = f"{safe[y]} ~ {rhs}" + (f" | {' + '.join(fe_terms)}" if fe_terms else "")
-    vcov_arg: str | dict[str, str] = (
-        {"CRV1": "+".join(safe[c] for c in clusters)} if vcov == "cluster" else vcov
-    )
     raw = convention == "reghdfe"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = pf.feols(
-            formula,
-            renamed,
-            vcov=vcov_arg,
-            fixef_rm="none",
-            ssc=pf.ssc(k_adj=False, G_adj=False) if raw else None,
-        )
+    fit, r2_within = _fit_within(sample, y, estimated, absorbed, clusters, vcov, used)
     kept = list(fit._coefnames)
+    safe = {name: f"v{k}" for k, name in enumerate(used)}
     why_omitted = dict(omitted.reasons)
     for name in estimated:  # pyfixest's own check, should it find what ours let through
         if safe[name] not in kept:
@@ -520,8 +496,7 @@ def panel_regression(
     names = pd.Index(regressors, name="term")
     order = [safe[r] for r in estimated]
     positions = [kept.index(name) for name in order]
-    inverse = {v: k for k, v in safe.items()}
-    cluster_sizes = {inverse[c]: int(renamed[c].nunique()) for c in (safe[c] for c in clusters)}
+    cluster_sizes = {c: int(sample[c].nunique()) for c in clusters}
     n = int(fit._N)
     if raw:
         df_a = _absorbed_dof(sample, absorbed, clusters)
@@ -529,10 +504,10 @@ def panel_regression(
         factor, df_t = _reghdfe_factor(vcov, n, dof_k, df_a, cluster_sizes)
         vcov_full = np.asarray(fit._vcov, dtype=np.float64) * factor
     else:
-        dof_k = int(getattr(fit, "_df_k", len(kept)))
+        dof_k, df_t = _fixest_dof(sample, y, estimated, absorbed, clusters, vcov, used)
         df_a = dof_k - len(kept)
-        df_t = float(fit._df_t)
-        vcov_full = np.asarray(fit._vcov, dtype=np.float64)
+        factor = _fixest_factor(vcov, n, dof_k, cluster_sizes)
+        vcov_full = np.asarray(fit._vcov, dtype=np.float64) * factor
     from scipy import stats
 
     est = pd.Index(estimated, name="term")
@@ -564,7 +539,7 @@ def panel_regression(
         vcov="CRV1" if vcov == "cluster" else ("HC1" if vcov == "hetero" else "iid"),
         clusters=cluster_sizes,
         df_t=float(df_t),
-        r2_within=float(getattr(fit, "_r2_within", np.nan) or np.nan),
+        r2_within=r2_within,
         dropped=dropped,
         entities=int(sample[entity].nunique()),
         periods=int(sample[time].nunique()),
@@ -576,6 +551,126 @@ def panel_regression(
         dof_k=int(dof_k),
         df_absorbed=int(df_a),
     )
+
+
+def _formula_parts(
+    sample: pd.DataFrame,
+    absorbed: list[_Absorbed],
+    used: list[str],
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """Formula-safe names for the used columns, the fixed-effect terms and the trend terms."""
+    safe = {name: f"v{k}" for k, name in enumerate(used)}
+    fe_terms = ["^".join(safe[c] for c in a.columns) for a in absorbed if a.slope is None]
+    trend_terms = [
+        f"i({safe[a.columns[0]]}, {safe[a.slope]})" if len(a.columns) == 1 else ""
+        for a in absorbed
+        if a.slope is not None
+    ]
+    if "" in trend_terms:
+        raise DataError(
+            "a trend must be on a single column, e.g. 'iso3[year]'",
+            location="panel_regression(absorb=...)",
+        )
+    return safe, fe_terms, trend_terms
+
+
+def _trend_columns(sample: pd.DataFrame, absorbed: list[_Absorbed]) -> np.ndarray:
+    """fixest's ``i(fe, t)``: one column ``t·[fe = level]`` per level of each trend's fixed
+    effect (no reference level), in the order of the absorbed terms."""
+    columns = []
+    for term in absorbed:
+        if term.slope is None:
+            continue
+        codes = _group_codes(sample, term.columns)
+        t = sample[term.slope].to_numpy(np.float64)
+        dummies = codes[:, None] == np.arange(int(codes.max()) + 1)[None, :]
+        columns.append(np.where(dummies, t[:, None], 0.0))
+    return np.column_stack(columns) if columns else np.empty((len(sample), 0))
+
+
+def _fit_within(
+    sample: pd.DataFrame,
+    y: str,
+    estimated: list[str],
+    absorbed: list[_Absorbed],
+    clusters: list[str],
+    vcov: str,
+    used: list[str],
+) -> tuple[Any, float]:
+    """β and the unadjusted sandwich by Frisch–Waugh–Lovell: ``[y, X, i(fe, t)]`` within-
+    transformed by humsec's alternating projections (:func:`~humsec.threats.collinearity.
+    partial_out`, the absorbed fixed effects in the order given, converged to 1e-14 of each
+    column's norm), then pyfixest's OLS without fixed effects on ``ỹ ~ X̃ − 1`` with
+    ``ssc(k_adj=False, G_adj=False)``. Returns the fit and ``R²_within = 1 − ε̂'ε̂ / ỹ'ỹ``.
+
+    pyfixest's own demeaner is not used: pyfixest 0.60 collects the fixed effects of a
+    formula in a ``set`` (``pyfixest/estimation/formula/utils.py``,
+    ``_encode_fixed_effects``), so the order of its alternating projections, and the last
+    digits of every estimate, follow the process's string-hash seed (``PYTHONHASHSEED``).
+    Here the order is the caller's, so the same inputs give the same bytes in every process.
+    """
+    import pyfixest as pf
+
+    safe, _, _ = _formula_parts(sample, absorbed, used)
+    blocks = [AbsorbedBlock(_group_codes(sample, a.columns)) for a in absorbed if a.slope is None]
+    trends = _trend_columns(sample, absorbed)
+    trend_names = [f"vtrend{j}" for j in range(trends.shape[1])]
+    values = np.column_stack([sample[[y, *estimated]].to_numpy(np.float64), trends])
+    tilde = partial_out(values, blocks) if blocks else values
+    names = [safe[y], *(safe[r] for r in estimated), *trend_names]
+    frame = pd.DataFrame(tilde, columns=names)
+    for c in clusters:
+        frame[safe[c]] = sample[c].to_numpy()
+    rhs = " + ".join(names[1:])
+    formula = f"{names[0]} ~ {rhs}" + (" - 1" if blocks else "")
+    vcov_arg: str | dict[str, str] = (
+        {"CRV1": "+".join(safe[c] for c in clusters)} if vcov == "cluster" else vcov
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = pf.feols(formula, frame, vcov=vcov_arg, ssc=pf.ssc(k_adj=False, G_adj=False))
+    if not blocks:
+        return fit, float("nan")
+    resid = np.asarray(fit._u_hat, dtype=np.float64).ravel()
+    return fit, float(1.0 - resid @ resid / (tilde[:, 0] @ tilde[:, 0]))
+
+
+def _fixest_dof(
+    sample: pd.DataFrame,
+    y: str,
+    estimated: list[str],
+    absorbed: list[_Absorbed],
+    clusters: list[str],
+    vcov: str,
+    used: list[str],
+) -> tuple[int, float]:
+    """fixest's ``K`` (``ssc(fixef.K = "nested")``) and t degrees of freedom, read from
+    pyfixest's model with the fixed effects: whole numbers, so the order in which pyfixest
+    demeans (see :func:`_fit_within`) cannot change them."""
+    import pyfixest as pf
+
+    safe, fe_terms, trend_terms = _formula_parts(sample, absorbed, used)
+    renamed = sample.rename(columns=safe)
+    rhs = " + ".join([safe[r] for r in estimated] + trend_terms)
+    formula = f"{safe[y]} ~ {rhs}" + (f" | {' + '.join(fe_terms)}" if fe_terms else "")
+    vcov_arg: str | dict[str, str] = (
+        {"CRV1": "+".join(safe[c] for c in clusters)} if vcov == "cluster" else vcov
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = pf.feols(formula, renamed, vcov=vcov_arg, fixef_rm="none")
+    return int(fit._df_k), float(fit._df_t)
+
+
+def _fixest_factor(vcov: str, n: int, dof_k: int, clusters: dict[str, int]) -> float:
+    """fixest's small-sample factor (pyfixest ``get_ssc`` defaults): iid ``(n−1)/(n−K)``,
+    HC1 ``n/(n−K)``, CRV1 ``(n−1)/(n−K) · G/(G−1)`` with ``G`` the smallest cluster count."""
+    if vcov == "iid":
+        return (n - 1) / (n - dof_k)
+    if vcov == "hetero":
+        return n / (n - dof_k)
+    g = min(clusters.values())
+    return (n - 1) / (n - dof_k) * g / (g - 1)
 
 
 def _reghdfe_factor(
