@@ -38,6 +38,7 @@ from humsec.programme import Budget, PlanInfeasibleError, plan
 from humsec.project import project_plan_budgets
 from humsec.project.store import TokenRecord
 from humsec.web import figures
+from humsec.web.job_progress import job_events, job_progress
 from humsec.web.project_access import ProjectPage, project_page
 from humsec.web.rendering import render
 from humsec.web.session import check_origin, signed_in
@@ -250,14 +251,12 @@ def run_project_plan(
     return _progress(request, name, record, view.job_id)
 
 
+def _stored_plan_of(page: ProjectPage, run_id: str) -> dict[str, Any] | None:
+    return stored_plan(page)  # the page shows the project's latest plan run
+
+
 def _progress(request: Request, name: str, record: TokenRecord, job_id: str) -> Response:
-    view = request.app.state.jobs.view(job_id)
-    if view.project != name:
-        raise ServiceProblem(404, f"project {name!r} has no job {job_id!r}")
-    shown = None
-    if view.status == "done" and view.run_id:
-        shown = stored_plan(project_page(request, name, record))
-    return render(request, "planner_progress.html", name=name, job=view, shown=shown)
+    return job_progress(request, name, record, job_id, "planner_progress.html", _stored_plan_of)
 
 
 @router.get("/projects/{name}/planner/jobs/{job_id}/events")
@@ -265,15 +264,7 @@ def plan_events(
     name: str, job_id: str, request: Request, record: TokenRecord = Depends(signed_in)
 ) -> StreamingResponse:
     """The plan job's progress as server-sent events, until it ends."""
-    need(record, "viewer", name)
-    view = request.app.state.jobs.view(job_id)
-    if view.project != name:
-        raise ServiceProblem(404, f"project {name!r} has no job {job_id!r}")
-    return StreamingResponse(
-        request.app.state.jobs.stream(job_id),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache"},
-    )
+    return job_events(request, name, record, job_id)
 
 
 @router.get("/projects/{name}/planner/jobs/{job_id}")

@@ -9,9 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response, StreamingResponse
 
-from humsec.api import STRESS_TEST, ServiceProblem, compute, measure_names, need, stress_plan
+from humsec.api import STRESS_TEST, compute, measure_names, need, stress_plan
 from humsec.project.store import TokenRecord
 from humsec.web import figures
+from humsec.web.job_progress import job_events, job_progress
 from humsec.web.project_access import ProjectPage, project_page
 from humsec.web.rendering import render
 from humsec.web.session import check_origin, signed_in
@@ -119,13 +120,7 @@ def start_stress_test(
 
 
 def _progress(request: Request, name: str, record: TokenRecord, job_id: str) -> Response:
-    view = request.app.state.jobs.view(job_id)
-    if view.project != name:
-        raise ServiceProblem(404, f"project {name!r} has no job {job_id!r}")
-    shown = None
-    if view.status == "done" and view.run_id:
-        shown = results(project_page(request, name, record), view.run_id)
-    return render(request, "stress_progress.html", name=name, job=view, shown=shown)
+    return job_progress(request, name, record, job_id, "stress_progress.html", results)
 
 
 @router.get("/projects/{name}/stress-test/jobs/{job_id}/events")
@@ -133,15 +128,7 @@ def stress_events(
     name: str, job_id: str, request: Request, record: TokenRecord = Depends(signed_in)
 ) -> StreamingResponse:
     """The job's progress as server-sent events (the page's EventSource), until it ends."""
-    need(record, "viewer", name)
-    view = request.app.state.jobs.view(job_id)
-    if view.project != name:
-        raise ServiceProblem(404, f"project {name!r} has no job {job_id!r}")
-    return StreamingResponse(
-        request.app.state.jobs.stream(job_id),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache"},
-    )
+    return job_events(request, name, record, job_id)
 
 
 @router.get("/projects/{name}/stress-test/jobs/{job_id}")
