@@ -137,6 +137,9 @@ def test_fear_want_profile_groups_and_history_download(page: Any, analysed: Live
     screenshot(page, "profile")
 
     page.get_by_role("link", name="Left behind").click()
+    # the click only starts the navigation: wait for the page before counting its rows
+    page.wait_for_url("**/projects/kenya/groups")
+    page.locator("#groups-table tbody tr").first.wait_for()
     assert page.locator("#groups-table tbody tr").count() >= 1
     page.locator("#group-figure .main-svg").first.wait_for()
 
