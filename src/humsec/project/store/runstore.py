@@ -36,6 +36,7 @@ from humsec.project.store.database import Database, Executor, rows_as_dicts
 from humsec.project.store.hashing import canonical_json, content_hash
 from humsec.project.store.locking import holder_now
 from humsec.project.store.record import DatasetVersion, RunRecord
+from humsec.project.store.reuses import PendingReuse, ReuseQueue
 
 if TYPE_CHECKING:  # pandas, pyarrow and the table codec load on first use
     import pandas as pd
@@ -52,6 +53,10 @@ _RUN_COLUMNS = [
     "reused_from",
 ]
 _RUN_SELECT = "SELECT " + ", ".join(_RUN_COLUMNS) + " FROM runs"
+_AUDIT_INSERT = (
+    "INSERT INTO audit (seq, happened, actor, action, detail_json) VALUES (:q, :at, :who,"
+    " :what, :detail)"
+)
 
 
 def _utc_naive(moment: datetime, what: str) -> datetime:
@@ -94,6 +99,7 @@ class Store:
     def __init__(self, database: Database, *, root: Path | None = None):
         self._db = database
         self.root = root
+        self._reuses = ReuseQueue(database, self._write_reuses)
 
     # -- lifecycle --------------------------------------------------------------------
     @property
@@ -223,44 +229,20 @@ class Store:
         if not note_reuse or self.read_only:
             return original
         now = datetime.now(UTC)
-
-        def write(tx: Executor) -> str:
-            seq = self._next_seq(tx, "runs")
-            run_id = self._new_run_id(now, seq)
-            tx.execute(
-                "INSERT INTO runs (run_id, seq, analysis, input_hash, started, ended, spec_json,"
-                " seed, humsec_version, reused_from, recorded) VALUES (:run_id, :seq, :analysis,"
-                " :input_hash, :started, :ended, :spec_json, :seed, :humsec_version,"
-                " :reused_from, :recorded)",
-                {
-                    "run_id": run_id,
-                    "seq": seq,
-                    "analysis": analysis,
-                    "input_hash": input_hash,
-                    "started": _utc_naive(now, "started"),
-                    "ended": _utc_naive(now, "ended"),
-                    "spec_json": canonical_json(original.spec),
-                    "seed": original.seed,
-                    "humsec_version": original.humsec_version,
-                    "reused_from": original.run_id,
-                    "recorded": _utc_naive(now, "recorded"),
-                },
-            )
-            self._audit(
-                tx,
-                actor,
-                "reuse",
-                {
-                    **(note or {}),
-                    "run_id": run_id,
-                    "reused_from": original.run_id,
-                    "analysis": analysis,
-                    "input_hash": input_hash,
-                },
-            )
-            return run_id
-
-        run_id = self._db.write(write)
+        detail = {**(note or {})}
+        canonical_json(detail)  # refused here, not in a group that others share
+        pending = PendingReuse(
+            analysis=analysis,
+            input_hash=input_hash,
+            reused_from=original.run_id,
+            spec_json=canonical_json(original.spec),
+            seed=original.seed,
+            humsec_version=original.humsec_version,
+            at=_utc_naive(now, "started"),
+            actor=actor or _default_actor(),
+            note=detail,
+        )
+        run_id = self._reuses.write(pending)
         # Built here, not read back: a connection lost after the commit must not turn a
         # stored run into a reported failure.
         return replace(
@@ -271,6 +253,57 @@ class Store:
             reused=True,
             reused_from=original.run_id,
         )
+
+    def _write_reuses(self, tx: Executor, group: list[PendingReuse]) -> list[str]:
+        """Write a group of reuses (:mod:`humsec.project.store.reuses`) in transaction
+        ``tx``: for each, its history entry and its audit entry ``reuse``, numbered in the
+        order they were queued, in two multi-row inserts. Returns their run ids."""
+        first_run, first_audit = self._next_seq(tx, "runs"), self._next_seq(tx, "audit")
+        recorded = _utc_naive(datetime.now(UTC), "recorded")
+        runs, entries, run_ids = [], [], []
+        for offset, reuse in enumerate(group):
+            run_id = self._new_run_id(reuse.at, first_run + offset)
+            run_ids.append(run_id)
+            runs.append(
+                {
+                    "run_id": run_id,
+                    "seq": first_run + offset,
+                    "analysis": reuse.analysis,
+                    "input_hash": reuse.input_hash,
+                    "started": reuse.at,
+                    "ended": reuse.at,
+                    "spec_json": reuse.spec_json,
+                    "seed": reuse.seed,
+                    "humsec_version": reuse.humsec_version,
+                    "reused_from": reuse.reused_from,
+                    "recorded": recorded,
+                }
+            )
+            detail = {
+                **reuse.note,
+                "run_id": run_id,
+                "reused_from": reuse.reused_from,
+                "analysis": reuse.analysis,
+                "input_hash": reuse.input_hash,
+            }
+            entries.append(
+                {
+                    "q": first_audit + offset,
+                    "at": recorded,
+                    "who": reuse.actor,
+                    "what": "reuse",
+                    "detail": canonical_json(detail),
+                }
+            )
+        tx.execute_many(
+            "INSERT INTO runs (run_id, seq, analysis, input_hash, started, ended, spec_json,"
+            " seed, humsec_version, reused_from, recorded) VALUES (:run_id, :seq, :analysis,"
+            " :input_hash, :started, :ended, :spec_json, :seed, :humsec_version,"
+            " :reused_from, :recorded)",
+            runs,
+        )
+        tx.execute_many(_AUDIT_INSERT, entries)
+        return run_ids
 
     def record(
         self,
@@ -564,8 +597,7 @@ class Store:
     # -- audit ------------------------------------------------------------------------
     def _audit(self, tx: Executor, actor: str | None, action: str, detail: Any) -> None:
         tx.execute(
-            "INSERT INTO audit (seq, happened, actor, action, detail_json) VALUES (:q, :at, :who,"
-            " :what, :detail)",
+            _AUDIT_INSERT,
             {
                 "q": self._next_seq(tx, "audit"),
                 "at": _utc_naive(datetime.now(UTC), "at"),
