@@ -217,6 +217,9 @@ class Store:
         matching run, same tables), together with an audit entry ``reuse`` by ``actor``
         (default ``user@host``); ``note`` adds to that entry's detail (say, the job that asked),
         in the same transaction. Otherwise the matching run's own record is returned.
+
+        Reuses asked for at the same time share one write transaction, each with its own
+        history and audit entries (:mod:`humsec.project.store.reuses`).
         """
         rows = self._db.query(
             _RUN_SELECT + " WHERE analysis = :a AND input_hash = :h AND reused_from IS NULL"
