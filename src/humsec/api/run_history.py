@@ -1,14 +1,14 @@
 """The run history of a store as JSON rows, kept per store and extended as runs are added.
 
 A store only ever appends runs, so the rows read once stay true: each request asks the store
-how many runs it holds (one ``COUNT``) and reads only the runs added since the last request.
+how many runs it holds (one ``COUNT``) and reads only the runs added since the last request,
+as plain rows (:meth:`~humsec.project.store.Store.history_rows`: no DataFrame on the way).
 A service whose clients list runs while jobs keep adding reuses would otherwise decode the
 whole, growing history on every request.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import weakref
 from typing import Any
@@ -38,8 +38,7 @@ def _refreshed(store: Store) -> _Kept:
             kept.rows.clear()
             held = 0
         if count != held:
-            frame = store.history(after=held)
-            kept.rows.extend(json.loads(frame.to_json(orient="records", date_format="iso")))
+            kept.rows.extend(store.history_rows(after=held))
     except BaseException:
         kept.lock.release()
         raise

@@ -85,6 +85,12 @@ def _utc_column(values: pd.Series) -> pd.Series:
     ).dt.tz_localize("UTC")
 
 
+def _iso_ms(moment: datetime) -> str:
+    """A stored (naive UTC) time as ISO 8601 UTC to the millisecond, truncated (pandas'
+    ``to_json(date_format="iso")``)."""
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
 def _default_actor() -> str:
     return f"{holder_now()['user']}@{socket.gethostname()}"
 
@@ -469,6 +475,37 @@ class Store:
                 ]
             }
         )
+
+    def history_rows(self, *, after: int = 0) -> list[dict[str, Any]]:
+        """The runs of :meth:`history` (``after`` as there) as JSON-ready dicts, in its
+        columns and order, built from the query's rows without pandas: times as ISO 8601 UTC
+        to the millisecond (``2026-12-02T20:06:29.123Z``, as ``DataFrame.to_json`` writes
+        them), a missing seed or ``reused_from`` as None.
+
+        A service that lists runs while jobs add reuses asks for one or two new runs at a
+        time; through a DataFrame that costs ~5 ms of the interpreter lock per listing, this
+        ~0.3 ms."""
+        if after < 0:
+            raise DataError(f"after={after} is negative", location="history_rows(after=…)")
+        rows = self._db.query(
+            "SELECT run_id, analysis, started, ended, input_hash, reused_from, seed,"
+            " humsec_version FROM runs ORDER BY seq OFFSET :after",
+            {"after": int(after)},
+        )
+        return [
+            {
+                "run_id": run_id,
+                "analysis": name,
+                "started": _iso_ms(started),
+                "ended": _iso_ms(ended),
+                "input_hash": key,
+                "status": "new" if reused_from is None else "reused",
+                "reused_from": reused_from,
+                "seed": None if seed is None else int(seed),
+                "humsec_version": version,
+            }
+            for run_id, name, started, ended, key, reused_from, seed, version in rows
+        ]
 
     def compare(self, run_a: str, run_b: str) -> pd.DataFrame:
         """The differences between two runs' result tables, cell by cell (see
