@@ -154,3 +154,32 @@ def test_reuses_from_two_handles_of_one_store_never_share_a_number(
         assert len(history) == 41 and history["run_id"].is_unique
         assert sorted(r.run_id for r in results) == sorted(history["run_id"].iloc[1:])
         assert len(two.audit_log(action="reuse")) == 40
+
+
+def test_the_kept_run_count_sees_runs_added_through_another_handle(
+    store_target: dict[str, Any],
+) -> None:
+    """The count is kept only while no write could have happened: on a writable DuckDB file
+    the process's write counter is shared by every handle (no other process can write the file
+    while it is open for writing: DuckDB's lock); PostgreSQL, written by other processes too,
+    is asked every time."""
+    with open_store(**store_target) as one, open_store(**store_target) as two:
+        _original(one)
+        assert one.run_count() == 1
+        queries: list[str] = []
+        database: Any = one._db
+        query = database.query
+
+        def counting(sql: str, params: Any = None) -> Any:
+            queries.append(sql)
+            return query(sql, params)
+
+        database.query = counting
+        assert one.run_count() == 1
+        kept = database.change_count() is not None
+        assert queries == ([] if kept else ["SELECT COUNT(*) FROM runs"])
+        assert two.find("shocks.simulate", "h1") is not None  # a reuse through the other handle
+        _original(two, key="h2")
+        assert one.run_count() == 3 and two.run_count() == 3
+        assert one.run_count() == 3
+        assert len(queries) == (1 if kept else 3)  # on PostgreSQL, each of one.run_count()

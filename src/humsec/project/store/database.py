@@ -52,6 +52,11 @@ class Database(Protocol):
 
     def schema_version(self) -> int: ...
 
+    def change_count(self) -> int | None:
+        """A number that changes whenever the store may have changed (equal numbers: nothing
+        was written meanwhile), or None when the backend cannot tell without a query."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -30,6 +30,8 @@ _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _GUARD = threading.Lock()
 _WRITE_LOCKS: dict[Path, threading.Lock] = {}
 _OPEN_WRITERS: dict[Path, int] = {}
+# Write transactions ended per file in this process (see DuckDBDatabase.change_count).
+_WRITES: dict[Path, int] = {}
 
 
 def _shared_write_lock(path: Path) -> threading.Lock:
@@ -217,6 +219,18 @@ class DuckDBDatabase:
                 cursor.execute("COMMIT")
             finally:
                 cursor.close()
+                with _GUARD:  # counted whether or not it committed: never too low
+                    _WRITES[self._key] = _WRITES.get(self._key, 0) + 1
+
+    def change_count(self) -> int | None:
+        """A number that changes whenever the store may have changed: the write transactions
+        this process has ended on the file, through any handle. A writable open is the only
+        process that can write the file (DuckDB's OS lock), so an unchanged number means an
+        unchanged store. None for a read-only open: a writer elsewhere cannot be seen."""
+        if self.read_only:
+            return None
+        with _GUARD:
+            return _WRITES.get(self._key, 0)
 
     def close(self) -> None:
         try:

@@ -262,5 +262,10 @@ class PostgresDatabase:
 
         return self._retrying(locked)
 
+    def change_count(self) -> None:
+        """None: other processes write a shared server, so only a query can tell whether
+        the store changed."""
+        return None
+
     def close(self) -> None:
         self._engine.dispose()

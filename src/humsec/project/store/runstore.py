@@ -106,6 +106,7 @@ class Store:
         self._db = database
         self.root = root
         self._reuses = ReuseQueue(database, self._write_reuses)
+        self._run_count: tuple[int, int] | None = None  # (change count, runs) last seen
 
     # -- lifecycle --------------------------------------------------------------------
     @property
@@ -426,8 +427,20 @@ class Store:
         """How many runs (new and reused) the history holds.
 
         Runs are only ever added, each at the end of the history, so the history has changed
-        exactly when this number has: a reader may keep what it has read until then."""
-        return int(self._db.query("SELECT COUNT(*) FROM runs")[0][0])
+        exactly when this number has: a reader may keep what it has read until then.
+
+        Kept while the backend's :meth:`~humsec.project.store.database.Database.change_count`
+        stays the same (a writable DuckDB file: nothing was written by this process, the only
+        one that can write it); asked of the database otherwise (PostgreSQL, read-only
+        DuckDB: another process may have added runs)."""
+        mark = self._db.change_count()  # before the query: a write after it changes the mark
+        kept = self._run_count
+        if mark is not None and kept is not None and kept[0] == mark:
+            return kept[1]
+        count = int(self._db.query("SELECT COUNT(*) FROM runs")[0][0])
+        if mark is not None:
+            self._run_count = (mark, count)
+        return count
 
     def history(self, *, after: int = 0) -> pd.DataFrame:
         """All runs, oldest first: run_id, analysis, started, ended, input_hash, status
