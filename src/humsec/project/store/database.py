@@ -10,7 +10,7 @@ transaction-scoped advisory lock, so numbering (run ``seq``, dataset versions) n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -22,10 +22,6 @@ class Executor(Protocol):
     """Runs statements inside one transaction."""
 
     def execute(self, sql: str, params: Params = None) -> None: ...
-
-    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """``sql`` once per parameter set in ``rows``, as one call to the driver."""
-        ...
 
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]: ...
 

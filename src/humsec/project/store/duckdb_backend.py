@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,10 +65,6 @@ class _Cursor:
 
     def execute(self, sql: str, params: Params = None) -> None:
         self._cursor.execute(_duckdb_sql(sql), dict(params or {}))
-
-    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            self._cursor.executemany(_duckdb_sql(sql), [dict(row) for row in rows])
 
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         return self._cursor.execute(_duckdb_sql(sql), dict(params or {})).fetchall()

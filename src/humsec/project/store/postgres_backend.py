@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,10 +68,6 @@ class _Connection:
 
     def execute(self, sql: str, params: Params = None) -> None:
         self._connection.execute(sa.text(sql), dict(params or {}))
-
-    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:  # a list of parameter sets: SQLAlchemy's executemany
-            self._connection.execute(sa.text(sql), [dict(row) for row in rows])
 
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._connection.execute(sa.text(sql), dict(params or {}))]

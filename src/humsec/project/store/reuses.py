@@ -8,7 +8,7 @@ writer about 13 ms (p50) and waited about 0.9 s for it: the writer was busy all 
 
 So a reuse joins a queue and waits for the writer's turn. Whoever gets the turn writes every
 reuse queued by then in one transaction: two ``MAX(seq)`` reads, one multi-row insert into
-``runs`` and one into ``audit`` (``executemany``), whatever the number of reuses. Each reuse
+``runs`` and one into ``audit`` (one statement each), whatever the number of reuses. Each reuse
 keeps its own history entry, with its own time, and its own audit entry in the same
 transaction, so the guarantees stay those of one reuse at a time: nothing is overwritten, every
 reuse is audited, and numbering is serialised by the backend's writer (DuckDB's lock in the

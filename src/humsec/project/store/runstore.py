@@ -91,6 +91,19 @@ def _iso_ms(moment: datetime) -> str:
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
 
 
+def _rows_of_values(rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """``(:a_0, :b_0), (:a_1, :b_1), …`` for a multi-row ``VALUES`` of ``rows`` (dicts with
+    the same keys, in the columns' order), and its parameters."""
+    groups, params = [], {}
+    for i, row in enumerate(rows):
+        names = []
+        for column, value in row.items():
+            params[f"{column}_{i}"] = value
+            names.append(f":{column}_{i}")
+        groups.append("(" + ", ".join(names) + ")")
+    return ", ".join(groups), params
+
+
 def _default_actor() -> str:
     return f"{holder_now()['user']}@{socket.gethostname()}"
 
@@ -305,14 +318,17 @@ class Store:
                     "detail": canonical_json(detail),
                 }
             )
-        tx.execute_many(
+        values, params = _rows_of_values(runs)
+        tx.execute(
             "INSERT INTO runs (run_id, seq, analysis, input_hash, started, ended, spec_json,"
-            " seed, humsec_version, reused_from, recorded) VALUES (:run_id, :seq, :analysis,"
-            " :input_hash, :started, :ended, :spec_json, :seed, :humsec_version,"
-            " :reused_from, :recorded)",
-            runs,
+            " seed, humsec_version, reused_from, recorded) VALUES " + values,
+            params,
         )
-        tx.execute_many(_AUDIT_INSERT, entries)
+        values, params = _rows_of_values(entries)
+        tx.execute(
+            "INSERT INTO audit (seq, happened, actor, action, detail_json) VALUES " + values,
+            params,
+        )
         return run_ids
 
     def record(
