@@ -271,6 +271,20 @@ class PlanOptions(BaseModel):
         single = [PlanBudget(amount=self.budget, name="budget")] if self.budget else []
         return [*single, *self.budgets]
 
+    def solver_options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`humsec.programme.plan` these options set (the
+        objective, constraints and HiGHS stopping rules; not the funds, frontier or
+        alternatives)."""
+        return {
+            "one_per_area": self.one_per_area,
+            "aversion": self.aversion,
+            "cover_fear_and_want": self.cover_fear_and_want,
+            "min_empowerment_share": self.min_empowerment_share,
+            "high_risk_areas": self.high_risk_areas,
+            "gap": self.gap,
+            "time_limit": self.time_limit,
+        }
+
     def frontier_amounts(self, total: float) -> list[float]:
         """The total amounts of the frontier for a total budget ``total``: the listed ones,
         or ``n`` points ``k · 1.5 · total / n`` (k = 1 … n)."""
@@ -354,13 +368,7 @@ def solve_portfolio(
         funds,
         areas=None if areas is None else list(areas),
         framework=framework,
-        one_per_area=options.one_per_area,
-        aversion=options.aversion,
-        cover_fear_and_want=options.cover_fear_and_want,
-        min_empowerment_share=options.min_empowerment_share,
-        high_risk_areas=options.high_risk_areas,
-        gap=options.gap,
-        time_limit=options.time_limit,
+        **options.solver_options(),
     )
     amounts = options.frontier_amounts(sum(f.amount for f in funds))
     frontier = (

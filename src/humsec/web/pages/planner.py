@@ -68,17 +68,7 @@ def project_budget(page: ProjectPage) -> float:
 def project_options(page: ProjectPage) -> dict[str, Any]:
     """The options of :func:`humsec.programme.plan` set in the project's ``plan:``."""
     settings = page.project.config.plan
-    if settings is None:
-        return {}
-    return {
-        "one_per_area": settings.one_per_area,
-        "aversion": settings.aversion,
-        "cover_fear_and_want": settings.cover_fear_and_want,
-        "min_empowerment_share": settings.min_empowerment_share,
-        "high_risk_areas": settings.high_risk_areas,
-        "gap": settings.gap,
-        "time_limit": settings.time_limit,
-    }
+    return {} if settings is None else settings.solver_options()
 
 
 def project_funds(page: ProjectPage, budget: float) -> list[Budget]:
