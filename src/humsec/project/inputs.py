@@ -29,14 +29,21 @@ def survey_frame(project: Project) -> pd.DataFrame:
     d = project.dataset("survey")
     if d is None:
         raise DataError("the project has no survey", location=str(project.root))
-    frame = project.table(d.name)
-    mapping = project.mappings[d.name]
+    frame = _engine_named(project, d.name)
+    frame.attrs["source"] = d.file
+    return frame
+
+
+def _engine_named(project: Project, name: str) -> pd.DataFrame:
+    """Survey dataset ``name`` with its mapped design columns renamed to the engines' names and
+    the area codes stripped."""
+    frame = project.table(name)
+    mapping = project.mappings[name]
     rename = {mapping[f]: DESIGN_NAMES[f] for f in DESIGN_NAMES if f in mapping}
     # A column that already bears an engine name but is not the mapped one would clash.
     clashing = [c for c in rename.values() if c in frame.columns and c not in rename]
     frame = frame.drop(columns=clashing).rename(columns=rename)
     frame["area"] = frame["area"].astype(str).str.strip()
-    frame.attrs["source"] = d.file
     return frame
 
 
@@ -53,15 +60,7 @@ def survey_rounds(project: Project) -> pd.DataFrame:
             location=str(project.root),
             hint="add another round: humsec project add DIR FILE --role survey --year YYYY",
         )
-    frames = []
-    for d in found:
-        frame = project.table(d.name)
-        mapping = project.mappings[d.name]
-        rename = {mapping[f]: DESIGN_NAMES[f] for f in DESIGN_NAMES if f in mapping}
-        clashing = [c for c in rename.values() if c in frame.columns and c not in rename]
-        frame = frame.drop(columns=clashing).rename(columns=rename)
-        frame["area"] = frame["area"].astype(str).str.strip()
-        frames.append(frame.assign(round=d.year))
+    frames = [_engine_named(project, d.name).assign(round=d.year) for d in found]
     return pd.concat(frames, ignore_index=True, join="inner")
 
 
